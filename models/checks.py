@@ -1,0 +1,139 @@
+"""Checks that need the whole file: ids that exist, are unique, and fit together.
+
+They read the raw document defensively, so they run even when some items
+failed field validation, and a user sees every problem in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from models.errors import Problem
+
+
+def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(section: str | None, item: str | None, field: str | None, message: str) -> None:
+        problems.append(Problem(source, section, item, field, message))
+
+    def items(section: str) -> list[tuple[str, dict[str, Any]]]:
+        raw = data.get(section)
+        if not isinstance(raw, list):
+            return []
+        out = []
+        for index, entry in enumerate(raw):
+            if isinstance(entry, dict):
+                ident = entry.get("id")
+                out.append((str(ident) if isinstance(ident, str | int) else f"#{index + 1}", entry))
+        return out
+
+    years_raw = data.get("years")
+    years: list[int] = []
+    if isinstance(years_raw, list):
+        years = [y for y in years_raw if isinstance(y, int) and not isinstance(y, bool)]
+        if len(years) == len(years_raw) and any(b <= a for a, b in zip(years, years[1:], strict=False)):
+            add("years", None, None, f"years must be distinct and in increasing order; found {years}")
+    year_set = set(years)
+
+    for section in ("blocks", "funders", "outcomes", "streams", "rules", "pots"):
+        counts = Counter(i for i, _ in items(section) if not i.startswith("#"))
+        for ident, n in counts.items():
+            if n > 1:
+                add(section, ident, "id", f"duplicate id: {n} items of {section} are called {ident!r}")
+
+    funders = {i for i, _ in items("funders")}
+    outcomes = {i for i, _ in items("outcomes")}
+    declared_blocks = {i for i, _ in items("blocks")}
+    used_blocks = {str(e.get("block")) for _, e in items("outcomes") if isinstance(e.get("block"), str)}
+    blocks = declared_blocks | used_blocks
+    streams = {i for i, _ in items("streams")}
+    nameable = outcomes | blocks
+    clash = outcomes & blocks
+    for ident in sorted(clash):
+        add("outcomes", ident, "id", f"{ident!r} is both an outcome id and a block id")
+
+    def check_ids(section: str, item: str, field: str, value: Any, known: set[str], what: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            return  # field validation reports the type
+        for ref in value:
+            if isinstance(ref, str) and ref not in known:
+                add(section, item, field, f"unknown {what} {ref!r}")
+
+    def check_years(section: str, item: str, field: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key in value:
+                year = _as_year(key)
+                if year is None or (year_set and year not in year_set):
+                    add(section, item, f"{field}.{key}", f"year {key} is not one of the years {years}")
+            missing = [t for t in years if t not in {_as_year(k) for k in value}]
+            if field == "amounts" and missing and year_set:
+                add(section, item, field, f"no amount for year(s) {missing}; give 0 for a year with no money")
+
+    if declared_blocks:
+        for ident, entry in items("outcomes"):
+            block = entry.get("block")
+            if isinstance(block, str) and block not in declared_blocks:
+                add("outcomes", ident, "block", f"unknown block {block!r}; blocks are {sorted(declared_blocks)}")
+
+    for ident, entry in items("outcomes"):
+        check_years("outcomes", ident, "min_spend", entry.get("min_spend"))
+
+    for ident, entry in items("streams"):
+        funder = entry.get("funder")
+        if isinstance(funder, str) and funder not in funders:
+            add("streams", ident, "funder", f"unknown funder {funder!r}")
+        check_ids("streams", ident, "eligible", entry.get("eligible"), nameable, "outcome or block")
+        check_years("streams", ident, "amounts", entry.get("amounts"))
+
+    for ident, entry in items("rules"):
+        check_ids("rules", ident, "streams", entry.get("streams"), streams, "stream")
+        check_ids("rules", ident, "outcomes", entry.get("outcomes"), nameable, "outcome or block")
+        rule_years = entry.get("years")
+        if isinstance(rule_years, list):
+            for y in rule_years:
+                if _as_year(y) not in year_set:
+                    add("rules", ident, "years", f"year {y} is not one of the years {years}")
+
+    pot_of: dict[str, str] = {}
+    for ident, entry in items("pots"):
+        check_ids("pots", ident, "members", entry.get("members"), streams, "stream")
+        check_ids("pots", ident, "scope", entry.get("scope"), nameable, "outcome or block")
+        members = entry.get("members")
+        if isinstance(members, list):
+            for m in members:
+                if not isinstance(m, str):
+                    continue
+                if m in pot_of and pot_of[m] != ident:
+                    add("pots", ident, "members", f"stream {m!r} is already a member of pot {pot_of[m]!r}; a stream belongs to one pot at most")
+                elif m in pot_of:
+                    add("pots", ident, "members", f"stream {m!r} is listed twice")
+                pot_of[m] = ident
+
+    historic = data.get("historic")
+    if isinstance(historic, list):
+        for index, entry in enumerate(historic):
+            if not isinstance(entry, dict):
+                continue
+            where = f"#{index + 1}"
+            s, o, y = entry.get("stream"), entry.get("outcome"), entry.get("year")
+            if isinstance(s, str) and s not in streams:
+                add("historic", where, "stream", f"unknown stream {s!r}")
+            if isinstance(o, str) and o not in outcomes:
+                add("historic", where, "outcome", f"unknown outcome {o!r}")
+            if isinstance(y, int) and year_set and y not in year_set:
+                add("historic", where, "year", f"year {y} is not one of the years {years}")
+    return problems
+
+
+def _as_year(key: Any) -> int | None:
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    if isinstance(key, str) and key.strip().lstrip("-").isdigit():
+        return int(key)
+    return None

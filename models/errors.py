@@ -1,0 +1,56 @@
+"""The project's exceptions, in one place.
+
+Solver failures are not exceptions: they are a status on a plan, so that a
+comparison or a nightly batch carries on past an infeasible case. Exceptions
+are for input nobody can plan (`ScenarioError`) and for misuse of the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LaaError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario file, located so a user can fix it in one pass.
+
+    `section` is the file's section (``streams``), `item` the id of the entry
+    (or its position when it has no usable id), `field` the field inside it.
+    """
+
+    file: str
+    section: str | None
+    item: str | None
+    field: str | None
+    message: str
+
+    @property
+    def where(self) -> str:
+        place = self.section or ""
+        if self.item is not None:
+            place += f"[{self.item}]"
+        if self.field:
+            place += f".{self.field}" if place else self.field
+        return place
+
+    def __str__(self) -> str:
+        where = self.where
+        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+class ScenarioError(LaaError):
+    """A scenario file that cannot be planned; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the scenario"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class SolverUnavailableError(LaaError):
+    """The requested solver is not installed or cannot run here."""

@@ -1,0 +1,258 @@
+"""Reading a scenario file into a validated `Scenario`, or every problem with it at once.
+
+Files come from finance leads' desktops and nightly folders, so they are
+treated as untrusted: a size cap before reading, YAML's safe loader (no
+Python objects), a cap on how far aliases expand (a "billion laughs" file
+would otherwise hang validation), and no NaN or infinity anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models.checks import cross_check
+from models.errors import Problem, ScenarioError
+from models.scenario import Scenario
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_EXPANDED_NODES = 2_000_000
+LIST_SECTIONS = ("blocks", "funders", "outcomes", "streams", "rules", "pots", "historic")
+
+try:  # the C loader is much faster on large files and just as safe
+    _SafeLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _SafeLoader = yaml.SafeLoader
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file (YAML, JSON or an Excel workbook)."""
+    path = Path(path)
+    return parse_scenario(read_document(path), source=path.name)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The file's content as plain data, refusing what cannot be a scenario."""
+    name = path.name or str(path)
+    if not path.exists():
+        raise ScenarioError([Problem(name, None, None, None, f"no such file: {path}")])
+    if path.is_dir():
+        raise ScenarioError([Problem(name, None, None, None, "is a directory, not a scenario file")])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"file is {size:,} bytes; a scenario file is expected to be under "
+                    f"{MAX_FILE_BYTES:,} bytes",
+                )
+            ]
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise ScenarioError([Problem(name, None, None, None, "is a binary file, not YAML or JSON")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(name, None, None, None, f"is not UTF-8 text (byte {exc.start})")]
+        ) from None
+    if path.suffix.lower() == ".json":
+        return parse_json(text, name)
+    return parse_yaml(text, name)
+
+
+def parse_json(text: str, name: str) -> dict[str, Any]:
+    def no_constants(token: str) -> float:
+        raise ValueError(f"{token} is not a number a scenario may hold")
+
+    try:
+        data = json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            [Problem(name, None, None, None, f"JSON does not parse at line {exc.lineno}: {exc.msg}")]
+        ) from None
+    except ValueError as exc:
+        raise ScenarioError([Problem(name, None, None, None, str(exc))]) from None
+    return _expect_mapping(data, name)
+
+
+def parse_yaml(text: str, name: str) -> dict[str, Any]:
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError([Problem(name, None, None, None, _yaml_message(exc))]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(name, None, None, None, f"YAML does not parse: {exc}")]) from None
+    if node is None:
+        raise ScenarioError([Problem(name, None, None, None, "is empty; a scenario is expected")])
+    expanded = _expanded_size(node, {})
+    if expanded > MAX_EXPANDED_NODES:
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"YAML aliases expand the file to over {MAX_EXPANDED_NODES:,} items; "
+                    "write the values out instead of repeating anchors",
+                )
+            ]
+        )
+    try:
+        data = _SafeLoader(text).get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError([Problem(name, None, None, None, _yaml_message(exc))]) from None
+    return _expect_mapping(data, name)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    what = exc.problem or exc.context or "invalid YAML"
+    if "could not determine a constructor" in str(exc):
+        what = f"tag {exc.problem.split('tag')[-1].strip() if exc.problem else ''} is not allowed"
+        what += " (a scenario holds plain values only)"
+    return f"YAML does not parse{where}: {what}"
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes the document has once aliases are expanded (shared nodes counted each time)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive aliases
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, memo)
+            if total > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            total += _expanded_size(k, memo) + _expanded_size(v, memo)
+            if total > MAX_EXPANDED_NODES:
+                break
+    memo[key] = total
+    return total
+
+
+def _expect_mapping(data: Any, name: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        found = type(data).__name__ if data is not None else "nothing"
+        raise ScenarioError(
+            [Problem(name, None, None, None, f"a mapping of sections is expected; found {found}")]
+        )
+    return data
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate plain data as a scenario, raising `ScenarioError` with every problem found."""
+    data = _expect_mapping(data, source)
+    problems = cross_check(data, source)
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data, context={"years": _years_of(data)})
+    except ValidationError as exc:
+        problems = _located(exc, data, source) + problems
+    except (RecursionError, TypeError, ValueError) as exc:
+        problems.insert(0, Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"))
+    if problems:
+        raise ScenarioError(_unique(problems))
+    assert scenario is not None
+    return scenario
+
+
+def _years_of(data: dict[str, Any]) -> list[int]:
+    years = data.get("years")
+    if isinstance(years, list):
+        return [y for y in years if isinstance(y, int) and not isinstance(y, bool)]
+    return []
+
+
+def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Problem]:
+    found: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        tag = next((i for i, p in enumerate(loc) if isinstance(p, str) and _is_union_tag(p)), None)
+        if tag is not None:
+            # "a number, or a mapping of year to number": report only the branch the user meant
+            value = _value_at(data, loc[:tag])
+            meant_mapping = isinstance(value, dict)
+            if loc[tag].startswith("dict[") != meant_mapping:
+                continue
+            if not meant_mapping and not isinstance(value, int | float):
+                err = {**err, "type": "union", "msg": "expected a number, or a mapping of year to number"}
+            del loc[tag]
+        section = str(loc.pop(0)) if loc else None
+        item = None
+        if section in LIST_SECTIONS and loc and isinstance(loc[0], int):
+            index = loc.pop(0)
+            raw = data.get(section)
+            entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            item = str(ident) if isinstance(ident, str | int) else f"#{index + 1}"
+            if section == "historic" and isinstance(entry, dict):
+                item = f"#{index + 1}"
+        field = ".".join(str(p) for p in loc) or None
+        found.append(Problem(source, section, item, field, _message(err)))
+    return found
+
+
+def _is_union_tag(part: str) -> bool:
+    return part.startswith("dict[") or part in ("constrained-float", "float", "int")
+
+
+def _value_at(data: Any, loc: list[Any]) -> Any:
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "invalid"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling against SCENARIO.md)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "finite_number":
+        return "expected a finite number; found NaN or infinity"
+    value = err.get("input")
+    if kind.startswith(
+        ("greater", "less", "float", "int", "bool", "string", "list", "dict", "enum", "union")
+    ):
+        shown = repr(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = str(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{msg[0].lower()}{msg[1:]}; found {shown}"
+    return msg
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    ordered = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            ordered.append(p)
+    return ordered

@@ -1,0 +1,351 @@
+"""The scenario file as typed objects: what SCENARIO.md describes, field for field.
+
+Every model refuses unknown fields (a typo must not change a plan) and
+non-finite numbers (a `.nan` amount would poison every sum it touches).
+Checks that need more than one item (ids that exist, a stream in two pots)
+live in `models.checks`; these models check only what one item can know.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+Money = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    """Base for every scenario section: unknown fields and NaN/inf refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class RuleKind(StrEnum):
+    MIN_SHARE = "min_share"
+    MAX_SHARE = "max_share"
+    MIN_AMOUNT = "min_amount"
+    MAX_AMOUNT = "max_amount"
+    MATCH = "match"
+
+    @property
+    def is_share(self) -> bool:
+        return self in (RuleKind.MIN_SHARE, RuleKind.MAX_SHARE)
+
+    @property
+    def is_amount(self) -> bool:
+        return self in (RuleKind.MIN_AMOUNT, RuleKind.MAX_AMOUNT)
+
+    @property
+    def is_minimum(self) -> bool:
+        """Whether the rule asks for at least something (relaxing it lowers the bar)."""
+        return self in (RuleKind.MIN_SHARE, RuleKind.MIN_AMOUNT, RuleKind.MATCH)
+
+
+class Arrangement(StrEnum):
+    """How the partners' money is brought to the targets (MODEL.md, Arrangements)."""
+
+    SILO = "silo"
+    ALIGNED = "aligned"
+    POOLED = "pooled"
+    OPTIMAL = "optimal"
+    HISTORIC = "historic"
+
+
+class Block(Strict):
+    id: Id
+    name: str = ""
+
+
+class Funder(Strict):
+    id: Id
+    name: str = ""
+
+
+class ResponseSegment(Strict):
+    """`spend` pounds (None: unbounded) moving the indicator `effect` units."""
+
+    spend: Annotated[float, Field(gt=0)] | None
+    effect: Annotated[float, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _unbounded_has_no_effect(self) -> ResponseSegment:
+        if self.spend is None and self.effect != 0:
+            raise ValueError("a segment of unbounded spend (null) must have effect 0")
+        return self
+
+    @property
+    def slope(self) -> float:
+        """Indicator units per pound on this segment."""
+        return 0.0 if self.spend is None else self.effect / self.spend
+
+
+class Outcome(Strict):
+    id: Id
+    name: str = ""
+    block: Id
+    unit: str = ""
+    direction: Direction
+    baseline: float
+    target: float
+    stretch: float | None = None
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    reward: Money = 0.0
+    min_spend: Money | dict[int, Money] = 0.0
+    response: Annotated[list[ResponseSegment], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _targets_point_the_right_way(self) -> Outcome:
+        better = 1.0 if self.direction is Direction.HIGHER else -1.0
+        if (self.target - self.baseline) * better <= 0:
+            raise ValueError(
+                f"target {self.target:g} must be better than baseline {self.baseline:g} "
+                f"(direction: {self.direction.value})"
+            )
+        if self.stretch is not None and (self.stretch - self.target) * better < 0:
+            raise ValueError(
+                f"stretch {self.stretch:g} must be at least as good as target {self.target:g} "
+                f"(direction: {self.direction.value})"
+            )
+        return self
+
+    @field_validator("response")
+    @classmethod
+    def _returns_do_not_increase(cls, segments: list[ResponseSegment]) -> list[ResponseSegment]:
+        for k in range(1, len(segments)):
+            before, after = segments[k - 1], segments[k]
+            if before.spend is None:
+                raise ValueError("only the last segment may have unbounded spend (null)")
+            if after.slope > before.slope * (1 + 1e-12):
+                raise ValueError(
+                    f"returns increase from segment {k} to {k + 1} "
+                    f"({before.effect:g} per {before.spend:,.0f} then "
+                    f"{after.effect:g} per {after.spend:,.0f}); slopes must not increase"
+                )
+        return segments
+
+    @property
+    def gap(self) -> float:
+        return abs(self.target - self.baseline)
+
+    @property
+    def cap(self) -> float:
+        """Improvement counted in the score: up to the stretch target if there is one."""
+        return abs(self.stretch - self.baseline) if self.stretch is not None else self.gap
+
+    @property
+    def total_width(self) -> float | None:
+        """Most that can be spent on the outcome over the period (None: no limit)."""
+        if self.response[-1].spend is None:
+            return None
+        return sum(s.spend for s in self.response if s.spend is not None)
+
+    def min_spend_in(self, year: int) -> float:
+        if isinstance(self.min_spend, dict):
+            return float(self.min_spend.get(year, 0.0))
+        return float(self.min_spend)
+
+
+class Stream(Strict):
+    id: Id
+    name: str = ""
+    funder: Id
+    amounts: Money | dict[int, Money]
+    eligible: list[Id]
+    admin_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    carry_forward: Share = 0.0
+    poolable: bool = True
+    max_pool_share: Share = 1.0
+
+    def amount_in(self, year: int) -> float:
+        if isinstance(self.amounts, dict):
+            return float(self.amounts.get(year, 0.0))
+        return float(self.amounts)
+
+    @property
+    def pool_share_limit(self) -> float:
+        """`phimax`: zero when the stream may not be pooled at all."""
+        return self.max_pool_share if self.poolable else 0.0
+
+
+class Rule(Strict):
+    id: Id
+    streams: list[Id] | None = None
+    outcomes: list[Id] | None = None
+    min_share: Share | None = None
+    max_share: Share | None = None
+    min_amount: Money | None = None
+    max_amount: Money | None = None
+    match: Annotated[float, Field(ge=0)] | None = None
+    per: Literal["year", "period"] = "year"
+    years: list[int] | None = None
+    survives_pooling: bool = False
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> Rule:
+        given = [k for k in RuleKind if getattr(self, k.value) is not None]
+        if len(given) != 1:
+            kinds = ", ".join(k.value for k in RuleKind)
+            found = ", ".join(k.value for k in given) or "none"
+            raise ValueError(f"exactly one of {kinds} is expected; found {found}")
+        return self
+
+    @property
+    def kind(self) -> RuleKind:
+        return next(k for k in RuleKind if getattr(self, k.value) is not None)
+
+    @property
+    def value(self) -> float:
+        """The rule's share, amount (GBP) or match ratio."""
+        return float(getattr(self, self.kind.value))
+
+
+class Pot(Strict):
+    id: Id
+    name: str = ""
+    members: Annotated[list[Id], Field(min_length=1)]
+    scope: list[Id] | None = None
+    admin_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    setup_cost: Money = 0.0
+    carry_forward: Share = 1.0
+
+
+class HistoricSpend(Strict):
+    stream: Id
+    outcome: Id
+    year: int
+    amount: Money
+
+
+class Scenario(Strict):
+    """A whole scenario file, validated field by field; see `models.checks` for the rest."""
+
+    name: str
+    years: Annotated[list[int], Field(min_length=1, max_length=50)]
+    blocks: list[Block] = []
+    funders: list[Funder]
+    outcomes: Annotated[list[Outcome], Field(min_length=1)]
+    streams: Annotated[list[Stream], Field(min_length=1)]
+    rules: list[Rule] = []
+    pots: list[Pot] = []
+    historic: list[HistoricSpend] | None = None
+    arrangements: list[Arrangement] | None = None
+    partial_pooling: bool = False
+
+    _blocks_to_outcomes: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _eligible: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _scope: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _pot_of: dict[str, str] = PrivateAttr(default_factory=dict)
+    _index: dict[str, dict[str, BaseModel]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        for section in ("funders", "outcomes", "streams", "rules", "pots", "blocks"):
+            self._index[section] = {item.id: item for item in getattr(self, section)}
+        for outcome in self.outcomes:
+            self._blocks_to_outcomes.setdefault(outcome.block, []).append(outcome.id)
+        for block in self.blocks:
+            self._blocks_to_outcomes.setdefault(block.id, [])
+        for stream in self.streams:
+            self._eligible[stream.id] = self.expand(stream.eligible)
+        for pot in self.pots:
+            for member in pot.members:
+                self._pot_of.setdefault(member, pot.id)
+            if pot.scope is not None:
+                self._scope[pot.id] = self.expand(pot.scope)
+            else:
+                ids = [i for m in pot.members for i in self._eligible.get(m, [])]
+                self._scope[pot.id] = self.expand(ids)
+
+    # --- lookups shared by the optimiser, the evaluator and the reports ---
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+    @property
+    def block_ids(self) -> set[str]:
+        return set(self._blocks_to_outcomes)
+
+    def expand(self, ids: list[str] | None) -> list[str]:
+        """Outcome ids named by a list of outcome and block ids, in the file's outcome order."""
+        if ids is None:
+            return [o.id for o in self.outcomes]
+        wanted: set[str] = set()
+        for i in ids:
+            wanted.update(self._blocks_to_outcomes.get(i, [i]))
+        return [o.id for o in self.outcomes if o.id in wanted]
+
+    def eligible(self, stream_id: str) -> list[str]:
+        return self._eligible[stream_id]
+
+    def scope(self, pot_id: str) -> list[str]:
+        return self._scope[pot_id]
+
+    def pot_of(self, stream_id: str) -> str | None:
+        return self._pot_of.get(stream_id)
+
+    def rule_streams(self, rule: Rule) -> list[str]:
+        if rule.streams is None:
+            return [s.id for s in self.streams]
+        wanted = set(rule.streams)
+        return [s.id for s in self.streams if s.id in wanted]
+
+    def rule_years(self, rule: Rule) -> list[int]:
+        if rule.years is None:
+            return list(self.years)
+        wanted = set(rule.years)
+        return [t for t in self.years if t in wanted]
+
+    def rule_periods(self, rule: Rule) -> list[tuple[int, ...]]:
+        """The groups of years each of which the rule must hold over."""
+        years = self.rule_years(rule)
+        if rule.per == "period":
+            return [tuple(years)] if years else []
+        return [(t,) for t in years]
+
+    def funder_of(self, stream_id: str) -> str:
+        return self.stream(stream_id).funder
+
+    def stream(self, stream_id: str) -> Stream:
+        return self._by_id("streams")[stream_id]  # type: ignore[return-value]
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        return self._by_id("outcomes")[outcome_id]  # type: ignore[return-value]
+
+    def pot(self, pot_id: str) -> Pot:
+        return self._by_id("pots")[pot_id]  # type: ignore[return-value]
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id("rules")[rule_id]  # type: ignore[return-value]
+
+    def funder(self, funder_id: str) -> Funder:
+        return self._by_id("funders")[funder_id]  # type: ignore[return-value]
+
+    def _by_id(self, section: str) -> dict[str, BaseModel]:
+        return self._index[section]
+
+    def label(self, kind: str, item_id: str) -> str:
+        """The item's name as a finance lead wrote it, falling back to its id."""
+        item = self._by_id(kind).get(item_id)
+        name = getattr(item, "name", "") if item is not None else ""
+        return name or item_id
+
+    def arrangements_to_run(self) -> list[Arrangement]:
+        if self.arrangements is not None:
+            return list(self.arrangements)
+        chosen = [Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL]
+        if self.historic is not None:
+            chosen.append(Arrangement.HISTORIC)
+        return chosen

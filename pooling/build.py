@@ -1,0 +1,149 @@
+"""Assembling MODEL.md's program: columns first, then each family of constraints in its module.
+
+`Builder` holds the index sets and the expressions the families share
+(pooled money `y[s,t]`, unpooled money `B - y`, spend on an outcome) so each
+family module reads like its paragraph in MODEL.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from models.scenario import Scenario
+from pooling import choice as pooling_choice
+from pooling import money, response, rules
+from pooling.program import INF, Program, RowLabel
+from pooling.spec import ModelSpec, PoolingMode
+from pooling.units import millions
+
+Terms = list[tuple[int, float]]
+
+
+@dataclass
+class Builder:
+    spec: ModelSpec
+    program: Program = field(default_factory=Program)
+    streams: list[str] = field(default_factory=list)
+    pots: list[str] = field(default_factory=list)
+    outcomes_of_stream: dict[str, list[str]] = field(default_factory=dict)
+    x_by_outcome: dict[str, list[int]] = field(default_factory=dict)
+    q_by_outcome: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.spec.scenario
+
+    @property
+    def years(self) -> list[int]:
+        return self.scenario.years
+
+    # --- shared expressions (GBP millions) ---
+
+    def budget_col(self, s: str, t: int) -> int:
+        return self.program.col(("budget", s, t))
+
+    def pooled_terms(self, s: str, t: int) -> Terms:
+        """`y[s,t]`: money of stream s paid into its pot in year t."""
+        choice = self.spec.choice
+        pot = self.scenario.pot_of(s)
+        if pot is None or pot not in self.pots:
+            return []
+        if choice.mode is PoolingMode.FIXED:
+            share = choice.share(s)
+            return [(self.budget_col(s, t), share)] if share > 0 else []
+        key = ("pool", s)
+        if not self.program.has(key):
+            return []
+        amount = millions(self.scenario.stream(s).amount_in(t))
+        if choice.mode is PoolingMode.WHOLE:
+            return [(self.program.col(key), self.scenario.stream(s).pool_share_limit * amount)]
+        return [(self.program.col(key), amount)]
+
+    def unpooled_terms(self, s: str, t: int) -> Terms:
+        """`B[s,t] - y[s,t]`: the stream's money that stays with its funder."""
+        return [(self.budget_col(s, t), 1.0)] + [(c, -v) for c, v in self.pooled_terms(s, t)]
+
+    def x_cols(self, s: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
+        program = self.program
+        keys = (("x", s, o, t) for o in outcomes for t in years)
+        return [program.col(k) for k in keys if program.has(k)]
+
+    def q_cols(self, p: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
+        program = self.program
+        keys = (("q", p, o, t) for o in outcomes for t in years)
+        return [program.col(k) for k in keys if program.has(k)]
+
+    def members_in_play(self, p: str) -> list[str]:
+        return [m for m in self.scenario.pot(p).members if m in self.streams]
+
+
+def pots_in_play(spec: ModelSpec, streams: list[str]) -> list[str]:
+    """Pots that may hold money: those set up (fixed choice) or any the solver could set up."""
+    scenario, choice = spec.scenario, spec.choice
+    in_play = set(streams)
+    found = []
+    for pot in scenario.pots:
+        members = [m for m in pot.members if m in in_play]
+        if not members:
+            continue
+        if choice.mode is PoolingMode.FIXED:
+            if pot.id in choice.pots_used:
+                found.append(pot.id)
+        elif any(scenario.stream(m).pool_share_limit > 0 for m in members):
+            found.append(pot.id)
+    return found
+
+
+def build(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
+    """The whole program for `spec`, over all streams or the given ones."""
+    scenario = spec.scenario
+    b = Builder(spec)
+    b.streams = [s.id for s in scenario.streams] if streams is None else list(streams)
+    b.pots = pots_in_play(spec, b.streams)
+    declare_spend_columns(b)
+    pooling_choice.declare(b)
+    money.add_stream_money(b)
+    money.add_pot_money(b)
+    rules.add_rules(b, spec.rules)
+    rules.add_statutory_minimums(b)
+    response.add_response(b, score=not spec.elastic)
+    return b
+
+
+def declare_spend_columns(b: Builder) -> None:
+    """`budget[s,t]` (fixed to B by a row, so its dual prices the money), `x`, `q` and carry."""
+    program, scenario, spec = b.program, b.scenario, b.spec
+    last = scenario.last_year
+    candidates: dict[str, set[str]] = {}
+    for s, o in spec.candidates:
+        candidates.setdefault(s, set()).add(o)
+    for s in b.streams:
+        stream = scenario.stream(s)
+        own = spec.eligible(s)
+        priced = candidates.get(s, set()) - set(own)
+        outcomes = [o.id for o in scenario.outcomes if o.id in set(own) | priced]
+        b.outcomes_of_stream[s] = outcomes
+        for t in b.years:
+            budget = program.column(("budget", s, t), lower=0.0)
+            extra = []
+            if spec.elastic:
+                extra = [(program.column(("slack", "budget", s, t), cost=-1.0), -1.0)]
+            program.row(
+                RowLabel("budget", stream=s, years=(t,)),
+                [(budget, 1.0), *extra],
+                lower=millions(stream.amount_in(t)),
+                upper=millions(stream.amount_in(t)),
+            )
+            for o in outcomes:
+                col = program.column(("x", s, o, t), upper=0.0 if o in priced else INF)
+                b.x_by_outcome.setdefault(o, []).append(col)
+            if t != last and stream.carry_forward > 0:
+                program.column(("ks", s, t))
+    for p in b.pots:
+        pot = scenario.pot(p)
+        for t in b.years:
+            for o in scenario.scope(p):
+                b.q_by_outcome.setdefault(o, []).append(program.column(("q", p, o, t)))
+            if t != last and pot.carry_forward > 0:
+                program.column(("kp", p, t))

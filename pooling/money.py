@@ -1,0 +1,74 @@
+"""Stream and pot money (MODEL.md, Constraints: stream money, pot money).
+
+A year's spend plus what is carried on may not exceed the year's money
+after overhead plus what was carried in; the carry is capped by a share of
+the year's own money, and nothing carries out of the last year (the carry
+column simply does not exist there). A pot's set-up cost comes out of its
+first year's money.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pooling.program import RowLabel
+from pooling.spec import PoolingMode
+from pooling.units import millions
+
+if TYPE_CHECKING:
+    from pooling.build import Builder
+
+
+def add_stream_money(b: Builder) -> None:
+    program, scenario = b.program, b.scenario
+    previous: dict[str, int | None] = dict.fromkeys(b.streams)
+    for t in b.years:
+        for s in b.streams:
+            stream = scenario.stream(s)
+            unpooled = b.unpooled_terms(s, t)
+            spend = [(c, 1.0) for c in b.x_cols(s, b.outcomes_of_stream[s], (t,))]
+            carry = program.col_index.get(("ks", s, t))
+            terms = spend + [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
+            if carry is not None:
+                terms.append((carry, 1.0))
+            if previous[s] is not None:
+                terms.append((previous[s], -1.0))
+            program.row(RowLabel("stream_money", stream=s, years=(t,)), terms, upper=0.0)
+            if carry is not None:
+                program.row(
+                    RowLabel("stream_carry", stream=s, years=(t,)),
+                    [(carry, 1.0)] + [(c, -stream.carry_forward * v) for c, v in unpooled],
+                    upper=0.0,
+                )
+            previous[s] = carry
+
+
+def add_pot_money(b: Builder) -> None:
+    program, scenario, choice = b.program, b.scenario, b.spec.choice
+    for p in b.pots:
+        pot = scenario.pot(p)
+        setup = millions(pot.setup_cost)
+        previous: int | None = None
+        for t in b.years:
+            paid_in = [term for m in b.members_in_play(p) for term in b.pooled_terms(m, t)]
+            spend = [(c, 1.0) for c in b.q_cols(p, scenario.scope(p), (t,))]
+            carry = program.col_index.get(("kp", p, t))
+            terms = spend + [(c, -(1.0 - pot.admin_rate) * v) for c, v in paid_in]
+            if carry is not None:
+                terms.append((carry, 1.0))
+            if previous is not None:
+                terms.append((previous, -1.0))
+            upper = 0.0
+            if t == scenario.first_year and setup > 0:
+                if choice.mode is PoolingMode.FIXED:
+                    upper = -setup  # the pot is set up: v_p = 1
+                else:
+                    terms.append((program.col(("use", p)), setup))
+            program.row(RowLabel("pot_money", pot=p, years=(t,)), terms, upper=upper)
+            if carry is not None:
+                program.row(
+                    RowLabel("pot_carry", pot=p, years=(t,)),
+                    [(carry, 1.0)] + [(c, -pot.carry_forward * v) for c, v in paid_in],
+                    upper=0.0,
+                )
+            previous = carry

@@ -1,0 +1,47 @@
+"""Response curves and the score (MODEL.md, response and Objective).
+
+Total spend on an outcome over the period is split into segments of
+non-increasing slope, so filling them in order is what a maximiser does
+anyway and no ordering constraint is needed. The scored progress is capped
+at the stretch target (or the target when there is none) and divided by
+the target gap, so an outcome that meets its target adds its weight.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.scenario import Outcome
+from pooling.program import INF, Program, RowLabel
+from pooling.units import millions
+
+if TYPE_CHECKING:
+    from pooling.build import Builder
+
+
+def add_response(b: Builder, score: bool = True) -> None:
+    for outcome in b.scenario.outcomes:
+        spend = b.x_by_outcome.get(outcome.id, []) + b.q_by_outcome.get(outcome.id, [])
+        add_curve(b.program, outcome, spend, score=score)
+
+
+def add_curve(program: Program, outcome: Outcome, spend: list[int], score: bool = True, view: str = "") -> None:
+    """Segments `u[o,k]` summing to the spend, and the capped, weighted progress in the objective.
+
+    `view` names a separate copy of the curve (a silo funder's own view of an outcome).
+    """
+    o = outcome.id
+    segments = []
+    for k, seg in enumerate(outcome.response):
+        width = INF if seg.spend is None else millions(seg.spend)
+        segments.append((program.column(("u", view, o, k), upper=width), seg.slope * 1e6))
+    terms = [(c, 1.0) for c, _ in segments] + [(c, -1.0) for c in spend]
+    program.row(RowLabel("response", outcome=o, funder=view or None), terms, lower=0.0, upper=0.0)
+    if not score:
+        return
+    progress = program.column(("progress", view, o), upper=outcome.cap, cost=outcome.weight / outcome.gap)
+    program.row(
+        RowLabel("progress", outcome=o, funder=view or None),
+        [(progress, 1.0)] + [(c, -slope) for c, slope in segments if slope > 0],
+        upper=0.0,
+    )

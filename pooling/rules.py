@@ -1,0 +1,93 @@
+"""Funder rules and statutory minimums (MODEL.md, Constraints: rules).
+
+A rule binds the streams' own (unpooled) spend `x`. One that survives
+pooling also binds the pots: a share rule holds inside each pot holding
+streams of the rule, an amount rule counts the spend of every pot with a
+member in the rule, and a match rule is unchanged (pots' spend always
+counts on the matching side). A statutory minimum counts every stream and
+every pot, each year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.scenario import Rule, RuleKind
+from pooling.program import INF, RowLabel
+from pooling.units import millions
+
+if TYPE_CHECKING:
+    from pooling.build import Builder, Terms
+
+
+def add_rules(b: Builder, rules: list[Rule]) -> None:
+    for rule in rules:
+        streams = [s for s in b.scenario.rule_streams(rule) if s in b.streams]
+        if not streams:
+            continue
+        outcomes = b.scenario.expand(rule.outcomes)
+        for years in b.scenario.rule_periods(rule):
+            add_rule(b, rule, streams, outcomes, years)
+
+
+def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...]) -> None:
+    kind, value = rule.kind, rule.value
+    spend: Terms = [(c, 1.0) for s in streams for c in b.x_cols(s, outcomes, years)]
+    label = RowLabel("rule", rule=rule.id, years=years)
+    if kind.is_share:
+        unpooled = [(c, -value * v) for s in streams for t in years for c, v in b.unpooled_terms(s, t)]
+        _bound(b, label, spend + unpooled, kind, 0.0)
+        if rule.survives_pooling:
+            for p in b.pots:
+                held = [m for m in b.members_in_play(p) if m in streams]
+                paid_in = [(c, -value * v) for m in held for t in years for c, v in b.pooled_terms(m, t)]
+                if not paid_in:
+                    continue
+                pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
+                _bound(b, RowLabel("rule_pot", rule=rule.id, pot=p, years=years), pot_spend + paid_in, kind, 0.0)
+    elif kind.is_amount:
+        if rule.survives_pooling:
+            for p in b.pots:
+                if any(m in streams for m in b.members_in_play(p)):
+                    spend += [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
+        _bound(b, label, spend, kind, millions(value))
+    else:  # match: other funders' streams and every pot against the rule's streams
+        own_funders = {b.scenario.funder_of(s) for s in streams}
+        others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
+        matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
+        matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
+        _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, 0.0)
+
+
+def add_statutory_minimums(b: Builder) -> None:
+    for outcome in b.scenario.outcomes:
+        for t in b.years:
+            minimum = outcome.min_spend_in(t)
+            if minimum <= 0:
+                continue
+            spend = [(c, 1.0) for s in b.streams for c in b.x_cols(s, [outcome.id], (t,))]
+            spend += [(c, 1.0) for p in b.pots for c in b.q_cols(p, [outcome.id], (t,))]
+            label = RowLabel("statutory", outcome=outcome.id, years=(t,))
+            _bound(b, label, spend, RuleKind.MIN_AMOUNT, millions(minimum))
+
+
+def _in_scope(b: Builder, pot: str, outcomes: list[str]) -> list[str]:
+    scope = set(b.scenario.scope(pot))
+    return [o for o in outcomes if o in scope]
+
+
+def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float) -> None:
+    """`terms >= rhs` for a minimum, `<= rhs` for a maximum; elastic rows may be broken at a cost."""
+    program = b.program
+    minimum = kind.is_minimum
+    if b.spec.elastic:
+        slack = program.column(("slack", *_slack_key(label)), cost=-1.0)
+        terms = [*terms, (slack, 1.0 if minimum else -1.0)]
+    if minimum:
+        program.row(label, terms, lower=rhs, upper=INF)
+    else:
+        program.row(label, terms, upper=rhs)
+
+
+def _slack_key(label: RowLabel) -> tuple:
+    return (label.family, label.rule, label.pot, label.outcome, label.years)

@@ -1,0 +1,220 @@
+"""Solving a `Program` with HiGHS (through highspy) or CBC (through PuLP), and reading it back.
+
+What each solver can do is in one registry (`CAPABILITIES`), so callers ask
+"does this solver give an infeasible subset?" instead of testing its name.
+The status is read before anything else, every time: a time limit is not
+an optimum (PuLP's own HiGHS wrapper reports it as one), and nothing is
+read from a solver that did not finish.
+
+Duals are normalised here and nowhere else: `shadow[i]` is the score gained
+per unit (GBP 1m) that row i's bound moves up, `reduced[j]` the score gained
+per unit column j's bound moves up. HiGHS is given the negated score to
+minimise, so both of its duals flip sign; CBC through PuLP on a
+maximisation already reports the score's own derivative.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import highspy
+import numpy as np
+import pulp
+
+from models.errors import SolverUnavailableError
+from pooling.program import INF, Program
+
+
+class SolverName(StrEnum):
+    HIGHS = "highs"
+    CBC = "cbc"
+
+
+@dataclass(frozen=True)
+class SolverCapabilities:
+    name: SolverName
+    duals: bool
+    infeasible_subset: bool
+    resolve_in_place: bool
+    integer: bool
+
+
+CAPABILITIES = {
+    SolverName.HIGHS: SolverCapabilities(SolverName.HIGHS, True, True, True, True),
+    SolverName.CBC: SolverCapabilities(SolverName.CBC, True, False, False, True),
+}
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    solver: SolverName = SolverName.HIGHS
+    time_limit: float | None = None
+    # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
+    mip_gap: float = 1e-8
+    threads: int | None = None
+
+
+@dataclass
+class Solution:
+    status: Status
+    message: str = ""
+    objective: float | None = None
+    values: np.ndarray | None = None
+    shadow: np.ndarray | None = None
+    reduced: np.ndarray | None = None
+    seconds: float = 0.0
+    highs: highspy.Highs | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1: constructing `highspy.Highs` prints a banner there."""
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
+
+
+def solve(program: Program, options: SolveOptions | None = None) -> Solution:
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    if options.solver is SolverName.HIGHS:
+        solution = _solve_highs(program, options)
+    elif options.solver is SolverName.CBC:
+        solution = _solve_cbc(program, options)
+    else:  # pragma: no cover - the enum is closed
+        raise SolverUnavailableError(f"unknown solver {options.solver}")
+    solution.seconds = time.perf_counter() - started
+    return solution
+
+
+# --- HiGHS ---
+
+
+def new_highs(options: SolveOptions) -> highspy.Highs:
+    with quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", options.mip_gap)
+    h.setOptionValue("random_seed", 0)
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    return h
+
+
+def highs_lp(program: Program) -> highspy.HighsLp:
+    lp = highspy.HighsLp()
+    lp.num_col_ = program.num_cols
+    lp.num_row_ = program.num_rows
+    lp.col_cost_ = -np.asarray(program.col_cost, dtype=np.float64)
+    lp.col_lower_ = _finite(program.col_lower)
+    lp.col_upper_ = _finite(program.col_upper)
+    lp.row_lower_ = _finite(program.row_lower)
+    lp.row_upper_ = _finite(program.row_upper)
+    starts, index, value = program.csr()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    lp.a_matrix_.num_col_ = program.num_cols
+    lp.a_matrix_.num_row_ = program.num_rows
+    if program.is_mip:
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in program.col_integer
+        ]
+    return lp
+
+
+def _finite(bounds: list[float]) -> np.ndarray:
+    array = np.asarray(bounds, dtype=np.float64)
+    array[array == INF] = highspy.kHighsInf
+    array[array == -INF] = -highspy.kHighsInf
+    return array
+
+
+def _solve_highs(program: Program, options: SolveOptions) -> Solution:
+    h = new_highs(options)
+    status = h.passModel(highs_lp(program))
+    if status == highspy.HighsStatus.kError:
+        return Solution(Status.ERROR, "HiGHS refused the model", highs=h)
+    h.run()
+    return read_highs(h, program.is_mip)
+
+
+def read_highs(h: highspy.Highs, is_mip: bool) -> Solution:
+    """Status first; values and duals only from a finished solve."""
+    model_status = h.getModelStatus()
+    ms = highspy.HighsModelStatus
+    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget", highs=h)
+    if model_status == ms.kTimeLimit:
+        return Solution(Status.TIME_LIMIT, "the solver's time limit was reached", highs=h)
+    if model_status != ms.kOptimal:
+        return Solution(Status.ERROR, f"HiGHS stopped: {h.modelStatusToString(model_status)}", highs=h)
+    solution = h.getSolution()
+    values = np.asarray(solution.col_value, dtype=np.float64)
+    shadow = reduced = None
+    if not is_mip and solution.dual_valid:
+        shadow = -np.asarray(solution.row_dual, dtype=np.float64)
+        reduced = -np.asarray(solution.col_dual, dtype=np.float64)
+    objective = -h.getInfo().objective_function_value
+    return Solution(Status.OPTIMAL, "", objective, values, shadow, reduced, highs=h)
+
+
+# --- CBC ---
+
+
+def _solve_cbc(program: Program, options: SolveOptions) -> Solution:
+    cbc = pulp.PULP_CBC_CMD(
+        msg=False,
+        gapRel=options.mip_gap if program.is_mip else None,
+        timeLimit=options.time_limit,
+        threads=options.threads,
+    )
+    if not cbc.available():
+        raise SolverUnavailableError("CBC is not available: PuLP's bundled CBC binary did not run")
+    problem, variables, constraints = program.to_pulp()
+    problem.solve(cbc)
+    status, sol_status = problem.status, problem.sol_status
+    if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget")
+    if status == pulp.LpStatusOptimal and sol_status == pulp.LpSolutionIntegerFeasible:
+        return Solution(Status.TIME_LIMIT, "the solver's time limit was reached")
+    if status != pulp.LpStatusOptimal:
+        return Solution(Status.ERROR, f"CBC stopped: {pulp.LpStatus.get(status, status)}")
+    values = np.array([v.varValue or 0.0 for v in variables], dtype=np.float64)
+    shadow = reduced = None
+    if not program.is_mip:
+        shadow = np.array([c.pi or 0.0 for c in constraints], dtype=np.float64)
+        reduced = np.array([v.dj or 0.0 for v in variables], dtype=np.float64)
+    objective = float(np.dot(program.col_cost, values))
+    return Solution(Status.OPTIMAL, "", objective, values, shadow, reduced)

@@ -1,0 +1,70 @@
+"""What to build: the scenario, how its streams are pooled, and any freedoms or relaxations.
+
+A `ModelSpec` is plain data, so the arrangements, the freedoms and the
+diagnosis each describe the program they need and one builder makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from models.scenario import Rule, Scenario
+
+
+class PoolingMode(StrEnum):
+    FIXED = "fixed"  # every stream's pooled share is given (aligned, pooled, re-solves)
+    WHOLE = "whole"  # the solver pools whole streams (phi in {0, phimax}): a MIP
+    PARTIAL = "partial"  # the solver picks any share up to phimax
+
+
+@dataclass(frozen=True)
+class PoolingChoice:
+    """How much of each stream goes into its pot (`phi_s`) and which pots are set up (`v_p`)."""
+
+    mode: PoolingMode
+    shares: dict[str, float] = field(default_factory=dict)
+    pots_used: frozenset[str] = frozenset()
+
+    @staticmethod
+    def aligned() -> PoolingChoice:
+        return PoolingChoice(PoolingMode.FIXED)
+
+    @staticmethod
+    def pooled(scenario: Scenario) -> PoolingChoice:
+        shares = {
+            m: scenario.stream(m).pool_share_limit for pot in scenario.pots for m in pot.members
+        }
+        return PoolingChoice(PoolingMode.FIXED, shares, frozenset(p.id for p in scenario.pots))
+
+    @staticmethod
+    def chosen_by_solver(partial: bool) -> PoolingChoice:
+        return PoolingChoice(PoolingMode.PARTIAL if partial else PoolingMode.WHOLE)
+
+    def share(self, stream_id: str) -> float:
+        return self.shares.get(stream_id, 0.0)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the builder needs to know beyond the scenario itself."""
+
+    scenario: Scenario
+    choice: PoolingChoice
+    extra_eligible: frozenset[tuple[str, str]] = frozenset()
+    candidates: frozenset[tuple[str, str]] = frozenset()
+    without_rules: frozenset[str] = frozenset()
+    elastic: bool = False
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for r in self.scenario.rules if r.id not in self.without_rules]
+
+    def eligible(self, stream_id: str) -> list[str]:
+        """Outcomes the stream may fund here: its own eligibility plus any freedom granted."""
+        granted = {o for s, o in self.extra_eligible if s == stream_id}
+        own = self.scenario.eligible(stream_id)
+        if not granted:
+            return own
+        wanted = set(own) | granted
+        return [o.id for o in self.scenario.outcomes if o.id in wanted]
