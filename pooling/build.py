@@ -97,6 +97,15 @@ def pots_in_play(spec: ModelSpec, streams: list[str]) -> list[str]:
 
 def build(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
     """The whole program for `spec`, over all streams or the given ones."""
+    b = money_and_rules(spec, streams)
+    if spec.statutory:
+        rules.add_statutory_minimums(b)
+    response.add_response(b, score=not spec.elastic)
+    return b
+
+
+def money_and_rules(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
+    """Everything but the response curves and the score, which the silo plan states its own way."""
     scenario = spec.scenario
     b = Builder(spec)
     b.streams = [s.id for s in scenario.streams] if streams is None else list(streams)
@@ -106,8 +115,6 @@ def build(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
     money.add_stream_money(b)
     money.add_pot_money(b)
     rules.add_rules(b, spec.rules)
-    rules.add_statutory_minimums(b)
-    response.add_response(b, score=not spec.elastic)
     return b
 
 

@@ -25,10 +25,21 @@ def add_response(b: Builder, score: bool = True) -> None:
         add_curve(b.program, outcome, spend, score=score)
 
 
-def add_curve(program: Program, outcome: Outcome, spend: list[int], score: bool = True, view: str = "") -> None:
-    """Segments `u[o,k]` summing to the spend, and the capped, weighted progress in the objective.
+def add_curve(
+    program: Program,
+    outcome: Outcome,
+    spend: list[int],
+    score: bool = True,
+    view: str = "",
+    in_objective: bool = True,
+    absorb_excess: bool = False,
+) -> int | None:
+    """Segments `u[o,k]` summing to the spend, and the capped, weighted progress.
 
-    `view` names a separate copy of the curve (a silo funder's own view of an outcome).
+    `view` names a separate copy of the curve (a silo funder's own view of an
+    outcome); `in_objective=False` keeps its progress out of the objective;
+    `absorb_excess` lets spend exceed the curve's widths to no effect (the
+    silo funders' sum). Returns the progress column.
     """
     o = outcome.id
     segments = []
@@ -36,12 +47,15 @@ def add_curve(program: Program, outcome: Outcome, spend: list[int], score: bool 
         width = INF if seg.spend is None else millions(seg.spend)
         segments.append((program.column(("u", view, o, k), upper=width), seg.slope * 1e6))
     terms = [(c, 1.0) for c, _ in segments] + [(c, -1.0) for c in spend]
-    program.row(RowLabel("response", outcome=o, funder=view or None), terms, lower=0.0, upper=0.0)
+    lower = -INF if absorb_excess else 0.0
+    program.row(RowLabel("response", outcome=o, funder=view or None), terms, lower=lower, upper=0.0)
     if not score:
-        return
-    progress = program.column(("progress", view, o), upper=outcome.cap, cost=outcome.weight / outcome.gap)
+        return None
+    cost = outcome.weight / outcome.gap if in_objective else 0.0
+    progress = program.column(("progress", view, o), upper=outcome.cap, cost=cost)
     program.row(
         RowLabel("progress", outcome=o, funder=view or None),
         [(progress, 1.0)] + [(c, -slope) for c, slope in segments if slope > 0],
         upper=0.0,
     )
+    return progress

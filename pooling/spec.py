@@ -55,6 +55,7 @@ class ModelSpec:
     candidates: frozenset[tuple[str, str]] = frozenset()
     without_rules: frozenset[str] = frozenset()
     elastic: bool = False
+    statutory: bool = True
 
     @property
     def rules(self) -> list[Rule]:

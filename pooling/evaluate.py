@@ -1,0 +1,364 @@
+"""A plan's score and feasibility from its allocation alone, with no solver.
+
+This is the engine's independent check on itself: every plan the optimiser
+returns is re-scored here, and a historic allocation or a silo plan (which
+no single program produced) is judged here. It shares the scenario's
+lookups with the optimiser and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
+
+Key = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Who spends what (GBP), and how much of each stream went into its pot."""
+
+    stream_spend: dict[Key, float] = field(default_factory=dict)
+    pot_spend: dict[Key, float] = field(default_factory=dict)
+    shares: dict[str, float] = field(default_factory=dict)
+    pots_used: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    id: str
+    spend: float
+    improvement: float
+    projected: float
+    target_met: bool
+    stretch_met: bool
+    reward: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Money:
+    available: float
+    overhead: float
+    setup: float
+    lapsed: float
+    spent: float
+
+
+@dataclass(frozen=True)
+class Violation:
+    kind: str  # budget | eligibility | rule | statutory
+    id: str
+    stream: str | None
+    outcome: str | None
+    year: int | None
+    required: float | None
+    achieved: float | None
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule (or statutory minimum) over one year or the period: required vs achieved."""
+
+    kind: str  # rule | statutory
+    id: str
+    pot: str | None
+    years: tuple[int, ...]
+    bound: str  # "min" or "max"
+    required: float
+    achieved: float
+    holds: bool
+    binding: bool
+
+
+@dataclass(frozen=True)
+class SourceYear:
+    """A stream's or pot's money in one year, after the greedy carry-forward."""
+
+    kind: str
+    id: str
+    year: int
+    gross: float
+    overhead: float
+    setup: float
+    carried_in: float
+    spent: float
+    carried_out: float
+    lapsed: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    score: float
+    outcomes: list[OutcomeResult]
+    money: Money
+    violations: list[Violation]
+    checks: list[RuleCheck]
+    sources: list[SourceYear]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+    @property
+    def targets_met(self) -> int:
+        return sum(o.target_met for o in self.outcomes)
+
+    @property
+    def stretch_met(self) -> int:
+        return sum(o.stretch_met for o in self.outcomes)
+
+    @property
+    def reward(self) -> float:
+        return sum(o.reward for o in self.outcomes)
+
+
+def improvement(outcome: Outcome, spend: float) -> float:
+    """Indicator movement from `spend` pounds over the period, on the true (concave) curve."""
+    left, moved = max(spend, 0.0), 0.0
+    for seg in outcome.response:
+        if left <= 0:
+            break
+        if seg.spend is None:
+            break  # unbounded last segment: no further effect
+        used = min(left, seg.spend)
+        moved += seg.effect * used / seg.spend
+        left -= used
+    return moved
+
+
+def outcome_result(outcome: Outcome, spend: float) -> OutcomeResult:
+    d = improvement(outcome, spend)
+    gap, cap = outcome.gap, outcome.cap
+    counted = min(d, cap)
+    eps = 1e-7 * gap
+    sign = 1.0 if outcome.direction is Direction.HIGHER else -1.0
+    target_met = d >= gap - eps
+    stretch_met = outcome.stretch is not None and d >= cap - eps
+    reward = 0.0
+    if outcome.stretch is not None and outcome.reward > 0:
+        if cap - gap > eps:
+            share = (counted - gap) / (cap - gap)
+        else:
+            share = 1.0 if target_met else 0.0
+        if share >= 0.6 - 1e-7:
+            reward = outcome.reward * min(share, 1.0)
+    return OutcomeResult(
+        id=outcome.id,
+        spend=spend,
+        improvement=d,
+        projected=outcome.baseline + sign * d,
+        target_met=target_met,
+        stretch_met=stretch_met,
+        reward=reward,
+        score=outcome.weight * counted / gap,
+    )
+
+
+def evaluate(
+    scenario: Scenario,
+    allocation: Allocation,
+    rules: list[Rule] | None = None,
+    extra_eligible: frozenset[tuple[str, str]] = frozenset(),
+) -> Evaluation:
+    """Score the allocation and list everything it breaks.
+
+    `rules` are the rules in force (default: all of the scenario's);
+    statutory minimums are always in force. `extra_eligible` are freedoms
+    granted: stream-outcome pairs that may be funded although the file
+    does not say so.
+    """
+    rules = scenario.rules if rules is None else rules
+    total = sum(s.amount_in(t) for s in scenario.streams for t in scenario.years)
+    tol = 1e-7 * max(total, 1.0)
+    violations: list[Violation] = []
+
+    spend_on: dict[str, float] = defaultdict(float)
+    for (_, o, _), v in allocation.stream_spend.items():
+        spend_on[o] += v
+    for (_, o, _), v in allocation.pot_spend.items():
+        spend_on[o] += v
+    outcomes = [outcome_result(o, spend_on.get(o.id, 0.0)) for o in scenario.outcomes]
+
+    violations += _eligibility(scenario, allocation, extra_eligible, tol)
+    sources, budget_violations = _money(scenario, allocation, tol)
+    violations += budget_violations
+    checks = _rules(scenario, allocation, rules, tol) + _statutory(scenario, allocation, tol)
+    for check in checks:
+        if not check.holds:
+            violations.append(_violation_of(scenario, check))
+
+    available = total
+    overhead = sum(s.overhead for s in sources)
+    setup = sum(s.setup for s in sources)
+    spent = sum(allocation.stream_spend.values()) + sum(allocation.pot_spend.values())
+    lapsed = sum(s.lapsed for s in sources)
+    money = Money(available, overhead, setup, lapsed, spent)
+    return Evaluation(
+        score=sum(o.score for o in outcomes),
+        outcomes=outcomes,
+        money=money,
+        violations=violations,
+        checks=checks,
+        sources=sources,
+    )
+
+
+def _eligibility(
+    scenario: Scenario, allocation: Allocation, extra: frozenset[tuple[str, str]], tol: float
+) -> list[Violation]:
+    found = []
+    eligible = {s.id: set(scenario.eligible(s.id)) for s in scenario.streams}
+    for (s, o, t), v in allocation.stream_spend.items():
+        if v > tol and o not in eligible.get(s, set()) and (s, o) not in extra:
+            found.append(
+                Violation("eligibility", s, s, o, t, 0.0, v,
+                          f"{scenario.label('streams', s)} may not pay for "
+                          f"'{scenario.label('outcomes', o)}' but spends {v:,.0f}")
+            )
+    for (p, o, t), v in allocation.pot_spend.items():
+        if v <= tol:
+            continue
+        if p not in allocation.pots_used:
+            found.append(Violation("eligibility", p, None, o, t, 0.0, v,
+                                   f"pot {p} is not set up but spends {v:,.0f}"))
+        elif o not in set(scenario.scope(p)):
+            found.append(Violation("eligibility", p, None, o, t, 0.0, v,
+                                   f"pot {p} may not pay for '{scenario.label('outcomes', o)}' "
+                                   f"(outside its scope) but spends {v:,.0f}"))
+    return found
+
+
+def _money(scenario: Scenario, allocation: Allocation, tol: float) -> tuple[list[SourceYear], list[Violation]]:
+    """Each stream and pot, year by year, carrying as much as its carry-forward share allows."""
+    sources: list[SourceYear] = []
+    violations: list[Violation] = []
+    by_stream: dict[tuple[str, int], float] = defaultdict(float)
+    for (s, _, t), v in allocation.stream_spend.items():
+        by_stream[(s, t)] += v
+    by_pot: dict[tuple[str, int], float] = defaultdict(float)
+    for (p, _, t), v in allocation.pot_spend.items():
+        by_pot[(p, t)] += v
+
+    def run(kind: str, ident: str, rows: list[tuple[int, float, float, float, float, float]]) -> None:
+        carried = 0.0
+        for t, gross, admin_rate, carry_share, setup, spent in rows:
+            overhead = admin_rate * gross
+            available = gross - overhead - setup + carried
+            last = t == scenario.last_year
+            if spent > available + tol:
+                violations.append(
+                    Violation("budget", ident, ident if kind == "stream" else None, None, t,
+                              available, spent,
+                              f"{kind} {ident} spends {spent:,.0f} in {t} but has {available:,.0f}")
+                )
+            left = max(available - spent, 0.0)
+            carry_out = 0.0 if last else min(carry_share * gross, left)
+            sources.append(SourceYear(kind, ident, t, gross, overhead, setup, carried, spent,
+                                      carry_out, left - carry_out))
+            carried = carry_out
+
+    for stream in scenario.streams:
+        share = allocation.shares.get(stream.id, 0.0)
+        rows = [
+            (t, stream.amount_in(t) * (1 - share), stream.admin_rate, stream.carry_forward, 0.0,
+             by_stream.get((stream.id, t), 0.0))
+            for t in scenario.years
+        ]
+        run("stream", stream.id, rows)
+    for pot in scenario.pots:
+        if pot.id not in allocation.pots_used:
+            continue
+        rows = []
+        for t in scenario.years:
+            paid_in = sum(
+                scenario.stream(m).amount_in(t) * allocation.shares.get(m, 0.0) for m in pot.members
+            )
+            setup = pot.setup_cost if t == scenario.first_year else 0.0
+            rows.append((t, paid_in, pot.admin_rate, pot.carry_forward, setup, by_pot.get((pot.id, t), 0.0)))
+        run("pot", pot.id, rows)
+    return sources, violations
+
+
+def _sum(spend: dict[Key, float], sources: set[str], outcomes: set[str], years: tuple[int, ...]) -> float:
+    yrs = set(years)
+    return sum(v for (s, o, t), v in spend.items() if s in sources and o in outcomes and t in yrs)
+
+
+def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: float) -> list[RuleCheck]:
+    checks: list[RuleCheck] = []
+    shares = allocation.shares
+    for rule in rules:
+        streams = set(scenario.rule_streams(rule))
+        outcomes = set(scenario.expand(rule.outcomes))
+        kind, value = rule.kind, rule.value
+        bound = "min" if kind.is_minimum else "max"
+        used = [p for p in scenario.pots if p.id in allocation.pots_used]
+        for years in scenario.rule_periods(rule):
+            spend = _sum(allocation.stream_spend, streams, outcomes, years)
+            if kind.is_share:
+                unpooled = sum(
+                    scenario.stream(s).amount_in(t) * (1 - shares.get(s, 0.0)) for s in streams for t in years
+                )
+                checks.append(_check("rule", rule.id, None, years, bound, value * unpooled, spend, tol))
+                if rule.survives_pooling:
+                    for pot in used:
+                        held = [m for m in pot.members if m in streams and shares.get(m, 0.0) > 0]
+                        if not held:
+                            continue
+                        paid_in = sum(scenario.stream(m).amount_in(t) * shares[m] for m in held for t in years)
+                        pot_spend = _sum(allocation.pot_spend, {pot.id}, outcomes, years)
+                        checks.append(_check("rule", rule.id, pot.id, years, bound, value * paid_in, pot_spend, tol))
+            elif kind.is_amount:
+                if rule.survives_pooling:
+                    pots = {p.id for p in used if any(m in streams for m in p.members)}
+                    spend += _sum(allocation.pot_spend, pots, outcomes, years)
+                checks.append(_check("rule", rule.id, None, years, bound, value, spend, tol))
+            else:
+                funders = {scenario.funder_of(s) for s in streams}
+                others = {s.id for s in scenario.streams if s.funder not in funders}
+                matching = _sum(allocation.stream_spend, others, outcomes, years)
+                matching += _sum(allocation.pot_spend, {p.id for p in used}, outcomes, years)
+                checks.append(_check("rule", rule.id, None, years, bound, value * spend, matching, tol))
+    return checks
+
+
+def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[RuleCheck]:
+    checks = []
+    for outcome in scenario.outcomes:
+        for t in scenario.years:
+            minimum = outcome.min_spend_in(t)
+            if minimum <= 0:
+                continue
+            spend = sum(v for (_, o, y), v in allocation.stream_spend.items() if o == outcome.id and y == t)
+            spend += sum(v for (_, o, y), v in allocation.pot_spend.items() if o == outcome.id and y == t)
+            checks.append(_check("statutory", outcome.id, None, (t,), "min", minimum, spend, tol))
+    return checks
+
+
+def _check(kind: str, ident: str, pot: str | None, years: tuple[int, ...], bound: str,
+           required: float, achieved: float, tol: float) -> RuleCheck:
+    slack = achieved - required if bound == "min" else required - achieved
+    return RuleCheck(kind, ident, pot, years, bound, required, achieved, slack >= -tol, abs(slack) <= tol)
+
+
+def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
+    year = check.years[0] if len(check.years) == 1 else None
+    when = str(year) if year is not None else f"{check.years[0]}-{check.years[-1]}" if check.years else ""
+    if check.kind == "statutory":
+        name = scenario.label("outcomes", check.id)
+        message = (f"statutory minimum for '{name}' in {when}: {check.required:,.0f} required, "
+                   f"{check.achieved:,.0f} spent")
+        return Violation("statutory", check.id, None, check.id, year, check.required, check.achieved, message)
+    rule = scenario.rule(check.id)
+    streams = rule.streams if rule.streams is not None and len(rule.streams) == 1 else None
+    what = {RuleKind.MATCH: "matching spend"}.get(rule.kind, "spend")
+    where = f" in pot {check.pot}" if check.pot else ""
+    word = "at least" if check.bound == "min" else "at most"
+    message = (f"rule {rule.id} ({rule.kind.value}){where}, {when}: {what} of {word} "
+               f"{check.required:,.0f} required, {check.achieved:,.0f} achieved")
+    return Violation("rule", rule.id, streams[0] if streams else None, None, year, check.required,
+                     check.achieved, message)

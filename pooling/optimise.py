@@ -1,0 +1,100 @@
+"""One program, from spec to plan: build, solve, read back, re-score, price.
+
+This is the single path every arrangement goes through, so the checks
+that guard it (status before values, the independent re-score) are made
+once.
+"""
+
+from __future__ import annotations
+
+import time
+
+from models.scenario import Arrangement, Rule
+from pooling.build import Builder, build
+from pooling.evaluate import evaluate
+from pooling.extract import allocation_from, chosen_pooling
+from pooling.plan import Plan, PlanStatus
+from pooling.prices import shadow_prices
+from pooling.solvers import Solution, SolveOptions, solve
+from pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+
+# the solver's score and the independent re-score agree to this (relative); beyond it, a bug
+RESCORE_TOLERANCE = 1e-6
+
+
+def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | None = None) -> Plan:
+    """Solve `spec`; when the solver chose the pooling, re-solve with it fixed to price the plan."""
+    options = options or SolveOptions()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    builder = build(spec)
+    timings["build"] = time.perf_counter() - started
+    solution = solve(builder.program, options)
+    timings["solve"] = solution.seconds
+    if solution.ok and spec.choice.mode is not PoolingMode.FIXED:
+        assert solution.values is not None
+        shares, used = chosen_pooling(builder, solution.values)
+        fixed = ModelSpec(
+            spec.scenario,
+            PoolingChoice(PoolingMode.FIXED, shares, used),
+            spec.extra_eligible,
+            spec.candidates,
+            spec.without_rules,
+        )
+        started = time.perf_counter()
+        builder = build(fixed)
+        resolved = solve(builder.program, options)
+        timings["resolve"] = time.perf_counter() - started
+        if resolved.ok:
+            solution = resolved
+    return plan_from(builder, solution, arrangement, timings)
+
+
+def plan_from(
+    b: Builder,
+    solution: Solution,
+    arrangement: Arrangement,
+    timings: dict[str, float],
+    report_rules: list[Rule] | None = None,
+    enforced: frozenset[str] | None = None,
+    statutory: bool = True,
+) -> Plan:
+    """Read the solution back, re-score it independently, and refuse it if the two disagree.
+
+    `report_rules` are judged and reported (default: those the program
+    enforced); only `enforced` rules (default: all reported), budgets,
+    eligibility and, with `statutory`, statutory minimums must hold, since
+    those the program promised.
+    """
+    scenario = b.scenario
+    if not solution.ok:
+        return Plan(scenario, arrangement, PlanStatus(solution.status.value), solution.message,
+                    seconds=timings)
+    assert solution.values is not None
+    started = time.perf_counter()
+    rules = b.spec.rules if report_rules is None else report_rules
+    promised = frozenset(r.id for r in rules) if enforced is None else enforced
+    allocation = allocation_from(b, solution.values)
+    evaluation = evaluate(scenario, allocation, rules, b.spec.extra_eligible)
+    prices = []
+    if solution.shadow is not None:
+        prices = shadow_prices(b, solution.values, solution.shadow)
+    timings["extract"] = time.perf_counter() - started
+    plan = Plan(scenario, arrangement, PlanStatus.OPTIMAL, "", evaluation, allocation, prices,
+                solver_score=solution.objective, seconds=timings)
+    objective = solution.objective or 0.0
+    broken = [
+        v for v in evaluation.violations
+        if v.kind in ("budget", "eligibility")
+        or (v.kind == "rule" and v.id in promised)
+        or (v.kind == "statutory" and statutory)
+    ]
+    if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
+        plan.status = PlanStatus.ERROR
+        plan.message = (f"internal check failed: the solver's score {objective:.9f} differs from "
+                        f"the re-scored allocation {evaluation.score:.9f}")
+    elif broken:
+        plan.status = PlanStatus.ERROR
+        plan.message = "internal check failed: the plan breaks " + "; ".join(
+            v.message for v in broken[:3])
+    return plan
