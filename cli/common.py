@@ -1,0 +1,83 @@
+"""What every command shares: loading a file or failing cleanly, exit codes, writing output.
+
+Exit codes: 0 every arrangement solved, 2 the input cannot be planned,
+3 some arrangement is infeasible (its record still written), 4 some
+arrangement failed (solver error or time limit).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from models.errors import LaaError, ScenarioError
+from models.load import load_scenario
+from models.scenario import Scenario
+from pooling.plan import Plan, PlanStatus
+from pooling.solvers import SolveOptions, SolverName
+from scenarios.output import write_atomic
+
+EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's errors into a message and an exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            fail(str(exc), EXIT_INVALID)
+        except LaaError as exc:
+            fail(f"error: {exc}", EXIT_FAILED)
+        except (OSError, MemoryError, RecursionError) as exc:
+            fail(f"error: {type(exc).__name__}: {exc}", EXIT_FAILED)
+
+    return wrapper
+
+
+def load(path: str) -> Scenario:
+    return load_scenario(Path(path))
+
+
+def solve_options(solver: str, time_limit: float | None) -> SolveOptions:
+    return SolveOptions(solver=SolverName(solver), time_limit=time_limit)
+
+
+def exit_code(plans: list[Plan]) -> int:
+    statuses = {p.status for p in plans}
+    if statuses & {PlanStatus.ERROR, PlanStatus.TIME_LIMIT}:
+        return EXIT_FAILED
+    if PlanStatus.INFEASIBLE in statuses:
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def emit(text: str, out: str | None) -> None:
+    """Print, or write atomically to `out`."""
+    if out:
+        write_atomic(out, text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+solver_option = click.option(
+    "--solver", type=click.Choice([s.value for s in SolverName]), default="highs", show_default=True,
+    help="HiGHS (default) or CBC.",
+)
+time_limit_option = click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), default=None,
+    help="Seconds a solve may take; a plan past it is reported as time_limit.",
+)

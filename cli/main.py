@@ -1,0 +1,80 @@
+"""The `laa` command. Each command parses its arguments, calls one function, and prints."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.common import (
+    EXIT_OK,
+    emit,
+    exit_code,
+    guarded,
+    load,
+    solve_options,
+    solver_option,
+    time_limit_option,
+)
+from models.scenario import Arrangement
+from scenarios.arrangements import plan_all
+from scenarios.csvout import allocation_csv
+from scenarios.historic import read_historic_csv
+from scenarios.results import results_document, to_json
+from scenarios.table import plans_report
+
+ARRANGEMENTS = [a.value for a in Arrangement]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="laa-pooling")
+def laa() -> None:
+    """Plan partners' budgets against shared Local Area Agreement targets."""
+
+
+@laa.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@guarded
+def validate(file: str) -> None:
+    """Check a scenario file and list every problem with it."""
+    scenario = load(file)
+    click.echo(
+        f"{file}: valid: {len(scenario.streams)} streams from {len(scenario.funders)} funders, "
+        f"{len(scenario.outcomes)} outcomes, {len(scenario.rules)} rules, {len(scenario.pots)} pots, "
+        f"years {scenario.first_year}-{scenario.last_year}"
+    )
+    sys.exit(EXIT_OK)
+
+
+@laa.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--arrangement", "-a", "arrangements", multiple=True, type=click.Choice(ARRANGEMENTS),
+              help="Arrangement to plan (repeatable); default: the file's list, or all four.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--historic", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.")
+@solver_option
+@time_limit_option
+@guarded
+def run(file: str, arrangements: tuple[str, ...], fmt: str, out: str | None, historic: str | None,
+        solver: str, time_limit: float | None) -> None:
+    """Plan a scenario under each arrangement and report the results."""
+    scenario = load(file)
+    chosen = [Arrangement(a) for a in arrangements] or None
+    if historic:
+        spends = read_historic_csv(Path(historic), scenario)
+        scenario = scenario.model_copy(update={"historic": spends})
+        if chosen is None:
+            chosen = [*scenario.arrangements_to_run()]
+    plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
+    if fmt == "json":
+        emit(to_json(results_document(scenario, plans)), out)
+    elif fmt == "csv":
+        emit(allocation_csv(plans), out)
+    else:
+        emit(plans_report(scenario, plans), out)
+    sys.exit(exit_code(plans))

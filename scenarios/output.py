@@ -1,0 +1,42 @@
+"""Writing results so that no reader ever sees half a file.
+
+Everything goes to a temporary file in the destination's folder and is
+renamed over the destination only when complete (a rename within one
+filesystem is atomic), so a killed process leaves the old file or the new
+one, never a torn one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+# a cell a spreadsheet would run as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would evaluate (`=HYPERLINK(...)`) by quoting it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
