@@ -40,6 +40,12 @@ def own_rules(scenario: Scenario, funder: str) -> list[Rule]:
     return found
 
 
+def funder_spec(scenario: Scenario, funder: str) -> tuple[ModelSpec, list[str]]:
+    """The program a funder plans alone: its streams, its own rules, no statutory minimums."""
+    streams = [s.id for s in scenario.streams if s.funder == funder]
+    return _spec(scenario, {r.id for r in own_rules(scenario, funder)}), streams
+
+
 def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     options = options or SolveOptions()
     timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
@@ -48,9 +54,9 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     all_own = {r.id for rules in rules_of.values() for r in rules}
     optimum: dict[str, float] = {}
     for f in funders:
-        spec = _spec(scenario, {r.id for r in rules_of[f]})
+        spec, streams = funder_spec(scenario, f)
         started = time.perf_counter()
-        b = build(spec, streams=[s.id for s in scenario.streams if s.funder == f])
+        b = build(spec, streams)
         timings["build"] += time.perf_counter() - started
         solution = solve(b.program, options)
         timings["solve"] += solution.seconds

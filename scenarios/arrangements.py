@@ -8,6 +8,7 @@ uses, so a new arrangement is added in one place.
 from __future__ import annotations
 
 from models.scenario import Arrangement, Scenario
+from pooling.diagnosis import diagnose
 from pooling.optimise import optimise
 from pooling.plan import Plan, PlanStatus
 from pooling.silo import plan_silo
@@ -56,7 +57,10 @@ def plan_arrangement(
 ) -> Plan:
     """One arrangement's plan; a failure inside becomes an `error` plan, never an exception."""
     try:
-        return RUNNERS[arrangement](scenario, options)
+        plan = RUNNERS[arrangement](scenario, options)
+        if plan.status is PlanStatus.INFEASIBLE:
+            plan.diagnosis = diagnose(scenario, arrangement)
+        return plan
     except Exception as exc:  # a batch must keep going; the reason travels with the plan
         return Plan(scenario, arrangement, PlanStatus.ERROR, f"{type(exc).__name__}: {exc}")
 
