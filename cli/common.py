@@ -74,10 +74,15 @@ def emit(text: str, out: str | None) -> None:
 
 
 solver_option = click.option(
-    "--solver", type=click.Choice([s.value for s in SolverName]), default="highs", show_default=True,
+    "--solver",
+    type=click.Choice([s.value for s in SolverName]),
+    default="highs",
+    show_default=True,
     help="HiGHS (default) or CBC.",
 )
 time_limit_option = click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), default=None,
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
     help="Seconds a solve may take; a plan past it is reported as time_limit.",
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cli import analysis
 from cli.common import (
     EXIT_OK,
     emit,
@@ -20,6 +21,7 @@ from cli.common import (
 from models.scenario import Arrangement
 from scenarios.arrangements import plan_all
 from scenarios.csvout import allocation_csv
+from scenarios.explain import prices_text
 from scenarios.historic import read_historic_csv
 from scenarios.results import results_document, to_json
 from scenarios.table import plans_report
@@ -49,19 +51,46 @@ def validate(file: str) -> None:
 
 @laa.command()
 @click.argument("file", type=click.Path(dir_okay=True))
-@click.option("--arrangement", "-a", "arrangements", multiple=True, type=click.Choice(ARRANGEMENTS),
-              help="Arrangement to plan (repeatable); default: the file's list, or all four.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of standard output.")
-@click.option("--historic", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.")
+@click.option(
+    "--arrangement",
+    "-a",
+    "arrangements",
+    multiple=True,
+    type=click.Choice(ARRANGEMENTS),
+    help="Arrangement to plan (repeatable); default: the file's list, or all four.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--historic",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.",
+)
+@click.option(
+    "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
+)
 @solver_option
 @time_limit_option
 @guarded
-def run(file: str, arrangements: tuple[str, ...], fmt: str, out: str | None, historic: str | None,
-        solver: str, time_limit: float | None) -> None:
+def run(
+    file: str,
+    arrangements: tuple[str, ...],
+    fmt: str,
+    out: str | None,
+    historic: str | None,
+    explain: bool,
+    solver: str,
+    time_limit: float | None,
+) -> None:
     """Plan a scenario under each arrangement and report the results."""
     scenario = load(file)
     chosen = [Arrangement(a) for a in arrangements] or None
@@ -76,5 +105,13 @@ def run(file: str, arrangements: tuple[str, ...], fmt: str, out: str | None, his
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
     else:
-        emit(plans_report(scenario, plans), out)
+        text = plans_report(scenario, plans)
+        if explain:
+            text += "\n" + "\n\n".join(prices_text(p) for p in plans) + "\n"
+        emit(text, out)
     sys.exit(exit_code(plans))
+
+
+laa.add_command(analysis.compare)
+laa.add_command(analysis.freedoms)
+laa.add_command(analysis.pooling_value)

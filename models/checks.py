@@ -7,6 +7,7 @@ failed field validation, and a user sees every problem in one pass.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 from models.errors import Problem
@@ -33,7 +34,7 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
     years: list[int] = []
     if isinstance(years_raw, list):
         years = [y for y in years_raw if isinstance(y, int) and not isinstance(y, bool)]
-        if len(years) == len(years_raw) and any(b <= a for a, b in zip(years, years[1:], strict=False)):
+        if len(years) == len(years_raw) and any(b <= a for a, b in pairwise(years)):
             add("years", None, None, f"years must be distinct and in increasing order; found {years}")
     year_set = set(years)
 
@@ -77,7 +78,12 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
         for ident, entry in items("outcomes"):
             block = entry.get("block")
             if isinstance(block, str) and block not in declared_blocks:
-                add("outcomes", ident, "block", f"unknown block {block!r}; blocks are {sorted(declared_blocks)}")
+                add(
+                    "outcomes",
+                    ident,
+                    "block",
+                    f"unknown block {block!r}; blocks are {sorted(declared_blocks)}",
+                )
 
     for ident, entry in items("outcomes"):
         check_years("outcomes", ident, "min_spend", entry.get("min_spend"))
@@ -108,7 +114,13 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                 if not isinstance(m, str):
                     continue
                 if m in pot_of and pot_of[m] != ident:
-                    add("pots", ident, "members", f"stream {m!r} is already a member of pot {pot_of[m]!r}; a stream belongs to one pot at most")
+                    add(
+                        "pots",
+                        ident,
+                        "members",
+                        f"stream {m!r} is already a member of pot {pot_of[m]!r}; "
+                        "a stream belongs to one pot at most",
+                    )
                 elif m in pot_of:
                     add("pots", ident, "members", f"stream {m!r} is listed twice")
                 pot_of[m] = ident

@@ -38,6 +38,4 @@ def declare(b: Builder) -> None:
                 col = program.column(("pool", s), upper=limit)
                 need = limit
             if use is not None:
-                program.row(
-                    RowLabel("pool_use", stream=s, pot=p), [(col, 1.0), (use, -need)], upper=0.0
-                )
+                program.row(RowLabel("pool_use", stream=s, pot=p), [(col, 1.0), (use, -need)], upper=0.0)

@@ -48,8 +48,14 @@ class Finding:
     pot: str | None = None  # a rule's row inside a pot (it survives pooling)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "years": list(self.years), "pot": self.pot,
-                "text": self.text, "amount": None if self.amount is None else round(self.amount, 2)}
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "years": list(self.years),
+            "pot": self.pot,
+            "text": self.text,
+            "amount": None if self.amount is None else round(self.amount, 2),
+        }
 
 
 @dataclass
@@ -120,27 +126,44 @@ def necessary_checks(scenario: Scenario, arrangement: Arrangement) -> list[Findi
                 continue
             can = reach(outcome.id, t)
             if minimum > can * (1 + 1e-9) + 0.01:
-                found.append(Finding(
-                    "statutory", outcome.id, (t,),
-                    f"the statutory minimum for '{scenario.label('outcomes', outcome.id)}' in {t} is "
-                    f"{_money(minimum)}, but the money that may fund it that year is at most {_money(can)}",
-                    minimum - can))
+                found.append(
+                    Finding(
+                        "statutory",
+                        outcome.id,
+                        (t,),
+                        f"the statutory minimum for '{scenario.label('outcomes', outcome.id)}' in {t} is "
+                        f"{_money(minimum)}, but the money that may fund it that year is at most "
+                        f"{_money(can)}",
+                        minimum - can,
+                    )
+                )
             if width is not None and minimum > width + 0.01:
-                found.append(Finding(
-                    "curve", outcome.id, (t,),
-                    f"the statutory minimum for '{scenario.label('outcomes', outcome.id)}' in {t} is "
-                    f"{_money(minimum)}, more than its response curve can absorb ({_money(width)})",
-                    minimum - width))
+                found.append(
+                    Finding(
+                        "curve",
+                        outcome.id,
+                        (t,),
+                        f"the statutory minimum for '{scenario.label('outcomes', outcome.id)}' in {t} is "
+                        f"{_money(minimum)}, more than its response curve can absorb ({_money(width)})",
+                        minimum - width,
+                    )
+                )
     for stream in scenario.streams:
         if not scenario.eligible(stream.id):
-            found.append(Finding("stream", stream.id, (),
-                                 f"{scenario.label('streams', stream.id)} may fund no outcome: its money can only lapse"))
+            found.append(
+                Finding(
+                    "stream",
+                    stream.id,
+                    (),
+                    f"{scenario.label('streams', stream.id)} may fund no outcome: its money can only lapse",
+                )
+            )
     for rule in scenario.rules:
         found += _rule_checks(scenario, rule.id, pooling)
     return found
 
 
-def _money_that_can_reach(scenario: Scenario, pooling: bool):  # noqa: ANN202 - a closure
+def _money_that_can_reach(scenario: Scenario, pooling: bool):
     """Upper bound on what can be spent on an outcome in a year: every stream that may reach it,
     its whole amount that year plus every earlier year's carry-forward allowance."""
 
@@ -149,13 +172,17 @@ def _money_that_can_reach(scenario: Scenario, pooling: bool):  # noqa: ANN202 - 
         for stream in scenario.streams:
             pot = scenario.pot_of(stream.id)
             direct = outcome in scenario.eligible(stream.id)
-            via_pot = pooling and pot is not None and stream.pool_share_limit > 0 and outcome in scenario.scope(pot)
+            via_pot = (
+                pooling and pot is not None and stream.pool_share_limit > 0 and outcome in scenario.scope(pot)
+            )
             if not (direct or via_pot):
                 continue
             total += stream.amount_in(year)
             for earlier in scenario.years:
                 if earlier < year:
-                    carry = max(stream.carry_forward, scenario.pot(pot).carry_forward if via_pot and pot else 0.0)
+                    carry = max(
+                        stream.carry_forward, scenario.pot(pot).carry_forward if via_pot and pot else 0.0
+                    )
                     total += carry * stream.amount_in(earlier)
         return total
 
@@ -173,31 +200,52 @@ def _rule_checks(scenario: Scenario, rule_id: str, pooling: bool) -> list[Findin
     have = "it has" if len(streams) == 1 else "they have"
     fundable = [s for s in streams if outcomes & set(scenario.eligible(s))]
     if not fundable and rule.kind is not RuleKind.MATCH and not (pooling and rule.survives_pooling):
-        found.append(Finding("rule", rule.id, (),
-                             f"rule {rule.id} asks {names} to spend on outcomes none of them may fund"))
+        found.append(
+            Finding(
+                "rule", rule.id, (), f"rule {rule.id} asks {names} to spend on outcomes none of them may fund"
+            )
+        )
     if rule.kind is RuleKind.MIN_AMOUNT:
         for years in scenario.rule_periods(rule):
             most = sum(scenario.stream(s).amount_in(t) for s in streams for t in years)
             if rule.value > most + 0.01:
-                found.append(Finding(
-                    "rule", rule.id, years,
-                    f"rule {rule.id} asks {names} for {_money(rule.value)} in {_years(years)}, "
-                    f"but {have} {_money(most)} in all", rule.value - most))
+                found.append(
+                    Finding(
+                        "rule",
+                        rule.id,
+                        years,
+                        f"rule {rule.id} asks {names} for {_money(rule.value)} in {_years(years)}, "
+                        f"but {have} {_money(most)} in all",
+                        rule.value - most,
+                    )
+                )
             widths = [scenario.outcome(o).total_width for o in outcomes]
             if None not in widths and rule.value > sum(w for w in widths if w is not None) + 0.01:
                 absorb = sum(w for w in widths if w is not None)
-                found.append(Finding(
-                    "curve", rule.id, years,
-                    f"rule {rule.id} asks for {_money(rule.value)} on outcomes whose response curves "
-                    f"can absorb {_money(absorb)} over the whole period", rule.value - absorb))
+                found.append(
+                    Finding(
+                        "curve",
+                        rule.id,
+                        years,
+                        f"rule {rule.id} asks for {_money(rule.value)} on outcomes whose response curves "
+                        f"can absorb {_money(absorb)} over the whole period",
+                        rule.value - absorb,
+                    )
+                )
     if rule.kind is RuleKind.MIN_SHARE:
         for stream_id in streams:
             stream = scenario.stream(stream_id)
             if rule.value > 1 - stream.admin_rate + stream.carry_forward + 1e-12 and rule.per == "year":
-                found.append(Finding(
-                    "rule", rule.id, (),
-                    f"rule {rule.id} asks {scenario.label('streams', stream_id)} to spend {rule.value:.0%} of "
-                    f"its money each year, but {stream.admin_rate:.0%} goes on overhead"))
+                found.append(
+                    Finding(
+                        "rule",
+                        rule.id,
+                        (),
+                        f"rule {rule.id} asks {scenario.label('streams', stream_id)} to spend "
+                        f"{rule.value:.0%} of "
+                        f"its money each year, but {stream.admin_rate:.0%} goes on overhead",
+                    )
+                )
     if pooling and rule.survives_pooling and rule.kind is RuleKind.MIN_SHARE:
         for stream_id in streams:
             pot = scenario.pot_of(stream_id)
@@ -205,11 +253,17 @@ def _rule_checks(scenario: Scenario, rule_id: str, pooling: bool) -> list[Findin
                 continue
             if not outcomes & set(scenario.scope(pot)):
                 scope = ", ".join(scenario.pot(pot).scope or []) or "its members' eligibility"
-                found.append(Finding(
-                    "pot", rule.id, (),
-                    f"rule {rule.id} survives pooling, but pot {pot}'s scope ({scope}) holds none of its "
-                    f"outcomes, so {scenario.label('streams', stream_id)}'s pooled money cannot honour it",
-                    pot=pot))
+                found.append(
+                    Finding(
+                        "pot",
+                        rule.id,
+                        (),
+                        f"rule {rule.id} survives pooling, but pot {pot}'s scope ({scope}) holds none of its "
+                        f"outcomes, so {scenario.label('streams', stream_id)}'s pooled money "
+                        "cannot honour it",
+                        pot=pot,
+                    )
+                )
     return found
 
 
@@ -263,19 +317,32 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
     if family in ("budget", "stream_money") and label.stream:
         stream = sc.stream(label.stream)
         amount = sum(stream.amount_in(t) for t in years)
-        return Finding("budget", stream.id, years,
-                       f"the money of {sc.label('streams', stream.id)} in {when}: {_money(amount)}, "
-                       f"{stream.admin_rate:.0%} of it lost to overhead", amount)
+        return Finding(
+            "budget",
+            stream.id,
+            years,
+            f"the money of {sc.label('streams', stream.id)} in {when}: {_money(amount)}, "
+            f"{stream.admin_rate:.0%} of it lost to overhead",
+            amount,
+        )
     if family == "stream_carry" and label.stream:
         stream = sc.stream(label.stream)
-        return Finding("budget", stream.id, years,
-                       f"{sc.label('streams', stream.id)} may carry only {stream.carry_forward:.0%} "
-                       f"of a year's money into the next ({when})")
+        return Finding(
+            "budget",
+            stream.id,
+            years,
+            f"{sc.label('streams', stream.id)} may carry only {stream.carry_forward:.0%} "
+            f"of a year's money into the next ({when})",
+        )
     if family in ("pot_money", "pot_carry") and label.pot:
         pot = sc.pot(label.pot)
-        return Finding("pot", pot.id, years,
-                       f"the money of pot {pot.id} in {when} (overhead {pot.admin_rate:.0%}, set-up "
-                       f"cost {_money(pot.setup_cost)})")
+        return Finding(
+            "pot",
+            pot.id,
+            years,
+            f"the money of pot {pot.id} in {when} (overhead {pot.admin_rate:.0%}, set-up "
+            f"cost {_money(pot.setup_cost)})",
+        )
     if family in ("rule", "rule_pot") and label.rule:
         rule = sc.rule(label.rule)
         streams = ", ".join(sc.label("streams", s) for s in sc.rule_streams(rule))
@@ -284,21 +351,36 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
         if family == "rule_pot" and label.pot:
             scope = ", ".join(sc.pot(label.pot).scope or []) or "its members' eligibility"
             inside = f", which survives pooling and binds pot {label.pot} (scope: {scope})"
-        value = f"{rule.value:.0%}" if rule.kind.is_share else (
-            _money(rule.value) if rule.kind.is_amount else f"{rule.value:g} times")
-        return Finding("rule", rule.id, years,
-                       f"rule {rule.id}: {rule.kind.value} {value} of {streams} on {outcomes} in {when}{inside}",
-                       pot=label.pot)
+        value = (
+            f"{rule.value:.0%}"
+            if rule.kind.is_share
+            else (_money(rule.value) if rule.kind.is_amount else f"{rule.value:g} times")
+        )
+        return Finding(
+            "rule",
+            rule.id,
+            years,
+            f"rule {rule.id}: {rule.kind.value} {value} of {streams} on {outcomes} in {when}{inside}",
+            pot=label.pot,
+        )
     if family == "statutory" and label.outcome:
         o = sc.outcome(label.outcome)
-        return Finding("statutory", o.id, years,
-                       f"the statutory minimum of {_money(o.min_spend_in(years[0]))} for "
-                       f"'{sc.label('outcomes', o.id)}' in {when}")
+        return Finding(
+            "statutory",
+            o.id,
+            years,
+            f"the statutory minimum of {_money(o.min_spend_in(years[0]))} for "
+            f"'{sc.label('outcomes', o.id)}' in {when}",
+        )
     if family == "response" and label.outcome:
         return _curve_finding(b, label.outcome)
     if family == "pool_use":
-        return Finding("pooling", label.stream or "", (),
-                       f"{label.stream} may be pooled only if pot {label.pot} is set up")
+        return Finding(
+            "pooling",
+            label.stream or "",
+            (),
+            f"{label.stream} may be pooled only if pot {label.pot} is set up",
+        )
     return None
 
 
@@ -306,9 +388,14 @@ def _curve_finding(b: Builder, outcome_id: str) -> Finding:
     o = b.scenario.outcome(outcome_id)
     width = o.total_width
     limit = "no limit" if width is None else _money(width)
-    return Finding("curve", o.id, (),
-                   f"the response curve of '{b.scenario.label('outcomes', o.id)}' can absorb at most "
-                   f"{limit} over the period", width)
+    return Finding(
+        "curve",
+        o.id,
+        (),
+        f"the response curve of '{b.scenario.label('outcomes', o.id)}' can absorb at most "
+        f"{limit} over the period",
+        width,
+    )
 
 
 def _describe_column(b: Builder, key: Any) -> Finding | None:
@@ -318,8 +405,13 @@ def _describe_column(b: Builder, key: Any) -> Finding | None:
         return _curve_finding(b, key[2])
     if key[0] == "pool":
         stream = b.scenario.stream(key[1])
-        return Finding("pooling", stream.id, (),
-                       f"at most {stream.pool_share_limit:.0%} of {b.scenario.label('streams', stream.id)} may be pooled")
+        return Finding(
+            "pooling",
+            stream.id,
+            (),
+            f"at most {stream.pool_share_limit:.0%} of {b.scenario.label('streams', stream.id)} "
+            "may be pooled",
+        )
     return None  # spend and carry columns are only non-negative; nothing to name
 
 
@@ -347,8 +439,15 @@ def eligibility_notes(scenario: Scenario, subset: list[Finding]) -> list[Finding
 
 
 def smallest_relaxation(spec: ModelSpec, streams: list[str] | None) -> list[Finding]:
-    elastic = ModelSpec(spec.scenario, spec.choice, spec.extra_eligible, spec.candidates,
-                        spec.without_rules, elastic=True, statutory=spec.statutory)
+    elastic = ModelSpec(
+        spec.scenario,
+        spec.choice,
+        spec.extra_eligible,
+        spec.candidates,
+        spec.without_rules,
+        elastic=True,
+        statutory=spec.statutory,
+    )
     b = build(elastic, streams)
     solution = solve(b.program, SolveOptions(solver=SolverName.HIGHS))
     if not solution.ok or solution.values is None:
@@ -362,23 +461,38 @@ def smallest_relaxation(spec: ModelSpec, streams: list[str] | None) -> list[Find
         gbp = pounds(amount)
         if key[1] == "budget":
             _, _, s, t = key
-            found.append(Finding("budget", s, (t,),
-                                 f"add {_money(gbp)} to {sc.label('streams', s)} in {t}", gbp))
+            found.append(
+                Finding("budget", s, (t,), f"add {_money(gbp)} to {sc.label('streams', s)} in {t}", gbp)
+            )
             continue
         _, family, rule_id, pot, outcome, years = key
         when = _years(years)
         if family == "statutory":
-            found.append(Finding("statutory", outcome, years,
-                                 f"lower the statutory minimum for '{sc.label('outcomes', outcome)}' in {when} "
-                                 f"by {_money(gbp)}", gbp))
+            found.append(
+                Finding(
+                    "statutory",
+                    outcome,
+                    years,
+                    f"lower the statutory minimum for '{sc.label('outcomes', outcome)}' in {when} "
+                    f"by {_money(gbp)}",
+                    gbp,
+                )
+            )
         else:
             rule = sc.rule(rule_id)
             inside = f" inside pot {pot}" if pot else ""
             verb = "lower" if rule.kind.is_minimum else "raise"
             what = "the required spend" if rule.kind.is_minimum else "the cap"
-            found.append(Finding("rule", rule_id, years,
-                                 f"{verb} {what} of rule {rule_id}{inside} in {when} by {_money(gbp)}", gbp,
-                                 pot=pot))
+            found.append(
+                Finding(
+                    "rule",
+                    rule_id,
+                    years,
+                    f"{verb} {what} of rule {rule_id}{inside} in {when} by {_money(gbp)}",
+                    gbp,
+                    pot=pot,
+                )
+            )
     return found
 
 

@@ -140,10 +140,8 @@ def outcome_result(outcome: Outcome, spend: float) -> OutcomeResult:
     stretch_met = outcome.stretch is not None and d >= cap - eps
     reward = 0.0
     if outcome.stretch is not None and outcome.reward > 0:
-        if cap - gap > eps:
-            share = (counted - gap) / (cap - gap)
-        else:
-            share = 1.0 if target_met else 0.0
+        # a stretch equal to the target has no enhancement: it is met or not
+        share = (counted - gap) / (cap - gap) if cap - gap > eps else float(target_met)
         if share >= 0.6 - 1e-7:
             reward = outcome.reward * min(share, 1.0)
     return OutcomeResult(
@@ -215,24 +213,45 @@ def _eligibility(
     for (s, o, t), v in allocation.stream_spend.items():
         if v > tol and o not in eligible.get(s, set()) and (s, o) not in extra:
             found.append(
-                Violation("eligibility", s, s, o, t, 0.0, v,
-                          f"{scenario.label('streams', s)} may not pay for "
-                          f"'{scenario.label('outcomes', o)}' but spends {v:,.0f}")
+                Violation(
+                    "eligibility",
+                    s,
+                    s,
+                    o,
+                    t,
+                    0.0,
+                    v,
+                    f"{scenario.label('streams', s)} may not pay for "
+                    f"'{scenario.label('outcomes', o)}' but spends {v:,.0f}",
+                )
             )
     for (p, o, t), v in allocation.pot_spend.items():
         if v <= tol:
             continue
         if p not in allocation.pots_used:
-            found.append(Violation("eligibility", p, None, o, t, 0.0, v,
-                                   f"pot {p} is not set up but spends {v:,.0f}"))
+            found.append(
+                Violation("eligibility", p, None, o, t, 0.0, v, f"pot {p} is not set up but spends {v:,.0f}")
+            )
         elif o not in set(scenario.scope(p)):
-            found.append(Violation("eligibility", p, None, o, t, 0.0, v,
-                                   f"pot {p} may not pay for '{scenario.label('outcomes', o)}' "
-                                   f"(outside its scope) but spends {v:,.0f}"))
+            found.append(
+                Violation(
+                    "eligibility",
+                    p,
+                    None,
+                    o,
+                    t,
+                    0.0,
+                    v,
+                    f"pot {p} may not pay for '{scenario.label('outcomes', o)}' "
+                    f"(outside its scope) but spends {v:,.0f}",
+                )
+            )
     return found
 
 
-def _money(scenario: Scenario, allocation: Allocation, tol: float) -> tuple[list[SourceYear], list[Violation]]:
+def _money(
+    scenario: Scenario, allocation: Allocation, tol: float
+) -> tuple[list[SourceYear], list[Violation]]:
     """Each stream and pot, year by year, carrying as much as its carry-forward share allows."""
     sources: list[SourceYear] = []
     violations: list[Violation] = []
@@ -251,21 +270,37 @@ def _money(scenario: Scenario, allocation: Allocation, tol: float) -> tuple[list
             last = t == scenario.last_year
             if spent > available + tol:
                 violations.append(
-                    Violation("budget", ident, ident if kind == "stream" else None, None, t,
-                              available, spent,
-                              f"{kind} {ident} spends {spent:,.0f} in {t} but has {available:,.0f}")
+                    Violation(
+                        "budget",
+                        ident,
+                        ident if kind == "stream" else None,
+                        None,
+                        t,
+                        available,
+                        spent,
+                        f"{kind} {ident} spends {spent:,.0f} in {t} but has {available:,.0f}",
+                    )
                 )
             left = max(available - spent, 0.0)
             carry_out = 0.0 if last else min(carry_share * gross, left)
-            sources.append(SourceYear(kind, ident, t, gross, overhead, setup, carried, spent,
-                                      carry_out, left - carry_out))
+            sources.append(
+                SourceYear(
+                    kind, ident, t, gross, overhead, setup, carried, spent, carry_out, left - carry_out
+                )
+            )
             carried = carry_out
 
     for stream in scenario.streams:
         share = allocation.shares.get(stream.id, 0.0)
         rows = [
-            (t, stream.amount_in(t) * (1 - share), stream.admin_rate, stream.carry_forward, 0.0,
-             by_stream.get((stream.id, t), 0.0))
+            (
+                t,
+                stream.amount_in(t) * (1 - share),
+                stream.admin_rate,
+                stream.carry_forward,
+                0.0,
+                by_stream.get((stream.id, t), 0.0),
+            )
             for t in scenario.years
         ]
         run("stream", stream.id, rows)
@@ -309,9 +344,13 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                         held = [m for m in pot.members if m in streams and shares.get(m, 0.0) > 0]
                         if not held:
                             continue
-                        paid_in = sum(scenario.stream(m).amount_in(t) * shares[m] for m in held for t in years)
+                        paid_in = sum(
+                            scenario.stream(m).amount_in(t) * shares[m] for m in held for t in years
+                        )
                         pot_spend = _sum(allocation.pot_spend, {pot.id}, outcomes, years)
-                        checks.append(_check("rule", rule.id, pot.id, years, bound, value * paid_in, pot_spend, tol))
+                        checks.append(
+                            _check("rule", rule.id, pot.id, years, bound, value * paid_in, pot_spend, tol)
+                        )
             elif kind.is_amount:
                 if rule.survives_pooling:
                     pots = {p.id for p in used if any(m in streams for m in p.members)}
@@ -339,8 +378,16 @@ def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[R
     return checks
 
 
-def _check(kind: str, ident: str, pot: str | None, years: tuple[int, ...], bound: str,
-           required: float, achieved: float, tol: float) -> RuleCheck:
+def _check(
+    kind: str,
+    ident: str,
+    pot: str | None,
+    years: tuple[int, ...],
+    bound: str,
+    required: float,
+    achieved: float,
+    tol: float,
+) -> RuleCheck:
     slack = achieved - required if bound == "min" else required - achieved
     return RuleCheck(kind, ident, pot, years, bound, required, achieved, slack >= -tol, abs(slack) <= tol)
 
@@ -350,15 +397,20 @@ def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     when = str(year) if year is not None else f"{check.years[0]}-{check.years[-1]}" if check.years else ""
     if check.kind == "statutory":
         name = scenario.label("outcomes", check.id)
-        message = (f"statutory minimum for '{name}' in {when}: {check.required:,.0f} required, "
-                   f"{check.achieved:,.0f} spent")
+        message = (
+            f"statutory minimum for '{name}' in {when}: {check.required:,.0f} required, "
+            f"{check.achieved:,.0f} spent"
+        )
         return Violation("statutory", check.id, None, check.id, year, check.required, check.achieved, message)
     rule = scenario.rule(check.id)
     streams = rule.streams if rule.streams is not None and len(rule.streams) == 1 else None
     what = {RuleKind.MATCH: "matching spend"}.get(rule.kind, "spend")
     where = f" in pot {check.pot}" if check.pot else ""
     word = "at least" if check.bound == "min" else "at most"
-    message = (f"rule {rule.id} ({rule.kind.value}){where}, {when}: {what} of {word} "
-               f"{check.required:,.0f} required, {check.achieved:,.0f} achieved")
-    return Violation("rule", rule.id, streams[0] if streams else None, None, year, check.required,
-                     check.achieved, message)
+    message = (
+        f"rule {rule.id} ({rule.kind.value}){where}, {when}: {what} of {word} "
+        f"{check.required:,.0f} required, {check.achieved:,.0f} achieved"
+    )
+    return Violation(
+        "rule", rule.id, streams[0] if streams else None, None, year, check.required, check.achieved, message
+    )

@@ -68,8 +68,9 @@ def plan_from(
     """
     scenario = b.scenario
     if not solution.ok:
-        return Plan(scenario, arrangement, PlanStatus(solution.status.value), solution.message,
-                    seconds=timings)
+        return Plan(
+            scenario, arrangement, PlanStatus(solution.status.value), solution.message, seconds=timings
+        )
     assert solution.values is not None
     started = time.perf_counter()
     rules = b.spec.rules if report_rules is None else report_rules
@@ -80,21 +81,32 @@ def plan_from(
     if solution.shadow is not None:
         prices = shadow_prices(b, solution.values, solution.shadow)
     timings["extract"] = time.perf_counter() - started
-    plan = Plan(scenario, arrangement, PlanStatus.OPTIMAL, "", evaluation, allocation, prices,
-                solver_score=solution.objective, seconds=timings)
+    plan = Plan(
+        scenario,
+        arrangement,
+        PlanStatus.OPTIMAL,
+        "",
+        evaluation,
+        allocation,
+        prices,
+        solver_score=solution.objective,
+        seconds=timings,
+    )
     objective = solution.objective or 0.0
     broken = [
-        v for v in evaluation.violations
+        v
+        for v in evaluation.violations
         if v.kind in ("budget", "eligibility")
         or (v.kind == "rule" and v.id in promised)
         or (v.kind == "statutory" and statutory)
     ]
     if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
         plan.status = PlanStatus.ERROR
-        plan.message = (f"internal check failed: the solver's score {objective:.9f} differs from "
-                        f"the re-scored allocation {evaluation.score:.9f}")
+        plan.message = (
+            f"internal check failed: the solver's score {objective:.9f} differs from "
+            f"the re-scored allocation {evaluation.score:.9f}"
+        )
     elif broken:
         plan.status = PlanStatus.ERROR
-        plan.message = "internal check failed: the plan breaks " + "; ".join(
-            v.message for v in broken[:3])
+        plan.message = "internal check failed: the plan breaks " + "; ".join(v.message for v in broken[:3])
     return plan

@@ -74,8 +74,18 @@ class Plan:
 
     def outcomes_frame(self) -> pd.DataFrame:
         if self.evaluation is None:
-            return pd.DataFrame(columns=["id", "spend", "improvement", "projected", "target_met",
-                                         "stretch_met", "reward", "score"])
+            return pd.DataFrame(
+                columns=[
+                    "id",
+                    "spend",
+                    "improvement",
+                    "projected",
+                    "target_met",
+                    "stretch_met",
+                    "reward",
+                    "score",
+                ]
+            )
         return pd.DataFrame([o.__dict__ for o in self.evaluation.outcomes])
 
     def money_frame(self) -> pd.DataFrame:

@@ -44,14 +44,22 @@ def shadow_prices(b: Builder, values: np.ndarray, shadow: np.ndarray) -> list[Sh
         dual = float(shadow[i])
         if label.family == "budget":
             found.append(
-                ShadowPrice("stream", label.stream or "", label.year, label.years, _clean(dual),
-                            funder=scenario.funder_of(label.stream or ""))
+                ShadowPrice(
+                    "stream",
+                    label.stream or "",
+                    label.year,
+                    label.years,
+                    _clean(dual),
+                    funder=scenario.funder_of(label.stream or ""),
+                )
             )
         elif label.family in ("rule", "rule_pot", "statutory"):
             minimum = program.row_upper[i] == float("inf")
             gain = -dual if minimum else dual
             if label.family == "statutory":
-                found.append(ShadowPrice("statutory", label.outcome or "", label.year, label.years, _clean(gain)))
+                found.append(
+                    ShadowPrice("statutory", label.outcome or "", label.year, label.years, _clean(gain))
+                )
                 continue
             rule = scenario.rule(label.rule or "")
             streams = scenario.rule_streams(rule)
@@ -60,9 +68,16 @@ def shadow_prices(b: Builder, values: np.ndarray, shadow: np.ndarray) -> list[Sh
             if rule.kind.is_share or rule.kind is RuleKind.MATCH:
                 per_point = _clean(gain * 0.01 * _ratio_base(b, i, rule.kind, values))
             found.append(
-                ShadowPrice("rule", rule.id, label.year, label.years, _clean(gain),
-                            funder=funders[0] if len(funders) == 1 else None, pot=label.pot,
-                            per_point=per_point)
+                ShadowPrice(
+                    "rule",
+                    rule.id,
+                    label.year,
+                    label.years,
+                    _clean(gain),
+                    funder=funders[0] if len(funders) == 1 else None,
+                    pot=label.pot,
+                    per_point=per_point,
+                )
             )
     return found
 

@@ -63,8 +63,9 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
         if not solution.ok:
             name = scenario.label("funders", f)
             message = f"{name} cannot plan its own streams alone: {solution.message}"
-            return Plan(scenario, Arrangement.SILO, PlanStatus(solution.status.value), message,
-                        seconds=timings)
+            return Plan(
+                scenario, Arrangement.SILO, PlanStatus(solution.status.value), message, seconds=timings
+            )
         optimum[f] = solution.objective or 0.0
 
     started = time.perf_counter()
@@ -75,8 +76,12 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
         streams = {s.id for s in scenario.streams if s.funder == f}
         own_score = []
         for outcome in scenario.outcomes:
-            spend = [program.col(("x", s, outcome.id, t)) for s in streams for t in scenario.years
-                     if program.has(("x", s, outcome.id, t))]
+            spend = [
+                program.col(("x", s, outcome.id, t))
+                for s in streams
+                for t in scenario.years
+                if program.has(("x", s, outcome.id, t))
+            ]
             progress = response.add_curve(program, outcome, spend, view=f, in_objective=False)
             assert progress is not None
             own_score.append((progress, outcome.weight / outcome.gap))
@@ -88,8 +93,15 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     timings["build"] += time.perf_counter() - started
     solution = solve(program, options)
     timings["solve"] += solution.seconds
-    plan = plan_from(b, solution, Arrangement.SILO, timings, report_rules=scenario.rules,
-                     enforced=frozenset(all_own), statutory=False)
+    plan = plan_from(
+        b,
+        solution,
+        Arrangement.SILO,
+        timings,
+        report_rules=scenario.rules,
+        enforced=frozenset(all_own),
+        statutory=False,
+    )
     plan.shadow_prices = []  # the second program's duals price the silo definition, not money
     return plan
 

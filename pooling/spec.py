@@ -32,9 +32,7 @@ class PoolingChoice:
 
     @staticmethod
     def pooled(scenario: Scenario) -> PoolingChoice:
-        shares = {
-            m: scenario.stream(m).pool_share_limit for pot in scenario.pots for m in pot.members
-        }
+        shares = {m: scenario.stream(m).pool_share_limit for pot in scenario.pots for m in pot.members}
         return PoolingChoice(PoolingMode.FIXED, shares, frozenset(p.id for p in scenario.pots))
 
     @staticmethod

@@ -25,6 +25,16 @@ def allocation_csv(plans: list[Plan]) -> str:
     rows = []
     for plan in plans:
         for r in plan.allocation_frame().itertuples(index=False):
-            rows.append([plan.arrangement.value, r.source, r.kind, r.funder or "", r.outcome, r.block,
-                         int(r.year), f"{r.amount:.2f}"])
+            rows.append(
+                [
+                    plan.arrangement.value,
+                    r.source,
+                    r.kind,
+                    r.funder or "",
+                    r.outcome,
+                    r.block,
+                    int(r.year),
+                    f"{r.amount:.2f}",
+                ]
+            )
     return to_csv(headers, rows)

@@ -65,7 +65,13 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     ]
     frame = plan.allocation_frame()
     record["allocation"] = [
-        {"source": r.source, "kind": r.kind, "outcome": r.outcome, "year": int(r.year), "amount": gbp(r.amount)}
+        {
+            "source": r.source,
+            "kind": r.kind,
+            "outcome": r.outcome,
+            "year": int(r.year),
+            "amount": gbp(r.amount),
+        }
         for r in frame.itertuples(index=False)
     ]
     record["pooled"] = [{"stream": s, "pot": p, "share": share} for s, p, share in plan.pooled]
@@ -96,8 +102,15 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         for v in ev.violations
     ]
     record["binding"] = [
-        {"kind": c.kind, "id": c.id, "pot": c.pot, "years": list(c.years), "bound": c.bound,
-         "required": gbp(c.required), "achieved": gbp(c.achieved)}
+        {
+            "kind": c.kind,
+            "id": c.id,
+            "pot": c.pot,
+            "years": list(c.years),
+            "bound": c.bound,
+            "required": gbp(c.required),
+            "achieved": gbp(c.achieved),
+        }
         for c in ev.checks
         if c.binding and c.holds
     ]

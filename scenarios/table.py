@@ -23,7 +23,10 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] 
             widths[i] = max(widths[i], len(cell))
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
@@ -37,21 +40,34 @@ def comparison_table(plans: list[Plan]) -> str:
     rows = []
     for p in plans:
         ev = p.evaluation if p.has_numbers else None
-        rows.append([
-            p.arrangement.value,
-            p.status.value,
-            f"{p.score:.3f}" if p.score is not None else "-",
-            f"{ev.targets_met}/{outcomes}" if ev else "-",
-            f"{ev.stretch_met}/{stretches}" if ev else "-",
-            pounds(ev.reward) if ev else "-",
-            pounds(ev.money.overhead) if ev else "-",
-            pounds(ev.money.setup) if ev else "-",
-            pounds(ev.money.lapsed) if ev else "-",
-            str(len(p.pooled)) if ev else "-",
-            str(len(ev.violations)) if ev else "-",
-        ])
-    headers = ["arrangement", "status", "score", "targets", "stretch", "reward", "overhead",
-               "set-up", "lapsed", "pooled", "breaches"]
+        rows.append(
+            [
+                p.arrangement.value,
+                p.status.value,
+                f"{p.score:.3f}" if p.score is not None else "-",
+                f"{ev.targets_met}/{outcomes}" if ev else "-",
+                f"{ev.stretch_met}/{stretches}" if ev else "-",
+                pounds(ev.reward) if ev else "-",
+                pounds(ev.money.overhead) if ev else "-",
+                pounds(ev.money.setup) if ev else "-",
+                pounds(ev.money.lapsed) if ev else "-",
+                str(len(p.pooled)) if ev else "-",
+                str(len(ev.violations)) if ev else "-",
+            ]
+        )
+    headers = [
+        "arrangement",
+        "status",
+        "score",
+        "targets",
+        "stretch",
+        "reward",
+        "overhead",
+        "set-up",
+        "lapsed",
+        "pooled",
+        "breaches",
+    ]
     return grid(headers, rows, right=set(range(2, len(headers))))
 
 
@@ -86,14 +102,20 @@ def plans_report(scenario: Scenario, plans: list[Plan]) -> str:
     if failed:
         parts.append("")
     if any(p.has_numbers for p in plans):
-        parts += ["Projected indicator values (T: target met, S: stretch target met)", "",
-                  outcomes_table(scenario, plans), ""]
+        parts += [
+            "Projected indicator values (T: target met, S: stretch target met)",
+            "",
+            outcomes_table(scenario, plans),
+            "",
+        ]
     for p in plans:
         if p.has_numbers and p.evaluation is not None and p.evaluation.violations:
             shown = p.evaluation.violations[:5]
             parts.append(f"{p.arrangement.value} breaks {len(p.evaluation.violations)} rule(s) or limit(s):")
             parts += [f"  - {v.message}" for v in shown]
             if len(p.evaluation.violations) > len(shown):
-                parts.append(f"  ... and {len(p.evaluation.violations) - len(shown)} more (see --format json)")
+                parts.append(
+                    f"  ... and {len(p.evaluation.violations) - len(shown)} more (see --format json)"
+                )
             parts.append("")
     return "\n".join(parts).rstrip() + "\n"
