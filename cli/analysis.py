@@ -74,7 +74,7 @@ def freedoms(file: str, arrangement: str, top: int, fmt: str, out: str | None, s
         emit(json.dumps([a.to_dict() for a in asks], indent=1, allow_nan=False) + "\n", out)
         return
     rows = [
-        [str(i), a.kind, f"{a.per_million:.4f}", "-" if a.gain is None else f"{a.gain:+.4f}", a.text]
+        [str(i), a.kind, f"{a.per_million:.4f}", "-" if a.gain is None else f"{a.gain:+.4f}", a.ask]
         for i, a in enumerate(asks[: max(top, 10)], start=1)
     ]
     head = (

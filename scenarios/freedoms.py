@@ -33,7 +33,11 @@ class Ask:
     rule: str | None
     per_million: float  # score per GBP 1m: the marginal value
     gain: float | None  # exact score gain from granting it (for the top asks)
-    text: str
+    ask: str  # in the scenario's words: "let Stream A pay for 'Outcome two'"
+
+    @property
+    def text(self) -> str:
+        return self.ask if self.gain is None else f"{self.ask}: {self.gain:+.3f} score"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -137,8 +141,7 @@ def _with_gain(
     plan = optimise(granted, arrangement, options)
     gain = (plan.score - base) if plan.score is not None else None
     gain = 0.0 if gain is not None and abs(gain) < PRICE_NOISE else gain
-    text = ask.text if gain is None else f"{ask.text}: {gain:+.3f} score"
-    return Ask(ask.kind, ask.stream, ask.outcome, ask.rule, ask.per_million, gain, text)
+    return Ask(ask.kind, ask.stream, ask.outcome, ask.rule, ask.per_million, gain, ask.ask)
 
 
 def _eligibility_text(scenario: Scenario, stream: str, outcome: str) -> str:
