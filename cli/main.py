@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli import analysis
+from cli import analysis, uncertainty
 from cli.common import (
     EXIT_OK,
     emit,
@@ -115,3 +115,4 @@ def run(
 laa.add_command(analysis.compare)
 laa.add_command(analysis.freedoms)
 laa.add_command(analysis.pooling_value)
+laa.add_command(uncertainty.frontier)

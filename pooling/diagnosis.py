@@ -19,7 +19,7 @@ Three views, cheapest first:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
@@ -439,15 +439,7 @@ def eligibility_notes(scenario: Scenario, subset: list[Finding]) -> list[Finding
 
 
 def smallest_relaxation(spec: ModelSpec, streams: list[str] | None) -> list[Finding]:
-    elastic = ModelSpec(
-        spec.scenario,
-        spec.choice,
-        spec.extra_eligible,
-        spec.candidates,
-        spec.without_rules,
-        elastic=True,
-        statutory=spec.statutory,
-    )
+    elastic = replace(spec, elastic=True)
     b = build(elastic, streams)
     solution = solve(b.program, SolveOptions(solver=SolverName.HIGHS))
     if not solution.ok or solution.values is None:

@@ -8,6 +8,7 @@ once.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from models.scenario import Arrangement, Rule
 from pooling.build import Builder, build
@@ -34,13 +35,7 @@ def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | 
     if solution.ok and spec.choice.mode is not PoolingMode.FIXED:
         assert solution.values is not None
         shares, used = chosen_pooling(builder, solution.values)
-        fixed = ModelSpec(
-            spec.scenario,
-            PoolingChoice(PoolingMode.FIXED, shares, used),
-            spec.extra_eligible,
-            spec.candidates,
-            spec.without_rules,
-        )
+        fixed = replace(spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used), max_pooled_share=None)
         started = time.perf_counter()
         builder = build(fixed)
         resolved = solve(builder.program, options)

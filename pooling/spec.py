@@ -54,6 +54,8 @@ class ModelSpec:
     without_rules: frozenset[str] = frozenset()
     elastic: bool = False
     statutory: bool = True
+    # the pooling frontier: at most this share of the poolable money may be pooled
+    max_pooled_share: float | None = None
 
     @property
     def rules(self) -> list[Rule]:

@@ -11,7 +11,7 @@ granted one at a time and re-solved, for the exact gain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.errors import LaaError
 from models.scenario import Arrangement, Scenario
@@ -90,7 +90,7 @@ def rank_freedoms(
     spec = base_spec(scenario, arrangement, options)
     streams = {s.id: set(scenario.eligible(s.id)) for s in scenario.streams}
     candidates = frozenset((s, o.id) for s in streams for o in scenario.outcomes if o.id not in streams[s])
-    b = build(ModelSpec(spec.scenario, spec.choice, candidates=candidates))
+    b = build(replace(spec, candidates=candidates))
     solution = solve(b.program, options)
     plan = plan_from(b, solution, arrangement, {})
     _require(plan, arrangement)
@@ -134,10 +134,10 @@ def _with_gain(
 ) -> Ask:
     if ask.kind == "eligibility":
         assert ask.stream and ask.outcome
-        granted = ModelSpec(scenario, spec.choice, extra_eligible=frozenset({(ask.stream, ask.outcome)}))
+        granted = replace(spec, extra_eligible=frozenset({(ask.stream, ask.outcome)}))
     else:
         assert ask.rule
-        granted = ModelSpec(scenario, spec.choice, without_rules=frozenset({ask.rule}))
+        granted = replace(spec, without_rules=frozenset({ask.rule}))
     plan = optimise(granted, arrangement, options)
     gain = (plan.score - base) if plan.score is not None else None
     gain = 0.0 if gain is not None and abs(gain) < PRICE_NOISE else gain
