@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Money = Annotated[float, Field(ge=0)]
+# a coefficient of variation: the standard deviation of a lognormal factor with mean 1
+Uncertainty = Annotated[float, Field(ge=0, le=3)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -101,6 +103,7 @@ class Outcome(Strict):
     reward: Money = 0.0
     min_spend: Money | dict[int, Money] = 0.0
     response: Annotated[list[ResponseSegment], Field(min_length=1)]
+    effect_uncertainty: Uncertainty | None = None
 
     @model_validator(mode="after")
     def _targets_point_the_right_way(self) -> Outcome:
@@ -164,6 +167,7 @@ class Stream(Strict):
     carry_forward: Share = 0.0
     poolable: bool = True
     max_pool_share: Share = 1.0
+    amount_uncertainty: Uncertainty | None = None
 
     def amount_in(self, year: int) -> float:
         if isinstance(self.amounts, dict):
@@ -239,6 +243,8 @@ class Scenario(Strict):
     historic: list[HistoricSpend] | None = None
     arrangements: list[Arrangement] | None = None
     partial_pooling: bool = False
+    effect_uncertainty: Uncertainty = 0.0
+    amount_uncertainty: Uncertainty = 0.0
 
     _blocks_to_outcomes: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _eligible: dict[str, list[str]] = PrivateAttr(default_factory=dict)
@@ -341,6 +347,15 @@ class Scenario(Strict):
         item = self._by_id(kind).get(item_id)
         name = getattr(item, "name", "") if item is not None else ""
         return name or item_id
+
+    def effect_cv(self, outcome_id: str) -> float:
+        """The outcome's effect uncertainty, or the area-wide one when it has none of its own."""
+        own = self.outcome(outcome_id).effect_uncertainty
+        return self.effect_uncertainty if own is None else own
+
+    def amount_cv(self, stream_id: str) -> float:
+        own = self.stream(stream_id).amount_uncertainty
+        return self.amount_uncertainty if own is None else own
 
     def arrangements_to_run(self) -> list[Arrangement]:
         if self.arrangements is not None:
