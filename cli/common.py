@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
-from models.errors import LaaError, ScenarioError
+from models.errors import InputError, LaaError, ScenarioError
 from models.load import load_scenario
 from models.scenario import Scenario
 from pooling.plan import Plan, PlanStatus
@@ -39,6 +39,8 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except ScenarioError as exc:
             fail(str(exc), EXIT_INVALID)
+        except InputError as exc:
+            fail(f"error: {exc}", EXIT_INVALID)
         except LaaError as exc:
             fail(f"error: {exc}", EXIT_FAILED)
         except (OSError, MemoryError, RecursionError) as exc:

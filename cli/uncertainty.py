@@ -6,8 +6,10 @@ import json
 
 import click
 
-from cli.common import emit, guarded, load, solve_options, solver_option
+from cli.common import emit, guarded, load, solve_options, solver_option, time_limit_option
+from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
+from scenarios.sweep import parse_range, sweep, sweep_text
 
 out_option = click.option(
     "--out",
@@ -39,3 +41,53 @@ def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> N
         emit(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", out)
     else:
         emit(frontier_text(scenario, result), out)
+
+
+@click.command("sweep")
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--stream", default=None, help="Stream whose amounts move (every year alike).")
+@click.option("--rule", default=None, help="Rule whose share, amount or match ratio moves.")
+@click.option(
+    "--change", "change", default="-20%..+20%", show_default=True, help="Range of the change, in %."
+)
+@click.option("--steps", type=click.IntRange(min=1, max=200), default=8, show_default=True)
+@click.option(
+    "--arrangement",
+    "-a",
+    "arrangements",
+    multiple=True,
+    type=click.Choice([a.value for a in Arrangement if a is not Arrangement.HISTORIC]),
+    help="Arrangement to re-plan (repeatable); default: the file's list.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@out_option
+@solver_option
+@time_limit_option
+@guarded
+def sweep_command(
+    file: str,
+    stream: str | None,
+    rule: str | None,
+    change: str,
+    steps: int,
+    arrangements: tuple[str, ...],
+    fmt: str,
+    out: str | None,
+    solver: str,
+    time_limit: float | None,
+) -> None:
+    """Re-plan as a stream's amounts or a rule's value move across a range."""
+    scenario = load(file)
+    low, high = parse_range(change)
+    chosen = [Arrangement(a) for a in arrangements] or None
+    found = sweep(scenario, low, high, steps, stream, rule, chosen, solve_options(solver, time_limit))
+    what = f"stream {stream}" if stream else f"rule {rule}"
+    if fmt == "json":
+        doc = {
+            "format_version": 1,
+            "scenario": scenario.name,
+            "sweep": {"stream": stream, "rule": rule, "steps": [s.to_dict() for s in found]},
+        }
+        emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
+    else:
+        emit(sweep_text(scenario, what, found), out)

@@ -52,5 +52,9 @@ class ScenarioError(LaaError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
+class InputError(LaaError):
+    """A command's argument that cannot be used (an unknown id, a malformed range)."""
+
+
 class SolverUnavailableError(LaaError):
     """The requested solver is not installed or cannot run here."""
