@@ -26,6 +26,8 @@ from pooling.solvers import SolveOptions, solve
 from pooling.spec import ModelSpec, PoolingChoice
 
 OWN_OPTIMUM_TOLERANCE = 1e-9
+# a solver's optimum may overstate what its own rows allow by its feasibility tolerance (CBC: 1e-7)
+SOLVER_TOLERANCE = 1e-7
 
 
 def own_rules(scenario: Scenario, funder: str) -> list[Rule]:
@@ -85,7 +87,7 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
             progress = response.add_curve(program, outcome, spend, view=f, in_objective=False)
             assert progress is not None
             own_score.append((progress, outcome.weight / outcome.gap))
-        target = optimum[f] - OWN_OPTIMUM_TOLERANCE * abs(optimum[f])
+        target = optimum[f] - max(OWN_OPTIMUM_TOLERANCE * abs(optimum[f]), SOLVER_TOLERANCE)
         program.row(RowLabel("silo_own_optimum", funder=f), own_score, lower=target)
     for outcome in scenario.outcomes:
         spend = b.x_by_outcome.get(outcome.id, [])
