@@ -171,7 +171,8 @@ def evaluate(
     """
     rules = scenario.rules if rules is None else rules
     total = sum(s.amount_in(t) for s in scenario.streams for t in scenario.years)
-    tol = 1e-7 * max(total, 1.0)
+    # the solver works to about 1e-7 of GBP 1m (10p): judge to that, or to 1e-7 of the area's money
+    tol = max(1e-7 * total, 0.5)
     violations: list[Violation] = []
 
     spend_on: dict[str, float] = defaultdict(float)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
     from pooling.build import Builder
 
-# below half a penny a spend is solver noise, not money
-NOISE_GBP = 0.005
+# below a thousandth of a penny a spend is solver noise, not money; pennies are rounded on output only
+NOISE_GBP = 1e-5
 
 
 def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
@@ -28,7 +28,7 @@ def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
         amount = pounds(float(values[index]))
         if amount <= NOISE_GBP:
             continue
-        (stream_spend if head == "x" else pot_spend)[key[1:]] = round(amount, 2)
+        (stream_spend if head == "x" else pot_spend)[key[1:]] = amount
     shares, used = chosen_pooling(b, values)
     return Allocation(stream_spend, pot_spend, shares, used)
 

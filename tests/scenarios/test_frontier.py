@@ -1,5 +1,6 @@
 """The pooling frontier: non-decreasing, from the aligned score to the optimal partial-pooling score."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def test_frontier_rises_from_aligned_to_optimal_partial(path):
     frontier = pooling_frontier(scenario, steps=5)
     scores = [s.score for s in frontier.steps]
     assert all(s is not None for s in scores)
-    assert all(b >= a - 1e-7 for a, b in zip(scores, scores[1:], strict=False))
+    assert all(b >= a - 1e-7 for a, b in pairwise(scores))
     assert scores[0] == pytest.approx(aligned(scenario).score, abs=1e-6)
     partial = scenario.model_copy(update={"partial_pooling": True})
     assert scores[-1] == pytest.approx(optimal(partial).score, abs=1e-6)
