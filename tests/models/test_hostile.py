@@ -1,4 +1,4 @@
-"""Hostile files: each gets a clear error in bounded time and memory, and `laa run` exits 2 without a traceback."""
+"""Hostile files: a clear error in bounded time and memory; `laa run` exits 2 with no traceback."""
 
 from __future__ import annotations
 
