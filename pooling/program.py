@@ -157,7 +157,7 @@ class Program:
         """The same program as a PuLP problem: one variable per column, one constraint per row."""
         problem = pulp.LpProblem(_safe(name) or "laa", pulp.LpMaximize)
         variables = [
-            pulp.LpVariable(
+            problem.add_variable(
                 f"{_safe(_key_name(key))}_{i}",
                 lowBound=None if lo == -INF else lo,
                 upBound=None if hi == INF else hi,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -194,12 +195,15 @@ def read_highs(h: highspy.Highs, is_mip: bool) -> Solution:
 
 
 def _solve_cbc(program: Program, options: SolveOptions) -> Solution:
-    cbc = pulp.PULP_CBC_CMD(
-        msg=False,
-        gapRel=options.mip_gap if program.is_mip else None,
-        timeLimit=options.time_limit,
-        threads=options.threads,
-    )
+    with warnings.catch_warnings():
+        # PuLP 3 bundles CBC and warns that PuLP 4 will not; the version is pinned in pyproject.toml
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cbc = pulp.PULP_CBC_CMD(
+            msg=False,
+            gapRel=options.mip_gap if program.is_mip else None,
+            timeLimit=options.time_limit,
+            threads=options.threads,
+        )
     if not cbc.available():
         raise SolverUnavailableError("CBC is not available: PuLP's bundled CBC binary did not run")
     problem, variables, constraints = program.to_pulp()
