@@ -153,7 +153,9 @@ class Program:
 
     # --- PuLP, for CBC and for writing the model out ---
 
-    def to_pulp(self, name: str = "laa") -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint]]:
+    def to_pulp(
+        self, name: str = "laa"
+    ) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint]]:
         """The same program as a PuLP problem: one variable per column, one constraint per row."""
         problem = pulp.LpProblem(_safe(name) or "laa", pulp.LpMaximize)
         variables = [

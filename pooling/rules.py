@@ -44,7 +44,9 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
                 if not paid_in:
                     continue
                 pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
-                _bound(b, RowLabel("rule_pot", rule=rule.id, pot=p, years=years), pot_spend + paid_in, kind, 0.0)
+                _bound(
+                    b, RowLabel("rule_pot", rule=rule.id, pot=p, years=years), pot_spend + paid_in, kind, 0.0
+                )
     elif kind.is_amount:
         if rule.survives_pooling:
             for p in b.pots:
