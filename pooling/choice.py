@@ -50,3 +50,66 @@ def declare(b: Builder) -> None:
     share = b.spec.max_pooled_share
     if share is not None and pooled_money:
         program.row(RowLabel("pooled_share_cap"), pooled_money, upper=share * poolable)
+
+
+def holding(b: Builder, pot: str, streams: list[str]) -> bool | int:
+    """Whether `pot` holds money of any of `streams`: a constant when the choice is fixed, else
+    the column of a binary that is 1 exactly when one of them is pooled into it.
+
+    A rule that survives pooling follows its streams' money into a pot only when they are
+    pooled there; a member left out by the optimal arrangement brings no rule with it.
+    """
+    program, mode = b.program, b.spec.choice.mode
+    members = [m for m in b.members_in_play(pot) if m in streams]
+    if mode is PoolingMode.FIXED:
+        return any(b.spec.choice.share(m) > 0 for m in members)
+    poolable = [m for m in members if program.has(("pool", m))]
+    if not poolable:
+        return False
+    if mode is PoolingMode.PARTIAL:
+        pooled = {m: _some_pooled(b, m) for m in poolable}
+    else:
+        pooled = {m: program.col(("pool", m)) for m in poolable}
+    if len(pooled) == 1:
+        return next(iter(pooled.values()))
+    group = "+".join(sorted(pooled))
+    key = ("holds", pot, group)
+    if program.has(key):
+        return program.col(key)
+    held = program.column(key, upper=1.0, integer=True)
+    for m, col in pooled.items():  # held is 1 when any of them is pooled, and only then
+        program.row(
+            RowLabel("holds_any", pot=pot, stream=m, rule=group), [(held, 1.0), (col, -1.0)], lower=0.0
+        )
+    program.row(
+        RowLabel("holds_only", pot=pot, rule=group),
+        [(held, 1.0)] + [(c, -1.0) for c in pooled.values()],
+        upper=0.0,
+    )
+    return held
+
+
+def _some_pooled(b: Builder, stream: str) -> int:
+    """A binary that is 1 whenever a continuous share of `stream` is pooled (partial pooling)."""
+    program = b.program
+    key = ("pooled_at_all", stream)
+    if program.has(key):
+        return program.col(key)
+    flag = program.column(key, upper=1.0, integer=True)
+    limit = b.scenario.stream(stream).pool_share_limit
+    program.row(
+        RowLabel("pooled_at_all", stream=stream),
+        [(program.col(("pool", stream)), 1.0), (flag, -limit)],
+        upper=0.0,
+    )
+    return flag
+
+
+def pot_money_bound(b: Builder, pot: str) -> float:
+    """The most a pot could ever spend (GBP millions): every member's largest share, every year."""
+    scenario = b.scenario
+    return sum(
+        scenario.stream(m).pool_share_limit * millions(scenario.stream(m).amount_in(t))
+        for m in b.members_in_play(pot)
+        for t in scenario.years
+    )

@@ -353,8 +353,10 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                             _check("rule", rule.id, pot.id, years, bound, value * paid_in, pot_spend, tol)
                         )
             elif kind.is_amount:
-                if rule.survives_pooling:
-                    pots = {p.id for p in used if any(m in streams for m in p.members)}
+                if rule.survives_pooling:  # pots holding money of the rule's streams
+                    pots = {
+                        p.id for p in used if any(m in streams and shares.get(m, 0.0) > 0 for m in p.members)
+                    }
                     spend += _sum(allocation.pot_spend, pots, outcomes, years)
                 checks.append(_check("rule", rule.id, None, years, bound, value, spend, tol))
             else:

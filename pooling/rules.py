@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from models.scenario import Rule, RuleKind
+from pooling.choice import holding, pot_money_bound
 from pooling.program import INF, RowLabel
 from pooling.units import millions
 
@@ -39,26 +40,72 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
         _bound(b, label, spend + unpooled, kind, 0.0)
         if rule.survives_pooling:
             for p in b.pots:
-                held = [m for m in b.members_in_play(p) if m in streams]
-                paid_in = [(c, -value * v) for m in held for t in years for c, v in b.pooled_terms(m, t)]
-                if not paid_in:
-                    continue
-                pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
-                _bound(
-                    b, RowLabel("rule_pot", rule=rule.id, pot=p, years=years), pot_spend + paid_in, kind, 0.0
-                )
+                _share_in_pot(b, rule, streams, outcomes, years, p)
     elif kind.is_amount:
+        rhs = millions(value)
         if rule.survives_pooling:
             for p in b.pots:
-                if any(m in streams for m in b.members_in_play(p)):
-                    spend += [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
-        _bound(b, label, spend, kind, millions(value))
+                counted, extra = _pot_spend_counted(b, rule, streams, outcomes, years, p)
+                spend += counted
+                rhs += extra
+        _bound(b, label, spend, kind, rhs)
     else:  # match: other funders' streams and every pot against the rule's streams
         own_funders = {b.scenario.funder_of(s) for s in streams}
         others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
         matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
         matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
         _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, 0.0)
+
+
+def _share_in_pot(
+    b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...], p: str
+) -> None:
+    """The share rule inside pot p, on the money of the rule's streams pooled there."""
+    held = holding(b, p, streams)
+    if held is False:
+        return
+    value, kind = rule.value, rule.kind
+    members = [m for m in b.members_in_play(p) if m in streams]
+    paid_in = [(c, -value * v) for m in members for t in years for c, v in b.pooled_terms(m, t)]
+    pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
+    label = RowLabel("rule_pot", rule=rule.id, pot=p, years=years)
+    if held is True or kind.is_minimum:
+        # a minimum share of nothing pooled asks nothing, so it needs no switch
+        _bound(b, label, pot_spend + paid_in, kind, 0.0)
+    else:  # a cap in a pot that may not hold the streams: switched off unless it does
+        most = pot_money_bound(b, p)
+        _bound(b, label, [*pot_spend, *paid_in, (held, most)], kind, most)
+
+
+def _pot_spend_counted(
+    b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...], p: str
+) -> tuple[Terms, float]:
+    """Pot p's spend on the rule's outcomes, counted in an amount rule when p holds its streams.
+
+    Returns the terms to add to the rule's spend and what to add to its bound (GBP millions).
+    """
+    held = holding(b, p, streams)
+    if held is False:
+        return [], 0.0
+    pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
+    if held is True:
+        return pot_spend, 0.0
+    most = pot_money_bound(b, p)
+    if not rule.kind.is_minimum:  # against the cap only when held: spend + M*held <= A + M
+        return [*pot_spend, (held, most)], most
+    program = b.program  # towards the minimum only when held: counted <= spend, counted <= M*held
+    counted = program.column(("counted", rule.id, p, years))
+    program.row(
+        RowLabel("counted_spend", rule=rule.id, pot=p, years=years),
+        [(counted, 1.0)] + [(c, -1.0) for c, _ in pot_spend],
+        upper=0.0,
+    )
+    program.row(
+        RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
+        [(counted, 1.0), (held, -most)],
+        upper=0.0,
+    )
+    return [(counted, 1.0)], 0.0
 
 
 def add_statutory_minimums(b: Builder) -> None:

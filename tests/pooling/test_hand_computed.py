@@ -158,3 +158,28 @@ def test_historic_overspend_and_ineligible_spend_are_listed():
     plan = historic(parse_scenario(data, "h.yaml"))
     kinds = sorted((v.kind, v.id) for v in plan.evaluation.violations)
     assert kinds == [("budget", "s"), ("eligibility", "s")]
+
+
+@pytest.mark.parametrize("options", SOLVERS, ids=IDS)
+def test_a_surviving_rule_binds_a_pot_only_when_its_stream_is_pooled_there(options):
+    """partial.yaml plus stream c (GBP 1m, o2 only) in the pot, under a cap that survives pooling:
+    at most half of c's unpooled money on o2 and, in a pot holding c, at most half of c's pooled
+    money may go to o2 from the whole pot.
+    aligned: a 0.2m on o1 (1.0), c 0.5m on o2 (0.125): 1.125.
+    pool a only: pot 0.9m, 0.2m on o1 and 0.7m on o2; c keeps its 0.5m on o2: o2 1.2m, 1.3.
+    pool c too: the pot may spend only 0.5m on o2: 1.125. So optimal pools a alone: 1.3.
+    (Were the cap to bind a pot that does not hold c, pooling a alone would give 1.125.)"""
+    data = doc("partial.yaml")
+    data["streams"].append({"id": "c", "funder": "f", "amounts": 1_000_000, "eligible": ["o2"]})
+    data["pots"][0]["members"].append("c")
+    data["rules"] = [
+        {"id": "rc", "streams": ["c"], "outcomes": ["o2"], "max_share": 0.5, "survives_pooling": True}
+    ]
+    scenario = parse_scenario(data, "survives.yaml")
+    assert aligned(scenario, options).score == pytest.approx(1.125, abs=1e-6)
+    assert pooled(scenario, options).score == pytest.approx(1.125, abs=1e-6)
+    plan = optimal(scenario, options)
+    assert plan.score == pytest.approx(1.3, abs=1e-6)
+    assert [s for s, _, _ in plan.pooled] == ["a"]
+    partial = optimal(parse_scenario({**data, "partial_pooling": True}, "survives.yaml"), options)
+    assert partial.score >= 1.3 - 1e-6
