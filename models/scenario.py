@@ -8,10 +8,12 @@ live in `models.checks`; these models check only what one item can know.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Money = Annotated[float, Field(ge=0)]
 # a coefficient of variation: the standard deviation of a lognormal factor with mean 1
@@ -202,7 +204,7 @@ class Rule(Strict):
             raise ValueError(f"exactly one of {kinds} is expected; found {found}")
         return self
 
-    @property
+    @cached_property
     def kind(self) -> RuleKind:
         return next(k for k in RuleKind if getattr(self, k.value) is not None)
 
@@ -229,6 +231,15 @@ class HistoricSpend(Strict):
     amount: Money
 
 
+@dataclass(frozen=True)
+class Lookup:
+    by_id: dict[str, dict[str, BaseModel]]
+    blocks: dict[str, list[str]]  # block id -> its outcome ids
+    eligible: dict[str, list[str]]  # stream id -> outcome ids it may fund
+    scope: dict[str, list[str]]  # pot id -> outcome ids it may fund
+    pot_of: dict[str, str]  # stream id -> its pot
+
+
 class Scenario(Strict):
     """A whole scenario file, validated field by field; see `models.checks` for the rest."""
 
@@ -246,29 +257,42 @@ class Scenario(Strict):
     effect_uncertainty: Uncertainty = 0.0
     amount_uncertainty: Uncertainty = 0.0
 
-    _blocks_to_outcomes: dict[str, list[str]] = PrivateAttr(default_factory=dict)
-    _eligible: dict[str, list[str]] = PrivateAttr(default_factory=dict)
-    _scope: dict[str, list[str]] = PrivateAttr(default_factory=dict)
-    _pot_of: dict[str, str] = PrivateAttr(default_factory=dict)
-    _index: dict[str, dict[str, BaseModel]] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: object) -> None:
-        for section in ("funders", "outcomes", "streams", "rules", "pots", "blocks"):
-            self._index[section] = {item.id: item for item in getattr(self, section)}
+    @cached_property
+    def lookup(self) -> Lookup:
+        """Indexes every lookup below uses, built once (pydantic's private attributes are slow to read)."""
+        by_id = {
+            section: {item.id: item for item in getattr(self, section)}
+            for section in ("funders", "outcomes", "streams", "rules", "pots", "blocks")
+        }
+        blocks: dict[str, list[str]] = {}
         for outcome in self.outcomes:
-            self._blocks_to_outcomes.setdefault(outcome.block, []).append(outcome.id)
+            blocks.setdefault(outcome.block, []).append(outcome.id)
         for block in self.blocks:
-            self._blocks_to_outcomes.setdefault(block.id, [])
-        for stream in self.streams:
-            self._eligible[stream.id] = self.expand(stream.eligible)
+            blocks.setdefault(block.id, [])
+        order = [o.id for o in self.outcomes]
+
+        def expand(ids: list[str]) -> list[str]:
+            wanted: set[str] = set()
+            for i in ids:
+                wanted.update(blocks.get(i, [i]))
+            return [o for o in order if o in wanted]
+
+        eligible = {stream.id: expand(stream.eligible) for stream in self.streams}
+        pot_of: dict[str, str] = {}
+        scope: dict[str, list[str]] = {}
         for pot in self.pots:
             for member in pot.members:
-                self._pot_of.setdefault(member, pot.id)
+                pot_of.setdefault(member, pot.id)
             if pot.scope is not None:
-                self._scope[pot.id] = self.expand(pot.scope)
+                scope[pot.id] = expand(pot.scope)
             else:
-                ids = [i for m in pot.members for i in self._eligible.get(m, [])]
-                self._scope[pot.id] = self.expand(ids)
+                scope[pot.id] = expand([i for m in pot.members for i in eligible.get(m, [])])
+        return Lookup(by_id, blocks, eligible, scope, pot_of)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("lookup", None)  # rebuilt from the copy's own sections when asked
+        return copied
 
     # --- lookups shared by the optimiser, the evaluator and the reports ---
 
@@ -282,25 +306,26 @@ class Scenario(Strict):
 
     @property
     def block_ids(self) -> set[str]:
-        return set(self._blocks_to_outcomes)
+        return set(self.lookup.blocks)
 
     def expand(self, ids: list[str] | None) -> list[str]:
         """Outcome ids named by a list of outcome and block ids, in the file's outcome order."""
         if ids is None:
             return [o.id for o in self.outcomes]
+        blocks = self.lookup.blocks
         wanted: set[str] = set()
         for i in ids:
-            wanted.update(self._blocks_to_outcomes.get(i, [i]))
+            wanted.update(blocks.get(i, [i]))
         return [o.id for o in self.outcomes if o.id in wanted]
 
     def eligible(self, stream_id: str) -> list[str]:
-        return self._eligible[stream_id]
+        return self.lookup.eligible[stream_id]
 
     def scope(self, pot_id: str) -> list[str]:
-        return self._scope[pot_id]
+        return self.lookup.scope[pot_id]
 
     def pot_of(self, stream_id: str) -> str | None:
-        return self._pot_of.get(stream_id)
+        return self.lookup.pot_of.get(stream_id)
 
     def rule_streams(self, rule: Rule) -> list[str]:
         if rule.streams is None:
@@ -340,7 +365,7 @@ class Scenario(Strict):
         return self._by_id("funders")[funder_id]  # type: ignore[return-value]
 
     def _by_id(self, section: str) -> dict[str, BaseModel]:
-        return self._index[section]
+        return self.lookup.by_id[section]
 
     def label(self, kind: str, item_id: str) -> str:
         """The item's name as a finance lead wrote it, falling back to its id."""

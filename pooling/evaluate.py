@@ -319,14 +319,26 @@ def _money(
     return sources, violations
 
 
-def _sum(spend: dict[Key, float], sources: set[str], outcomes: set[str], years: tuple[int, ...]) -> float:
-    yrs = set(years)
-    return sum(v for (s, o, t), v in spend.items() if s in sources and o in outcomes and t in yrs)
+def _by_source(spend: dict[Key, float]) -> dict[str, list[tuple[str, int, float]]]:
+    grouped: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
+    for (s, o, t), v in spend.items():
+        grouped[s].append((o, t, v))
+    return grouped
+
+
+def _sum(
+    grouped: dict[str, list[tuple[str, int, float]]],
+    sources: set[str],
+    outcomes: set[str],
+    years: tuple[int, ...],
+) -> float:
+    return sum(v for s in sources for o, t, v in grouped.get(s, ()) if o in outcomes and t in years)
 
 
 def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: float) -> list[RuleCheck]:
     checks: list[RuleCheck] = []
     shares = allocation.shares
+    stream_spend, pot_spend = _by_source(allocation.stream_spend), _by_source(allocation.pot_spend)
     for rule in rules:
         streams = set(scenario.rule_streams(rule))
         outcomes = set(scenario.expand(rule.outcomes))
@@ -334,7 +346,7 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
         bound = "min" if kind.is_minimum else "max"
         used = [p for p in scenario.pots if p.id in allocation.pots_used]
         for years in scenario.rule_periods(rule):
-            spend = _sum(allocation.stream_spend, streams, outcomes, years)
+            spend = _sum(stream_spend, streams, outcomes, years)
             if kind.is_share:
                 unpooled = sum(
                     scenario.stream(s).amount_in(t) * (1 - shares.get(s, 0.0)) for s in streams for t in years
@@ -348,22 +360,22 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                         paid_in = sum(
                             scenario.stream(m).amount_in(t) * shares[m] for m in held for t in years
                         )
-                        pot_spend = _sum(allocation.pot_spend, {pot.id}, outcomes, years)
+                        in_pot = _sum(pot_spend, {pot.id}, outcomes, years)
                         checks.append(
-                            _check("rule", rule.id, pot.id, years, bound, value * paid_in, pot_spend, tol)
+                            _check("rule", rule.id, pot.id, years, bound, value * paid_in, in_pot, tol)
                         )
             elif kind.is_amount:
                 if rule.survives_pooling:  # pots holding money of the rule's streams
                     pots = {
                         p.id for p in used if any(m in streams and shares.get(m, 0.0) > 0 for m in p.members)
                     }
-                    spend += _sum(allocation.pot_spend, pots, outcomes, years)
+                    spend += _sum(pot_spend, pots, outcomes, years)
                 checks.append(_check("rule", rule.id, None, years, bound, value, spend, tol))
             else:
                 funders = {scenario.funder_of(s) for s in streams}
                 others = {s.id for s in scenario.streams if s.funder not in funders}
-                matching = _sum(allocation.stream_spend, others, outcomes, years)
-                matching += _sum(allocation.pot_spend, {p.id for p in used}, outcomes, years)
+                matching = _sum(stream_spend, others, outcomes, years)
+                matching += _sum(pot_spend, {p.id for p in used}, outcomes, years)
                 checks.append(_check("rule", rule.id, None, years, bound, value * spend, matching, tol))
     return checks
 

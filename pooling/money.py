@@ -26,7 +26,7 @@ def add_stream_money(b: Builder) -> None:
         for s in b.streams:
             stream = scenario.stream(s)
             unpooled = b.unpooled_terms(s, t)
-            spend = [(c, 1.0) for c in b.x_cols(s, b.outcomes_of_stream[s], (t,))]
+            spend = [(c, 1.0) for c in b.x_by_stream_year[(s, t)]]
             carry = program.col_index.get(("ks", s, t))
             terms = spend + [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
             if carry is not None:

@@ -15,7 +15,7 @@ from pooling.build import Builder, build
 from pooling.evaluate import evaluate
 from pooling.extract import allocation_from, chosen_pooling
 from pooling.plan import Plan, PlanStatus
-from pooling.prices import shadow_prices
+from pooling.prices import PricedRow, shadow_prices
 from pooling.solvers import Solution, SolveOptions, solve
 from pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 
@@ -53,6 +53,7 @@ def plan_from(
     report_rules: list[Rule] | None = None,
     enforced: frozenset[str] | None = None,
     statutory: bool = True,
+    priced: list[PricedRow] | None = None,
 ) -> Plan:
     """Read the solution back, re-score it independently, and refuse it if the two disagree.
 
@@ -74,7 +75,7 @@ def plan_from(
     evaluation = evaluate(scenario, allocation, rules, b.spec.extra_eligible)
     prices = []
     if solution.shadow is not None:
-        prices = shadow_prices(b, solution.values, solution.shadow)
+        prices = shadow_prices(b, solution.values, solution.shadow, priced)
     timings["extract"] = time.perf_counter() - started
     plan = Plan(
         scenario,

@@ -37,65 +37,81 @@ class ShadowPrice:
     per_point: float | None = None  # share and match rules: score per 0.01 of relaxation
 
 
-def shadow_prices(b: Builder, values: np.ndarray, shadow: np.ndarray) -> list[ShadowPrice]:
+@dataclass(frozen=True)
+class PricedRow:
+    """What a priced row is, worked out once per program (its dual changes, its meaning does not)."""
+
+    row: int
+    kind: str
+    id: str
+    year: int | None
+    years: tuple[int, ...]
+    sign: float  # +1: the dual is the gain; -1: relaxing lowers a minimum
+    funder: str | None
+    pot: str | None
+    ratio: float | None  # share and match rules: the ratio, to price 0.01 of it
+    ratio_cols: np.ndarray | None = None
+    ratio_vals: np.ndarray | None = None
+
+
+def priced_rows(b: Builder) -> list[PricedRow]:
     scenario, program = b.scenario, b.program
-    found: list[ShadowPrice] = []
+    found: list[PricedRow] = []
     for i, label in enumerate(program.row_labels):
-        dual = float(shadow[i])
         if label.family == "budget":
+            stream = label.stream or ""
             found.append(
-                ShadowPrice(
-                    "stream",
-                    label.stream or "",
-                    label.year,
-                    label.years,
-                    _clean(dual),
-                    funder=scenario.funder_of(label.stream or ""),
+                PricedRow(
+                    i, "stream", stream, label.year, label.years, 1.0, scenario.funder_of(stream), None, None
                 )
             )
-        elif label.family in ("rule", "rule_pot", "statutory"):
-            minimum = program.row_upper[i] == float("inf")
-            gain = -dual if minimum else dual
-            if label.family == "statutory":
-                found.append(
-                    ShadowPrice("statutory", label.outcome or "", label.year, label.years, _clean(gain))
-                )
-                continue
-            rule = scenario.rule(label.rule or "")
-            streams = scenario.rule_streams(rule)
-            funders = sorted({scenario.funder_of(s) for s in streams})
-            per_point = None
-            if rule.kind.is_share or rule.kind is RuleKind.MATCH:
-                per_point = _clean(gain * 0.01 * _ratio_base(b, i, rule.kind, values))
+        elif label.family == "statutory":
             found.append(
-                ShadowPrice(
+                PricedRow(
+                    i, "statutory", label.outcome or "", label.year, label.years, -1.0, None, None, None
+                )
+            )
+        elif label.family in ("rule", "rule_pot"):
+            rule = scenario.rule(label.rule or "")
+            funders = sorted({scenario.funder_of(s) for s in scenario.rule_streams(rule)})
+            sign = -1.0 if program.row_upper[i] == float("inf") else 1.0
+            ratio = cols = vals = None
+            if (rule.kind.is_share or rule.kind is RuleKind.MATCH) and rule.value > 0:
+                # the row is `spend - ratio * base (>=|<=) 0`: its negative terms are ratio * base
+                all_cols, all_vals = program.row_terms(i)
+                negative = all_vals < 0
+                ratio, cols, vals = rule.value, all_cols[negative], all_vals[negative]
+            found.append(
+                PricedRow(
+                    i,
                     "rule",
                     rule.id,
                     label.year,
                     label.years,
-                    _clean(gain),
-                    funder=funders[0] if len(funders) == 1 else None,
-                    pot=label.pot,
-                    per_point=per_point,
+                    sign,
+                    funders[0] if len(funders) == 1 else None,
+                    label.pot,
+                    ratio,
+                    cols,
+                    vals,
                 )
             )
     return found
 
 
-def _ratio_base(b: Builder, row: int, kind: RuleKind, values: np.ndarray) -> float:
-    """What the rule's ratio multiplies, at the solution (GBP millions).
-
-    A share rule's row is `spend - rho * base >= 0`, so moving rho by 0.01
-    moves the row by 0.01 * base. The ratio's terms are the row's negative
-    coefficients divided by rho, which we recover as the negative part of
-    the row evaluated at the solution.
-    """
-    cols, vals = b.program.row_terms(row)
-    negative = vals < 0
-    ratio_part = -float(np.dot(vals[negative], values[cols[negative]]))
-    label = b.program.row_labels[row]
-    rule = b.scenario.rule(label.rule or "")
-    return ratio_part / rule.value if rule.value > 0 else 0.0
+def shadow_prices(
+    b: Builder, values: np.ndarray, shadow: np.ndarray, rows: list[PricedRow] | None = None
+) -> list[ShadowPrice]:
+    """Every stream's and rule's price at this solution (`rows`: `priced_rows(b)`, if already known)."""
+    found = []
+    for r in rows if rows is not None else priced_rows(b):
+        gain = r.sign * float(shadow[r.row])
+        per_point = None
+        if r.ratio is not None and r.ratio_cols is not None and r.ratio_vals is not None:
+            base = -float(np.dot(r.ratio_vals, values[r.ratio_cols])) / r.ratio
+            per_point = _clean(gain * 0.01 * base)
+        found.append(ShadowPrice(r.kind, r.id, r.year, r.years, _clean(gain), r.funder, r.pot, per_point))
+    return found
 
 
 def _clean(value: float) -> float:

@@ -85,6 +85,20 @@ class Program:
         self.col_integer.append(integer)
         return index
 
+    def columns(self, keys: list[Hashable], lower: float = 0.0, upper: float = INF) -> range:
+        """Declare many columns at once (no cost, continuous): the spend columns, in bulk."""
+        start = len(self.col_keys)
+        self.col_index.update(zip(keys, range(start, start + len(keys)), strict=True))
+        if len(self.col_index) != start + len(keys):
+            raise ValueError("a column was declared twice")
+        n = len(keys)
+        self.col_keys.extend(keys)
+        self.col_lower.extend([lower] * n)
+        self.col_upper.extend([upper] * n)
+        self.col_cost.extend([0.0] * n)
+        self.col_integer.extend([False] * n)
+        return range(start, start + n)
+
     def has(self, key: Hashable) -> bool:
         return key in self.col_index
 
@@ -101,11 +115,17 @@ class Program:
         """Declare `lower <= sum(coef * column) <= upper`; repeated columns are summed."""
         if label in self.row_index:
             raise ValueError(f"row {label.name} declared twice")
-        merged: dict[int, float] = {}
-        for c, v in terms:
-            merged[c] = merged.get(c, 0.0) + v
-        cols = np.fromiter(merged.keys(), dtype=np.int32, count=len(merged))
-        vals = np.fromiter(merged.values(), dtype=np.float64, count=len(merged))
+        terms = list(terms)
+        cols_list = [c for c, _ in terms]
+        if len(set(cols_list)) == len(cols_list):  # the common case: nothing to merge
+            cols = np.array(cols_list, dtype=np.int32)
+            vals = np.array([v for _, v in terms], dtype=np.float64)
+        else:
+            merged: dict[int, float] = {}
+            for c, v in terms:
+                merged[c] = merged.get(c, 0.0) + v
+            cols = np.fromiter(merged.keys(), dtype=np.int32, count=len(merged))
+            vals = np.fromiter(merged.values(), dtype=np.float64, count=len(merged))
         keep = vals != 0.0
         index = len(self.row_labels)
         self.row_index[label] = index

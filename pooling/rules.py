@@ -51,8 +51,13 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
         _bound(b, label, spend, kind, rhs)
     else:  # match: other funders' streams and every pot against the rule's streams
         own_funders = {b.scenario.funder_of(s) for s in streams}
-        others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
-        matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
+        keys, funder_of, in_years = b.program.col_keys, b.scenario.funder_of, set(years)
+        matching = [
+            (c, 1.0)
+            for o in outcomes
+            for c in b.x_by_outcome.get(o, [])
+            if keys[c][3] in in_years and funder_of(keys[c][1]) not in own_funders  # ("x", s, o, t)
+        ]
         matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
         _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, 0.0)
 
@@ -114,7 +119,8 @@ def add_statutory_minimums(b: Builder) -> None:
             minimum = outcome.min_spend_in(t)
             if minimum <= 0:
                 continue
-            spend = [(c, 1.0) for s in b.streams for c in b.x_cols(s, [outcome.id], (t,))]
+            keys = b.program.col_keys  # ("x", s, o, t)
+            spend = [(c, 1.0) for c in b.x_by_outcome.get(outcome.id, []) if keys[c][3] == t]
             spend += [(c, 1.0) for p in b.pots for c in b.q_cols(p, [outcome.id], (t,))]
             label = RowLabel("statutory", outcome=outcome.id, years=(t,))
             _bound(b, label, spend, RuleKind.MIN_AMOUNT, millions(minimum))
