@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from models.scenario import Scenario
 from pooling import choice as pooling_choice
 from pooling import money, response, rules
-from pooling.program import INF, Program, RowLabel
+from pooling.program import Program, RowLabel
 from pooling.spec import ModelSpec, PoolingMode
 from pooling.units import millions
 

@@ -25,8 +25,8 @@ import numpy as np
 from models.errors import LaaError
 from models.scenario import Arrangement, Scenario
 from pooling.build import Builder, build
-from pooling.optimise import plan_from
 from pooling.evaluate import OutcomeResult, outcome_result
+from pooling.optimise import plan_from
 from pooling.plan import Plan, PlanStatus
 from pooling.prices import priced_rows
 from pooling.solvers import Solution, SolveOptions, highs_lp, new_highs, read_highs
