@@ -143,22 +143,30 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
     members = [s["id"] for s in streams if s["poolable"]]
     rng.shuffle(members)
     third = max(1, len(members) // 6)
+    by_id = {s["id"]: s for s in streams}
+
+    def setup(held: list[str], share: float) -> float:
+        """A set-up cost a pot can pay: a share of its members' first-year money."""
+        first = sum(by_id[m]["amounts"][years[0]] * by_id[m]["max_pool_share"] for m in held)
+        return float(round(share * first, -3))
+
+    a, b = sorted(members[:third], key=_num), sorted(members[third : 2 * third], key=_num)
     pots = [
         {
             "id": "pot-a",
             "name": "Pooled fund A",
-            "members": sorted(members[:third], key=_num),
+            "members": a,
             "admin_rate": 0.01,
-            "setup_cost": 60_000.0,
+            "setup_cost": setup(a, 0.04),
             "carry_forward": 1.0,
         },
         {
             "id": "pot-b",
             "name": "Pooled fund B",
-            "members": sorted(members[third : 2 * third], key=_num),
+            "members": b,
             "scope": ["HCOP", "SSC"],
             "admin_rate": 0.015,
-            "setup_cost": 120_000.0,
+            "setup_cost": setup(b, 0.08),
             "carry_forward": 0.5,
         },
     ]
