@@ -36,6 +36,8 @@ class Builder:
     )  # stream -> (outcome, year) -> col
     q_of: dict[str, dict[tuple[str, int], int]] = field(default_factory=dict)
     x_by_stream_year: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    # big-M switches: (row, column, pot, sign of M in the coefficient, sign of M in the row's finite bound)
+    big_m: list[tuple[int, int, str, float, float]] = field(default_factory=list)
 
     @property
     def scenario(self) -> Scenario:

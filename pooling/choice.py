@@ -70,8 +70,10 @@ def holding(b: Builder, pot: str, streams: list[str]) -> bool | int:
         pooled = {m: _some_pooled(b, m) for m in poolable}
     else:
         pooled = {m: program.col(("pool", m)) for m in poolable}
-    if len(pooled) == 1:
-        return next(iter(pooled.values()))
+    if mode is PoolingMode.PARTIAL and len(pooled) == 1:
+        return next(iter(pooled.values()))  # already a switch of its own
+    # a binary of its own (even for one stream), so that a big-M term never shares a column
+    # with coefficients that scale with the streams' amounts (re-solving in place relies on it)
     group = "+".join(sorted(pooled))
     key = ("holds", pot, group)
     if program.has(key):

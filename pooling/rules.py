@@ -42,13 +42,10 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
             for p in b.pots:
                 _share_in_pot(b, rule, streams, outcomes, years, p)
     elif kind.is_amount:
-        rhs = millions(value)
         if rule.survives_pooling:
             for p in b.pots:
-                counted, extra = _pot_spend_counted(b, rule, streams, outcomes, years, p)
-                spend += counted
-                rhs += extra
-        _bound(b, label, spend, kind, rhs)
+                spend += _pot_spend_counted(b, rule, streams, outcomes, years, p)
+        _bound(b, label, spend, kind, millions(value))
     else:  # match: other funders' streams and every pot against the rule's streams
         own_funders = {b.scenario.funder_of(s) for s in streams}
         keys, funder_of, in_years = b.program.col_keys, b.scenario.funder_of, set(years)
@@ -79,38 +76,49 @@ def _share_in_pot(
         _bound(b, label, pot_spend + paid_in, kind, 0.0)
     else:  # a cap in a pot that may not hold the streams: switched off unless it does
         most = pot_money_bound(b, p)
-        _bound(b, label, [*pot_spend, *paid_in, (held, most)], kind, most)
+        row = _bound(b, label, [*pot_spend, *paid_in, (held, most)], kind, most)
+        b.big_m.append((row, held, p, 1.0, 1.0))
 
 
 def _pot_spend_counted(
     b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...], p: str
-) -> tuple[Terms, float]:
-    """Pot p's spend on the rule's outcomes, counted in an amount rule when p holds its streams.
+) -> Terms:
+    """Pot p's spend on the rule's outcomes, as counted in an amount rule: only when p holds its streams.
 
-    Returns the terms to add to the rule's spend and what to add to its bound (GBP millions).
+    With the pooling chosen by the solver, a column `counted` is the pot's spend when it holds the
+    streams and nothing otherwise: for a cap it is held at least that high (counted >= spend -
+    M(1 - held)), for a minimum at most that high (counted <= spend, counted <= M held), M being
+    the most the pot could ever spend. The streams' own spend stays in the rule either way.
     """
     held = holding(b, p, streams)
     if held is False:
-        return [], 0.0
+        return []
     pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
     if held is True:
-        return pot_spend, 0.0
-    most = pot_money_bound(b, p)
-    if not rule.kind.is_minimum:  # against the cap only when held: spend + M*held <= A + M
-        return [*pot_spend, (held, most)], most
-    program = b.program  # towards the minimum only when held: counted <= spend, counted <= M*held
+        return pot_spend
+    program, most = b.program, pot_money_bound(b, p)
     counted = program.column(("counted", rule.id, p, years))
-    program.row(
-        RowLabel("counted_spend", rule=rule.id, pot=p, years=years),
-        [(counted, 1.0)] + [(c, -1.0) for c, _ in pot_spend],
-        upper=0.0,
-    )
-    program.row(
-        RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
-        [(counted, 1.0), (held, -most)],
-        upper=0.0,
-    )
-    return [(counted, 1.0)], 0.0
+    minus_spend = [(c, -1.0) for c, _ in pot_spend]
+    if rule.kind.is_minimum:
+        program.row(
+            RowLabel("counted_spend", rule=rule.id, pot=p, years=years),
+            [(counted, 1.0), *minus_spend],
+            upper=0.0,
+        )
+        row = program.row(
+            RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
+            [(counted, 1.0), (held, -most)],
+            upper=0.0,
+        )
+        b.big_m.append((row, held, p, -1.0, 0.0))
+    else:
+        row = program.row(
+            RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
+            [(counted, 1.0), *minus_spend, (held, -most)],
+            lower=-most,
+        )
+        b.big_m.append((row, held, p, -1.0, -1.0))
+    return [(counted, 1.0)]
 
 
 def add_statutory_minimums(b: Builder) -> None:
@@ -131,7 +139,7 @@ def _in_scope(b: Builder, pot: str, outcomes: list[str]) -> list[str]:
     return [o for o in outcomes if o in scope]
 
 
-def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float) -> None:
+def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float) -> int:
     """`terms >= rhs` for a minimum, `<= rhs` for a maximum; elastic rows may be broken at a cost."""
     program = b.program
     minimum = kind.is_minimum
@@ -139,9 +147,8 @@ def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float
         slack = program.column(("slack", *_slack_key(label)), cost=-1.0)
         terms = [*terms, (slack, 1.0 if minimum else -1.0)]
     if minimum:
-        program.row(label, terms, lower=rhs, upper=INF)
-    else:
-        program.row(label, terms, upper=rhs)
+        return program.row(label, terms, lower=rhs, upper=INF)
+    return program.row(label, terms, upper=rhs)
 
 
 def _slack_key(label: RowLabel) -> tuple:

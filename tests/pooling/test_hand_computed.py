@@ -183,3 +183,22 @@ def test_a_surviving_rule_binds_a_pot_only_when_its_stream_is_pooled_there(optio
     assert [s for s, _, _ in plan.pooled] == ["a"]
     partial = optimal(parse_scenario({**data, "partial_pooling": True}, "survives.yaml"), options)
     assert partial.score >= 1.3 - 1e-6
+
+
+@pytest.mark.parametrize("options", SOLVERS, ids=IDS)
+def test_a_surviving_cap_on_amount_still_caps_an_unpooled_stream(options):
+    """As above, but the surviving rule caps c's spend on o2 at GBP 0.3m (counting the pot when it holds c).
+    none pooled: 1.0 + 0.3m on o2 (0.075) = 1.075.  a pooled alone: pot 0.9m, 0.2m on o1, 0.7m on o2,
+    and c still capped at 0.3m: o2 1.0m, 1.25.  c pooled: the pot's o2 spend counts too, o2 0.3m: 1.075.
+    So optimal pools a alone: 1.25 (were c's cap lifted when unpooled, c would spend 1m: 1.425)."""
+    data = doc("partial.yaml")
+    data["streams"].append({"id": "c", "funder": "f", "amounts": 1_000_000, "eligible": ["o2"]})
+    data["pots"][0]["members"].append("c")
+    data["rules"] = [
+        {"id": "rc", "streams": ["c"], "outcomes": ["o2"], "max_amount": 300_000, "survives_pooling": True}
+    ]
+    scenario = parse_scenario(data, "cap.yaml")
+    assert aligned(scenario, options).score == pytest.approx(1.075, abs=1e-6)
+    plan = optimal(scenario, options)
+    assert plan.score == pytest.approx(1.25, abs=1e-6)
+    assert [s for s, _, _ in plan.pooled] == ["a"]

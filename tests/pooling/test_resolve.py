@@ -1,27 +1,33 @@
 """Re-solving in place gives what rebuilding gives, change after change."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from models.errors import LaaError
-from models.load import load_scenario
+from models.load import load_scenario, parse_scenario
 from models.scenario import Arrangement
 from pooling.resolve import ReusableModel
 from pooling.spec import ModelSpec, PoolingChoice
-from scenarios.arrangements import aligned, pooled
+from scenarios.arrangements import aligned, optimal, pooled
 from scenarios.draws import draw, drawn_scenario
 from scenarios.sweep import changed
 from tests.paths import CHECKS, EXAMPLE
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, CHECKS / "check3.yaml"], ids=lambda p: p.name)
-@pytest.mark.parametrize(("arrangement", "choice", "plan"), [
-    (Arrangement.ALIGNED, PoolingChoice.aligned, aligned),
-    (Arrangement.POOLED, PoolingChoice.pooled, pooled),
-])
+@pytest.mark.parametrize(
+    ("arrangement", "choice", "plan"),
+    [
+        (Arrangement.ALIGNED, PoolingChoice.aligned, aligned),
+        (Arrangement.POOLED, PoolingChoice.pooled, pooled),
+    ],
+)
 def test_in_place_equals_rebuilt(path, arrangement, choice, plan):
     scenario = load_scenario(path).model_copy(update={"effect_uncertainty": 0.3, "amount_uncertainty": 0.2})
     spec = ModelSpec(scenario, choice() if arrangement is Arrangement.ALIGNED else choice(scenario))
-    model = ReusableModel(spec, arrangement)
+    model = ReusableModel.for_spec(spec, arrangement)
     draws = draw(scenario, 6, seed=3)
     for i in range(len(draws)):
         varied = drawn_scenario(scenario, draws.effects[i], draws.amounts[i])
@@ -39,13 +45,52 @@ def test_in_place_equals_rebuilt(path, arrangement, choice, plan):
 
 def test_a_different_shape_is_refused():
     scenario = load_scenario(EXAMPLE)
-    model = ReusableModel(ModelSpec(scenario, PoolingChoice.aligned()), Arrangement.ALIGNED)
+    model = ReusableModel.for_spec(ModelSpec(scenario, PoolingChoice.aligned()), Arrangement.ALIGNED)
     looser = changed(scenario, -0.5, None, "nrf-deprived-areas")
     with pytest.raises(LaaError):
         model.solve(looser)
 
 
-def test_only_a_fixed_choice_is_reusable():
+@pytest.mark.parametrize(
+    "path", [EXAMPLE, CHECKS / "check3.yaml", CHECKS / "check4.yaml"], ids=lambda p: p.name
+)
+@pytest.mark.parametrize("partial", [False, True])
+def test_the_optimal_mip_in_place_equals_rebuilt(path, partial):
+    scenario = load_scenario(path).model_copy(
+        update={"effect_uncertainty": 0.3, "amount_uncertainty": 0.3, "partial_pooling": partial}
+    )
+    model = ReusableModel.for_spec(
+        ModelSpec(scenario, PoolingChoice.chosen_by_solver(partial)), Arrangement.OPTIMAL
+    )
+    draws = draw(scenario, 5, seed=11)
+    for i in range(len(draws)):
+        varied = drawn_scenario(scenario, draws.effects[i], draws.amounts[i])
+        assert model.summary(varied).score == pytest.approx(optimal(varied).score, abs=1e-6)
+
+
+def test_surviving_caps_keep_their_switches_in_place():
+    """The hand-computed switch scenario, its streams' amounts halved and doubled in place."""
+    data = yaml.safe_load((Path(__file__).parent / "scenarios" / "partial.yaml").read_text())
+    data["streams"].append({"id": "c", "funder": "f", "amounts": 1_000_000, "eligible": ["o2"]})
+    data["pots"][0]["members"].append("c")
+    data["rules"] = [
+        {"id": "rc", "streams": ["c"], "outcomes": ["o2"], "max_amount": 300_000, "survives_pooling": True}
+    ]
+    scenario = parse_scenario(data, "switch.yaml")
+    model = ReusableModel.for_spec(
+        ModelSpec(scenario, PoolingChoice.chosen_by_solver(False)), Arrangement.OPTIMAL
+    )
+    for factor in (0.5, 2.0, 1.0, 3.0):
+        varied = changed(changed(scenario, factor - 1, "c", None), factor - 1, "a", None)
+        assert model.summary(varied).score == pytest.approx(optimal(varied).score, abs=1e-6)
+
+
+def test_uneven_amount_changes_need_a_new_mip():
     scenario = load_scenario(EXAMPLE)
+    model = ReusableModel.for_spec(
+        ModelSpec(scenario, PoolingChoice.chosen_by_solver(False)), Arrangement.OPTIMAL
+    )
+    doc = scenario.model_dump()
+    doc["streams"][0]["amounts"] = {2026: 1.0, 2027: 6_000_000.0, 2028: 5_000_000.0}
     with pytest.raises(LaaError):
-        ReusableModel(ModelSpec(scenario, PoolingChoice.chosen_by_solver(False)), Arrangement.OPTIMAL)
+        model.summary(type(scenario).model_validate(doc))
