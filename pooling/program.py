@@ -136,6 +136,21 @@ class Program:
         self._row_vals.append(vals[keep])
         return index
 
+    def row_arrays(
+        self, label: RowLabel, cols: np.ndarray, vals: np.ndarray, lower: float = -INF, upper: float = INF
+    ) -> int:
+        """Declare a row from arrays whose columns are distinct (the long rows, without tuples)."""
+        if label in self.row_index:
+            raise ValueError(f"row {label.name} declared twice")
+        index = len(self.row_labels)
+        self.row_index[label] = index
+        self.row_labels.append(label)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        self._row_cols.append(np.asarray(cols, dtype=np.int32))
+        self._row_vals.append(np.asarray(vals, dtype=np.float64))
+        return index
+
     # --- reading ---
 
     @property

@@ -109,11 +109,15 @@ class ReusableModel:
         self._free = spec.choice.mode is not PoolingMode.FIXED
         self._priced = priced_rows(builder) if not self.is_mip else None
         self._spend = SpendIndex.of(builder)
-        self._progress: dict[tuple[str, str], int] = {}  # (view, outcome) -> row
+        self._progress: dict[str, list[tuple[int, list[int]]]] = {}  # outcome -> (row, segment columns)
         self._budget: dict[tuple[str, int], int] = {}
         for row, label in enumerate(program.row_labels):
             if label.family == "progress" and label.outcome:
-                self._progress[(label.funder or "", label.outcome)] = row
+                view, o = label.funder or "", label.outcome
+                segments = [
+                    program.col(("u", view, o, k)) for k in range(len(spec.scenario.outcome(o).response))
+                ]
+                self._progress.setdefault(o, []).append((row, segments))
             elif label.family == "budget" and label.stream and label.year is not None:
                 self._budget[(label.stream, label.year)] = row
         self._slopes = {o.id: [seg.slope for seg in o.response] for o in spec.scenario.outcomes}
@@ -187,12 +191,10 @@ class ReusableModel:
             if slopes == self._slopes[outcome.id]:
                 continue
             self._slopes[outcome.id] = slopes
-            for (view, o), row in self._progress.items():
-                if o != outcome.id:
-                    continue
-                for k, slope in enumerate(slopes):
+            for row, segments in self._progress.get(outcome.id, []):
+                for col, slope in zip(segments, slopes, strict=True):
                     if slope > 0:
-                        h.changeCoeff(row, self.builder.program.col(("u", view, o, k)), -slope * 1e6)
+                        h.changeCoeff(row, col, -slope * 1e6)
         moved = []
         for stream in changed.streams:
             amounts = [stream.amount_in(t) for t in changed.years]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from models.scenario import Outcome
 from pooling.program import INF, Program, RowLabel
 from pooling.units import millions
@@ -46,9 +48,12 @@ def add_curve(
     for k, seg in enumerate(outcome.response):
         width = INF if seg.spend is None else millions(seg.spend)
         segments.append((program.column(("u", view, o, k), upper=width), seg.slope * 1e6))
-    terms = [(c, 1.0) for c, _ in segments] + [(c, -1.0) for c in spend]
+    cols = np.array([c for c, _ in segments] + spend, dtype=np.int32)  # spend columns are distinct
+    vals = np.concatenate([np.ones(len(segments)), -np.ones(len(spend))])
     lower = -INF if absorb_excess else 0.0
-    program.row(RowLabel("response", outcome=o, funder=view or None), terms, lower=lower, upper=0.0)
+    program.row_arrays(
+        RowLabel("response", outcome=o, funder=view or None), cols, vals, lower=lower, upper=0.0
+    )
     if not score:
         return None
     cost = outcome.weight / outcome.gap if in_objective else 0.0

@@ -15,15 +15,21 @@ ones it breaks.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
+
+import highspy
 
 from models.scenario import Arrangement, Rule, Scenario
 from pooling import response
-from pooling.build import build, money_and_rules
+from pooling.build import Builder, build, money_and_rules
 from pooling.optimise import plan_from
 from pooling.plan import Plan, PlanStatus
 from pooling.program import RowLabel
 from pooling.solvers import SolveOptions, solve
 from pooling.spec import ModelSpec, PoolingChoice
+
+if TYPE_CHECKING:
+    from pooling.resolve import Summary
 
 OWN_OPTIMUM_TOLERANCE = 1e-9
 # a solver's optimum may overstate what its own rows allow by its feasibility tolerance (CBC: 1e-7)
@@ -48,33 +54,23 @@ def funder_spec(scenario: Scenario, funder: str) -> tuple[ModelSpec, list[str]]:
     return _spec(scenario, {r.id for r in own_rules(scenario, funder)}), streams
 
 
-def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
-    options = options or SolveOptions()
-    timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
-    funders = [f.id for f in scenario.funders if any(s.funder == f.id for s in scenario.streams)]
-    rules_of = {f: own_rules(scenario, f) for f in funders}
-    all_own = {r.id for rules in rules_of.values() for r in rules}
-    optimum: dict[str, float] = {}
-    for f in funders:
-        spec, streams = funder_spec(scenario, f)
-        started = time.perf_counter()
-        b = build(spec, streams)
-        timings["build"] += time.perf_counter() - started
-        solution = solve(b.program, options)
-        timings["solve"] += solution.seconds
-        if not solution.ok:
-            name = scenario.label("funders", f)
-            message = f"{name} cannot plan its own streams alone: {solution.message}"
-            return Plan(
-                scenario, Arrangement.SILO, PlanStatus(solution.status.value), message, seconds=timings
-            )
-        optimum[f] = solution.objective or 0.0
+def silo_funders(scenario: Scenario) -> list[str]:
+    return [f.id for f in scenario.funders if any(s.funder == f.id for s in scenario.streams)]
 
-    started = time.perf_counter()
-    spec = _spec(scenario, all_own)
-    b = money_and_rules(spec)
+
+def own_optimum_target(optimum: float) -> float:
+    """The own-view score a funder's part of the silo plan must keep."""
+    return optimum - max(OWN_OPTIMUM_TOLERANCE * abs(optimum), SOLVER_TOLERANCE)
+
+
+def area_program(scenario: Scenario, optimum: dict[str, float]) -> tuple[Builder, dict[str, int]]:
+    """The second program: every funder's spend, each funder's own view held at its optimum,
+    the true score maximised. Returns it and each funder's own-optimum row."""
+    all_own = {r.id for f in optimum for r in own_rules(scenario, f)}
+    b = money_and_rules(_spec(scenario, all_own))
     program = b.program
-    for f in funders:
+    rows = {}
+    for f in optimum:
         streams = {s.id for s in scenario.streams if s.funder == f}
         own_score = []
         for outcome in scenario.outcomes:
@@ -87,25 +83,75 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
             progress = response.add_curve(program, outcome, spend, view=f, in_objective=False)
             assert progress is not None
             own_score.append((progress, outcome.weight / outcome.gap))
-        target = optimum[f] - max(OWN_OPTIMUM_TOLERANCE * abs(optimum[f]), SOLVER_TOLERANCE)
-        program.row(RowLabel("silo_own_optimum", funder=f), own_score, lower=target)
+        rows[f] = program.row(
+            RowLabel("silo_own_optimum", funder=f), own_score, lower=own_optimum_target(optimum[f])
+        )
     for outcome in scenario.outcomes:
-        spend = b.x_by_outcome.get(outcome.id, [])
-        response.add_curve(program, outcome, spend, absorb_excess=True)
+        response.add_curve(program, outcome, b.x_by_outcome.get(outcome.id, []), absorb_excess=True)
+    return b, rows
+
+
+def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
+    options = options or SolveOptions()
+    timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
+    optimum: dict[str, float] = {}
+    for f in silo_funders(scenario):
+        spec, streams = funder_spec(scenario, f)
+        started = time.perf_counter()
+        b = build(spec, streams)
+        timings["build"] += time.perf_counter() - started
+        solution = solve(b.program, options)
+        timings["solve"] += solution.seconds
+        if not solution.ok:
+            return Plan(
+                scenario,
+                Arrangement.SILO,
+                PlanStatus(solution.status.value),
+                _alone(scenario, f, solution.message),
+                seconds=timings,
+            )
+        optimum[f] = solution.objective or 0.0
+    started = time.perf_counter()
+    b, _ = area_program(scenario, optimum)
     timings["build"] += time.perf_counter() - started
-    solution = solve(program, options)
+    solution = solve(b.program, options)
     timings["solve"] += solution.seconds
+    all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, f))
     plan = plan_from(
-        b,
-        solution,
-        Arrangement.SILO,
-        timings,
-        report_rules=scenario.rules,
-        enforced=frozenset(all_own),
-        statutory=False,
+        b, solution, Arrangement.SILO, timings, report_rules=scenario.rules, enforced=all_own, statutory=False
     )
     plan.shadow_prices = []  # the second program's duals price the silo definition, not money
     return plan
+
+
+def _alone(scenario: Scenario, funder: str, reason: str) -> str:
+    return f"{scenario.label('funders', funder)} cannot plan its own streams alone: {reason}"
+
+
+class SiloModel:
+    """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place."""
+
+    def __init__(self, scenario: Scenario, options: SolveOptions | None = None):
+        from pooling.resolve import ReusableModel  # resolve builds on this module's programs
+
+        self.funders = {}
+        for f in silo_funders(scenario):
+            spec, streams = funder_spec(scenario, f)
+            self.funders[f] = ReusableModel(build(spec, streams), Arrangement.SILO, options)
+        optimum = {f: 0.0 for f in self.funders}
+        b, self._rows = area_program(scenario, optimum)
+        self.area = ReusableModel(b, Arrangement.SILO, options)
+
+    def summary(self, changed: Scenario) -> Summary:
+        from pooling.resolve import Summary
+
+        for f, model in self.funders.items():
+            solution = model.run(changed)
+            if not solution.ok:
+                return Summary(PlanStatus(solution.status.value), None, [])
+            target = own_optimum_target(solution.objective or 0.0)
+            self.area.highs.changeRowBounds(self._rows[f], target, highspy.kHighsInf)
+        return self.area.summary(changed)
 
 
 def _spec(scenario: Scenario, rules: set[str]) -> ModelSpec:
