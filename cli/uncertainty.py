@@ -9,6 +9,7 @@ import click
 from cli.common import emit, guarded, load, solve_options, solver_option, time_limit_option
 from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
+from scenarios.sensitivity import SOLVABLE, sensitivity, sensitivity_text
 from scenarios.sweep import parse_range, sweep, sweep_text
 
 out_option = click.option(
@@ -91,3 +92,40 @@ def sweep_command(
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
     else:
         emit(sweep_text(scenario, what, found), out)
+
+
+@click.command("sensitivity")
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--draws", type=click.IntRange(min=1, max=100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same report.")
+@click.option(
+    "--arrangements",
+    "-a",
+    "arrangements",
+    multiple=True,
+    type=click.Choice([a.value for a in SOLVABLE]),
+    help="Arrangement to draw (repeatable).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@out_option
+@guarded
+def sensitivity_command(
+    file: str,
+    draws: int,
+    seed: int,
+    arrangements: tuple[str, ...],
+    jobs: int | None,
+    fmt: str,
+    out: str | None,
+) -> None:
+    """Re-plan under random draws of effects and amounts: score spread and the chance each option is best."""
+    scenario = load(file)
+    chosen = [Arrangement(a) for a in arrangements] or None
+    result = sensitivity(scenario, draws, seed, chosen, jobs)
+    if fmt == "json":
+        emit(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", out)
+    else:
+        emit(sensitivity_text(scenario, result), out)

@@ -264,3 +264,12 @@ def test_every_problem_is_reported_at_once():
         ("pots", "s75-pot"),
         ("rules", "esf-match"),
     } <= found
+
+
+@pytest.mark.parametrize(
+    ("section", "ident", "field", "value"),
+    [("outcomes", "neet", "effect_uncertainty", -0.1), ("streams", "nrf", "amount_uncertainty", 4.0)],
+)
+def test_uncertainty_is_a_coefficient_of_variation(section, ident, field, value):
+    one(lambda d: item(d, section, ident).__setitem__(field, value), section, ident, field, str(value))
+    one(lambda d: d.__setitem__("effect_uncertainty", "high"), "effect_uncertainty", None, None, "'high'")
