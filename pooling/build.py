@@ -31,11 +31,7 @@ class Builder:
     outcomes_of_stream: dict[str, list[str]] = field(default_factory=dict)
     x_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     q_by_outcome: dict[str, list[int]] = field(default_factory=dict)
-    x_of: dict[str, dict[tuple[str, int], int]] = field(
-        default_factory=dict
-    )  # stream -> (outcome, year) -> col
-    q_of: dict[str, dict[tuple[str, int], int]] = field(default_factory=dict)
-    x_by_stream_year: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    x_by_stream_year: dict[tuple[str, int], range] = field(default_factory=dict)
     # big-M switches: (row, column, pot, sign of M in the coefficient, sign of M in the row's finite bound)
     big_m: list[tuple[int, int, str, float, float]] = field(default_factory=list)
 
@@ -75,14 +71,16 @@ class Builder:
 
     def x_cols(self, s: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
         """Spend columns of stream s on those outcomes in those years (where it may fund them)."""
-        index = self.x_of.get(s, {})
-        years = tuple(years)
-        return [index[(o, t)] for o in outcomes for t in years if (o, t) in index]
+        return self._cols("x", s, outcomes, years)
 
     def q_cols(self, p: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
-        index = self.q_of.get(p, {})
+        return self._cols("q", p, outcomes, years)
+
+    def _cols(self, kind: str, source: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
+        index = self.program.col_index
         years = tuple(years)
-        return [index[(o, t)] for o in outcomes for t in years if (o, t) in index]
+        found = (index.get((kind, source, o, t)) for o in outcomes for t in years)
+        return [c for c in found if c is not None]
 
     def members_in_play(self, p: str) -> list[str]:
         return [m for m in self.scenario.pot(p).members if m in self.streams]
@@ -160,7 +158,6 @@ def declare_spend_columns(b: Builder) -> None:
         wanted = set(own) | priced
         outcomes = [o.id for o in scenario.outcomes if o.id in wanted]
         b.outcomes_of_stream[s] = outcomes
-        index = b.x_of[s] = {}
         for t in b.years:
             budget = program.column(("budget", s, t), lower=0.0)
             extra = []
@@ -173,12 +170,11 @@ def declare_spend_columns(b: Builder) -> None:
                 upper=millions(stream.amount_in(t)),
             )
             cols = program.columns([("x", s, o, t) for o in outcomes])
-            index.update(zip([(o, t) for o in outcomes], cols, strict=True))
             for o, col in zip(outcomes, cols, strict=True):
                 by_outcome[o].append(col)
             for o in priced:  # a freedom being priced: a column held at zero
-                program.col_upper[index[(o, t)]] = 0.0
-            b.x_by_stream_year[(s, t)] = list(cols)
+                program.col_upper[program.col_index[("x", s, o, t)]] = 0.0
+            b.x_by_stream_year[(s, t)] = cols
             if t != last and stream.carry_forward > 0:
                 program.column(("ks", s, t))
     for p in b.pots:
@@ -186,9 +182,7 @@ def declare_spend_columns(b: Builder) -> None:
         for t in b.years:
             scope = scenario.scope(p)
             cols = program.columns([("q", p, o, t) for o in scope])
-            index = b.q_of.setdefault(p, {})
             for o, col in zip(scope, cols, strict=True):
                 b.q_by_outcome.setdefault(o, []).append(col)
-                index[(o, t)] = col
             if t != last and pot.carry_forward > 0:
                 program.column(("kp", p, t))

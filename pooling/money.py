@@ -26,14 +26,19 @@ def add_stream_money(b: Builder) -> None:
         for s in b.streams:
             stream = scenario.stream(s)
             unpooled = b.unpooled_terms(s, t)
-            spend = [(c, 1.0) for c in b.x_by_stream_year[(s, t)]]
             carry = program.col_index.get(("ks", s, t))
-            terms = spend + [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
+            terms = [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
             if carry is not None:
                 terms.append((carry, 1.0))
             if previous[s] is not None:
                 terms.append((previous[s], -1.0))
-            program.row(RowLabel("stream_money", stream=s, years=(t,)), terms, upper=0.0)
+            program.row_span(
+                RowLabel("stream_money", stream=s, years=(t,)),
+                b.x_by_stream_year[(s, t)],
+                1.0,
+                terms,
+                upper=0.0,
+            )
             if carry is not None:
                 program.row(
                     RowLabel("stream_carry", stream=s, years=(t,)),

@@ -136,6 +136,38 @@ class Program:
         self._row_vals.append(vals[keep])
         return index
 
+    def row_span(
+        self,
+        label: RowLabel,
+        span: range,
+        coef: float,
+        terms: Iterable[tuple[int, float]],
+        lower: float = -INF,
+        upper: float = INF,
+    ) -> int:
+        """A row over a run of consecutive columns with one coefficient, plus a few other terms.
+
+        The money rows are this shape (a stream-year's spend columns, then its
+        budget, pooled share and carry); stating the run as a range keeps
+        ninety thousand (column, 1.0) tuples out of an XL build.
+        """
+        merged: dict[int, float] = {}
+        for c, v in terms:
+            if c in span:
+                raise ValueError(f"row {label.name}: column {c} is in the span and among the terms")
+            merged[c] = merged.get(c, 0.0) + v
+        small = [(c, v) for c, v in merged.items() if v != 0.0]
+        cols = np.concatenate(
+            [
+                np.arange(span.start, span.stop, dtype=np.int32),
+                np.array([c for c, _ in small], dtype=np.int32),
+            ]
+        )
+        vals = np.concatenate([np.full(len(span), coef), np.array([v for _, v in small], dtype=np.float64)])
+        if coef == 0.0:
+            cols, vals = cols[len(span) :], vals[len(span) :]
+        return self.row_arrays(label, cols, vals, lower=lower, upper=upper)
+
     def row_arrays(
         self, label: RowLabel, cols: np.ndarray, vals: np.ndarray, lower: float = -INF, upper: float = INF
     ) -> int:
