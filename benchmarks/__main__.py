@@ -32,7 +32,7 @@ from models.scenario import Arrangement
 from pooling.build import build
 from pooling.extract import chosen_pooling
 from pooling.resolve import ReusableModel, SpendIndex, summarise
-from pooling.solvers import SolveOptions, highs_lp, new_highs, solve
+from pooling.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
 from pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 from scenarios.arrangements import plan_arrangement
 from scenarios.draws import draw, drawn_scenario
@@ -61,7 +61,7 @@ def floor_seconds(scenario, arrangement: Arrangement) -> tuple[float, float, flo
     h = new_highs(SolveOptions())
     h.passModel(highs_lp(builder.program))
     if builder.program.is_mip:
-        h.setOptionValue("presolve", "off")  # as the engine sets it (see pooling/solvers.py)
+        set_pooling_mip_options(h)  # the same HiGHS options as the engine's: the floor times HiGHS alone
     started = time.perf_counter()
     h.run()
     first = time.perf_counter() - started

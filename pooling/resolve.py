@@ -36,7 +36,7 @@ from pooling.optimise import plan_from
 from pooling.plan import Plan, PlanStatus
 from pooling.prices import priced_rows
 from pooling.program import INF
-from pooling.solvers import Solution, SolveOptions, highs_lp, new_highs, read_highs
+from pooling.solvers import Solution, SolveOptions, highs_lp, new_highs, read_highs, set_pooling_mip_options
 from pooling.spec import ModelSpec, PoolingMode
 from pooling.units import millions
 
@@ -101,7 +101,7 @@ class ReusableModel:
         self.highs: highspy.Highs = new_highs(options or SolveOptions())
         self.highs.passModel(highs_lp(program))
         if self.is_mip:
-            self.highs.setOptionValue("presolve", "off")  # as pooling.solvers does for the pooling MIP
+            set_pooling_mip_options(self.highs)
         else:
             # measured on the example: from the kept basis, primal simplex re-solves 17% faster than dual
             self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
