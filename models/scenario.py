@@ -289,9 +289,40 @@ class Scenario(Strict):
                 scope[pot.id] = expand([i for m in pot.members for i in eligible.get(m, [])])
         return Lookup(by_id, blocks, eligible, scope, pot_of)
 
+    @cached_property
+    def shape(self) -> tuple[Any, ...]:
+        """Everything a built program depends on but the response effects and stream amounts.
+
+        Two scenarios of the same shape share one program with different numbers in it, so a
+        sensitivity draw is re-solved in place (pooling.resolve) only when its shape equals the
+        built one's; worked out once per scenario, however many programs compare it.
+        """
+        return (
+            tuple(self.years),
+            tuple(
+                (
+                    o.id,
+                    tuple(s.spend for s in o.response),
+                    o.weight,
+                    o.baseline,
+                    o.target,
+                    o.stretch,
+                    o.min_spend,
+                )
+                for o in self.outcomes
+            ),
+            tuple(
+                (s.id, tuple(s.eligible), s.admin_rate, s.carry_forward, s.pool_share_limit, s.funder)
+                for s in self.streams
+            ),
+            tuple(self.rules),
+            tuple(self.pots),
+        )
+
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
         copied = super().model_copy(update=update, deep=deep)
-        copied.__dict__.pop("lookup", None)  # rebuilt from the copy's own sections when asked
+        for cached in ("lookup", "shape"):  # rebuilt from the copy's own sections when asked
+            copied.__dict__.pop(cached, None)
         return copied
 
     # --- lookups shared by the optimiser, the evaluator and the reports ---

@@ -13,6 +13,12 @@ the HiGHS model is kept and only those numbers are changed:
   amount also scales the pooling column's coefficients in the money and
   rule rows, and the big-M of every switch on a pot that holds the stream.
 
+The pooling MIP is re-solved through its linear relaxation first: when the
+relaxation's pooling binaries come out whole, its optimum is feasible for
+the MIP and no MIP can beat the relaxation, so it is the MIP's optimum; only
+otherwise does HiGHS run its branch and bound (on the example area every
+draw measured came out whole: 1.7 ms a draw instead of 12 ms).
+
 The changed scenario must have the same shape (ids, eligibility, rules,
 pots, segment widths), and a stream's amounts may only scale alike in
 every year when the pooling is chosen by the solver; anything else needs a
@@ -35,12 +41,21 @@ from pooling.evaluate import OutcomeResult, outcome_result
 from pooling.optimise import plan_from
 from pooling.plan import Plan, PlanStatus
 from pooling.prices import priced_rows
-from pooling.program import INF
-from pooling.solvers import Solution, SolveOptions, highs_lp, new_highs, read_highs, set_pooling_mip_options
+from pooling.program import INF, Program, RowLabel
+from pooling.solvers import (
+    Solution,
+    SolveOptions,
+    Status,
+    highs_lp,
+    new_highs,
+    read_highs,
+    set_pooling_mip_options,
+)
 from pooling.spec import ModelSpec, PoolingMode
 from pooling.units import millions
 
 PRIMAL_SIMPLEX = 4
+WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
 # rows where a pooling column's coefficient is a stream's amount times a constant
 AMOUNT_ROWS = frozenset({"stream_money", "stream_carry", "pot_money", "pot_carry", "rule", "rule_pot"})
 
@@ -100,11 +115,17 @@ class ReusableModel:
         self.is_mip = program.is_mip
         self.highs: highspy.Highs = new_highs(options or SolveOptions())
         self.highs.passModel(highs_lp(program))
+        # measured on the example: from the kept basis, primal simplex re-solves 17% faster than dual
         if self.is_mip:
             set_pooling_mip_options(self.highs)
+            self._relaxed: highspy.Highs | None = new_highs(options or SolveOptions())
+            self._relaxed.passModel(highs_lp(program, relax=True))
+            self._relaxed.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+            self._binaries = np.flatnonzero(np.asarray(program.col_integer, dtype=bool))
         else:
-            # measured on the example: from the kept basis, primal simplex re-solves 17% faster than dual
+            self._relaxed = None
             self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        self.branch_and_bound_runs = 0
         self._scenario = spec.scenario
         self._free = spec.choice.mode is not PoolingMode.FIXED
         self._priced = priced_rows(builder) if not self.is_mip else None
@@ -117,7 +138,8 @@ class ReusableModel:
                 segments = [
                     program.col(("u", view, o, k)) for k in range(len(spec.scenario.outcome(o).response))
                 ]
-                self._progress.setdefault(o, []).append((row, segments))
+                if _can_spend(program, label, len(segments)):
+                    self._progress.setdefault(o, []).append((row, segments))
             elif label.family == "budget" and label.stream and label.year is not None:
                 self._budget[(label.stream, label.year)] = row
         self._slopes = {o.id: [seg.slope for seg in o.response] for o in spec.scenario.outcomes}
@@ -176,27 +198,50 @@ class ReusableModel:
         started = time.perf_counter()
         if changed is not None and changed is not self._scenario:
             self._update(changed)
-        self.highs.run()
-        solution = read_highs(self.highs, is_mip=self.is_mip)
+        solution = self._relaxation_if_whole()
+        if solution is None:
+            self.branch_and_bound_runs += self.is_mip
+            self.highs.run()
+            solution = read_highs(self.highs, is_mip=self.is_mip)
         solution.seconds = time.perf_counter() - started
+        return solution
+
+    def _relaxation_if_whole(self) -> Solution | None:
+        """The MIP's answer read off its relaxation, when the relaxation settles it; else None.
+
+        An infeasible relaxation means an infeasible MIP; an optimal one whose binaries are whole
+        (to 1e-9) is a MIP solution no MIP solution can beat.
+        """
+        if self._relaxed is None:
+            return None
+        self._relaxed.run()
+        solution = read_highs(self._relaxed, is_mip=False)
+        if solution.status is Status.INFEASIBLE:
+            return solution
+        if not solution.ok or solution.values is None:
+            return None
+        binaries = solution.values[self._binaries]
+        if np.max(np.abs(binaries - np.round(binaries)), initial=0.0) > WHOLE:
+            return None
         return solution
 
     # --- updating ---
 
     def _update(self, changed: Scenario) -> None:
         _same_shape(self._scenario, changed)
-        h = self.highs
-        for outcome in changed.outcomes:
-            slopes = [seg.slope for seg in outcome.response]
-            if slopes == self._slopes[outcome.id]:
+        h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
+        for o in self._progress:
+            slopes = [seg.slope for seg in changed.outcome(o).response]
+            if slopes == self._slopes[o]:
                 continue
-            self._slopes[outcome.id] = slopes
-            for row, segments in self._progress.get(outcome.id, []):
+            self._slopes[o] = slopes
+            for row, segments in self._progress[o]:
                 for col, slope in zip(segments, slopes, strict=True):
                     if slope > 0:
                         h.changeCoeff(row, col, -slope * 1e6)
         moved = []
-        for stream in changed.streams:
+        for s in self.builder.streams:  # a silo funder's program holds only its own streams
+            stream = changed.stream(s)
             amounts = [stream.amount_in(t) for t in changed.years]
             if amounts == self._amounts[stream.id]:
                 continue
@@ -217,7 +262,7 @@ class ReusableModel:
         """Each switch's M is the most its pot could spend: recompute it from the new amounts."""
         b = replace(self.builder, spec=replace(self.builder.spec, scenario=changed))
         new_m = {p: pot_money_bound(b, p) for p in self.builder.pots}
-        h = self.highs
+        h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
         for row, col, pot, sign, bound_sign in self.builder.big_m:
             if new_m[pot] == self._current_m[pot]:
                 continue
@@ -229,6 +274,32 @@ class ReusableModel:
                 upper = highspy.kHighsInf if upper == INF else upper + moved
                 h.changeRowBounds(row, lower, upper)
         self._current_m = new_m
+
+
+def _can_spend(program: Program, progress: RowLabel, segments: int) -> bool:
+    """Whether any spend reaches this view of the curve; if none can, its effects never matter.
+
+    A silo funder's program carries every outcome's curve, most of them out of its streams'
+    reach; skipping those keeps a draw's updates to the curves that can move the answer.
+    """
+    response = RowLabel("response", outcome=progress.outcome, funder=progress.funder)
+    cols, _ = program.row_terms(program.row_index[response])
+    return len(cols) > segments
+
+
+class _Both:
+    """The MIP and its relaxation take every change alike, so the relaxation never drifts."""
+
+    def __init__(self, exact: highspy.Highs, relaxed: highspy.Highs | None):
+        self.models = [exact] if relaxed is None else [exact, relaxed]
+
+    def changeCoeff(self, row: int, col: int, value: float) -> None:  # HiGHS's names, so _update reads alike
+        for h in self.models:
+            h.changeCoeff(row, col, value)
+
+    def changeRowBounds(self, row: int, lower: float, upper: float) -> None:
+        for h in self.models:
+            h.changeRowBounds(row, lower, upper)
 
 
 def _uniform_factor(base: list[float], new: list[float], stream: str) -> float:
@@ -245,23 +316,5 @@ def _uniform_factor(base: list[float], new: list[float], stream: str) -> float:
 
 def _same_shape(a: Scenario, b: Scenario) -> None:
     """Refuse a change that would need a different program, rather than solve the wrong one."""
-    same = (
-        a.years == b.years
-        and [o.id for o in a.outcomes] == [o.id for o in b.outcomes]
-        and [s.id for s in a.streams] == [s.id for s in b.streams]
-        and all(
-            [s.spend for s in x.response] == [s.spend for s in y.response]
-            and (x.weight, x.baseline, x.target, x.stretch, x.min_spend)
-            == (y.weight, y.baseline, y.target, y.stretch, y.min_spend)
-            for x, y in zip(a.outcomes, b.outcomes, strict=True)
-        )
-        and all(
-            (x.eligible, x.admin_rate, x.carry_forward, x.pool_share_limit, x.funder)
-            == (y.eligible, y.admin_rate, y.carry_forward, y.pool_share_limit, y.funder)
-            for x, y in zip(a.streams, b.streams, strict=True)
-        )
-        and a.rules == b.rules
-        and a.pots == b.pots
-    )
-    if not same:
+    if a.shape != b.shape:
         raise LaaError("the changed scenario differs in more than effects and amounts; build a new model")

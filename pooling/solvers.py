@@ -131,7 +131,8 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
     return h
 
 
-def highs_lp(program: Program) -> highspy.HighsLp:
+def highs_lp(program: Program, relax: bool = False) -> highspy.HighsLp:
+    """The program as HiGHS's own model; `relax` drops integrality (the MIP's linear relaxation)."""
     lp = highspy.HighsLp()
     lp.num_col_ = program.num_cols
     lp.num_row_ = program.num_rows
@@ -147,7 +148,7 @@ def highs_lp(program: Program) -> highspy.HighsLp:
     lp.a_matrix_.value_ = value
     lp.a_matrix_.num_col_ = program.num_cols
     lp.a_matrix_.num_row_ = program.num_rows
-    if program.is_mip:
+    if program.is_mip and not relax:
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
             for i in program.col_integer

@@ -8,6 +8,7 @@ import yaml
 from models.errors import LaaError
 from models.load import load_scenario, parse_scenario
 from models.scenario import Arrangement
+from pooling import resolve
 from pooling.resolve import ReusableModel
 from pooling.spec import ModelSpec, PoolingChoice
 from scenarios.arrangements import aligned, optimal, pooled
@@ -55,7 +56,10 @@ def test_a_different_shape_is_refused():
     "path", [EXAMPLE, CHECKS / "check3.yaml", CHECKS / "check4.yaml"], ids=lambda p: p.name
 )
 @pytest.mark.parametrize("partial", [False, True])
-def test_the_optimal_mip_in_place_equals_rebuilt(path, partial):
+@pytest.mark.parametrize("through", ["relaxation first", "branch and bound"])
+def test_the_optimal_mip_in_place_equals_rebuilt(path, partial, through, monkeypatch):
+    if through == "branch and bound":  # no relaxation counts as whole: HiGHS's MIP answers every draw
+        monkeypatch.setattr(resolve, "WHOLE", -1.0)
     scenario = load_scenario(path).model_copy(
         update={"effect_uncertainty": 0.3, "amount_uncertainty": 0.3, "partial_pooling": partial}
     )
@@ -66,6 +70,7 @@ def test_the_optimal_mip_in_place_equals_rebuilt(path, partial):
     for i in range(len(draws)):
         varied = drawn_scenario(scenario, draws.effects[i], draws.amounts[i])
         assert model.summary(varied).score == pytest.approx(optimal(varied).score, abs=1e-6)
+    assert (model.branch_and_bound_runs == len(draws)) is (through == "branch and bound")
 
 
 def test_surviving_caps_keep_their_switches_in_place():
