@@ -20,7 +20,8 @@ from scenarios.arrangements import plan_all
 from scenarios.table import grid, pounds
 
 RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)%?\s*\.\.\s*([+-]?\d+(?:\.\d+)?)%?\s*$")
-SHIFT_NOISE_GBP = 1.0
+SHIFT_NOISE_GBP = 100.0
+SHIFT_NOISE_SHARE = 1e-6  # of the area's money: equally good plans differ by solver tolerance, not choice
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -128,7 +129,9 @@ def _totals(plan: Plan) -> dict[str, float]:
 def _shifts(base: Plan, plan: Plan, top: int = 5) -> list[Shift]:
     before, after = _totals(base), _totals(plan)
     moved = [Shift(o, after.get(o, 0.0) - before.get(o, 0.0)) for o in set(before) | set(after)]
-    moved = [m for m in moved if abs(m.amount) > SHIFT_NOISE_GBP]
+    money = sum(s.amount_in(t) for s in base.scenario.streams for t in base.scenario.years)
+    noise = max(SHIFT_NOISE_GBP, SHIFT_NOISE_SHARE * money)
+    moved = [m for m in moved if abs(m.amount) > noise]
     moved.sort(key=lambda m: (-abs(m.amount), m.outcome))
     return moved[:top]
 
