@@ -81,8 +81,9 @@ def solve_draws(
             scores[a, i] = result.score
             met[a, i] = [o.target_met for o in result.outcomes]
             outcome_scores[a, i] = [o.score for o in result.outcomes]
-    return DrawResults([a.value for a in arrangements], [o.id for o in scenario.outcomes], scores, met,
-                       outcome_scores)
+    return DrawResults(
+        [a.value for a in arrangements], [o.id for o in scenario.outcomes], scores, met, outcome_scores
+    )
 
 
 def _chunk(args: tuple[dict[str, Any], list[str], Draws, SolveOptions | None]) -> DrawResults:
@@ -108,7 +109,9 @@ def sensitivity(
         bounds = np.linspace(0, draws, jobs + 1).astype(int)
         doc = scenario.model_dump(mode="python")
         names = [a.value for a in chosen]
-        tasks = [(doc, names, drawn.chunk(lo, hi), options) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+        tasks = [
+            (doc, names, drawn.chunk(lo, hi), options) for lo, hi in zip(bounds, bounds[1:], strict=False)
+        ]
         # spawn, not fork: HiGHS runs a thread pool, and a forked child can inherit its locks held
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             parts = list(pool.map(_chunk, tasks))
@@ -143,10 +146,13 @@ def sensitivity_text(scenario: Scenario, result: Sensitivity, at_risk: int = 8) 
             scenario.outcomes,
             key=lambda o: min(abs(s.p_target_met[o.id] - 0.5) for s in solved),
         )[:at_risk]
-        table = [
-            [(o.name or o.id)[:44]] + [f"{s.p_target_met[o.id]:.0%}" for s in solved] for o in uncertain
+        table = [[(o.name or o.id)[:44]] + [f"{s.p_target_met[o.id]:.0%}" for s in solved] for o in uncertain]
+        lines += [
+            "Targets most in doubt (probability the target is met)",
+            "",
+            grid(["outcome", *names], table),
+            "",
         ]
-        lines += ["Targets most in doubt (probability the target is met)", "", grid(["outcome", *names], table), ""]
         for s in solved:
             if s.swing:
                 swing = ", ".join(f"{scenario.label('outcomes', o)} ({v:.3f})" for o, v in s.swing[:3])
