@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli import analysis, uncertainty
+from cli import batch as batch_commands
 from cli.common import (
     EXIT_OK,
     emit,
@@ -118,3 +119,6 @@ laa.add_command(analysis.pooling_value)
 laa.add_command(uncertainty.frontier)
 laa.add_command(uncertainty.sweep_command)
 laa.add_command(uncertainty.sensitivity_command)
+laa.add_command(batch_commands.batch_command)
+laa.add_command(batch_commands.history_command)
+laa.add_command(batch_commands.drift_command)

@@ -1,0 +1,533 @@
+"""`laa batch`: every case of many scenario files, run unattended, each result kept exactly once.
+
+The batch process reads and hashes the files, hands them to an executor
+(local worker processes, or a Dask cluster), and is the only writer of the
+ledger and of the output folder. For each case, in this order: its results
+document is written (temporary file, then rename), then its ledger row is
+committed. A batch killed at any moment therefore leaves whole documents
+and rows that point only at whole documents; `--resume` continues that run
+and redoes exactly the cases without both.
+
+Statuses: a plan's own (`optimal`, `evaluated`, `infeasible`, `error`,
+`time_limit` when the solver's limit stopped it), plus `invalid` (the file
+cannot be planned; one case for the file, arrangement `-`), `timeout` (the
+case overran `--timeout` and its worker was killed) and `worker_died`.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Protocol
+
+from pooling.solvers import SolveOptions, SolverName
+from scenarios.batch_cases import (
+    WHOLE_FILE,
+    CaseResult,
+    Invalid,
+    Loaded,
+    Lost,
+    Report,
+    Task,
+    lost_record,
+)
+from scenarios.batch_output import document_text, record_text_of, summary_rows, write_summary
+from scenarios.ledger import CaseRow, FileRow, Ledger, Run, now
+from scenarios.output import write_atomic
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+SOLVED = frozenset({"optimal", "evaluated"})
+INFEASIBLE = frozenset({"infeasible"})
+FAILED = frozenset({"error", "time_limit", "timeout", "worker_died"})
+# what a lost case's record says in the results document, whose statuses are a contract
+DOCUMENT_STATUS = {"timeout": "time_limit", "worker_died": "error", "error": "error"}
+EXIT_OK, EXIT_NOTHING_RAN, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
+DEFAULT_ARRANGEMENT_COUNT = 4  # a file without its own list runs silo, aligned, pooled and optimal
+
+
+class Executor(Protocol):
+    def start(self) -> None: ...
+    def run(self, tasks: list[Task]) -> Iterator[Report]: ...
+    def close(self) -> None: ...
+    def kill(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    paths: tuple[str, ...]
+    ledger: Path
+    out: Path | None = None
+    jobs: int = 1
+    timeout: float | None = None
+    resume: bool = False
+    arrangements: tuple[str, ...] = ()
+    solver: SolverName = SolverName.HIGHS
+    executor: str = "local"
+    scheduler: str | None = None
+
+    def recorded(self) -> dict[str, Any]:
+        """Every option, as the ledger keeps it for `laa history`."""
+        return {
+            "paths": list(self.paths),
+            "jobs": self.jobs,
+            "timeout": self.timeout,
+            "arrangements": list(self.arrangements),
+            "solver": self.solver.value,
+            "executor": self.executor,
+            "scheduler": self.scheduler,
+        }
+
+    def fingerprint(self, cwd: Path) -> str:
+        """The options that change which cases run or what they give; `--resume` matches on these."""
+        key = {
+            "paths": sorted(
+                str((cwd / p).resolve()) if not _has_magic(p) else str(cwd / p) for p in self.paths
+            ),
+            "timeout": self.timeout,
+            "arrangements": list(self.arrangements),
+            "solver": self.solver.value,
+        }
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One finished case, for the progress display."""
+
+    path: str
+    arrangement: str
+    status: str
+    score: float | None
+    seconds: float
+
+
+@dataclass
+class BatchResult:
+    run: Run
+    resumed: bool
+    counts: dict[str, int]
+    exit_code: int
+    out_dir: Path
+    cases: list[CaseRow]
+    warnings: list[str] = field(default_factory=list)
+    busy_seconds: float = 0.0  # time inside workers this session: loading, planning, records
+    wall_seconds: float = 0.0  # from the first task handed out to the last case recorded
+
+    @property
+    def summary_line(self) -> str:
+        c = self.counts
+        parts = [f"{c.get(k, 0)} {k}" for k in ("solved", "infeasible", "failed", "invalid")]
+        detail = ", ".join(f"{n} {s}" for s, n in sorted(c.items()) if s in FAILED and n)
+        failed = f" ({detail})" if detail else ""
+        verdict = {
+            EXIT_OK: "every case solved",
+            EXIT_INFEASIBLE: "some cases are infeasible",
+            EXIT_FAILED: "some cases failed",
+            EXIT_NOTHING_RAN: "nothing could run",
+        }[self.exit_code]
+        resumed = " (resumed)" if self.resumed else ""
+        return (
+            f"run {self.run.id}{resumed}: {c.get('cases', 0)} cases: {', '.join(parts)}{failed}; "
+            f"exit {self.exit_code}: {verdict}"
+        )
+
+
+Progress = Callable[[int, int, CaseLine], None]
+
+
+# --- choosing the files ---
+
+
+def _has_magic(pattern: str) -> bool:
+    return glob.has_magic(pattern)
+
+
+def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
+    """(scenario files, named files that do not exist, warnings) for files, folders and globs.
+
+    A folder gives its own scenario files (not its subfolders'; use a glob
+    such as `dir/**/*.yaml` for those). Hidden files, and anything under an
+    output folder of this ledger, are left out, so results documents are
+    never read back as scenarios.
+    """
+    found: dict[Path, None] = {}
+    missing: list[Path] = []
+    warnings: list[str] = []
+    excluded = [e.resolve() for e in exclude]
+
+    def keep(path: Path) -> bool:
+        resolved = path.resolve()
+        hidden = any(part.startswith(".") for part in path.parts if part not in (".", ".."))
+        return not hidden and not any(resolved.is_relative_to(e) for e in excluded)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCENARIO_SUFFIXES
+            )
+            chosen = [p for p in inside if keep(p)]
+            if not chosen:
+                warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json) in this folder")
+        elif path.exists():
+            chosen = [path]
+        elif _has_magic(given):
+            chosen = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file()]
+            chosen = [p for p in chosen if keep(p)]
+            if not chosen:
+                warnings.append(f"{given}: matches no files")
+        else:
+            missing.append(path)
+            continue
+        for p in chosen:
+            found[p.resolve()] = None
+    return list(found), missing, warnings
+
+
+def display_name(path: str, cwd: Path) -> str:
+    p = Path(path)
+    return str(p.relative_to(cwd)) if p.is_relative_to(cwd) else path
+
+
+def document_keys(paths: list[str]) -> dict[str, str]:
+    """A file name for each scenario's documents: its stem, made unique by a hash of its path if needed."""
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[Path(p).stem] = stems.get(Path(p).stem, 0) + 1
+    return {
+        p: Path(p).stem
+        if stems[Path(p).stem] == 1
+        else f"{Path(p).stem}-{hashlib.sha1(p.encode()).hexdigest()[:8]}"
+        for p in paths
+    }
+
+
+def engine_versions() -> dict[str, str]:
+    return {
+        "laa-pooling": version("laa-pooling"),
+        "highspy": version("highspy"),
+        "pulp": version("pulp"),
+        "python": platform.python_version(),
+    }
+
+
+def case_hash(file_sha256: str, arrangement: str, options: BatchOptions, engine: dict[str, str]) -> str:
+    """What decides a case's result: file bytes, arrangement, solver and its limit, engine versions."""
+    key = [file_sha256, arrangement, options.solver.value, options.timeout, sorted(engine.items())]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
+# --- the batch ---
+
+
+class Batch:
+    """One session of a run: records every report the executor gives, in the ledger and the out folder."""
+
+    def __init__(
+        self, options: BatchOptions, ledger: Ledger, run: Run, resumed: bool, progress: Progress | None
+    ):
+        self.options = options
+        self.ledger = ledger
+        self.run = run
+        self.resumed = resumed
+        self.progress = progress
+        self.out_dir = Path(run.out_dir)
+        self.engine = run.engine
+        self.files = ledger.files(run.id) if resumed else {}
+        self.keys: dict[str, str] = {}
+        self.records: dict[str, dict[str, str]] = {}  # path -> arrangement -> record text
+        self.done: dict[str, dict[str, CaseRow]] = {}  # path -> arrangement -> row, whole documents only
+        self.sha: dict[str, str] = {}  # path -> sha256 of the bytes this session read
+        self.total = 0
+        self.finished = 0
+        self.busy = 0.0
+
+    # -- which cases are still to run --
+
+    def plan_tasks(self, files: list[Path], missing: list[Path]) -> list[Task]:
+        if self.resumed:
+            for row in self.ledger.cases(self.run.id):
+                if _whole(row):
+                    self.done.setdefault(row.path, {})[row.arrangement] = row
+        paths = [str(p) for p in files]
+        self.keys = document_keys(paths)
+        tasks = []
+        for path in missing:
+            self._record_unreadable(str(path.absolute()), f"{path}: no such file or folder")
+        for file in files:
+            path = str(file)
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                self._record_unreadable(path, f"{file.name}: cannot be read: {exc.strerror or exc}")
+                continue
+            sha = self.sha[path] = hashlib.sha256(data).hexdigest()
+            known = self.files.get(path)
+            if known is not None and known.file_sha256 != sha:
+                self.ledger.forget_file(self.run.id, path)  # changed since the interrupted session
+                self.files.pop(path)
+                self.done.pop(path, None)
+                known = None
+            done = self.done.get(path, {})
+            expected = self._expected(path)
+            self.total += expected
+            self.finished += len(done)
+            if known is not None and (
+                (known.arrangements is None and WHOLE_FILE in done)
+                or (known.arrangements is not None and set(known.arrangements) <= set(done))
+            ):
+                self._write_scenario_document(path)  # in case the session died just before writing it
+                continue
+            tasks.append(
+                Task(
+                    path,
+                    file.name,
+                    data,
+                    sha,
+                    self.options.arrangements or None,
+                    frozenset(done),
+                    want_input=not self.ledger.has_input(sha),
+                )
+            )
+        # largest first: the longest cases start early instead of finishing alone at the end
+        return sorted(tasks, key=lambda t: -len(t.data))
+
+    def _expected(self, path: str) -> int:
+        known = self.files.get(path)
+        if known is not None:
+            return 1 if known.arrangements is None else len(known.arrangements)
+        return len(self.options.arrangements) or DEFAULT_ARRANGEMENT_COUNT
+
+    # -- recording --
+
+    def record(self, report: Report) -> None:
+        event = report.event
+        if isinstance(event, Loaded):
+            self.busy += event.seconds
+            self.total += len(event.arrangements) - self._expected(event.path)
+            self.files[event.path] = FileRow(
+                event.path, self._sha(event.path), event.scenario, event.arrangements
+            )
+            with self.ledger.db:
+                self.ledger.db.execute("BEGIN")
+                self.ledger.record_file(self.run.id, self.files[event.path])
+                if event.input_blob is not None:
+                    self.ledger.store_input(self._sha(event.path), event.input_blob)
+        elif isinstance(event, Invalid):
+            self.busy += event.seconds
+            self.total += 1 - self._expected(event.path)
+            self.files[event.path] = FileRow(event.path, self._sha(event.path), None, None)
+            self.ledger.record_file(self.run.id, self.files[event.path])
+            self._commit(
+                event.path, WHOLE_FILE, "invalid", None, None, event.message, report.waited, None, None
+            )
+        elif isinstance(event, CaseResult):
+            self.busy += event.solve_seconds + event.record_seconds
+            self._commit(
+                event.path,
+                event.arrangement,
+                event.status,
+                event.score,
+                event.targets_met,
+                event.message,
+                report.waited,
+                event.solve_seconds,
+                event.record_text,
+                event.outcome_spend,
+            )
+        elif isinstance(event, Lost):
+            self._record_lost(event, report.waited)
+
+    def _sha(self, path: str) -> str:
+        return self.sha[path]
+
+    def _record_lost(self, event: Lost, waited: float) -> None:
+        if event.arrangement == WHOLE_FILE:
+            self.total += 1 - self._expected(event.path)
+            self.files[event.path] = FileRow(event.path, self._sha(event.path), None, None)
+            self.ledger.record_file(self.run.id, self.files[event.path])
+            self._commit(event.path, WHOLE_FILE, event.status, None, None, event.message, waited, None, None)
+            return
+        record = lost_record(event.arrangement, DOCUMENT_STATUS[event.status], event.message)
+        text = json.dumps(record, indent=1)
+        self._commit(
+            event.path, event.arrangement, event.status, None, None, event.message, waited, None, text, None
+        )
+
+    def _record_unreadable(self, path: str, message: str) -> None:
+        self.total += 1
+        self.sha[path] = ""
+        self.files[path] = FileRow(path, "", None, None)
+        self.ledger.record_file(self.run.id, self.files[path])
+        self._commit(path, WHOLE_FILE, "invalid", None, None, message, 0.0, None, None)
+
+    def _commit(
+        self,
+        path: str,
+        arrangement: str,
+        status: str,
+        score: float | None,
+        targets_met: int | None,
+        message: str,
+        waited: float,
+        solve_seconds: float | None,
+        record_text: str | None,
+        outcome_spend: dict[str, float] | None = None,
+    ) -> None:
+        """The case's document on disk first, then its ledger row: a row never points at nothing."""
+        document = document_sha = None
+        if record_text is not None:
+            name = self.files[path].scenario or Path(path).stem
+            text = document_text(name, [record_text])
+            target = self.out_dir / self.keys[path] / f"{arrangement}.json"
+            write_atomic(target, text)
+            document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
+            self.records.setdefault(path, {})[arrangement] = record_text
+        sha = self._sha(path)
+        row = CaseRow(
+            self.run.id,
+            path,
+            arrangement,
+            sha,
+            case_hash(sha, arrangement, self.options, self.engine),
+            status,
+            score,
+            targets_met,
+            message,
+            waited,
+            solve_seconds,
+            document,
+            document_sha,
+            outcome_spend,
+            now(),
+        )
+        self.ledger.record_case(row)
+        self.done.setdefault(path, {})[arrangement] = row
+        self.finished += 1
+        if self.progress is not None:
+            self.progress(self.finished, self.total, CaseLine(path, arrangement, status, score, waited))
+        arrangements = self.files[path].arrangements
+        if arrangements is not None and set(arrangements) <= set(self.done[path]):
+            self._write_scenario_document(path)
+
+    def _write_scenario_document(self, path: str) -> None:
+        """The scenario's whole results document, once every one of its cases is recorded."""
+        file = self.files[path]
+        if file.arrangements is None:
+            return
+        texts = self.records.setdefault(path, {})
+        for arrangement in file.arrangements:
+            if arrangement not in texts:
+                texts[arrangement] = record_text_of(
+                    Path(self.done[path][arrangement].document or "").read_text()
+                )
+        text = document_text(file.scenario or Path(path).stem, [texts[a] for a in file.arrangements])
+        write_atomic(self.out_dir / f"{self.keys[path]}.json", text)
+        del self.records[path]
+
+
+def _whole(row: CaseRow) -> bool:
+    """A recorded case counts as done only if its document (when it has one) is on disk, unchanged."""
+    if row.document is None:
+        return row.arrangement == WHOLE_FILE or row.status in FAILED
+    try:
+        data = Path(row.document).read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(data).hexdigest() == row.document_sha256
+
+
+def exit_code_of(cases: list[CaseRow]) -> int:
+    """2 if no case reached the engine; else 4 if any failed or was invalid; else 3 if any infeasible."""
+    statuses = {c.status for c in cases}
+    if not any(c.arrangement != WHOLE_FILE for c in cases):
+        return EXIT_NOTHING_RAN
+    if statuses & (FAILED | {"invalid"}):
+        return EXIT_FAILED
+    if statuses & INFEASIBLE:
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def count(cases: list[CaseRow]) -> dict[str, int]:
+    """Cases by status, and the groups the summary line gives."""
+    counts: dict[str, int] = {"cases": len(cases)}
+    for c in cases:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    counts["solved"] = sum(counts.get(s, 0) for s in SOLVED)
+    counts["failed"] = sum(counts.get(s, 0) for s in FAILED)
+    counts.setdefault("infeasible", 0)
+    counts.setdefault("invalid", 0)
+    return counts
+
+
+def make_executor(options: BatchOptions) -> Executor:
+    solve = SolveOptions(solver=options.solver, time_limit=options.timeout)
+    if options.executor == "dask":
+        from scenarios.batch_dask import DaskPool  # only a Dask batch pays for importing distributed
+
+        return DaskPool(options.jobs, solve, options.timeout, options.scheduler)
+    from scenarios.batch_pool import LocalPool
+
+    return LocalPool(options.jobs, solve, options.timeout)
+
+
+def run_batch(
+    options: BatchOptions, progress: Progress | None = None, cwd: Path | None = None
+) -> BatchResult:
+    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
+    cwd = cwd or Path.cwd()
+    with Ledger(options.ledger) as ledger:
+        run, resumed, warnings = _open_run(ledger, options, cwd)
+        executor = make_executor(options)
+        executor.start()  # workers import while the files are read and hashed
+        try:
+            exclude = [Path(r.out_dir) for r in ledger.runs() if r.out_dir] + [options.ledger]
+            files, missing, found = discover(options.paths, exclude)
+            batch = Batch(options, ledger, run, resumed, progress)
+            tasks = batch.plan_tasks(files, missing)
+            started = time.perf_counter()
+            for report in executor.run(tasks):
+                batch.record(report)
+            wall = time.perf_counter() - started
+        except BaseException:
+            executor.kill()  # Ctrl-C or a bug: the run stays unfinished, and --resume picks it up
+            raise
+        executor.close()
+        cases = ledger.cases(run.id)
+        counts = count(cases)
+        code = exit_code_of(cases)
+        display = {c.path: display_name(c.path, cwd) for c in cases}
+        write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
+        ledger.finish_run(run.id, code)
+        finished = ledger.run(run.id) or run
+    return BatchResult(
+        finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy, wall
+    )
+
+
+def _open_run(ledger: Ledger, options: BatchOptions, cwd: Path) -> tuple[Run, bool, list[str]]:
+    """The interrupted run to resume, or a new one; its output folder defaults to one per run."""
+    fingerprint = options.fingerprint(cwd)
+    warnings = []
+    run = ledger.unfinished_run(fingerprint) if options.resume else None
+    if options.resume and run is None:
+        warnings.append("nothing to resume (no interrupted run with these options): starting a new run")
+    if run is not None:
+        if options.out is not None and Path(run.out_dir) != options.out.resolve():
+            warnings.append(f"run {run.id} writes to {run.out_dir}; resuming it there, not in {options.out}")
+        return run, True, warnings
+    out = options.out.resolve() if options.out else None
+    run = ledger.start_run(fingerprint, options.recorded(), str(out or ""), engine_versions())
+    if out is None:
+        out = (options.ledger.parent / "laa-runs" / f"run-{run.id}").resolve()
+        ledger.set_out_dir(run.id, str(out))
+        run = ledger.run(run.id) or run
+    return run, False, warnings
