@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from cli import analysis, uncertainty
+from cli import analysis, uncertainty, workbook
 from cli import batch as batch_commands
 from cli.common import (
     EXIT_OK,
     emit,
     exit_code,
+    fail,
     guarded,
     load,
     solve_options,
@@ -25,6 +26,7 @@ from scenarios.csvout import allocation_csv
 from scenarios.explain import prices_text
 from scenarios.historic import read_historic_csv
 from scenarios.results import results_document, to_json
+from scenarios.results_workbook import run_workbook
 from scenarios.table import plans_report
 
 ARRANGEMENTS = [a.value for a in Arrangement]
@@ -61,7 +63,12 @@ def validate(file: str) -> None:
     help="Arrangement to plan (repeatable); default: the file's list, or all four.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="xlsx: a results workbook (needs --out).",
 )
 @click.option(
     "--out",
@@ -93,6 +100,8 @@ def run(
     time_limit: float | None,
 ) -> None:
     """Plan a scenario under each arrangement and report the results."""
+    if fmt == "xlsx" and not out:
+        fail("--format xlsx writes a workbook: give --out FILE.xlsx")
     scenario = load(file)
     chosen = [Arrangement(a) for a in arrangements] or None
     if historic:
@@ -105,6 +114,9 @@ def run(
         emit(to_json(results_document(scenario, plans)), out)
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
+    elif fmt == "xlsx":
+        assert out is not None
+        workbook.emit_bytes(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
     else:
         text = plans_report(scenario, plans)
         if explain:
@@ -122,3 +134,5 @@ laa.add_command(uncertainty.sensitivity_command)
 laa.add_command(batch_commands.batch_command)
 laa.add_command(batch_commands.history_command)
 laa.add_command(batch_commands.drift_command)
+laa.add_command(workbook.template)
+laa.add_command(workbook.convert)

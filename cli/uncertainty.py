@@ -6,9 +6,11 @@ import json
 
 import click
 
-from cli.common import emit, guarded, load, solve_options, solver_option, time_limit_option
+from cli.common import emit, fail, guarded, load, solve_options, solver_option, time_limit_option
+from cli.workbook import emit_bytes
 from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
+from scenarios.results_workbook import sweep_workbook
 from scenarios.sensitivity import SOLVABLE, sensitivity, sensitivity_text
 from scenarios.sweep import parse_range, sweep, sweep_text
 
@@ -60,7 +62,14 @@ def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> N
     type=click.Choice([a.value for a in Arrangement if a is not Arrangement.HISTORIC]),
     help="Arrangement to re-plan (repeatable); default: the file's list.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="xlsx: a workbook with a Sweep sheet (needs --out).",
+)
 @out_option
 @solver_option
 @time_limit_option
@@ -78,6 +87,8 @@ def sweep_command(
     time_limit: float | None,
 ) -> None:
     """Re-plan as a stream's amounts or a rule's value move across a range."""
+    if fmt == "xlsx" and not out:
+        fail("--format xlsx writes a workbook: give --out FILE.xlsx")
     scenario = load(file)
     low, high = parse_range(change)
     chosen = [Arrangement(a) for a in arrangements] or None
@@ -90,6 +101,9 @@ def sweep_command(
             "sweep": {"stream": stream, "rule": rule, "steps": [s.to_dict() for s in found]},
         }
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
+    elif fmt == "xlsx":
+        assert out is not None
+        emit_bytes(sweep_workbook(scenario, what, found), out)
     else:
         emit(sweep_text(scenario, what, found), out)
 

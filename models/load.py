@@ -19,9 +19,11 @@ from pydantic import ValidationError
 from models.checks import cross_check
 from models.errors import Problem, ScenarioError
 from models.scenario import Scenario
+from models.workbook import CellMap, read_workbook
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LIST_SECTIONS = ("blocks", "funders", "outcomes", "streams", "rules", "pots", "historic")
 
 try:  # the C loader is much faster on large files and just as safe
@@ -33,12 +35,39 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file (YAML, JSON or an Excel workbook)."""
     path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return load_workbook_scenario(path)
     return parse_scenario(read_document(path), source=path.name)
+
+
+def load_workbook_scenario(path: Path) -> Scenario:
+    """A workbook's scenario, every problem located at its sheet and cell (`Streams!F7`)."""
+    name = path.name or str(path)
+    _refuse_unreadable(path, name)
+    book = read_workbook(path.read_bytes(), name)
+    return parse_scenario(book.data, source=name, cells=book.cells)
 
 
 def read_document(path: Path) -> dict[str, Any]:
     """The file's content as plain data, refusing what cannot be a scenario."""
     name = path.name or str(path)
+    _refuse_unreadable(path, name)
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise ScenarioError([Problem(name, None, None, None, "is a binary file, not YAML or JSON")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(name, None, None, None, f"is not UTF-8 text (byte {exc.start})")]
+        ) from None
+    if path.suffix.lower() == ".json":
+        return parse_json(text, name)
+    return parse_yaml(text, name)
+
+
+def _refuse_unreadable(path: Path, name: str) -> None:
+    """A missing file, a folder or an oversized file, refused before anything is read."""
     if not path.exists():
         raise ScenarioError([Problem(name, None, None, None, f"no such file: {path}")])
     if path.is_dir():
@@ -57,18 +86,6 @@ def read_document(path: Path) -> dict[str, Any]:
                 )
             ]
         )
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        raise ScenarioError([Problem(name, None, None, None, "is a binary file, not YAML or JSON")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem(name, None, None, None, f"is not UTF-8 text (byte {exc.start})")]
-        ) from None
-    if path.suffix.lower() == ".json":
-        return parse_json(text, name)
-    return parse_yaml(text, name)
 
 
 def parse_json(text: str, name: str) -> dict[str, Any]:
@@ -156,8 +173,13 @@ def _expect_mapping(data: Any, name: str) -> dict[str, Any]:
     return data
 
 
-def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate plain data as a scenario, raising `ScenarioError` with every problem found."""
+def parse_scenario(
+    data: dict[str, Any], source: str = "<scenario>", cells: CellMap | None = None
+) -> Scenario:
+    """Validate plain data as a scenario, raising `ScenarioError` with every problem found.
+
+    `cells`: where each value came from in a workbook, to locate problems at their cells.
+    """
     data = _expect_mapping(data, source)
     problems = cross_check(data, source)
     scenario: Scenario | None = None
@@ -168,6 +190,8 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario
     except (RecursionError, TypeError, ValueError) as exc:
         problems.insert(0, Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"))
     if problems:
+        if cells is not None:
+            problems = [cells.locate(p) for p in problems]
         raise ScenarioError(_unique(problems))
     assert scenario is not None
     return scenario

@@ -1,0 +1,62 @@
+"""`laa template`, `laa convert`: scenarios as the workbooks finance leads fill in and send on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import click
+
+from cli.common import guarded, load
+from models.errors import InputError
+from scenarios.convert import converted
+from scenarios.output import write_atomic
+from scenarios.scenario_workbook import template_workbook
+
+YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+MAX_YEARS = 50
+
+
+def emit_bytes(payload: bytes, out: str) -> None:
+    """Write a file atomically: workbooks are binary, so never to a terminal."""
+    write_atomic(out, payload)
+    click.echo(f"wrote {out}", err=True)
+
+
+def parse_years(text: str | None) -> list[int]:
+    """'2026-2028' (or '2026') as [2026, 2027, 2028]; default: this year and the next two."""
+    if text is None:
+        first = dt.date.today().year
+        return [first, first + 1, first + 2]
+    match = YEARS.match(text)
+    if not match:
+        raise InputError(f"--years: expected a year or a range like 2026-2028; found {text!r}")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not 0 <= last - first < MAX_YEARS:
+        raise InputError(f"--years: expected 1 to {MAX_YEARS} years, first to last; found {text!r}")
+    return list(range(first, last + 1))
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--years", default=None, help="The plan's years, e.g. 2026-2028 (default: this year and the next two)."
+)
+@guarded
+def template(file: str, years: str | None) -> None:
+    """Write a blank scenario workbook to fill in: one sheet per section, notes on every header."""
+    if not file.lower().endswith(".xlsx"):
+        raise InputError(f"{file}: a template is an Excel workbook; name it .xlsx")
+    emit_bytes(template_workbook(parse_years(years)), file)
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=True))
+@click.argument("target", type=click.Path(dir_okay=False))
+@guarded
+def convert(source: str, target: str) -> None:
+    """Convert a scenario between YAML, JSON and an Excel workbook (formats from the file names).
+
+    The output is read back before it is written and must give the same scenario.
+    """
+    emit_bytes(converted(load(source), target), target)
