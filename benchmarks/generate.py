@@ -1,10 +1,11 @@
 """Seeded synthetic scenarios at named sizes, shaped like real agreements.
 
-Shapes follow the reference area: each stream may fund a handful of
-outcomes (mostly within one or two blocks), money is scarce against the
-curves, a quarter of streams carry a ring-fence, a few have caps and match
-rules, two pots hold about a third of the streams, and some outcomes have
-statutory minimums. The same (size, seed) always gives the same scenario.
+Shapes follow the reference area: most streams fund one or two blocks'
+outcomes, some (like NRF or a council's own budget) every block, and
+programmes name a few outcomes, so XL has about 150k columns. Money is
+scarce against the curves, a quarter of streams carry a ring-fence, a few
+have caps and match rules, two pots hold about a third of the streams, and
+some outcomes have statutory minimums. The same (size, seed) always gives the same scenario.
 """
 
 from __future__ import annotations
@@ -80,8 +81,11 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
     for k in range(spec.streams):
         home = BLOCKS[k % 4]
         draw = rng.random()
-        if draw < 0.7:  # a block-wide stream, often with a second block (like NRF or a council budget)
-            eligible = [home] + ([BLOCKS[(k + 1) % 4]] if rng.random() < 0.7 else [])
+        if draw < 0.7:  # a block-wide stream: some fund every block (like NRF or a council's budget)
+            if rng.random() < 0.4:
+                eligible = list(BLOCKS)
+            else:
+                eligible = [home] + ([BLOCKS[(k + 1) % 4]] if rng.random() < 0.7 else [])
         else:  # a programme naming its outcomes
             n = max(2, int(len(by_block[home]) * rng.uniform(0.2, 0.6)))
             own = rng.choice(by_block[home], size=min(n, len(by_block[home])), replace=False).tolist()
