@@ -1,0 +1,146 @@
+"""The report as a negotiator sees it: opened from disk in headless Chromium with the network off.
+
+Each page must draw every chart with nothing logged at SEVERE and no request
+leaving the machine; the checks read the rendered page, not the HTML source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+
+from models.load import load_scenario
+from pooling.plan import Plan
+from scenarios.arrangements import plan_all
+from scenarios.output import write_atomic
+from scenarios.report import prepare_report, report_html
+from scenarios.report_flows import MAX_NODES
+from scenarios.report_sections import score_text
+from tests.paths import EXAMPLE
+from tests.report.browser import Loaded, load, screenshot
+from tests.report.scenarios import (
+    IMG,
+    SCRIPT,
+    all_infeasible,
+    hostile,
+    laa,
+    short_of_money,
+    two_streams,
+    write,
+)
+
+SANKEY_NODES = "return document.querySelectorAll('#chart-flows g.sankey-node').length"
+
+
+def text(driver: webdriver.Chrome) -> str:
+    return driver.execute_script("return document.body.innerText")
+
+
+def assert_clean(loaded: Loaded) -> None:
+    assert loaded.errors == [], loaded.errors
+    assert loaded.network == [], loaded.network
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "report.html"
+    done = laa("report", EXAMPLE, "-o", out, "--freedoms", "2")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_example_shows_the_comparison_the_flows_and_the_words(browser, example: Path, tmp_path: Path):
+    loaded = load(browser, example)
+    assert_clean(loaded)
+    shown = text(browser)
+    for plan in plan_all(load_scenario(EXAMPLE)):
+        row = browser.execute_script(
+            "return [...document.querySelectorAll('#arrangements tbody tr')]"
+            ".map(r => r.innerText).find(t => t.startsWith(arguments[0]))",
+            plan.arrangement.value,
+        )
+        assert row is not None and score_text(plan.score) in row, (plan.arrangement, row)
+    assert browser.execute_script(SANKEY_NODES) >= 20
+    assert (
+        browser.execute_script("return document.querySelectorAll('#chart-flows path.sankey-link').length")
+        > 20
+    )
+    assert "Communities and Local Government" in shown
+    assert "would add" in shown and "score if granted" in shown  # prices and freedoms in words
+    png = screenshot(browser, tmp_path / "example.png")
+    assert png.stat().st_size > 100_000
+
+
+def test_hostile_names_are_shown_and_never_run(browser, tmp_path: Path):
+    path = write(hostile(), tmp_path / "hostile.yaml")
+    out = tmp_path / "hostile.html"
+    done = laa(
+        "report", path, "-o", out, "--arrangement", "aligned", "--sweep-stream", "a", "--sweep-steps", "2"
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = load(browser, out)
+    assert_clean(loaded)
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.execute_script("return document.images.length") == 0
+    shown = text(browser)
+    assert f"Hostile area {SCRIPT}{IMG}" in shown
+    assert f"Stream {SCRIPT}{IMG}" in shown  # in the Sankey's labels
+    assert f"drop rule {SCRIPT}" in shown.lower()  # the freedom, priced on the aligned plan
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('#chart-flows g.sankey-node text')].map(t => t.textContent)"
+    )
+    assert f"Block {SCRIPT}" in labels
+    assert any(label.startswith('Outcome "><img src=x') for label in labels)  # long labels are shortened
+    screenshot(browser, tmp_path / "hostile.png")
+
+
+def test_infeasible_arrangements_are_explained(browser, tmp_path: Path):
+    out = tmp_path / "short.html"
+    done = laa("report", write(short_of_money(), tmp_path / "short.yaml"), "-o", out)
+    assert done.returncode == 3  # like `laa run`: some infeasible, report written
+    loaded = load(browser, out)
+    assert_clean(loaded)
+    shown = text(browser)
+    assert "Why some arrangements cannot be planned" in shown
+    assert "the statutory minimum for 'Outcome two' in 2026 is £1,000,000" in shown
+    assert "Smallest change that makes it feasible" in shown
+    assert browser.execute_script(SANKEY_NODES) > 0  # pooled still plans, and its flows are drawn
+
+
+def test_nothing_feasible_still_renders(browser, tmp_path: Path):
+    out = tmp_path / "none.html"
+    done = laa("report", write(all_infeasible(), tmp_path / "none.yaml"), "-o", out)
+    assert done.returncode == 3
+    assert_clean(load(browser, out))
+    shown = text(browser)
+    assert "No arrangement has a feasible plan, so there are no flows" in shown
+    assert "Freedoms could not be priced" in shown or "No joint plan to price" in shown
+
+
+def test_sweep_is_plotted_per_arrangement(browser, tmp_path: Path):
+    out = tmp_path / "sweep.html"
+    path = write(two_streams(), tmp_path / "two.yaml")
+    args = ["--sweep-stream", "a", "--sweep-change", "-50%..+50%", "--sweep-steps", "4", "--freedoms", "0"]
+    done = laa("report", path, "-o", out, *args)
+    assert done.returncode == 0, done.stderr
+    assert_clean(load(browser, out))
+    lines = browser.execute_script("return document.querySelectorAll('#chart-sweep g.trace.scatter').length")
+    assert lines == 4  # silo, aligned, pooled, optimal
+    assert "Sweep: Stream A's amounts" in text(browser)
+
+
+def test_xl_report_stays_readable(browser, xl_plans: list[Plan], tmp_path: Path):
+    scenario = xl_plans[0].scenario
+    out = write_atomic(tmp_path / "xl.html", report_html(prepare_report(scenario, xl_plans, freedoms_top=0)))
+    loaded = load(browser, out)
+    assert_clean(loaded)
+    nodes = browser.execute_script(SANKEY_NODES)
+    assert 0 < nodes <= MAX_NODES
+    shown = text(browser)
+    assert "Other streams" in shown and "Other outcomes" in shown
+    assert f"of {len(scenario.outcomes)} outcomes the arrangements disagree on most" in shown
+    rows = browser.execute_script("return document.querySelectorAll('#chart-progress .heatmaplayer').length")
+    assert rows == 1
+    screenshot(browser, tmp_path / "xl.png")
