@@ -20,7 +20,6 @@ import glob
 import hashlib
 import json
 import platform
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -118,7 +117,6 @@ class BatchResult:
     cases: list[CaseRow]
     warnings: list[str] = field(default_factory=list)
     busy_seconds: float = 0.0  # time inside workers this session: loading, planning, records
-    wall_seconds: float = 0.0  # from the first task handed out to the last case recorded
 
     @property
     def summary_line(self) -> str:
@@ -493,10 +491,8 @@ def run_batch(
             files, missing, found = discover(options.paths, exclude)
             batch = Batch(options, ledger, run, resumed, progress)
             tasks = batch.plan_tasks(files, missing)
-            started = time.perf_counter()
             for report in executor.run(tasks):
                 batch.record(report)
-            wall = time.perf_counter() - started
         except BaseException:
             executor.kill()  # Ctrl-C or a bug: the run stays unfinished, and --resume picks it up
             raise
@@ -509,7 +505,7 @@ def run_batch(
         ledger.finish_run(run.id, code)
         finished = ledger.run(run.id) or run
     return BatchResult(
-        finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy, wall
+        finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy
     )
 
 
