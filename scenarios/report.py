@@ -35,8 +35,8 @@ class SweepRequest:
 
     def what(self, scenario: Scenario) -> str:
         if self.stream is not None:
-            return f"{scenario.label('streams', self.stream)}'s amounts"
-        return f"rule {self.rule}'s value"
+            return f"the amounts of {scenario.label('streams', self.stream)}"
+        return f"the value of rule {self.rule}"
 
 
 @dataclass

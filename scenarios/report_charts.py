@@ -45,6 +45,8 @@ FUNDER_PALETTE = (
 )
 BLOCK_PALETTE = ("#e9a23b", "#4f9fb8", "#c2577a", "#5b8e3e", "#8e6bbf", "#b5543f", "#3f8f6f", "#6c7fd1")
 OTHER_COLOUR, LOSS_COLOUR, SOURCE_COLOUR, OUTCOME_COLOUR = "#b8c2cc", "#e76f51", "#8aa4bd", "#7b8794"
+# equal scores draw equal lines: the later arrangements dashed, so one never hides another
+DASHES = {"pooled": "dash", "optimal": "dot"}
 CONFIG = {"displayModeBar": False, "responsive": True}
 LABEL_CHARS = 46
 
@@ -264,7 +266,7 @@ def sweep_chart(steps: Sequence[SweepStep]) -> go.Figure:
                 y=[s.score for s in mine],
                 mode="lines+markers",
                 name=name,
-                line={"color": ARRANGEMENT_COLOURS.get(name, MUTED), "width": 2.5},
+                line={"color": ARRANGEMENT_COLOURS.get(name, MUTED), "width": 2.5, "dash": DASHES.get(name)},
                 hovertemplate=f"{name}: score %{{y:.3f}} at %{{x:+.0f}}%<extra></extra>",
             )
         )

@@ -79,6 +79,7 @@ def esc(text: object) -> str:
 @dataclass(frozen=True)
 class Section:
     id: str  # the page's own anchor, never scenario text
+    nav: str  # a word or two for the navigation bar
     title: str  # plain text, escaped here
     body: str  # HTML built from escaped parts
 
@@ -127,7 +128,7 @@ def inline_script(js: str) -> str:
 
 def document(title: str, meta: str, cards: str, sections: Sequence[Section], footer: str) -> str:
     """The whole page: header, navigation, sections, and plotly.js inlined once before any chart."""
-    nav = "".join(f'<a href="#{esc(s.id)}">{esc(s.title)}</a>' for s in sections)
+    nav = "".join(f'<a href="#{esc(s.id)}">{esc(s.nav)}</a>' for s in sections)
     body = "".join(f'<section id="{esc(s.id)}"><h2>{esc(s.title)}</h2>{s.body}</section>' for s in sections)
     return (
         "<!DOCTYPE html>\n"

@@ -76,11 +76,14 @@ def _cards(report: Report) -> str:
             '<div class="cards">' + card("Best arrangement", "none", "no arrangement has a plan") + "</div>"
         )
     row = next(r for r in comparison_rows(report.plans) if r.arrangement == best.arrangement.value)
+    stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
     money = best.evaluation.money
     cards = [
         card("Best arrangement", best.arrangement.value, f"score {score_text(best.score)}"),
         card(
-            "Targets met", f"{row.targets_met}/{len(report.scenario.outcomes)}", f"{row.stretch_met} stretch"
+            "Targets met",
+            f"{row.targets_met}/{len(report.scenario.outcomes)}",
+            f"and {row.stretch_met} of {stretches} stretch targets",
         ),
     ]
     if row.gain_over_silo is not None:
@@ -92,14 +95,21 @@ def _cards(report: Report) -> str:
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
+def _marks(arrangement: str, chosen: str | None, broken: set[str]) -> str:
+    marks = ["flows shown"] if arrangement == chosen else []
+    marks += ["breaks a rule"] if arrangement in broken else []
+    return f" ({', '.join(marks)})" if marks else ""
+
+
 def _comparison(report: Report) -> Section:
     rows = comparison_rows(report.plans)
     total = len(report.scenario.outcomes)
     stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
     chosen = report.chosen.arrangement.value if report.chosen else None
+    broken = {p.arrangement.value for p in report.plans if p.has_numbers and _blocked(p)}
     cells = [
         [
-            r.arrangement + (" (flows shown)" if r.arrangement == chosen else ""),
+            r.arrangement + _marks(r.arrangement, chosen, broken),
             r.status,
             score_text(r.score),
             "-" if r.targets_met is None else f"{r.targets_met}/{total}",
@@ -138,7 +148,7 @@ def _comparison(report: Report) -> Section:
         "alone; aligned: one joint plan, every stream keeping its rules; pooled: every pot's members pool "
         "what they may; optimal: the engine chooses what to pool."
     )
-    return Section("arrangements", "Arrangements side by side", lead + grid + charts)
+    return Section("arrangements", "Arrangements", "Arrangements side by side", lead + grid + charts)
 
 
 def _blocked(plan: Plan) -> bool:
@@ -153,9 +163,9 @@ def _infeasible(report: Report) -> Section:
             parts.append(_explanation(plan))
         elif plan.evaluation is not None and plan.evaluation.violations:
             broken = plan.evaluation.violations
-            head = f"<h3>{esc(plan.arrangement.value)}: planned, but it breaks {len(broken)} rule(s)</h3>"
+            head = f"<h3>{esc(plan.arrangement.value)}: planned, but not every rule holds</h3>"
             parts.append('<div class="box">' + head + bullets(v.message for v in broken) + "</div>")
-    return Section("infeasible", "Why some arrangements cannot be planned", "".join(parts))
+    return Section("infeasible", "Problems", "Infeasible plans and broken rules", "".join(parts))
 
 
 def _explanation(plan: Plan) -> str:
@@ -179,7 +189,9 @@ def _progress(report: Report) -> Section:
     rows = outcome_progress(report.scenario, report.plans)
     arrangements = [p.arrangement.value for p in report.plans if p.has_numbers]
     if not arrangements:
-        return Section("progress", "Progress to target", paragraph("No arrangement has a plan to show."))
+        return Section(
+            "progress", "Progress", "Progress to target", paragraph("No arrangement has a plan to show.")
+        )
     shown = most_different(rows, PROGRESS_ROWS)
     if len(shown) < len(rows):
         lead = (
@@ -209,7 +221,7 @@ def _progress(report: Report) -> Section:
         + table(["outcome", "block", "baseline", "target", "stretch", *arrangements], cells, numeric)
         + "</details>"
     )
-    return Section("progress", "Progress to target and stretch", paragraph(lead) + chart + detail)
+    return Section("progress", "Progress", "Progress to target and stretch", paragraph(lead) + chart + detail)
 
 
 def _flows(report: Report) -> Section:
@@ -217,11 +229,14 @@ def _flows(report: Report) -> Section:
     title = "Where every pound goes"
     if plan is None:
         return Section(
-            "flows", title, paragraph("No arrangement has a feasible plan, so there are no flows.")
+            "flows",
+            "Money flows",
+            title,
+            paragraph("No arrangement has a feasible plan, so there are no flows."),
         )
     if not plan.has_numbers:
         text = f"The {plan.arrangement.value} arrangement is {plan.status.value}: it has no flows to draw."
-        return Section("flows", title, paragraph(text))
+        return Section("flows", "Money flows", title, paragraph(text))
     flows = money_flows(plan)
     sc = report.scenario
     lead = (
@@ -236,7 +251,7 @@ def _flows(report: Report) -> Section:
             "together: " + "; ".join(n.name for n in grouped) + "."
         )
     chart = f'<div class="chart">{fragment(sankey_chart(flows), "chart-flows")}</div>'
-    return Section("flows", f"{title}: {plan.arrangement.value} plan", paragraph(lead) + chart)
+    return Section("flows", "Money flows", f"{title}: {plan.arrangement.value} plan", paragraph(lead) + chart)
 
 
 def _prices(report: Report) -> Section:
@@ -244,7 +259,10 @@ def _prices(report: Report) -> Section:
     plan = report.priced
     if plan is None:
         return Section(
-            "prices", title, paragraph("No joint plan to price: aligned, pooled and optimal all failed.")
+            "prices",
+            "What would help",
+            title,
+            paragraph("No joint plan to price: aligned, pooled and optimal all failed."),
         )
     money, rules = price_sentences(plan)
     parts = [
@@ -263,7 +281,7 @@ def _prices(report: Report) -> Section:
         parts.append(bullets(freedom_sentence(a) for a in report.asks[:FREEDOMS_SHOWN]))
     else:
         parts.append(paragraph(report.freedoms_note or "No freedom would raise the score.", ""))
-    return Section("prices", title, "".join(parts))
+    return Section("prices", "What would help", title, "".join(parts))
 
 
 def _sweep(report: Report) -> Section:
@@ -271,7 +289,7 @@ def _sweep(report: Report) -> Section:
     assert request is not None
     what = request.what(report.scenario)
     lead = paragraph(
-        f"Each arrangement re-planned as {what} move from {request.low:+.0%} to {request.high:+.0%} "
+        f"Each arrangement re-planned with {what} changed by {request.low:+.0%} to {request.high:+.0%}, "
         f"in {request.steps} steps. A gap is a step with no feasible plan."
     )
     names = list(dict.fromkeys(s.arrangement for s in report.sweep_steps))
@@ -285,4 +303,4 @@ def _sweep(report: Report) -> Section:
         + table(["change", *names], rows, set(range(1, len(names) + 1)))
         + "</details>"
     )
-    return Section("sweep", f"Sweep: {what}", lead + chart + detail)
+    return Section("sweep", "Sweep", f"Sweep: {what}", lead + chart + detail)

@@ -103,7 +103,7 @@ def test_infeasible_arrangements_are_explained(browser, tmp_path: Path):
     loaded = load(browser, out)
     assert_clean(loaded)
     shown = text(browser)
-    assert "Why some arrangements cannot be planned" in shown
+    assert "Infeasible plans and broken rules" in shown
     assert "the statutory minimum for 'Outcome two' in 2026 is £1,000,000" in shown
     assert "Smallest change that makes it feasible" in shown
     assert browser.execute_script(SANKEY_NODES) > 0  # pooled still plans, and its flows are drawn
@@ -128,7 +128,7 @@ def test_sweep_is_plotted_per_arrangement(browser, tmp_path: Path):
     assert_clean(load(browser, out))
     lines = browser.execute_script("return document.querySelectorAll('#chart-sweep g.trace.scatter').length")
     assert lines == 4  # silo, aligned, pooled, optimal
-    assert "Sweep: Stream A's amounts" in text(browser)
+    assert "Sweep: the amounts of Stream A" in text(browser)
 
 
 def test_xl_report_stays_readable(browser, xl_plans: list[Plan], tmp_path: Path):
