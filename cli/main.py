@@ -9,7 +9,6 @@ import click
 
 from cli import analysis, uncertainty, workbook
 from cli import batch as batch_commands
-from cli import report as report_command
 from cli.common import (
     EXIT_OK,
     emit,
@@ -137,4 +136,3 @@ laa.add_command(batch_commands.history_command)
 laa.add_command(batch_commands.drift_command)
 laa.add_command(workbook.template)
 laa.add_command(workbook.convert)
-laa.add_command(report_command.report)

@@ -18,7 +18,7 @@ from tests.paths import CHECKS, EXAMPLE
 from tests.strategies import scenario_documents
 from tests.workbook.helpers import cells, example_doc, through_workbook
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1", "-x", "@SUM(A1)", "'quoted", "''twice"]
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1", "-x", "@SUM(A1)", "'quoted", "''twice"]
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, *sorted(CHECKS.glob("*.yaml"))], ids=lambda p: p.name)
@@ -40,7 +40,9 @@ def everything(draw: st.DrawFn) -> dict[str, Any]:
     years = doc["years"]
     blocks = sorted({o["block"] for o in doc["outcomes"]})
     if draw(st.booleans()):
-        doc["blocks"] = [{"id": b, "name": draw(st.sampled_from(["", "Block " + b, *HOSTILE]))} for b in blocks]
+        doc["blocks"] = [
+            {"id": b, "name": draw(st.sampled_from(["", "Block " + b, *HOSTILE]))} for b in blocks
+        ]
     for outcome in doc["outcomes"]:
         if draw(st.booleans()):
             outcome["effect_uncertainty"] = draw(st.sampled_from([0.0, 0.1, 0.35, 3.0]))
@@ -60,7 +62,9 @@ def everything(draw: st.DrawFn) -> dict[str, Any]:
             del rule["streams"]
     if draw(st.booleans()):
         stream, outcome = doc["streams"][0], doc["outcomes"][0]
-        doc["historic"] = [{"stream": stream["id"], "outcome": outcome["id"], "year": years[0], "amount": 1234.5}]
+        doc["historic"] = [
+            {"stream": stream["id"], "outcome": outcome["id"], "year": years[0], "amount": 1234.5}
+        ]
     if draw(st.booleans()):
         doc["arrangements"] = draw(
             st.lists(st.sampled_from(["silo", "aligned", "pooled", "optimal"]), min_size=1, unique=True)

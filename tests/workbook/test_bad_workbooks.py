@@ -1,0 +1,161 @@
+"""Bad workbooks: every problem named by sheet and cell, nothing evaluated, exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from models import workbook
+from models.errors import ScenarioError
+from models.load import load_scenario
+from tests.workbook.helpers import column_of, example_workbook, row_of
+
+LAA = str(Path(sys.executable).parent / "laa")
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def set_cell(sheet: str, ident: str, header: str, value):
+    def edit(book):
+        ws = book[sheet]
+        ws.cell(row_of(ws, ident), column_of(ws, header)).value = value
+
+    return edit
+
+
+def test_a_negative_amount_is_named_by_its_cell(tmp_path):
+    path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", -5))
+    assert problems(path) == [
+        "area.xlsx: Streams!F2: amounts 2027: input should be greater than or equal to 0; found -5"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            set_cell("Streams", "nrf", "funder", "nobody"),
+            "area.xlsx: Streams!C2: funder: unknown funder 'nobody'",
+        ),
+        (
+            set_cell("Streams", "nrf", "eligible", "neet, nope"),
+            "Streams!H2: eligible: unknown outcome or block 'nope'",
+        ),
+        (
+            set_cell("Streams", "nrf", "admin_rate", "lots"),
+            "Streams!I2: admin_rate: input should be a valid number",
+        ),
+        (set_cell("Outcomes", "neet", "target", 12), "Outcomes!A2: target 12 must be better than baseline"),
+        (
+            set_cell("Outcomes", "neet", "direction", "up"),
+            "Outcomes!E2: direction: input should be 'higher' or 'lower'",
+        ),
+        (set_cell("Rules", "nrf-deprived-areas", "kind", "most"), "Rules!D2: kind 'most' is not one of"),
+        (set_cell("Streams", "nrf", "id", "cf"), "Streams!A"),
+        (set_cell("Streams", "nrf", "admin_rate", dt.datetime(2026, 4, 1)), "Streams!I2: holds a date"),
+        (set_cell("Streams", "nrf", "admin_rate", True), "Streams!I2: holds TRUE; a share is expected"),
+    ],
+    ids=["funder", "eligible", "text-for-number", "target", "direction", "kind", "duplicate", "date", "bool"],
+)
+def test_problems_are_located_at_cells(tmp_path, edit, expected):
+    found = problems(example_workbook(tmp_path, edit))
+    assert any(expected in p for p in found), found
+
+
+def test_a_response_segment_is_named_by_its_row_on_the_response_sheet(tmp_path):
+    def edit(book):
+        book["Response"]["C3"].value = 99  # the second segment of the first outcome: returns increase
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert any(p.startswith("area.xlsx: Response!A2: response: returns increase") for p in found), found
+
+
+def test_a_formula_is_an_error_at_its_cell_and_never_evaluated(tmp_path):
+    path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", "=SUM(1,2)"))
+    assert problems(path) == [
+        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)); "
+        "type the value itself: formulas are not evaluated"
+    ]
+
+
+def test_wrong_header_and_missing_sheet(tmp_path):
+    def edit(book):
+        book["Streams"]["D1"].value = "amount"
+        del book["Funders"]
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert any(p.startswith("area.xlsx: Funders: sheet is missing") for p in found), found
+    assert any(p.startswith("area.xlsx: Streams!D1: unknown column 'amount'") for p in found), found
+
+
+def test_amounts_given_twice_are_refused(tmp_path):
+    path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts", 100))
+    assert problems(path) == [
+        "area.xlsx: Streams!D2: amounts is given both for every year and year by year; give one or the other"
+    ]
+
+
+def test_a_response_row_for_no_outcome(tmp_path):
+    def edit(book):
+        book["Response"]["A2"].value = "nowhere"
+
+    assert "area.xlsx: Response!A2: no outcome 'nowhere' on the Outcomes sheet" in problems(
+        example_workbook(tmp_path, edit)
+    )
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name: not a workbook\n", "is not an Excel workbook (.xlsx)"),
+        (workbook.OLE_MAGIC + b"\0" * 600, "password-protected or old-style (.xls)"),
+        (_zip({"[Content_Types].xml": b"<Types/>"}), "cannot be read as an Excel workbook"),
+        (
+            _zip({"xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'}),
+            "declares a DTD",
+        ),
+    ],
+    ids=["text", "encrypted", "not-excel", "dtd"],
+)
+def test_files_that_are_not_workbooks(tmp_path, content, expected):
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(content)
+    found = problems(path)
+    assert len(found) == 1 and expected in found[0], found
+
+
+def test_an_archive_that_unpacks_too_far_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 10_000)
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(_zip({"xl/sheet.xml": b"\0" * 20_000}))
+    assert "unpacks to over 10,000 bytes" in problems(path)[0]
+
+
+def test_the_command_line_exits_2_with_the_cell_and_no_traceback(tmp_path):
+    path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", -5))
+    done = subprocess.run([LAA, "validate", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "area.xlsx: Streams!F2: amounts 2027: input should be greater than or equal to 0" in done.stderr
+    assert "Traceback" not in done.stderr
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(path.read_bytes()[:5000])
+    done = subprocess.run([LAA, "run", str(broken)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "broken.xlsx:" in done.stderr
