@@ -9,6 +9,7 @@ import click
 
 from cli import analysis, uncertainty, workbook
 from cli import batch as batch_commands
+from cli import report as report_command
 from cli.common import (
     EXIT_OK,
     emit,
@@ -136,3 +137,4 @@ laa.add_command(batch_commands.history_command)
 laa.add_command(batch_commands.drift_command)
 laa.add_command(workbook.template)
 laa.add_command(workbook.convert)
+laa.add_command(report_command.report)
