@@ -56,7 +56,13 @@ def _sweep_request(
 @click.option("--sweep-stream", default=None, help="Also plot the score as this stream's amounts move.")
 @click.option("--sweep-rule", default=None, help="Also plot the score as this rule's value moves.")
 @click.option("--sweep-change", default=None, help="Range of the sweep, in %  [default: -20%..+20%]")
-@click.option("--sweep-steps", type=click.IntRange(min=1, max=100), default=8, show_default=True)
+@click.option(
+    "--sweep-steps",
+    type=click.IntRange(min=1, max=100),
+    default=8,
+    show_default=True,
+    help="Equal steps across the range.",
+)
 @solver_option
 @time_limit_option
 @guarded

@@ -56,7 +56,7 @@ th, td { padding:6px 9px; border-bottom:1px solid var(--line); text-align:left; 
 th { background:var(--panel); font-weight:600; color:#334e68; white-space:nowrap; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 tr.chosen td { background:#eef6f5; }
-td.name { overflow-wrap:anywhere; }
+td.name { overflow-wrap:break-word; }
 .tag { display:inline-block; font-size:11.5px; padding:1px 7px; border-radius:10px; margin-left:6px;
        background:var(--accent); color:#fff; vertical-align:1px; }
 .box { background:var(--warn); border:1px solid #f5c38b; border-radius:8px; padding:10px 16px;

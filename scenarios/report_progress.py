@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from models.scenario import Scenario
 from pooling.plan import Plan
 
+PROGRESS_NOISE = 1e-9
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -53,11 +55,11 @@ def outcome_progress(scenario: Scenario, plans: list[Plan]) -> list[OutcomeProgr
         cells = {}
         for plan in solved:
             result = plan.evaluation.outcomes[i]  # type: ignore[union-attr]
+            progress = (result.projected - outcome.baseline) / gap
+            # rounding in the projection must not show as "-0%" on an outcome nothing was spent on
+            progress = 0.0 if abs(progress) < PROGRESS_NOISE else progress
             cells[plan.arrangement.value] = Cell(
-                result.projected,
-                (result.projected - outcome.baseline) / gap,
-                result.target_met,
-                result.stretch_met,
+                result.projected, progress, result.target_met, result.stretch_met
             )
         stretch = outcome.stretch
         found.append(
@@ -77,11 +79,9 @@ def outcome_progress(scenario: Scenario, plans: list[Plan]) -> list[OutcomeProgr
 
 
 def most_different(rows: list[OutcomeProgress], top: int) -> list[OutcomeProgress]:
-    """All rows when they fit; otherwise the `top` the arrangements disagree on most, least progress first
-    among equals (where a deal changes nothing, the outcomes furthest from target matter most)."""
+    """All rows when they fit; otherwise up to `top` the arrangements disagree on, most first, or
+    (when they agree on all) the first `top`: a chart of outcomes where nothing differs says nothing."""
     if len(rows) <= top:
         return rows
-    ranked = sorted(
-        rows, key=lambda r: (-round(r.spread, 9), min((c.progress for c in r.cells.values()), default=0.0))
-    )
-    return ranked[:top]
+    differ = sorted((r for r in rows if r.spread > PROGRESS_NOISE), key=lambda r: -r.spread)
+    return differ[:top] or rows[:top]

@@ -22,7 +22,7 @@ from scenarios.report_charts import (
 )
 from scenarios.report_flows import MAX_NODES, money_flows
 from scenarios.report_page import Section, bullets, card, document, esc, paragraph, table
-from scenarios.report_progress import most_different, outcome_progress
+from scenarios.report_progress import PROGRESS_NOISE, most_different, outcome_progress
 from scenarios.report_words import freedom_sentence, price_sentences
 from scenarios.table import pounds
 
@@ -193,12 +193,14 @@ def _progress(report: Report) -> Section:
             "progress", "Progress", "Progress to target", paragraph("No arrangement has a plan to show.")
         )
     shown = most_different(rows, PROGRESS_ROWS)
-    if len(shown) < len(rows):
-        lead = (
-            f"The {len(shown)} of {len(rows)} outcomes the arrangements disagree on most. Each cell is the "
-            "share of the gap from baseline to target that the plan closes: ✓ target met, ★ stretch met. "
-            "Every outcome is in the table below."
-        )
+    how = (
+        "Each cell is the share of the gap from baseline to target that the plan closes: ✓ target met, "
+        "★ stretch met. Every outcome is in the table below."
+    )
+    if len(shown) < len(rows) and shown[0].spread > PROGRESS_NOISE:
+        lead = f"The {len(shown)} of {len(rows)} outcomes on which the arrangements differ, most first. {how}"
+    elif len(shown) < len(rows):
+        lead = f"The first {len(shown)} of {len(rows)} outcomes: the arrangements agree on every one. {how}"
     else:
         lead = (
             "Each cell is the share of the gap from baseline to target that the plan closes "

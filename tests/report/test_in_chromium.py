@@ -140,7 +140,7 @@ def test_xl_report_stays_readable(browser, xl_plans: list[Plan], tmp_path: Path)
     assert 0 < nodes <= MAX_NODES
     shown = text(browser)
     assert "Other streams" in shown and "Other outcomes" in shown
-    assert f"of {len(scenario.outcomes)} outcomes the arrangements disagree on most" in shown
+    assert f"of {len(scenario.outcomes)} outcomes on which the arrangements differ" in shown
     rows = browser.execute_script("return document.querySelectorAll('#chart-progress .heatmaplayer').length")
     assert rows == 1
     screenshot(browser, tmp_path / "xl.png")
