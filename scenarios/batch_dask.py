@@ -11,15 +11,19 @@ machines need the engine installed but no shared filesystem.
 Deadlines: only as many tasks are submitted as the cluster has worker
 threads, so a task starts when it is submitted and the deadline clock is
 fair. A case past `--timeout` has its future cancelled and is recorded as
-`timeout`. Dask cannot stop a task that is already running, so that
-worker thread stays busy until the solver's own time limit (set to the
-same `--timeout`) ends the solve. A worker that dies is retried by Dask
+`timeout`. Dask cannot stop a running task, so the worker running it is
+restarted (through its nanny, as `dask worker` and `LocalCluster` start
+them); where that is not possible the thread stays busy until the
+solver's own time limit (set to the same `--timeout`) ends the solve.
+The cases still in flight get a fresh deadline, since they may have
+waited behind the stuck one. A worker that dies is retried by Dask
 on another worker; a case that kills workers repeatedly ends as
 `KilledWorker` and is recorded as `worker_died`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import deque
@@ -110,9 +114,12 @@ class DaskPool:
                         solve_on_worker, load, task.path, arrangement, self.options, pure=False
                     )
                 running[future] = Pending(task, arrangement, time.monotonic(), load)
-            finished, _ = wait(
-                list(running), timeout=self._until_next_deadline(running), return_when="FIRST_COMPLETED"
-            )
+            try:
+                finished = wait(
+                    list(running), timeout=self._until_next_deadline(running), return_when="FIRST_COMPLETED"
+                ).done
+            except TimeoutError:  # Dask's wait raises when nothing finished in time: a deadline is due
+                finished = set()
             for future in finished:
                 pending = running.pop(future)
                 yield from self._finished(future, pending, ready, cases_left)
@@ -156,20 +163,32 @@ class DaskPool:
             del cases_left[load]  # the last reference: Dask frees the scenario on the worker
 
     def _expire(self, running: dict[Future, Pending], cases_left: dict[Future, int]) -> Iterator[Report]:
+        """Cancel the cases past the deadline and restart the workers still running them."""
         if self.timeout is None:
             return
         now = time.monotonic()
-        for future, pending in list(running.items()):
-            if now - pending.submitted < self.timeout:
-                continue
+        expired = [f for f, p in running.items() if now - p.submitted >= self.timeout]
+        if not expired:
+            return
+        assert self.client is not None
+        keys = {f.key for f in expired}
+        stuck = [w for w, held in self.client.processing().items() if keys & set(held)]
+        for future in expired:
+            pending = running.pop(future)
             future.cancel()
-            del running[future]
             if pending.load is not None:
                 self._case_back(pending.load, cases_left)
             reason = f"abandoned after {self.timeout:g} s (--timeout)"
             yield Report(
                 Lost(pending.task.path, pending.arrangement, "timeout", reason), now - pending.submitted
             )
+        if stuck:
+            # a cancelled task keeps its thread until it ends; a restarted worker is free at once
+            with contextlib.suppress(Exception):  # a worker without a nanny cannot be restarted
+                self.client.restart_workers(stuck, raise_for_error=False)
+            restarted = time.monotonic()
+            for pending in running.values():  # they may have queued behind the stuck thread
+                pending.submitted = restarted
 
     def close(self) -> None:
         if self.client is not None:

@@ -6,7 +6,7 @@ import json
 import logging
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from scenarios.batch import BatchOptions, run_batch
 from tests.batch.helpers import TWO_STREAMS, infeasible_text, write_generated
@@ -58,3 +58,27 @@ def test_dask_batch_gives_the_local_scores(tmp_path, cluster):
             for record in doc["arrangements"]:
                 record.pop("seconds")
         assert a == b
+
+
+def test_dask_case_past_the_deadline_is_recorded_and_its_worker_freed(tmp_path, cluster):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    write_generated(folder, "L", 0, "slow.yaml")  # its silo plan takes seconds
+    (folder / "two.yaml").write_text(TWO_STREAMS.read_text())
+    options = BatchOptions(
+        paths=(str(folder),),
+        ledger=tmp_path / "ledger.sqlite",
+        out=tmp_path / "out",
+        jobs=2,
+        timeout=1,
+        executor="dask",
+        scheduler=cluster.scheduler_address,
+    )
+    result = run_batch(options, cwd=tmp_path)
+    status = {(c.path.rsplit("/", 1)[-1], c.arrangement): c.status for c in result.cases}
+    assert status[("slow.yaml", "silo")] == "timeout"
+    assert {a for f, a in status if f == "slow.yaml"} == {"silo", "aligned", "pooled", "optimal"}
+    assert [status[("two.yaml", a)] for a in ("silo", "aligned", "pooled", "optimal")] == ["optimal"] * 4
+    assert result.exit_code == 4
+    with Client(cluster) as client:
+        client.wait_for_workers(2, timeout=30)  # the stuck worker was restarted, not lost
