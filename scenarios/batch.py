@@ -26,6 +26,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
+from models.load import WORKBOOK_SUFFIXES
 from pooling.solvers import SolveOptions, SolverName
 from scenarios.batch_cases import (
     WHOLE_FILE,
@@ -41,7 +42,7 @@ from scenarios.batch_output import document_text, record_text_of, summary_rows, 
 from scenarios.ledger import CaseRow, FileRow, Ledger, Run, now
 from scenarios.output import write_atomic
 
-SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
 SOLVED = frozenset({"optimal", "evaluated"})
 INFEASIBLE = frozenset({"infeasible"})
 FAILED = frozenset({"error", "time_limit", "timeout", "worker_died"})
@@ -173,7 +174,7 @@ def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], l
             )
             chosen = [p for p in inside if keep(p)]
             if not chosen:
-                warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json) in this folder")
+                warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json, *.xlsx) in this folder")
         elif path.exists():
             chosen = [path]
         elif _has_magic(given):

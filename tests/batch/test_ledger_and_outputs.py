@@ -69,6 +69,7 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
 def test_discover_files_folders_and_globs_but_never_outputs(tmp_path):
     (tmp_path / "a.yaml").write_text("x")
     (tmp_path / "b.json").write_text("x")
+    (tmp_path / "d.xlsx").write_text("x")
     (tmp_path / ".hidden.yaml").write_text("x")
     (tmp_path / "notes.md").write_text("x")
     out = tmp_path / "out"
@@ -78,7 +79,7 @@ def test_discover_files_folders_and_globs_but_never_outputs(tmp_path):
     (tmp_path / "sub" / "c.yml").write_text("x")
     given = (str(tmp_path), str(tmp_path / "**" / "*.json"), str(tmp_path / "sub" / "*.yml"), "missing.yaml")
     files, missing, warnings = discover(given, [out])
-    assert sorted(f.name for f in files) == ["a.yaml", "b.json", "c.yml"]
+    assert sorted(f.name for f in files) == ["a.yaml", "b.json", "c.yml", "d.xlsx"]
     assert [m.name for m in missing] == ["missing.yaml"] and warnings == []
 
 
