@@ -85,8 +85,21 @@ def outcome_spreads(scenario: Scenario, plans: list[Plan], top: int = 8) -> list
     return spreads[:top]
 
 
-def _signed(value: float | None) -> str:
+def signed(value: float | None) -> str:
     return "-" if value is None else f"{value:+.3f}"
+
+
+def money_and_gain_cells(r: Row) -> list[str]:
+    """Reward, overhead, set-up, lapsed, streams pooled and the gains: as every comparison shows them."""
+    return [
+        pounds(r.reward),
+        pounds(r.overhead),
+        pounds(r.setup),
+        pounds(r.lapsed),
+        "-" if r.streams_pooled is None else str(r.streams_pooled),
+        signed(r.gain_over_silo),
+        signed(r.gain_over_aligned),
+    ]
 
 
 def comparison_text(scenario: Scenario, plans: list[Plan]) -> str:
@@ -113,13 +126,7 @@ def comparison_text(scenario: Scenario, plans: list[Plan]) -> str:
             "-" if r.score is None else f"{r.score:.3f}",
             "-" if r.targets_met is None else f"{r.targets_met}/{outcomes}",
             "-" if r.stretch_met is None else str(r.stretch_met),
-            pounds(r.reward),
-            pounds(r.overhead),
-            pounds(r.setup),
-            pounds(r.lapsed),
-            "-" if r.streams_pooled is None else str(r.streams_pooled),
-            _signed(r.gain_over_silo),
-            _signed(r.gain_over_aligned),
+            *money_and_gain_cells(r),
         ]
         for r in rows
     ]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from pooling.plan import Plan
-from scenarios.compare import comparison_rows
+from scenarios.compare import comparison_rows, money_and_gain_cells, signed
 from scenarios.report_charts import (
     fragment,
     money_chart,
@@ -24,7 +24,6 @@ from scenarios.report_flows import MAX_NODES, money_flows
 from scenarios.report_page import Section, bullets, card, document, esc, paragraph, table
 from scenarios.report_progress import PROGRESS_NOISE, most_different, outcome_progress
 from scenarios.report_words import freedom_sentence, price_sentences
-from scenarios.table import pounds
 
 if TYPE_CHECKING:
     from scenarios.report import Report
@@ -36,10 +35,6 @@ FREEDOMS_SHOWN = 8
 def score_text(score: float | None) -> str:
     """A score as the page prints it everywhere."""
     return "-" if score is None else f"{score:.3f}"
-
-
-def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.3f}"
 
 
 def _millions(value: float) -> str:
@@ -87,7 +82,7 @@ def _cards(report: Report) -> str:
         ),
     ]
     if row.gain_over_silo is not None:
-        cards.append(card("Gain over silo", _signed(row.gain_over_silo), "score, from the same money"))
+        cards.append(card("Gain over silo", signed(row.gain_over_silo), "score, from the same money"))
     lost = money.overhead + money.setup + money.lapsed
     cards.append(
         card("Money", _millions(money.available), f"{_millions(lost)} lost to overhead, set-up, lapsing")
@@ -114,13 +109,7 @@ def _comparison(report: Report) -> Section:
             score_text(r.score),
             "-" if r.targets_met is None else f"{r.targets_met}/{total}",
             "-" if r.stretch_met is None else f"{r.stretch_met}/{stretches}",
-            pounds(r.reward),
-            pounds(r.overhead),
-            pounds(r.setup),
-            pounds(r.lapsed),
-            "-" if r.streams_pooled is None else str(r.streams_pooled),
-            _signed(r.gain_over_silo),
-            _signed(r.gain_over_aligned),
+            *money_and_gain_cells(r),
         ]
         for r in rows
     ]

@@ -10,6 +10,7 @@ the outcomes whose results swing most.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -109,9 +110,7 @@ def sensitivity(
         bounds = np.linspace(0, draws, jobs + 1).astype(int)
         doc = scenario.model_dump(mode="python")
         names = [a.value for a in chosen]
-        tasks = [
-            (doc, names, drawn.chunk(lo, hi), options) for lo, hi in zip(bounds, bounds[1:], strict=False)
-        ]
+        tasks = [(doc, names, drawn.chunk(lo, hi), options) for lo, hi in itertools.pairwise(bounds)]
         # spawn, not fork: HiGHS runs a thread pool, and a forked child can inherit its locks held
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             parts = list(pool.map(_chunk, tasks))
