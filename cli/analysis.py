@@ -7,27 +7,27 @@ import sys
 
 import click
 
-from cli.common import emit, exit_code, guarded, load, solve_options, solver_option, time_limit_option
+from cli.common import (
+    emit,
+    exit_code,
+    format_option,
+    guarded,
+    load,
+    out_option,
+    solve_options,
+    solver_option,
+    time_limit_option,
+)
 from models.scenario import Arrangement
 from scenarios.arrangements import plan_all
 from scenarios.compare import comparison_csv, comparison_document, comparison_text
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, rank_freedoms, value_of_pooling
 from scenarios.table import grid
 
-out_option = click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write to this file (atomically) instead of standard output.",
-)
-
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=True))
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
-)
+@format_option("table", "json", "csv")
 @out_option
 @solver_option
 @time_limit_option
@@ -62,7 +62,7 @@ def compare(file: str, fmt: str, out: str | None, solver: str, time_limit: float
     show_default=True,
     help="How many of the best asks to re-solve for their exact gain.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @out_option
 @solver_option
 @guarded
@@ -91,7 +91,7 @@ def freedoms(file: str, arrangement: str, top: int, fmt: str, out: str | None, s
 
 @click.command("pooling-value")
 @click.argument("file", type=click.Path(dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @out_option
 @solver_option
 @guarded

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import EXIT_INVALID, fail, guarded, solver_option
+from cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
 from models.scenario import Arrangement
 from pooling.solvers import SolverName
 from scenarios.batch import BatchOptions, CaseLine, Progress, display_name, run_batch
@@ -147,7 +147,7 @@ def batch_command(
 
 @click.command("history")
 @ledger_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @guarded
 def history_command(ledger: Path, fmt: str) -> None:
     """List the ledger's runs: when, how many cases, how they ended, with which options."""
@@ -225,7 +225,7 @@ def history_command(ledger: Path, fmt: str) -> None:
     show_default=True,
     help="Smallest change in an outcome's spend reported, GBP.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @guarded
 def drift_command(
     run_a: int | None, run_b: int | None, ledger: Path, threshold: float, money: float, fmt: str

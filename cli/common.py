@@ -75,6 +75,22 @@ def emit(text: str, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
+def format_option(*choices: str, help: str | None = None) -> Callable[[Any], Any]:
+    """`--format`, the first choice the default: every command reads its output form the same way."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True, help=help
+    )
+
+
+out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+
+
 solver_option = click.option(
     "--solver",
     type=click.Choice([s.value for s in SolverName]),

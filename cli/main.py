@@ -15,8 +15,10 @@ from cli.common import (
     emit,
     exit_code,
     fail,
+    format_option,
     guarded,
     load,
+    out_option,
     solve_options,
     solver_option,
     time_limit_option,
@@ -63,21 +65,8 @@ def validate(file: str) -> None:
     type=click.Choice(ARRANGEMENTS),
     help="Arrangement to plan (repeatable); default: the file's list, or all four.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx"]),
-    default="table",
-    show_default=True,
-    help="xlsx: a results workbook (needs --out).",
-)
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write to this file (atomically) instead of standard output.",
-)
+@format_option("table", "json", "csv", "xlsx", help="xlsx: a results workbook (needs --out).")
+@out_option
 @click.option(
     "--historic",
     type=click.Path(exists=True, dir_okay=False),

@@ -6,21 +6,23 @@ import json
 
 import click
 
-from cli.common import emit, fail, guarded, load, solve_options, solver_option, time_limit_option
+from cli.common import (
+    emit,
+    fail,
+    format_option,
+    guarded,
+    load,
+    out_option,
+    solve_options,
+    solver_option,
+    time_limit_option,
+)
 from cli.workbook import emit_bytes
 from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
 from scenarios.results_workbook import sweep_workbook
 from scenarios.sensitivity import SOLVABLE, sensitivity, sensitivity_text
 from scenarios.sweep import parse_range, sweep, sweep_text
-
-out_option = click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write to this file (atomically) instead of standard output.",
-)
 
 
 @click.command()
@@ -32,7 +34,7 @@ out_option = click.option(
     show_default=True,
     help="Equal steps from nothing pooled to all poolable money (10%, 25% and 50% are always added).",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @out_option
 @solver_option
 @guarded
@@ -62,14 +64,7 @@ def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> N
     type=click.Choice([a.value for a in Arrangement if a is not Arrangement.HISTORIC]),
     help="Arrangement to re-plan (repeatable); default: the file's list.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "xlsx"]),
-    default="table",
-    show_default=True,
-    help="xlsx: a workbook with a Sweep sheet (needs --out).",
-)
+@format_option("table", "json", "xlsx", help="xlsx: a workbook with a Sweep sheet (needs --out).")
 @out_option
 @solver_option
 @time_limit_option
@@ -123,7 +118,7 @@ def sweep_command(
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @out_option
 @guarded
 def sensitivity_command(

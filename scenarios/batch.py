@@ -36,11 +36,11 @@ from scenarios.batch_cases import (
     Lost,
     Report,
     Task,
-    lost_record,
 )
 from scenarios.batch_output import document_text, record_text_of, summary_rows, write_summary
 from scenarios.ledger import CaseRow, FileRow, Ledger, Run, now
 from scenarios.output import write_atomic
+from scenarios.results import empty_record
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
 SOLVED = frozenset({"optimal", "evaluated"})
@@ -354,7 +354,7 @@ class Batch:
             self.ledger.record_file(self.run.id, self.files[event.path])
             self._commit(event.path, WHOLE_FILE, event.status, None, None, event.message, waited, None, None)
             return
-        record = lost_record(event.arrangement, DOCUMENT_STATUS[event.status], event.message)
+        record = empty_record(event.arrangement, DOCUMENT_STATUS[event.status], event.message)
         text = json.dumps(record, indent=1)
         self._commit(
             event.path, event.arrangement, event.status, None, None, event.message, waited, None, text, None

@@ -22,14 +22,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from models.errors import LaaError
 from models.load import load_scenario
 from models.scenario import Arrangement, Scenario
 from pooling.solvers import SolveOptions
 from scenarios.arrangements import plan_arrangement
-from scenarios.results import plan_record
+from scenarios.results import empty_record, plan_record
 
 # the arrangement column of a case that never reached an arrangement (an unreadable file)
 WHOLE_FILE = "-"
@@ -164,7 +163,7 @@ def solve_case(scenario: Scenario, path: str, arrangement: str, options: SolveOp
         text = json.dumps(record, indent=1, allow_nan=False)
     except Exception as exc:  # e.g. a non-finite number the document may not hold
         status, message = "error", f"the results record could not be written: {type(exc).__name__}: {exc}"
-        record = lost_record(arrangement, status, message)
+        record = empty_record(arrangement, status, message)
         text = json.dumps(record, indent=1)
     spend = {o["id"]: o["spend"] for o in record["outcomes"]}
     return CaseResult(
@@ -190,25 +189,3 @@ def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
     for arrangement in first.arrangements:
         if arrangement not in task.done:
             yield solve_case(scenario, task.path, arrangement, options)
-
-
-def lost_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
-    """The record of a case whose worker never answered: the results document's shape, no numbers."""
-    return {
-        "arrangement": arrangement,
-        "status": status,
-        "message": message,
-        "score": None,
-        "targets_met": None,
-        "stretch_met": None,
-        "reward": None,
-        "money": None,
-        "outcomes": [],
-        "allocation": [],
-        "pooled": [],
-        "shadow_prices": [],
-        "violations": [],
-        "binding": [],
-        "diagnosis": None,
-        "seconds": {},
-    }

@@ -28,28 +28,43 @@ def _number(value: float | None) -> float | None:
     return float(value)
 
 
-def plan_record(plan: Plan) -> dict[str, Any]:
-    ev = plan.evaluation if plan.has_numbers else None
-    record: dict[str, Any] = {
-        "arrangement": plan.arrangement.value,
-        "status": plan.status.value,
-        "message": plan.message,
-        "score": _number(plan.score),
-        "targets_met": ev.targets_met if ev else None,
-        "stretch_met": ev.stretch_met if ev else None,
-        "reward": gbp(ev.reward) if ev else None,
-        "money": {k: gbp(v) for k, v in ev.money.__dict__.items()} if ev else None,
+def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
+    """A plan's record with no numbers: a failed plan's, or a batch case whose worker never answered.
+
+    Every record has every field, so programs reading the document need no special case.
+    """
+    return {
+        "arrangement": arrangement,
+        "status": status,
+        "message": message,
+        "score": None,
+        "targets_met": None,
+        "stretch_met": None,
+        "reward": None,
+        "money": None,
         "outcomes": [],
         "allocation": [],
         "pooled": [],
         "shadow_prices": [],
         "violations": [],
         "binding": [],
-        "diagnosis": plan.diagnosis.to_dict() if plan.diagnosis is not None else None,
-        "seconds": {k: round(v, 6) for k, v in plan.seconds.items()},
+        "diagnosis": None,
+        "seconds": {},
     }
+
+
+def plan_record(plan: Plan) -> dict[str, Any]:
+    ev = plan.evaluation if plan.has_numbers else None
+    record = empty_record(plan.arrangement.value, plan.status.value, plan.message)
+    record["score"] = _number(plan.score)
+    record["diagnosis"] = plan.diagnosis.to_dict() if plan.diagnosis is not None else None
+    record["seconds"] = {k: round(v, 6) for k, v in plan.seconds.items()}
     if ev is None:
         return record
+    record["targets_met"] = ev.targets_met
+    record["stretch_met"] = ev.stretch_met
+    record["reward"] = gbp(ev.reward)
+    record["money"] = {k: gbp(v) for k, v in ev.money.__dict__.items()}
     record["outcomes"] = [
         {
             "id": o.id,

@@ -13,10 +13,9 @@ from models.load import load_scenario
 from pooling.plan import Plan, PlanStatus
 from scenarios.arrangements import plan_all
 from scenarios.batch import WHOLE_FILE, discover, exit_code_of
-from scenarios.batch_cases import lost_record
 from scenarios.batch_output import document_text, summary_rows, write_summary
 from scenarios.ledger import SCHEMA_VERSION, CaseRow, Ledger
-from scenarios.results import plan_record, results_document, to_json
+from scenarios.results import empty_record, plan_record, results_document, to_json
 from tests.batch.helpers import TWO_STREAMS
 from tests.paths import EXAMPLE
 
@@ -37,7 +36,7 @@ def test_spliced_document_is_what_laa_run_prints():
 def test_a_lost_case_has_every_field_of_a_record():
     scenario = load_scenario(TWO_STREAMS)
     failed = plan_record(Plan(scenario, scenario.arrangements_to_run()[0], PlanStatus.ERROR, "x"))
-    assert set(lost_record("silo", "error", "x")) == set(failed)
+    assert set(empty_record("silo", "error", "x")) == set(failed)
 
 
 def test_ledger_is_wal_versioned_and_keeps_one_row_per_case(tmp_path):
