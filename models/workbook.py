@@ -155,6 +155,7 @@ def _archive_refusal(raw: bytes) -> str | None:
                     return f"unpacks to over {MAX_UNPACKED_BYTES:,} bytes; a scenario workbook is far smaller"
                 if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
                     return f"part {info.filename} declares a DTD, which no Excel workbook has; refused"
+    # zipfile raises NotImplementedError for a compression method it does not know: still not a workbook
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
         return "is not an Excel workbook (.xlsx): it is not a readable zip archive"
     return None

@@ -1,15 +1,13 @@
 """One headless Chromium for the whole session, installed from Debian's packages when it is missing.
 
-CI runs these tests for real: when /usr/bin/chromium or /usr/bin/chromedriver
+These tests always run for real: when /usr/bin/chromium or /usr/bin/chromedriver
 is absent the session installs them with apt-get (once, under a lock, so
-parallel workers do not race). Only if that fails and LAA_REPORT_MAY_SKIP=1
-says a skip is acceptable (a laptop without root, say) are the browser tests
-skipped; otherwise they fail with apt-get's reason.
+parallel workers do not race), and if that fails they fail with apt-get's
+reason; a skipped browser test would prove nothing.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -22,16 +20,12 @@ from pooling.plan import Plan
 from scenarios.arrangements import plan_all
 from tests.report.browser import chromium, have_chromium, install_chromium
 
-MAY_SKIP = "LAA_REPORT_MAY_SKIP"
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[webdriver.Chrome]:
     if not have_chromium():
         why = install_chromium()
         if why:
-            if os.environ.get(MAY_SKIP) == "1":
-                pytest.skip(f"no Chromium ({MAY_SKIP}=1): {why}")
             pytest.fail(f"Chromium is needed and could not be installed: {why}", pytrace=False)
     with chromium() as driver:
         yield driver
