@@ -319,9 +319,21 @@ class Scenario(Strict):
             tuple(self.pots),
         )
 
+    @cached_property
+    def numbers(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """What a program of this shape takes from the scenario: every segment's slope (outcome by
+        outcome, segment by segment) and every stream's amounts (stream by stream, year by year).
+
+        Flat, and worked out once per scenario, so the many programs of one sensitivity draw
+        compare and update their numbers as arrays.
+        """
+        slopes = tuple(seg.slope for o in self.outcomes for seg in o.response)
+        amounts = tuple(s.amount_in(t) for s in self.streams for t in self.years)
+        return slopes, amounts
+
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
         copied = super().model_copy(update=update, deep=deep)
-        for cached in ("lookup", "shape"):  # rebuilt from the copy's own sections when asked
+        for cached in ("lookup", "shape", "numbers"):  # rebuilt from the copy's own sections when asked
             copied.__dict__.pop(cached, None)
         return copied
 

@@ -52,7 +52,6 @@ from pooling.solvers import (
     set_pooling_mip_options,
 )
 from pooling.spec import ModelSpec, PoolingMode
-from pooling.units import millions
 
 PRIMAL_SIMPLEX = 4
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
@@ -130,21 +129,35 @@ class ReusableModel:
         self._free = spec.choice.mode is not PoolingMode.FIXED
         self._priced = priced_rows(builder) if not self.is_mip else None
         self._spend = SpendIndex.of(builder)
-        self._progress: dict[str, list[tuple[int, list[int]]]] = {}  # outcome -> (row, segment columns)
-        self._budget: dict[tuple[str, int], int] = {}
+        scenario = spec.scenario
+        starts = np.cumsum([0] + [len(o.response) for o in scenario.outcomes])
+        first_segment = {o.id: int(start) for o, start in zip(scenario.outcomes, starts, strict=False)}
+        years = scenario.years
+        stream_index = {st.id: i for i, st in enumerate(scenario.streams)}
+        slope_at: list[tuple[int, int, int]] = []  # (progress row, segment column, place in numbers' slopes)
+        budget_at: list[tuple[int, int]] = []  # (budget row, place in numbers' amounts)
         for row, label in enumerate(program.row_labels):
             if label.family == "progress" and label.outcome:
                 view, o = label.funder or "", label.outcome
-                segments = [
-                    program.col(("u", view, o, k)) for k in range(len(spec.scenario.outcome(o).response))
+                curve = scenario.outcome(o).response
+                if not _can_spend(program, label, len(curve)):
+                    continue
+                slope_at += [
+                    (row, program.col(("u", view, o, k)), first_segment[o] + k)
+                    for k, seg in enumerate(curve)
+                    if seg.spend is not None  # an unbounded segment's slope is 0 by definition
                 ]
-                if _can_spend(program, label, len(segments)):
-                    self._progress.setdefault(o, []).append((row, segments))
             elif label.family == "budget" and label.stream and label.year is not None:
-                self._budget[(label.stream, label.year)] = row
-        self._slopes = {o.id: [seg.slope for seg in o.response] for o in spec.scenario.outcomes}
-        self._amounts = {s.id: [s.amount_in(t) for t in spec.scenario.years] for s in spec.scenario.streams}
-        self._base_amounts = dict(self._amounts)
+                budget_at.append((row, stream_index[label.stream] * len(years) + years.index(label.year)))
+        self._slope_rows, self._slope_cols, self._slope_place = (
+            np.array(slope_at, dtype=np.int64).reshape(-1, 3).T
+        )
+        self._budget_rows, self._budget_place = np.array(budget_at, dtype=np.int64).reshape(-1, 2).T
+        slopes, amounts = scenario.numbers
+        self._coefs = -np.asarray(slopes)[self._slope_place] * 1e6
+        self._budgets = np.asarray(amounts)[self._budget_place] / 1e6
+        self._amounts = np.asarray(amounts)
+        self._base_amounts = self._amounts
         self._pooling_terms = self._amount_terms() if self._free else {}
         self._base_m = {p: pot_money_bound(builder, p) for p in builder.pots}
         self._current_m = dict(self._base_m)
@@ -228,35 +241,45 @@ class ReusableModel:
     # --- updating ---
 
     def _update(self, changed: Scenario) -> None:
+        """Pass HiGHS the effects and amounts that differ from the model's, and nothing else."""
         _same_shape(self._scenario, changed)
         h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
-        for o in self._progress:
-            slopes = [seg.slope for seg in changed.outcome(o).response]
-            if slopes == self._slopes[o]:
-                continue
-            self._slopes[o] = slopes
-            for row, segments in self._progress[o]:
-                for col, slope in zip(segments, slopes, strict=True):
-                    if slope > 0:
-                        h.changeCoeff(row, col, -slope * 1e6)
-        moved = []
-        for s in self.builder.streams:  # a silo funder's program holds only its own streams
-            stream = changed.stream(s)
-            amounts = [stream.amount_in(t) for t in changed.years]
-            if amounts == self._amounts[stream.id]:
-                continue
-            self._amounts[stream.id] = amounts
-            moved.append(stream.id)
-            for t, amount in zip(changed.years, amounts, strict=True):
-                if (stream.id, t) in self._budget:
-                    h.changeRowBounds(self._budget[(stream.id, t)], millions(amount), millions(amount))
+        slopes, amounts = changed.numbers
+        coefs = -np.asarray(slopes)[self._slope_place] * 1e6
+        moved = np.flatnonzero(coefs != self._coefs)
+        for row, col, coef in zip(
+            self._slope_rows[moved].tolist(),
+            self._slope_cols[moved].tolist(),
+            coefs[moved].tolist(),
+            strict=True,
+        ):
+            h.changeCoeff(row, col, coef)
+        self._coefs = coefs
+        budgets = np.asarray(amounts)[self._budget_place] / 1e6
+        moved = np.flatnonzero(budgets != self._budgets)
+        if len(moved):
+            rows = self._budget_rows[moved].astype(np.int32)
+            h.changeRowsBounds(len(rows), rows, budgets[moved], budgets[moved])
+        self._budgets = budgets
+        new_amounts = np.asarray(amounts)
+        if not np.array_equal(new_amounts, self._amounts):
             if self._free:
-                factor = _uniform_factor(self._base_amounts[stream.id], amounts, stream.id)
-                for row, col, coef in self._pooling_terms.get(stream.id, []):
-                    h.changeCoeff(row, col, coef * factor)
-        if moved and self.builder.big_m:
-            self._update_big_m(changed)
+                self._update_pooling(changed, new_amounts, h)
+            if self.builder.big_m:
+                self._update_big_m(changed)
+        self._amounts = new_amounts
         self._scenario = changed
+
+    def _update_pooling(self, changed: Scenario, amounts: np.ndarray, h: highspy.Highs | _Both) -> None:
+        """With the pooling chosen by the solver, a stream's amount also scales its pooling column."""
+        years = len(changed.years)
+        for i, stream in enumerate(changed.streams):
+            span = slice(i * years, (i + 1) * years)
+            if np.array_equal(amounts[span], self._amounts[span]):
+                continue
+            factor = _uniform_factor(self._base_amounts[span].tolist(), amounts[span].tolist(), stream.id)
+            for row, col, coef in self._pooling_terms.get(stream.id, []):
+                h.changeCoeff(row, col, coef * factor)
 
     def _update_big_m(self, changed: Scenario) -> None:
         """Each switch's M is the most its pot could spend: recompute it from the new amounts."""
@@ -300,6 +323,10 @@ class _Both:
     def changeRowBounds(self, row: int, lower: float, upper: float) -> None:
         for h in self.models:
             h.changeRowBounds(row, lower, upper)
+
+    def changeRowsBounds(self, n: int, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        for h in self.models:
+            h.changeRowsBounds(n, rows, lower, upper)
 
 
 def _uniform_factor(base: list[float], new: list[float], stream: str) -> float:
