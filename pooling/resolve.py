@@ -52,6 +52,7 @@ from pooling.solvers import (
     set_pooling_mip_options,
 )
 from pooling.spec import ModelSpec, PoolingMode
+from pooling.units import MILLION
 
 PRIMAL_SIMPLEX = 4
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
@@ -89,7 +90,7 @@ class SpendIndex:
 
     def per_outcome(self, values: np.ndarray) -> np.ndarray:
         """GBP spent on each outcome over the period."""
-        return np.bincount(self.outcome, weights=values[self.cols], minlength=self.count) * 1e6
+        return np.bincount(self.outcome, weights=values[self.cols], minlength=self.count) * MILLION
 
 
 def summarise(scenario: Scenario, spend: SpendIndex, solution: Solution) -> Summary:
@@ -154,8 +155,8 @@ class ReusableModel:
         )
         self._budget_rows, self._budget_place = np.array(budget_at, dtype=np.int64).reshape(-1, 2).T
         slopes, amounts = scenario.numbers
-        self._coefs = -np.asarray(slopes)[self._slope_place] * 1e6
-        self._budgets = np.asarray(amounts)[self._budget_place] / 1e6
+        self._coefs = -np.asarray(slopes)[self._slope_place] * MILLION
+        self._budgets = np.asarray(amounts)[self._budget_place] / MILLION
         self._amounts = np.asarray(amounts)
         self._base_amounts = self._amounts
         self._pooling_terms = self._amount_terms() if self._free else {}
@@ -245,7 +246,7 @@ class ReusableModel:
         _same_shape(self._scenario, changed)
         h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
         slopes, amounts = changed.numbers
-        coefs = -np.asarray(slopes)[self._slope_place] * 1e6
+        coefs = -np.asarray(slopes)[self._slope_place] * MILLION
         moved = np.flatnonzero(coefs != self._coefs)
         for row, col, coef in zip(
             self._slope_rows[moved].tolist(),
@@ -255,7 +256,7 @@ class ReusableModel:
         ):
             h.changeCoeff(row, col, coef)
         self._coefs = coefs
-        budgets = np.asarray(amounts)[self._budget_place] / 1e6
+        budgets = np.asarray(amounts)[self._budget_place] / MILLION
         moved = np.flatnonzero(budgets != self._budgets)
         if len(moved):
             rows = self._budget_rows[moved].astype(np.int32)
