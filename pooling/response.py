@@ -15,7 +15,7 @@ import numpy as np
 
 from models.scenario import Outcome
 from pooling.program import INF, Program, RowLabel
-from pooling.units import millions
+from pooling.units import MILLION, millions
 
 if TYPE_CHECKING:
     from pooling.build import Builder
@@ -47,7 +47,7 @@ def add_curve(
     segments = []
     for k, seg in enumerate(outcome.response):
         width = INF if seg.spend is None else millions(seg.spend)
-        segments.append((program.column(("u", view, o, k), upper=width), seg.slope * 1e6))
+        segments.append((program.column(("u", view, o, k), upper=width), seg.slope * MILLION))
     cols = np.array([c for c, _ in segments] + spend, dtype=np.int32)  # spend columns are distinct
     vals = np.concatenate([np.ones(len(segments)), -np.ones(len(spend))])
     lower = -INF if absorb_excess else 0.0
