@@ -66,13 +66,15 @@ def exit_code(plans: list[Plan]) -> int:
     return EXIT_OK
 
 
-def emit(text: str, out: str | None) -> None:
-    """Print, or write atomically to `out`."""
+def emit(content: str | bytes, out: str | None) -> None:
+    """Print, or write atomically to `out`; a workbook's bytes only ever go to a file."""
     if out:
-        write_atomic(out, text)
+        write_atomic(out, content)
         click.echo(f"wrote {out}", err=True)
+    elif isinstance(content, bytes):
+        fail("a workbook cannot be printed: give --out FILE.xlsx")
     else:
-        click.echo(text, nl=False)
+        click.echo(content, nl=False)
 
 
 def format_option(*choices: str, help: str | None = None) -> Callable[[Any], Any]:

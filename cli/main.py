@@ -106,7 +106,7 @@ def run(
         emit(allocation_csv(plans), out)
     elif fmt == "xlsx":
         assert out is not None
-        workbook.emit_bytes(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
+        emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
     else:
         text = plans_report(scenario, plans)
         if explain:

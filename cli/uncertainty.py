@@ -17,7 +17,6 @@ from cli.common import (
     solver_option,
     time_limit_option,
 )
-from cli.workbook import emit_bytes
 from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
 from scenarios.results_workbook import sweep_workbook
@@ -98,7 +97,7 @@ def sweep_command(
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
     elif fmt == "xlsx":
         assert out is not None
-        emit_bytes(sweep_workbook(scenario, what, found), out)
+        emit(sweep_workbook(scenario, what, found), out)
     else:
         emit(sweep_text(scenario, what, found), out)
 

@@ -7,20 +7,13 @@ import re
 
 import click
 
-from cli.common import guarded, load
+from cli.common import emit, guarded, load
 from models.errors import InputError
 from scenarios.convert import converted
-from scenarios.output import write_atomic
 from scenarios.scenario_workbook import template_workbook
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
 MAX_YEARS = 50
-
-
-def emit_bytes(payload: bytes, out: str) -> None:
-    """Write a file atomically: workbooks are binary, so never to a terminal."""
-    write_atomic(out, payload)
-    click.echo(f"wrote {out}", err=True)
 
 
 def parse_years(text: str | None) -> list[int]:
@@ -47,7 +40,7 @@ def template(file: str, years: str | None) -> None:
     """Write a blank scenario workbook to fill in: one sheet per section, notes on every header."""
     if not file.lower().endswith(".xlsx"):
         raise InputError(f"{file}: a template is an Excel workbook; name it .xlsx")
-    emit_bytes(template_workbook(parse_years(years)), file)
+    emit(template_workbook(parse_years(years)), file)
 
 
 @click.command()
@@ -59,4 +52,4 @@ def convert(source: str, target: str) -> None:
 
     The output is read back before it is written and must give the same scenario.
     """
-    emit_bytes(converted(load(source), target), target)
+    emit(converted(load(source), target), target)
