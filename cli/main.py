@@ -105,7 +105,6 @@ def run(
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
     elif fmt == "xlsx":
-        assert out is not None
         emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
     else:
         text = plans_report(scenario, plans)
