@@ -28,6 +28,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from models.cells import unescape_text
 from models.errors import Problem, ScenarioError
 from models.workbook_layout import (
     AREA,
@@ -44,7 +45,6 @@ from models.workbook_layout import (
     Column,
     Kind,
     Sheet,
-    unescape_text,
 )
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024

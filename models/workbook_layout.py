@@ -15,13 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.scenario import Arrangement, Direction, RuleKind
-from scenarios.output import safe_cell
 
-# Excel's own limit on the characters in one cell
-MAX_CELL_CHARS = 32_767
 LIST_SEPARATOR = ","
-# text that starts with this is stored escaped (see `escape_text`)
-QUOTE = "'"
 
 
 class Kind(StrEnum):
@@ -387,18 +382,3 @@ HISTORIC = Sheet(
 # in the order written; Outcomes comes before Response, whose rows attach to it
 LAYOUT = (AREA, BLOCKS, FUNDERS, OUTCOMES, RESPONSE, STREAMS, RULES, POTS, HISTORIC)
 SHEETS = {s.name: s for s in LAYOUT}
-
-
-def escape_text(text: str) -> str:
-    """Text as stored in a cell: a spreadsheet never runs it, and `unescape_text` gives it back.
-
-    Text a spreadsheet would take for a formula is quoted as `scenarios.output.safe_cell`
-    quotes it (a leading apostrophe); text that already starts with an apostrophe is
-    quoted too, so reading strips exactly one and every text survives the round trip.
-    """
-    quoted = str(safe_cell(text))
-    return QUOTE + text if quoted == text and text.startswith(QUOTE) else quoted
-
-
-def unescape_text(text: str) -> str:
-    return text[1:] if text.startswith(QUOTE) else text

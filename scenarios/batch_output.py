@@ -15,8 +15,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from models.cells import safe_cell
 from scenarios.ledger import CaseRow, Run
-from scenarios.output import safe_cell, write_atomic
+from scenarios.output import write_atomic
 from scenarios.results import FORMAT_VERSION
 
 SUMMARY_COLUMNS = [

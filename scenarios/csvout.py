@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Sequence
 
+from models.cells import safe_cell
 from pooling.plan import Plan
-from scenarios.output import safe_cell
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

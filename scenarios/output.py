@@ -13,9 +13,6 @@ import os
 import tempfile
 from pathlib import Path
 
-# a cell a spreadsheet would run as a formula
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _read_umask() -> int:
     """The process's umask; read once, at import, since setting it to read it is process-wide."""
@@ -45,10 +42,3 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             os.unlink(tmp)
         raise
     return path
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would evaluate (`=HYPERLINK(...)`) by quoting it."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

@@ -3,7 +3,7 @@
 Every cell holds a computed value, never a formula, so what a reader sees
 is what the engine worked out, whatever the spreadsheet does. Text comes
 from the scenario, which someone else wrote, so every text cell goes
-through `scenarios.output.safe_cell` (a name `=HYPERLINK(...)` is shown,
+through `models.cells.safe_cell` (a name `=HYPERLINK(...)` is shown,
 not run) and loses the control characters a workbook cannot store.
 """
 
@@ -19,14 +19,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from models.cells import MAX_CELL_CHARS, safe_cell
 from models.errors import LaaError
 from models.scenario import Scenario
-from models.workbook_layout import MAX_CELL_CHARS
 from pooling.evaluate import Evaluation
 from pooling.plan import Plan
 from pooling.solvers import SolveOptions
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
-from scenarios.output import safe_cell
 from scenarios.results import gbp
 from scenarios.sweep import SweepStep
 

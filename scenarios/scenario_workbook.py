@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.cells import MAX_CELL_CHARS, escape_text
 from models.errors import InputError
 from models.scenario import Scenario
 from models.workbook_layout import (
@@ -31,7 +32,6 @@ from models.workbook_layout import (
     HISTORIC,
     LAYOUT,
     LIST_SEPARATOR,
-    MAX_CELL_CHARS,
     NUMBER_FORMATS,
     RESPONSE,
     RESPONSE_FIELD,
@@ -44,7 +44,6 @@ from models.workbook_layout import (
     Column,
     Kind,
     Sheet,
-    escape_text,
 )
 
 # how far below the last row the drop-downs reach, for rows a finance lead adds

@@ -5,8 +5,9 @@ import stat
 
 import pytest
 
+from models.cells import safe_cell
 from scenarios import output
-from scenarios.output import UMASK, safe_cell, write_atomic
+from scenarios.output import UMASK, write_atomic
 
 
 def test_a_result_lands_whole_with_the_permissions_a_new_file_gets(tmp_path):

@@ -1,0 +1,38 @@
+"""Spreadsheet cells and the text in them, shared by every writer and the workbook reader.
+
+Kept apart from both `models.workbook` (reading) and `scenarios` (writing)
+so the layout, the reader, the CSV writers and the workbook writers agree
+on one rule for text a spreadsheet might take for a formula
+(`=HYPERLINK(...)`).
+"""
+
+from __future__ import annotations
+
+# a cell a spreadsheet would run as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel's own limit on the characters in one cell
+MAX_CELL_CHARS = 32_767
+# text that starts with this is stored escaped (see `escape_text`)
+QUOTE = "'"
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would evaluate (`=HYPERLINK(...)`) by quoting it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return QUOTE + value
+    return value
+
+
+def escape_text(text: str) -> str:
+    """Text as stored in a cell: a spreadsheet never runs it, and `unescape_text` gives it back.
+
+    Text a spreadsheet would take for a formula is quoted as `safe_cell` quotes it (a
+    leading apostrophe); text that already starts with an apostrophe is quoted too, so
+    reading strips exactly one and every text survives the round trip.
+    """
+    quoted = str(safe_cell(text))
+    return QUOTE + text if quoted == text and text.startswith(QUOTE) else quoted
+
+
+def unescape_text(text: str) -> str:
+    return text[1:] if text.startswith(QUOTE) else text
