@@ -43,6 +43,7 @@ from pooling.plan import Plan, PlanStatus
 from pooling.prices import priced_rows
 from pooling.program import INF, Program, RowLabel
 from pooling.solvers import (
+    PRIMAL_SIMPLEX,
     Solution,
     SolveOptions,
     Status,
@@ -54,7 +55,6 @@ from pooling.solvers import (
 from pooling.spec import ModelSpec, PoolingMode
 from pooling.units import MILLION
 
-PRIMAL_SIMPLEX = 4
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
 # rows where a pooling column's coefficient is a stream's amount times a constant
 AMOUNT_ROWS = frozenset({"stream_money", "stream_carry", "pot_money", "pot_carry", "rule", "rule_pot"})

@@ -65,6 +65,8 @@ class SolveOptions:
     # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
     mip_gap: float = 1e-8
     threads: int | None = None
+    # dual simplex (HiGHS's default) suits the plans; primal suits the silo's second program (silo.py)
+    primal_simplex: bool = False
 
 
 @dataclass
@@ -118,6 +120,9 @@ def solve(program: Program, options: SolveOptions | None = None) -> Solution:
 # --- HiGHS ---
 
 
+PRIMAL_SIMPLEX = 4  # HiGHS's simplex_strategy value
+
+
 def new_highs(options: SolveOptions) -> highspy.Highs:
     with quiet_stdout():
         h = highspy.Highs()
@@ -128,6 +133,8 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
+    if options.primal_simplex:
+        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
     return h
 
 
