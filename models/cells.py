@@ -2,11 +2,13 @@
 
 Kept apart from both `models.workbook` (reading) and `scenarios` (writing)
 so the layout, the reader, the CSV writers and the workbook writers agree
-on one rule for text a spreadsheet might take for a formula
-(`=HYPERLINK(...)`).
+on one rule for text a spreadsheet might take for something else: a
+formula (`=HYPERLINK(...)`) or an error value (`#N/A`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 # a cell a spreadsheet would run as a formula
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,3 +38,15 @@ def escape_text(text: str) -> str:
 
 def unescape_text(text: str) -> str:
     return text[1:] if text.startswith(QUOTE) else text
+
+
+def put_value(ws: Any, row: int, col: int, value: object) -> Any:
+    """Write a value into an openpyxl sheet; text stays text even when it reads like `#N/A`.
+
+    openpyxl stores a string spelled like one of Excel's error codes as that error,
+    so a scenario named `#DIV/0!` would come back as an error cell, not its name.
+    """
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell

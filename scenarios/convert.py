@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from models.errors import InputError
+from models.errors import InputError, ScenarioError
 from models.load import parse_json, parse_scenario, parse_yaml
 from models.scenario import Scenario
 from models.workbook import read_workbook
@@ -33,7 +33,14 @@ def converted(scenario: Scenario, name: str) -> bytes:
     """The scenario in the format `name`'s suffix names, refused if it would not read back the same."""
     fmt = format_of(name)
     payload = encode(scenario, fmt)
-    back = decode(payload, fmt, name)
+    try:
+        back = decode(payload, fmt, name)
+    except ScenarioError as exc:
+        # the output is ours, so a problem reading it back is the writer's loss, not the user's cell
+        raise InputError(
+            f"{name}: the scenario would not survive as {fmt} unchanged (it does not read back: "
+            f"{exc.problems[0].message}); nothing was written"
+        ) from None
     if back != scenario:
         raise InputError(
             f"{name}: the scenario would not survive as {fmt} unchanged "

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from models.cells import MAX_CELL_CHARS, safe_cell
+from models.cells import MAX_CELL_CHARS, put_value, safe_cell
 from models.errors import LaaError
 from models.scenario import Scenario
 from pooling.evaluate import Evaluation
@@ -424,14 +424,14 @@ def add_table(book: Workbook, title: str, columns: Sequence[Col], rows: Sequence
     ws = book.create_sheet(title)
     widths = [len(c.header) for c in columns]
     for col, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=col, value=safe_cell(column.header))
+        cell = put_value(ws, 1, col, safe_cell(column.header))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for number, row in enumerate(rows, start=2):
         for col, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
             value = _cell_value(value)
             if value is None:
                 continue
-            cell = ws.cell(row=number, column=col, value=value)
+            cell = put_value(ws, number, col, value)
             if column.fmt and isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = column.fmt
             widths[col - 1] = max(widths[col - 1], _shown_width(value, column.fmt))

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.cells import MAX_CELL_CHARS, escape_text
+from models.cells import MAX_CELL_CHARS, escape_text, put_value
 from models.errors import InputError
 from models.scenario import Scenario
 from models.workbook_layout import (
@@ -191,7 +191,7 @@ def _header(ws: Worksheet, row: int, col: int, text: str, note: str) -> None:
 
 def put(ws: Worksheet, row: int, col: int, value: Any, kind: Kind | None = None) -> None:
     """Write one value; a float keeps every digit (openpyxl alone writes 16 significant digits)."""
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = put_value(ws, row, col, value)
     if isinstance(value, float) and float(f"{value:.16g}") != value:
         cell._value = repr(value)  # the shortest text that reads back as exactly this float
     if kind in NUMBER_FORMATS and isinstance(value, int | float):

@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 import yaml
 
-from models.load import load_scenario
+from models.load import load_scenario, parse_scenario
+from scenarios.arrangements import plan_all
+from scenarios.results_workbook import results_workbook
 from tests.paths import CHECKS, EXAMPLE
 from tests.workbook.helpers import cells
 
@@ -84,6 +86,16 @@ def test_no_cell_is_a_formula_and_hostile_names_are_neutralised(results, hostile
     assert not [c for c in written if c.data_type == "f"]
     assert "'" + HOSTILE in {c.value for c in written}
     assert load_scenario(converted) == load_scenario(hostile)
+
+
+def test_text_spelled_like_an_error_value_is_text_in_the_results():
+    doc = yaml.safe_load((CHECKS / "check1.yaml").read_text())
+    doc["name"] = "#DIV/0!"
+    doc["streams"][0]["name"] = "#N/A"
+    scenario = parse_scenario(doc, "errors.yaml")
+    written = cells(results_workbook(scenario, plan_all(scenario), {}))
+    assert not [c for c in written if c.data_type == "e"], "an error cell was written"
+    assert {"#DIV/0!", "#N/A"} <= {c.value for c in written}
 
 
 def test_xlsx_needs_an_out_file():

@@ -12,13 +12,23 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from models.errors import InputError
 from models.load import load_scenario, parse_scenario
+from scenarios import convert
 from scenarios.convert import converted, decode
 from scenarios.scenario_workbook import scenario_workbook
 from tests.paths import CHECKS, EXAMPLE
 from tests.strategies import scenario_documents
 from tests.workbook.helpers import cells, example_doc, through_workbook
 
-HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1", "-x", "@SUM(A1)", "'quoted", "''twice"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1",
+    "-x",
+    "@SUM(A1)",
+    "'quoted",
+    "''twice",
+    "#N/A",
+    "#DIV/0!",
+]
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, *sorted(CHECKS.glob("*.yaml"))], ids=lambda p: p.name)
@@ -107,6 +117,27 @@ def test_hostile_text_is_stored_as_text_and_read_back_as_written():
     texts = {c.value for c in written if isinstance(c.value, str)}
     assert "'" + HOSTILE[0] in texts and "'@SUM(A1:A9)" in texts and "'=cmd|' /C calc'!A0" in texts
     assert through_workbook(scenario) == scenario
+
+
+def test_text_spelled_like_an_error_value_stays_text():
+    doc = example_doc()
+    doc["name"] = "#DIV/0!"
+    doc["streams"][0]["name"] = "#N/A"
+    scenario = parse_scenario(doc, "area.yaml")
+    payload = converted(scenario, "area.xlsx")
+    written = cells(payload)
+    assert not [c for c in written if c.data_type == "e"], "an error cell was written"
+    assert {"#DIV/0!", "#N/A"} <= {c.value for c in written}
+    assert decode(payload, "xlsx", "area.xlsx") == scenario
+
+
+def test_output_that_does_not_read_back_is_refused_and_not_blamed_on_a_cell(monkeypatch):
+    monkeypatch.setattr(convert, "scenario_workbook", lambda scenario: b"not a workbook")
+    with pytest.raises(
+        InputError, match=r"would not survive as xlsx unchanged .*nothing was written"
+    ) as caught:
+        converted(load_scenario(EXAMPLE), "area.xlsx")
+    assert "!" not in str(caught.value).split("(")[0]
 
 
 def test_a_cell_cannot_say_an_empty_list_so_writing_one_is_refused():
