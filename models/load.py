@@ -35,24 +35,34 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file (YAML, JSON or an Excel workbook)."""
     path = Path(path)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return load_workbook_scenario(path)
-    return parse_scenario(read_document(path), source=path.name)
-
-
-def load_workbook_scenario(path: Path) -> Scenario:
-    """A workbook's scenario, every problem located at its sheet and cell (`Streams!F7`)."""
     name = path.name or str(path)
     _refuse_unreadable(path, name)
-    book = read_workbook(path.read_bytes(), name)
-    return parse_scenario(book.data, source=name, cells=book.cells)
+    return load_scenario_bytes(path.read_bytes(), name)
+
+
+def load_scenario_bytes(data: bytes, name: str) -> Scenario:
+    """A scenario from a file's bytes, read as a file called `name` (its suffix decides the format).
+
+    For bytes already in memory (`laa batch` hashes a file once and sends the
+    bytes to a worker), so nothing is written to disk to be parsed; problems
+    are located in `name`, and a workbook's at its sheet and cell (`Streams!F7`).
+    """
+    _refuse_oversized(len(data), name)
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        book = read_workbook(data, name)
+        return parse_scenario(book.data, source=name, cells=book.cells)
+    return parse_scenario(_document(data, name), source=name)
 
 
 def read_document(path: Path) -> dict[str, Any]:
     """The file's content as plain data, refusing what cannot be a scenario."""
     name = path.name or str(path)
     _refuse_unreadable(path, name)
-    raw = path.read_bytes()
+    return _document(path.read_bytes(), name)
+
+
+def _document(raw: bytes, name: str) -> dict[str, Any]:
+    """YAML or JSON (by the suffix of `name`) as plain data; binary or non-UTF-8 bytes refused."""
     if b"\x00" in raw[:65536]:
         raise ScenarioError([Problem(name, None, None, None, "is a binary file, not YAML or JSON")])
     try:
@@ -61,7 +71,7 @@ def read_document(path: Path) -> dict[str, Any]:
         raise ScenarioError(
             [Problem(name, None, None, None, f"is not UTF-8 text (byte {exc.start})")]
         ) from None
-    if path.suffix.lower() == ".json":
+    if Path(name).suffix.lower() == ".json":
         return parse_json(text, name)
     return parse_yaml(text, name)
 
@@ -72,7 +82,10 @@ def _refuse_unreadable(path: Path, name: str) -> None:
         raise ScenarioError([Problem(name, None, None, None, f"no such file: {path}")])
     if path.is_dir():
         raise ScenarioError([Problem(name, None, None, None, "is a directory, not a scenario file")])
-    size = path.stat().st_size
+    _refuse_oversized(path.stat().st_size, name)
+
+
+def _refuse_oversized(size: int, name: str) -> None:
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
             [
