@@ -29,7 +29,7 @@ from pooling.build import Builder, build
 from pooling.program import RowLabel
 from pooling.solvers import SolveOptions, SolverName, highs_lp, new_highs, solve
 from pooling.spec import ModelSpec, PoolingChoice
-from pooling.units import pounds
+from pooling.units import pounds, years_text
 
 # HiGHS: build the subset from the LP, then shrink it until irreducible
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
@@ -102,12 +102,6 @@ class Diagnosis:
 
 def _money(value: float) -> str:
     return f"£{value:,.0f}"
-
-
-def _years(years: tuple[int, ...]) -> str:
-    if not years:
-        return ""
-    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
 # --- 1. necessary checks ---
@@ -214,7 +208,7 @@ def _rule_checks(scenario: Scenario, rule_id: str, pooling: bool) -> list[Findin
                         "rule",
                         rule.id,
                         years,
-                        f"rule {rule.id} asks {names} for {_money(rule.value)} in {_years(years)}, "
+                        f"rule {rule.id} asks {names} for {_money(rule.value)} in {years_text(years)}, "
                         f"but {have} {_money(most)} in all",
                         rule.value - most,
                     )
@@ -312,7 +306,7 @@ def colliding_subset(b: Builder) -> list[Finding]:
 def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
     sc = b.scenario
     years = label.years
-    when = _years(years)
+    when = years_text(years)
     family = label.family
     if family in ("budget", "stream_money") and label.stream:
         stream = sc.stream(label.stream)
@@ -458,7 +452,7 @@ def smallest_relaxation(spec: ModelSpec, streams: list[str] | None) -> list[Find
             )
             continue
         _, family, rule_id, pot, outcome, years = key
-        when = _years(years)
+        when = years_text(years)
         if family == "statutory":
             found.append(
                 Finding(

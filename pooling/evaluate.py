@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
+from pooling.units import years_text
 
 Key = tuple[str, str, int]
 
@@ -409,7 +410,7 @@ def _check(
 
 def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     year = check.years[0] if len(check.years) == 1 else None
-    when = str(year) if year is not None else f"{check.years[0]}-{check.years[-1]}" if check.years else ""
+    when = years_text(check.years)
     if check.kind == "statutory":
         name = scenario.label("outcomes", check.id)
         message = (

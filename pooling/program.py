@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from pooling.units import years_text
+
 INF = float("inf")
 
 
@@ -35,10 +37,8 @@ class RowLabel:
     @property
     def name(self) -> str:
         parts = [p for p in (self.rule, self.funder, self.stream, self.pot, self.outcome) if p]
-        if len(self.years) == 1:
-            parts.append(str(self.years[0]))
-        elif self.years:
-            parts.append(f"{self.years[0]}-{self.years[-1]}")
+        if self.years:
+            parts.append(years_text(self.years))
         return f"{self.family}[{','.join(parts)}]"
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pooling.plan import Plan
+from pooling.units import years_text
 
 
 def prices_text(plan: Plan, top: int = 8) -> str:
@@ -33,7 +34,7 @@ def prices_text(plan: Plan, top: int = 8) -> str:
             f"{plan.arrangement.value}: what the binding rules cost (score per GBP 1m of relaxation)"
         )
         for p in rules[:top]:
-            when = p.year if p.year is not None else f"{p.years[0]}-{p.years[-1]}"
+            when = years_text((p.year,) if p.year is not None else p.years)
             if p.kind == "statutory":
                 lines.append(
                     f"  {p.per_million:8.4f}  statutory minimum for '{sc.label('outcomes', p.id)}', {when}"

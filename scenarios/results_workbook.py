@@ -25,6 +25,7 @@ from models.scenario import Scenario
 from pooling.evaluate import Evaluation
 from pooling.plan import Plan
 from pooling.solvers import SolveOptions
+from pooling.units import years_text
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
 from scenarios.results import gbp
 from scenarios.sweep import SweepStep
@@ -464,9 +465,7 @@ def _numbers(plan: Plan) -> Evaluation | None:
 
 
 def _years(years: tuple[int, ...]) -> str | None:
-    if not years:
-        return None
-    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return years_text(years) or None  # blank, not empty text, for no years
 
 
 def _book() -> Workbook:
