@@ -117,9 +117,10 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     started = time.perf_counter()
     b, _ = area_program(scenario, optimum)
     timings["build"] += time.perf_counter() - started
-    # measured at L: the area program took 9.7 s by dual simplex, 1.6 s by primal (its own-optimum
-    # rows leave the dual much degenerate work)
-    solution = solve(b.program, replace(options, primal_simplex=True))
+    # measured: the area program took 9.7 s at L by dual simplex (its own-optimum rows leave the dual
+    # much degenerate work), 1.6 s by primal and 1.6 s by interior point; at XL 32 s by primal, 12 s
+    # by interior point (with crossover, so the solution is a vertex as the simplex's is)
+    solution = solve(b.program, replace(options, interior_point=True))
     timings["solve"] += solution.seconds
     all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, f))
     plan = plan_from(

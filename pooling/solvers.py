@@ -65,8 +65,9 @@ class SolveOptions:
     # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
     mip_gap: float = 1e-8
     threads: int | None = None
-    # dual simplex (HiGHS's default) suits the plans; primal suits the silo's second program (silo.py)
-    primal_simplex: bool = False
+    # dual simplex (HiGHS's default) suits the plans; the interior point method suits the silo's
+    # second program (silo.py)
+    interior_point: bool = False
 
 
 @dataclass
@@ -133,8 +134,8 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    if options.primal_simplex:
-        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+    if options.interior_point:
+        h.setOptionValue("solver", "ipm")
     return h
 
 
