@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from cli.common import exit_code, guarded, load, solve_options, solver_option, time_limit_option
+from cli.common import emit, exit_code, guarded, load, solve_options, solver_option, time_limit_option
 from models.errors import InputError
 from models.scenario import Arrangement
 from scenarios.arrangements import plan_all
-from scenarios.output import write_atomic
-from scenarios.report import SweepRequest, check_sweep, prepare_report, report_html
-from scenarios.sweep import parse_range
-
-
-def _sweep_request(
-    stream: str | None, rule: str | None, change: str | None, steps: int
-) -> SweepRequest | None:
-    if stream is None and rule is None:
-        if change is not None:
-            raise InputError("--sweep-change: give --sweep-stream or --sweep-rule to say what moves")
-        return None
-    try:
-        low, high = parse_range(change or "-20%..+20%")
-    except InputError as exc:  # sweep's own message names `laa sweep`'s option
-        raise InputError(str(exc).replace("--change", "--sweep-change", 1)) from None
-    return SweepRequest(stream, rule, low, high, steps)
+from scenarios.historic import read_historic_csv
+from scenarios.report import SweepRequest, prepare_report
+from scenarios.report_sections import report_html
+from scenarios.sweep import DEFAULT_CHANGE
 
 
 @click.command("report")
@@ -46,6 +34,12 @@ def _sweep_request(
     help="The plan whose money flows are drawn; default: the best-scoring feasible one.",
 )
 @click.option(
+    "--historic",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.",
+)
+@click.option(
     "--freedoms",
     "freedoms_top",
     type=click.IntRange(min=0, max=50),
@@ -55,7 +49,7 @@ def _sweep_request(
 )
 @click.option("--sweep-stream", default=None, help="Also plot the score as this stream's amounts move.")
 @click.option("--sweep-rule", default=None, help="Also plot the score as this rule's value moves.")
-@click.option("--sweep-change", default=None, help="Range of the sweep, in %  [default: -20%..+20%]")
+@click.option("--sweep-change", default=None, help=f"Range of the sweep, in %  [default: {DEFAULT_CHANGE}]")
 @click.option(
     "--sweep-steps",
     type=click.IntRange(min=1, max=100),
@@ -70,6 +64,7 @@ def report(
     file: str,
     out: str,
     arrangement: str | None,
+    historic: str | None,
     freedoms_top: int,
     sweep_stream: str | None,
     sweep_rule: str | None,
@@ -80,9 +75,14 @@ def report(
 ) -> None:
     """Write one self-contained HTML page comparing the arrangements, for a negotiation meeting."""
     scenario = load(file)
-    request = _sweep_request(sweep_stream, sweep_rule, sweep_change, sweep_steps)
-    if request is not None:
-        check_sweep(scenario, request)
+    if historic:
+        scenario = scenario.model_copy(update={"historic": read_historic_csv(Path(historic), scenario)})
+    if arrangement == Arrangement.HISTORIC.value and scenario.historic is None:
+        raise InputError(
+            "--arrangement historic: no historic allocation: add a 'historic' section or pass --historic "
+            "FILE.csv"
+        )
+    request = SweepRequest.read(scenario, sweep_stream, sweep_rule, sweep_change, sweep_steps)
     options = solve_options(solver, time_limit)
     chosen = scenario.arrangements_to_run()
     if arrangement is not None and Arrangement(arrangement) not in chosen:
@@ -91,6 +91,5 @@ def report(
     gathered = prepare_report(
         scenario, plans, Arrangement(arrangement) if arrangement else None, freedoms_top, request, options
     )
-    write_atomic(out, report_html(gathered))
-    click.echo(f"wrote {out}", err=True)
+    emit(report_html(gathered), out)
     sys.exit(exit_code(plans))

@@ -10,8 +10,10 @@ optional sweep); `report_sections` lays them out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from importlib.metadata import version
 
 from models.errors import InputError, LaaError
@@ -19,8 +21,7 @@ from models.scenario import Arrangement, Scenario
 from pooling.plan import Plan
 from pooling.solvers import SolveOptions
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
-from scenarios.report_sections import page
-from scenarios.sweep import SweepStep, sweep
+from scenarios.sweep import DEFAULT_CHANGE, SweepStep, check_target, parse_range, sweep
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,44 @@ class SweepRequest:
     high: float
     steps: int
 
+    @classmethod
+    def read(
+        cls, scenario: Scenario, stream: str | None, rule: str | None, change: str | None, steps: int
+    ) -> SweepRequest | None:
+        """The report's sweep options checked before any solving, in the report's own option names."""
+        if stream is None and rule is None:
+            if change is not None:
+                raise InputError("--sweep-change: give --sweep-stream or --sweep-rule to say what moves")
+            return None
+        check_target(scenario, stream, rule, "--sweep-stream", "--sweep-rule")
+        low, high = parse_range(change or DEFAULT_CHANGE, "--sweep-change")
+        return cls(stream, rule, low, high, steps)
+
     def what(self, scenario: Scenario) -> str:
         if self.stream is not None:
             return f"the amounts of {scenario.label('streams', self.stream)}"
         return f"the value of rule {self.rule}"
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of a percentage that give each step its own label and write the ends as given."""
+        step = (self.high - self.low) / self.steps * 100
+        fine = math.ceil(round(-math.log10(step), 9)) if step > 0 else 0
+        return max(fine, _places(self.low * 100), _places(self.high * 100))
+
+    def label(self, change: float) -> str:
+        return f"{round(change * 100, self.decimals) + 0.0:+.{self.decimals}f}%"  # + 0.0: never "-0%"
+
+
+def _places(percent: float) -> int:
+    """The fewest decimals, up to 3, that write `percent` as it was given."""
+    return next((d for d in range(3) if abs(percent - round(percent, d)) < 1e-9), 3)
 
 
 @dataclass
 class Report:
     scenario: Scenario
     plans: list[Plan]
-    best: Plan | None  # the highest-scoring plan
     chosen: Plan | None  # whose money flows are drawn
     priced: Plan | None  # whose shadow prices and freedoms are given
     asks: list[Ask] = field(default_factory=list)
@@ -53,22 +81,16 @@ class Report:
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
     engine: str = field(default_factory=lambda: version("laa-pooling"))
 
+    @cached_property
+    def best(self) -> Plan | None:
+        return best_plan(self.plans)
+
 
 def best_plan(plans: list[Plan]) -> Plan | None:
     """The highest-scoring plan that breaks no rule (else the highest-scoring); the first among equals."""
     scored = [p for p in plans if p.score is not None]
     feasible = [p for p in scored if p.evaluation is not None and p.evaluation.feasible]
     return max(feasible or scored, key=lambda p: p.score or 0.0) if scored else None
-
-
-def check_sweep(scenario: Scenario, request: SweepRequest) -> None:
-    """The request in the report's own option names, before any solving."""
-    if (request.stream is None) == (request.rule is None):
-        raise InputError("sweep one thing at a time: give --sweep-stream or --sweep-rule, not both")
-    if request.stream is not None and request.stream not in {s.id for s in scenario.streams}:
-        raise InputError(f"--sweep-stream: unknown stream {request.stream!r}")
-    if request.rule is not None and request.rule not in {r.id for r in scenario.rules}:
-        raise InputError(f"--sweep-rule: unknown rule {request.rule!r}")
 
 
 def prepare_report(
@@ -79,17 +101,18 @@ def prepare_report(
     sweep_request: SweepRequest | None = None,
     options: SolveOptions | None = None,
 ) -> Report:
-    """Everything the page shows; `arrangement` picks the flows drawn (default: the best plan)."""
-    if sweep_request is not None:
-        check_sweep(scenario, sweep_request)
+    """Everything the page shows; `arrangement` picks the flows drawn (default: the best plan).
+
+    `sweep_request` comes from `SweepRequest.read`, which has checked it against the scenario.
+    """
+    report = Report(scenario, plans, None, None, sweep=sweep_request)
     if arrangement is None:
-        chosen = best_plan(plans)
+        report.chosen = report.best
     else:
-        chosen = next((p for p in plans if p.arrangement is arrangement), None)
-        if chosen is None:
+        report.chosen = next((p for p in plans if p.arrangement is arrangement), None)
+        if report.chosen is None:
             raise InputError(f"--arrangement: {arrangement.value} was not planned")
-    priced = _priced_plan(plans, chosen)
-    report = Report(scenario, plans, best_plan(plans), chosen, priced, sweep=sweep_request)
+    priced = report.priced = _priced_plan(plans, report.chosen)
     if priced is not None and freedoms_top > 0:
         try:
             report.asks = rank_freedoms(scenario, priced.arrangement, freedoms_top, options)
@@ -98,7 +121,7 @@ def prepare_report(
     elif freedoms_top == 0:
         report.freedoms_note = "Freedoms were not priced for this report."
     if sweep_request is not None:
-        swept = [p.arrangement for p in plans if p.arrangement is not Arrangement.HISTORIC]
+        swept = [p for p in plans if p.arrangement is not Arrangement.HISTORIC]
         report.sweep_steps = sweep(
             scenario,
             sweep_request.low,
@@ -106,8 +129,9 @@ def prepare_report(
             sweep_request.steps,
             sweep_request.stream,
             sweep_request.rule,
-            swept or None,
+            [p.arrangement for p in swept] or None,
             options,
+            base_plans=swept,
         )
     return report
 
@@ -117,7 +141,3 @@ def _priced_plan(plans: list[Plan], chosen: Plan | None) -> Plan | None:
     if chosen is not None and chosen.arrangement in FREEDOM_ARRANGEMENTS and chosen.score is not None:
         return chosen
     return best_plan([p for p in plans if p.arrangement in FREEDOM_ARRANGEMENTS])
-
-
-def report_html(report: Report) -> str:
-    return page(report)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pooling.units import millions
 from scenarios.report_flows import BLOCK, FUNDER, LOSS, OTHER, SOURCE, Flows
 from scenarios.report_progress import OutcomeProgress
 from scenarios.sweep import SweepStep
@@ -113,7 +114,7 @@ def money_chart(money: Sequence[tuple[str, dict[str, float]]]) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=names,
-                x=[parts[key] / 1e6 for _, parts in money],
+                x=[millions(parts[key]) for _, parts in money],
                 name=label,
                 orientation="h",
                 marker={"color": colour},
@@ -143,9 +144,8 @@ def progress_chart(rows: Sequence[OutcomeProgress], arrangements: Sequence[str])
                 text_row.append("")
                 hover_row.append(f"{chart_text(r.name)}<br>{a}: no plan")
                 continue
-            mark = " ★" if cell.stretch_met else (" ✓" if cell.target_met else "")
             z_row.append(max(min(cell.progress, 1.3), -0.3))
-            text_row.append(f"{cell.progress:.0%}{mark}")
+            text_row.append(f"{cell.progress:.0%}{cell.mark}")
             stretch = "" if r.stretch is None else f", stretch {r.stretch:,.4g}"
             hover_row.append(
                 f"{chart_text(r.name)}<br>{a}: {cell.projected:,.4g} {chart_text(r.unit)} "
@@ -255,8 +255,9 @@ def sankey_chart(flows: Flows) -> go.Figure:
     return _layout(fig, max(560, 30 * tallest + 60), font={"family": FONT, "size": 12, "color": INK})
 
 
-def sweep_chart(steps: Sequence[SweepStep]) -> go.Figure:
-    """Score against the change, one line per arrangement; a step with no plan is a gap."""
+def sweep_chart(steps: Sequence[SweepStep], decimals: int) -> go.Figure:
+    """Score against the change (in %, to `decimals` places), one line per arrangement; a step with no
+    plan is a gap."""
     fig = go.Figure()
     for name in dict.fromkeys(s.arrangement for s in steps):
         mine = sorted((s for s in steps if s.arrangement == name), key=lambda s: s.change)
@@ -267,7 +268,7 @@ def sweep_chart(steps: Sequence[SweepStep]) -> go.Figure:
                 mode="lines+markers",
                 name=name,
                 line={"color": ARRANGEMENT_COLOURS.get(name, MUTED), "width": 2.5, "dash": DASHES.get(name)},
-                hovertemplate=f"{name}: score %{{y:.3f}} at %{{x:+.0f}}%<extra></extra>",
+                hovertemplate=f"{name}: score %{{y:.4f}} at %{{x:+.{decimals}f}}%<extra></extra>",
             )
         )
     return _layout(

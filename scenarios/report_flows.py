@@ -18,9 +18,8 @@ from pooling.plan import Plan
 FUNDER, SOURCE, BLOCK, OUTCOME = range(4)
 LOSS = "loss"
 OTHER = "other"
-# nodes kept per column (the last of them is "other" when a column is trimmed): 12+16+8+20, plus 2 losses
+# nodes kept per column (the last of them is "other" when a column is trimmed)
 COLUMN_LIMITS = {FUNDER: 12, SOURCE: 16, BLOCK: 8, OUTCOME: 20}
-MAX_NODES = 60
 OTHER_NAMES = {
     FUNDER: "Other funders",
     SOURCE: "Other streams",
@@ -29,6 +28,9 @@ OTHER_NAMES = {
 }
 OVERHEAD_NAME = "Overhead and set-up"
 LAPSED_NAME = "Lapsed"
+# the most boxes a Sankey draws: a plan that fits is drawn whole, one that does not is folded to
+# its columns' limits, and the two losses are never folded
+MAX_NODES = sum(COLUMN_LIMITS.values()) + len((OVERHEAD_NAME, LAPSED_NAME))
 NOISE_GBP = 0.5
 
 Key = tuple[
@@ -72,12 +74,12 @@ class Flows:
         return [n for n in self.nodes if n.kind == OTHER]
 
 
-def money_flows(plan: Plan, max_nodes: int = MAX_NODES) -> Flows:
+def money_flows(plan: Plan) -> Flows:
     """The plan's money from funders to outcomes over the whole period; empty for a plan without numbers."""
     if not plan.has_numbers or plan.evaluation is None or plan.allocation is None:
         return Flows([], [])
     raw = _raw_flows(plan)
-    keep = _kept(raw, max_nodes)
+    keep = _kept(raw)
     merged: dict[tuple[Key, Key], float] = defaultdict(float)
     for (a, b), v in raw.items():
         merged[(keep.get(a, a), keep.get(b, b))] += v
@@ -120,10 +122,10 @@ def _throughput(raw: dict[tuple[Key, Key], float]) -> dict[Key, float]:
     return {k: max(into.get(k, 0.0), out.get(k, 0.0)) for k in set(into) | set(out)}
 
 
-def _kept(raw: dict[tuple[Key, Key], float], max_nodes: int) -> dict[Key, Key]:
-    """Which nodes fold into their column's "other" node: none when everything fits in `max_nodes`."""
+def _kept(raw: dict[tuple[Key, Key], float]) -> dict[Key, Key]:
+    """Which nodes fold into their column's "other" node: none when everything fits in `MAX_NODES`."""
     through = _throughput(raw)
-    if len(through) <= max_nodes:
+    if len(through) <= MAX_NODES:
         return {}
     fold: dict[Key, Key] = {}
     for column, limit in COLUMN_LIMITS.items():

@@ -1,10 +1,11 @@
 """How far each arrangement takes each outcome towards its target and its stretch.
 
 Progress is the share of the gap from baseline to target that the plan's
-projected indicator closes: 0% is the baseline, 100% the target, and the
-stretch sits beyond 100%. Measured this way an outcome where lower is better
-reads the same as one where higher is better, and outcomes in different
-units sit on one scale.
+improvement closes: 0% is the baseline, 100% the target, and the stretch
+sits beyond 100%. Measured this way an outcome where lower is better reads
+the same as one where higher is better, and outcomes in different units sit
+on one scale. Which outcomes the arrangements differ on is `laa compare`'s
+ranking (the spread of each outcome's score), so both commands name the same.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import dataclass
 
 from models.scenario import Scenario
 from pooling.plan import Plan
-
-PROGRESS_NOISE = 1e-9
+from scenarios.compare import outcome_spreads
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,13 @@ class Cell:
     target_met: bool
     stretch_met: bool
 
+    @property
+    def mark(self) -> str:
+        """ " ★" for a stretch met, " ✓" for a target met: the table and the chart mark cells alike."""
+        if self.stretch_met:
+            return " ★"
+        return " ✓" if self.target_met else ""
+
 
 @dataclass(frozen=True)
 class OutcomeProgress:
@@ -36,14 +43,15 @@ class OutcomeProgress:
     baseline: float
     target: float
     stretch: float | None
-    stretch_progress: float | None  # where the stretch sits on the progress scale
     cells: dict[str, Cell]  # arrangement -> its cell; only arrangements with numbers
 
-    @property
-    def spread(self) -> float:
-        """How far apart the arrangements leave this outcome, in progress."""
-        values = [c.progress for c in self.cells.values()]
-        return max(values) - min(values) if values else 0.0
+
+@dataclass(frozen=True)
+class Shown:
+    """The outcomes a chart has room for, and how many the arrangements differ on at all."""
+
+    rows: list[OutcomeProgress]
+    differing: int
 
 
 def outcome_progress(scenario: Scenario, plans: list[Plan]) -> list[OutcomeProgress]:
@@ -51,17 +59,12 @@ def outcome_progress(scenario: Scenario, plans: list[Plan]) -> list[OutcomeProgr
     solved = [p for p in plans if p.has_numbers and p.evaluation is not None]
     found = []
     for i, outcome in enumerate(scenario.outcomes):
-        gap = outcome.target - outcome.baseline
         cells = {}
         for plan in solved:
             result = plan.evaluation.outcomes[i]  # type: ignore[union-attr]
-            progress = (result.projected - outcome.baseline) / gap
-            # rounding in the projection must not show as "-0%" on an outcome nothing was spent on
-            progress = 0.0 if abs(progress) < PROGRESS_NOISE else progress
             cells[plan.arrangement.value] = Cell(
-                result.projected, progress, result.target_met, result.stretch_met
+                result.projected, result.improvement / outcome.gap, result.target_met, result.stretch_met
             )
-        stretch = outcome.stretch
         found.append(
             OutcomeProgress(
                 outcome.id,
@@ -70,18 +73,18 @@ def outcome_progress(scenario: Scenario, plans: list[Plan]) -> list[OutcomeProgr
                 outcome.unit,
                 outcome.baseline,
                 outcome.target,
-                stretch,
-                None if stretch is None else (stretch - outcome.baseline) / gap,
+                outcome.stretch,
                 cells,
             )
         )
     return found
 
 
-def most_different(rows: list[OutcomeProgress], top: int) -> list[OutcomeProgress]:
-    """All rows when they fit; otherwise up to `top` the arrangements disagree on, most first, or
+def most_different(scenario: Scenario, plans: list[Plan], rows: list[OutcomeProgress], top: int) -> Shown:
+    """All rows when they fit; otherwise up to `top` the arrangements differ on, most first, or
     (when they agree on all) the first `top`: a chart of outcomes where nothing differs says nothing."""
+    spreads = outcome_spreads(scenario, plans, len(rows))
     if len(rows) <= top:
-        return rows
-    differ = sorted((r for r in rows if r.spread > PROGRESS_NOISE), key=lambda r: -r.spread)
-    return differ[:top] or rows[:top]
+        return Shown(rows, len(spreads))
+    by_id = {r.id: r for r in rows}
+    return Shown([by_id[s.id] for s in spreads[:top]] or rows[:top], len(spreads))

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from models.scenario import Arrangement
 from pooling.plan import Plan
+from pooling.units import millions
 from scenarios.compare import comparison_rows, money_and_gain_cells, signed
+from scenarios.freedoms import FREEDOM_ARRANGEMENTS
 from scenarios.report_charts import (
     fragment,
     money_chart,
@@ -22,8 +25,8 @@ from scenarios.report_charts import (
 )
 from scenarios.report_flows import MAX_NODES, money_flows
 from scenarios.report_page import Section, bullets, card, document, esc, paragraph, table
-from scenarios.report_progress import PROGRESS_NOISE, most_different, outcome_progress
-from scenarios.report_words import freedom_sentence, price_sentences
+from scenarios.report_progress import most_different, outcome_progress
+from scenarios.report_words import freedom_sentence, price_sentences, years_text
 
 if TYPE_CHECKING:
     from scenarios.report import Report
@@ -38,12 +41,13 @@ def score_text(score: float | None) -> str:
 
 
 def _millions(value: float) -> str:
-    return f"£{value / 1e6:,.1f}m"
+    return f"£{millions(value):,.1f}m"
 
 
-def page(report: Report) -> str:
+def report_html(report: Report) -> str:
+    """The whole page, section by section, for `laa report` to write."""
     sc = report.scenario
-    years = f"{sc.first_year}-{sc.last_year}" if sc.first_year != sc.last_year else str(sc.first_year)
+    years = years_text(sc.years)
     meta = (
         f"Years {years} · {len(sc.outcomes)} outcomes · {len(sc.streams)} streams from "
         f"{len(sc.funders)} funders · {len(sc.pots)} pots · generated "
@@ -81,7 +85,7 @@ def _cards(report: Report) -> str:
             f"and {row.stretch_met} of {stretches} stretch targets",
         ),
     ]
-    if row.gain_over_silo is not None:
+    if row.gain_over_silo is not None and best.arrangement is not Arrangement.SILO:
         cards.append(card("Gain over silo", signed(row.gain_over_silo), "score, from the same money"))
     lost = money.overhead + money.setup + money.lapsed
     cards.append(
@@ -100,7 +104,8 @@ def _comparison(report: Report) -> Section:
     rows = comparison_rows(report.plans)
     total = len(report.scenario.outcomes)
     stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
-    chosen = report.chosen.arrangement.value if report.chosen else None
+    # the flows drawn: a chosen plan without numbers has none, so no row claims them
+    chosen = report.chosen.arrangement.value if report.chosen and report.chosen.has_numbers else None
     broken = {p.arrangement.value for p in report.plans if p.has_numbers and _blocked(p)}
     cells = [
         [
@@ -181,13 +186,20 @@ def _progress(report: Report) -> Section:
         return Section(
             "progress", "Progress", "Progress to target", paragraph("No arrangement has a plan to show.")
         )
-    shown = most_different(rows, PROGRESS_ROWS)
+    picked = most_different(report.scenario, report.plans, rows, PROGRESS_ROWS)
+    shown = picked.rows
     how = (
         "Each cell is the share of the gap from baseline to target that the plan closes: ✓ target met, "
         "★ stretch met. Every outcome is in the table below."
     )
-    if len(shown) < len(rows) and shown[0].spread > PROGRESS_NOISE:
-        lead = f"The {len(shown)} of {len(rows)} outcomes on which the arrangements differ, most first. {how}"
+    ranked = "ranked, as laa compare ranks them, by how far apart their scores are, most first"
+    if len(shown) < len(rows) and picked.differing > len(shown):
+        lead = (
+            f"The {len(shown)} outcomes the arrangements differ on most, of the {picked.differing} "
+            f"(of {len(rows)}) on which they differ at all, {ranked}. {how}"
+        )
+    elif len(shown) < len(rows) and picked.differing:
+        lead = f"The {len(shown)} of {len(rows)} outcomes on which the arrangements differ, {ranked}. {how}"
     elif len(shown) < len(rows):
         lead = f"The first {len(shown)} of {len(rows)} outcomes: the arrangements agree on every one. {how}"
     else:
@@ -198,11 +210,7 @@ def _progress(report: Report) -> Section:
     chart = f'<div class="chart">{fragment(progress_chart(shown, arrangements), "chart-progress")}</div>'
     cells = []
     for r in rows:
-        values = []
-        for a in arrangements:
-            cell = r.cells[a]
-            mark = " ★" if cell.stretch_met else (" ✓" if cell.target_met else "")
-            values.append(f"{cell.projected:,.4g}{mark}")
+        values = [f"{r.cells[a].projected:,.4g}{r.cells[a].mark}" for a in arrangements]
         stretch = "-" if r.stretch is None else f"{r.stretch:,.4g}"
         unit = f" {r.unit}" if r.unit else ""
         cells.append([r.name, r.block, f"{r.baseline:,.4g}{unit}", f"{r.target:,.4g}", stretch, *values])
@@ -229,9 +237,9 @@ def _flows(report: Report) -> Section:
         text = f"The {plan.arrangement.value} arrangement is {plan.status.value}: it has no flows to draw."
         return Section("flows", "Money flows", title, paragraph(text))
     flows = money_flows(plan)
-    sc = report.scenario
+    years = years_text(report.scenario.years)
     lead = (
-        f"The {plan.arrangement.value} plan: {_millions(flows.total)} over {sc.first_year}-{sc.last_year}, "
+        f"The {plan.arrangement.value} plan: {_millions(flows.total)} over {years}, "
         "from each funder through its streams and pots to the blocks and their outcomes, and what is lost "
         "to overhead, set-up or lapsing. Hover for amounts."
     )
@@ -249,12 +257,7 @@ def _prices(report: Report) -> Section:
     title = "What would help most"
     plan = report.priced
     if plan is None:
-        return Section(
-            "prices",
-            "What would help",
-            title,
-            paragraph("No joint plan to price: aligned, pooled and optimal all failed."),
-        )
+        return Section("prices", "What would help", title, paragraph(_nothing_priced(report)))
     money, rules = price_sentences(plan)
     parts = [
         paragraph(
@@ -275,20 +278,32 @@ def _prices(report: Report) -> Section:
     return Section("prices", "What would help", title, "".join(parts))
 
 
+def _nothing_priced(report: Report) -> str:
+    """Why there are no prices: the joint arrangements that were run found no plan, or none was run."""
+    failed = [p.arrangement.value for p in report.plans if p.arrangement in FREEDOM_ARRANGEMENTS]
+    if failed:
+        who = failed[0] if len(failed) == 1 else ", ".join(failed[:-1]) + " and " + failed[-1]
+        return f"No joint plan to price: {who} {'was' if len(failed) == 1 else 'were'} run and found no plan."
+    joint = ", ".join(a.value for a in FREEDOM_ARRANGEMENTS)
+    return f"No joint plan to price: prices come from a joint arrangement ({joint}) and none was run."
+
+
 def _sweep(report: Report) -> Section:
     request = report.sweep
     assert request is not None
     what = request.what(report.scenario)
     lead = paragraph(
-        f"Each arrangement re-planned with {what} changed by {request.low:+.0%} to {request.high:+.0%}, "
+        f"Each arrangement re-planned with {what} changed by {request.label(request.low)} to "
+        f"{request.label(request.high)}, "
         f"in {request.steps} steps. A gap is a step with no feasible plan."
     )
     names = list(dict.fromkeys(s.arrangement for s in report.sweep_steps))
     by_change: dict[float, dict[str, str]] = defaultdict(dict)
     for s in report.sweep_steps:
-        by_change[s.change][s.arrangement] = score_text(s.score)
-    rows = [[f"{c:+.0%}", *(cell.get(n, "-") for n in names)] for c, cell in sorted(by_change.items())]
-    chart = f'<div class="chart">{fragment(sweep_chart(report.sweep_steps), "chart-sweep")}</div>'
+        by_change[s.change][s.arrangement] = "-" if s.score is None else f"{s.score:.4f}"  # as laa sweep
+    rows = [[request.label(c), *(cell.get(n, "-") for n in names)] for c, cell in sorted(by_change.items())]
+    chart = fragment(sweep_chart(report.sweep_steps, request.decimals), "chart-sweep")
+    chart = f'<div class="chart">{chart}</div>'
     detail = (
         "<details><summary>Scores at each step</summary>"
         + table(["change", *names], rows, set(range(1, len(names) + 1)))

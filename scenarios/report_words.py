@@ -8,6 +8,7 @@ these are plain strings the page escapes like any other scenario text.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from pooling.plan import Plan
 from pooling.prices import ShadowPrice
@@ -28,7 +29,7 @@ def price_sentences(plan: Plan, top: int = 5) -> tuple[list[str], list[str]]:
     for s, values in ranked[:top]:
         value = max(values.values())
         years = [t for t, v in sorted(values.items()) if v >= value - PRICE_NOISE]
-        when = "in any year" if len(years) == len(sc.years) else "in " + ", ".join(map(str, years))
+        when = "in any year" if len(years) == len(sc.years) else "in " + years_text(years)
         money.append(
             f"£1m more of {sc.label('streams', s)} ({sc.label('funders', sc.funder_of(s))}) {when} "
             f"would add {value:.3f} to the score."
@@ -49,8 +50,7 @@ def _binding(plan: Plan) -> list[list[ShadowPrice]]:
 def _rule_sentence(plan: Plan, prices: list[ShadowPrice]) -> str:
     sc = plan.scenario
     first = prices[0]
-    years = sorted({t for p in prices for t in ((p.year,) if p.year is not None else p.years)})
-    when = ", ".join(map(str, years)) if len(years) <= 3 else f"{years[0]}-{years[-1]}"
+    when = years_text({t for p in prices for t in ((p.year,) if p.year is not None else p.years)})
     top = max(prices, key=lambda p: p.per_million)
     if first.kind == "statutory":
         what = f"Lowering the statutory minimum for '{sc.label('outcomes', first.id)}' by £1m"
@@ -63,6 +63,17 @@ def _rule_sentence(plan: Plan, prices: list[ShadowPrice]) -> str:
         f", or {top.per_point:.3f} per percentage point of its ratio" if (top.per_point or 0) >= 5e-4 else ""
     )
     return f"{what} would add {each}{top.per_million:.3f} to the score in {when}{point}."
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as runs ("2026-2027, 2029"): a range must not claim the years a gap leaves out."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def freedom_sentence(ask: Ask) -> str:

@@ -20,21 +20,38 @@ from scenarios.arrangements import plan_all
 from scenarios.table import grid, pounds
 
 RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)%?\s*\.\.\s*([+-]?\d+(?:\.\d+)?)%?\s*$")
+DEFAULT_CHANGE = "-20%..+20%"
 SHIFT_NOISE_GBP = 100.0
 SHIFT_NOISE_SHARE = 1e-6  # of the area's money: equally good plans differ by solver tolerance, not choice
 
 
-def parse_range(text: str) -> tuple[float, float]:
-    """'-20%..+20%' as (-0.2, 0.2)."""
+def parse_range(text: str, option: str = "--change") -> tuple[float, float]:
+    """'-20%..+20%' as (-0.2, 0.2); messages name `option`, as the command that read it calls it."""
     match = RANGE.match(text)
     if not match:
-        raise InputError(f"--change: expected a range like -20%..+20%; found {text!r}")
+        raise InputError(f"{option}: expected a range like {DEFAULT_CHANGE}; found {text!r}")
     low, high = float(match.group(1)) / 100, float(match.group(2)) / 100
     if low > high:
-        raise InputError(f"--change: the range must run from low to high; found {text!r}")
+        raise InputError(f"{option}: the range must run from low to high; found {text!r}")
     if low <= -1:
-        raise InputError(f"--change: a cut of 100% or more leaves nothing to plan; found {text!r}")
+        raise InputError(f"{option}: a cut of 100% or more leaves nothing to plan; found {text!r}")
     return low, high
+
+
+def check_target(
+    scenario: Scenario,
+    stream: str | None,
+    rule: str | None,
+    stream_option: str = "--stream",
+    rule_option: str = "--rule",
+) -> None:
+    """One stream or one rule the scenario has; messages name the options as the calling command does."""
+    if (stream is None) == (rule is None):
+        raise InputError(f"sweep one thing at a time: give {stream_option} or {rule_option}")
+    if stream is not None and stream not in {s.id for s in scenario.streams}:
+        raise InputError(f"{stream_option}: unknown stream {stream!r}")
+    if rule is not None and rule not in {r.id for r in scenario.rules}:
+        raise InputError(f"{rule_option}: unknown rule {rule!r}")
 
 
 @dataclass(frozen=True)
@@ -94,15 +111,16 @@ def sweep(
     rule: str | None = None,
     arrangements: list[Arrangement] | None = None,
     options: SolveOptions | None = None,
+    base_plans: list[Plan] | None = None,
 ) -> list[SweepStep]:
-    if (stream is None) == (rule is None):
-        raise InputError("sweep one thing at a time: give --stream or --rule")
-    if stream is not None and stream not in {s.id for s in scenario.streams}:
-        raise InputError(f"--stream: unknown stream {stream!r}")
-    if rule is not None and rule not in {r.id for r in scenario.rules}:
-        raise InputError(f"--rule: unknown rule {rule!r}")
+    """Every step's plans; `base_plans`, the unchanged scenario's plans when the caller has them, are
+    what the shifts are measured against (else they are solved here)."""
+    check_target(scenario, stream, rule)
     chosen = arrangements or [a for a in scenario.arrangements_to_run() if a is not Arrangement.HISTORIC]
-    base = {p.arrangement.value: p for p in plan_all(scenario, chosen, options)}
+    base = {p.arrangement.value: p for p in base_plans or ()}
+    missing = [a for a in chosen if a.value not in base]
+    if missing:  # plan_all plans the scenario's own list when given none
+        base.update((p.arrangement.value, p) for p in plan_all(scenario, missing, options))
     changes = sorted({low + (high - low) * i / steps for i in range(steps + 1)} if steps else {low, high})
     found = []
     for change in changes:

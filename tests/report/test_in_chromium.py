@@ -15,9 +15,11 @@ from models.load import load_scenario
 from pooling.plan import Plan
 from scenarios.arrangements import plan_all
 from scenarios.output import write_atomic
-from scenarios.report import prepare_report, report_html
+from scenarios.report import prepare_report
+from scenarios.report_charts import short
 from scenarios.report_flows import MAX_NODES
-from scenarios.report_sections import score_text
+from scenarios.report_progress import most_different, outcome_progress
+from scenarios.report_sections import PROGRESS_ROWS, report_html, score_text
 from tests.paths import EXAMPLE
 from tests.report.browser import Loaded, load, screenshot
 from tests.report.scenarios import (
@@ -116,7 +118,7 @@ def test_nothing_feasible_still_renders(browser, tmp_path: Path):
     assert_clean(load(browser, out))
     shown = text(browser)
     assert "No arrangement has a feasible plan, so there are no flows" in shown
-    assert "Freedoms could not be priced" in shown or "No joint plan to price" in shown
+    assert "No joint plan to price: aligned, pooled and optimal were run and found no plan." in shown
 
 
 def test_sweep_is_plotted_per_arrangement(browser, tmp_path: Path):
@@ -140,7 +142,11 @@ def test_xl_report_stays_readable(browser, xl_plans: list[Plan], tmp_path: Path)
     assert 0 < nodes <= MAX_NODES
     shown = text(browser)
     assert "Other streams" in shown and "Other outcomes" in shown
-    assert f"of {len(scenario.outcomes)} outcomes on which the arrangements differ" in shown
-    rows = browser.execute_script("return document.querySelectorAll('#chart-progress .heatmaplayer').length")
-    assert rows == 1
+    picked = most_different(scenario, xl_plans, outcome_progress(scenario, xl_plans), PROGRESS_ROWS)
+    assert 0 < len(picked.rows) <= PROGRESS_ROWS
+    assert f"The {len(picked.rows)} of {len(scenario.outcomes)} outcomes on which the arrangements" in shown
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('#chart-progress .ytick text')].map(t => t.textContent)"
+    )
+    assert labels == [short(r.name) for r in picked.rows]
     screenshot(browser, tmp_path / "xl.png")

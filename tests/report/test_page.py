@@ -6,12 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli.report import report
 from models.load import parse_scenario
+from scenarios import output
 from scenarios.arrangements import plan_all
-from scenarios.report import prepare_report, report_html
+from scenarios.report import prepare_report
 from scenarios.report_charts import chart_text
 from scenarios.report_page import inline_script
+from scenarios.report_sections import report_html
 from tests.paths import EXAMPLE
 from tests.report.scenarios import hostile, laa, two_streams, write
 
@@ -19,8 +23,10 @@ from tests.report.scenarios import hostile, laa, two_streams, write
 def test_hostile_names_never_reach_the_html_as_markup():
     scenario = parse_scenario(hostile(), "hostile.yaml")
     page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=2))
-    # the page's own scripts are the only ones; no name opens an element or closes a script
-    assert page.count("<script") == page.count("</script>")
+    # the page's own scripts are the only ones: plotly.js, then one per chart (scores, money, progress,
+    # flows); no name opens an element or closes a script
+    assert page.count("<script") == 5
+    assert page.count("</script>") == 5
     assert "<script>window.__pwned" not in page
     assert "<img" not in page
     assert 'onerror="' not in page
@@ -46,7 +52,32 @@ def test_example_report_exit_0(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == f"wrote {out}"
     assert "Northbridge LAA 2026-29 (illustrative)" in out.read_text()
-    assert not list(out.parent.glob(".*.tmp"))  # written atomically
+
+
+def test_a_failed_write_leaves_the_old_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The page lands whole or not at all: a rename that fails keeps the old file and no temporary."""
+    out = tmp_path / "report.html"
+    out.write_text("the old page")
+
+    def no_rename(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", no_rename)
+    done = CliRunner().invoke(report, [str(write(two_streams(), tmp_path / "two.yaml")), "-o", str(out)])
+    assert done.exit_code == 4
+    assert "disk full" in done.output
+    assert out.read_text() == "the old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "two.yaml"]
+
+
+def test_historic_csv_adds_the_historic_arrangement(tmp_path: Path):
+    spends = tmp_path / "spent.csv"
+    spends.write_text("stream,outcome,year,amount\na,o1,2026,500000\nb,o2,2026,300000\n")
+    out = tmp_path / "r.html"
+    done = laa("report", write(two_streams(), tmp_path / "two.yaml"), "-o", out, "--historic", spends)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text()
+    assert '<td class="name">historic</td><td class="name">evaluated</td><td class="num">0.650</td>' in page
 
 
 @pytest.mark.parametrize(
@@ -57,6 +88,7 @@ def test_example_report_exit_0(tmp_path: Path):
         (["--sweep-stream", "a", "--sweep-change", "big"], "--sweep-change: expected a range"),
         (["--sweep-change", "-10%..10%"], "--sweep-change: give --sweep-stream or --sweep-rule"),
         (["--sweep-stream", "a", "--sweep-rule", "b-cap"], "sweep one thing at a time"),
+        (["-a", "historic"], "--arrangement historic: no historic allocation"),
     ],
 )
 def test_bad_sweep_options_are_located(tmp_path: Path, args: list[str], message: str):
