@@ -10,25 +10,26 @@ from collections import Counter
 from itertools import pairwise
 from typing import Any
 
-from models.errors import Problem
+from models.errors import Problem, item_label
 
 
 def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
     problems: list[Problem] = []
 
-    def add(section: str | None, item: str | None, field: str | None, message: str) -> None:
-        problems.append(Problem(source, section, item, field, message))
+    def add(
+        section: str | None, item: str | None, field: str | None, message: str, index: int | None = None
+    ) -> None:
+        problems.append(Problem(source, section, item, field, message, index))
 
-    def items(section: str) -> list[tuple[str, dict[str, Any]]]:
+    def items(section: str) -> list[tuple[int, str, dict[str, Any]]]:
         raw = data.get(section)
         if not isinstance(raw, list):
             return []
-        out = []
-        for index, entry in enumerate(raw):
-            if isinstance(entry, dict):
-                ident = entry.get("id")
-                out.append((str(ident) if isinstance(ident, str | int) else f"#{index + 1}", entry))
-        return out
+        return [
+            (index, item_label(section, entry, index), entry)
+            for index, entry in enumerate(raw)
+            if isinstance(entry, dict)
+        ]
 
     years_raw = data.get("years")
     years: list[int] = []
@@ -39,43 +40,53 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
     year_set = set(years)
 
     for section in ("blocks", "funders", "outcomes", "streams", "rules", "pots"):
-        counts = Counter(i for i, _ in items(section) if not i.startswith("#"))
-        for ident, n in counts.items():
-            if n > 1:
-                add(section, ident, "id", f"duplicate id: {n} items of {section} are called {ident!r}")
+        listed = [(index, i) for index, i, _ in items(section) if not i.startswith("#")]
+        counts = Counter(i for _, i in listed)
+        seen: set[str] = set()
+        for index, ident in listed:  # each id once, at its first repeat: the row a user looks at to fix it
+            if ident in seen and counts[ident] > 1:
+                n, counts[ident] = counts[ident], 0
+                add(section, ident, "id", f"duplicate id: {n} items of {section} are called {ident!r}", index)
+            seen.add(ident)
 
-    funders = {i for i, _ in items("funders")}
-    outcomes = {i for i, _ in items("outcomes")}
-    declared_blocks = {i for i, _ in items("blocks")}
-    used_blocks = {str(e.get("block")) for _, e in items("outcomes") if isinstance(e.get("block"), str)}
+    funders = {i for _, i, _ in items("funders")}
+    outcomes = {i for _, i, _ in items("outcomes")}
+    declared_blocks = {i for _, i, _ in items("blocks")}
+    used_blocks = {str(e.get("block")) for _, _, e in items("outcomes") if isinstance(e.get("block"), str)}
     blocks = declared_blocks | used_blocks
-    streams = {i for i, _ in items("streams")}
+    streams = {i for _, i, _ in items("streams")}
     nameable = outcomes | blocks
     clash = outcomes & blocks
+    first_outcome = {i: index for index, i, _ in reversed(items("outcomes"))}
     for ident in sorted(clash):
-        add("outcomes", ident, "id", f"{ident!r} is both an outcome id and a block id")
+        add("outcomes", ident, "id", f"{ident!r} is both an outcome id and a block id", first_outcome[ident])
 
-    def check_ids(section: str, item: str, field: str, value: Any, known: set[str], what: str) -> None:
+    def check_ids(
+        section: str, index: int, item: str, field: str, value: Any, known: set[str], what: str
+    ) -> None:
         if value is None:
             return
         if not isinstance(value, list):
             return  # field validation reports the type
         for ref in value:
             if isinstance(ref, str) and ref not in known:
-                add(section, item, field, f"unknown {what} {ref!r}")
+                add(section, item, field, f"unknown {what} {ref!r}", index)
 
-    def check_years(section: str, item: str, field: str, value: Any) -> None:
+    def check_years(section: str, index: int, item: str, field: str, value: Any) -> None:
         if isinstance(value, dict):
             for key in value:
                 year = _as_year(key)
                 if year is None or (year_set and year not in year_set):
-                    add(section, item, f"{field}.{key}", f"year {key} is not one of the years {years}")
-            missing = [t for t in years if t not in {_as_year(k) for k in value}]
-            if field == "amounts" and missing and year_set:
-                add(section, item, field, f"no amount for year(s) {missing}; give 0 for a year with no money")
+                    add(section, item, f"{field}.{key}", f"year {key} is not one of the years {years}", index)
+            given = {_as_year(k) for k in value}
+            if field == "amounts":
+                for t in years:
+                    if t not in given:
+                        message = f"no amount for year {t}; give 0 for a year with no money"
+                        add(section, item, f"{field}.{t}", message, index)
 
     if declared_blocks:
-        for ident, entry in items("outcomes"):
+        for index, ident, entry in items("outcomes"):
             block = entry.get("block")
             if isinstance(block, str) and block not in declared_blocks:
                 add(
@@ -83,31 +94,32 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                     ident,
                     "block",
                     f"unknown block {block!r}; blocks are {sorted(declared_blocks)}",
+                    index,
                 )
 
-    for ident, entry in items("outcomes"):
-        check_years("outcomes", ident, "min_spend", entry.get("min_spend"))
+    for index, ident, entry in items("outcomes"):
+        check_years("outcomes", index, ident, "min_spend", entry.get("min_spend"))
 
-    for ident, entry in items("streams"):
+    for index, ident, entry in items("streams"):
         funder = entry.get("funder")
         if isinstance(funder, str) and funder not in funders:
-            add("streams", ident, "funder", f"unknown funder {funder!r}")
-        check_ids("streams", ident, "eligible", entry.get("eligible"), nameable, "outcome or block")
-        check_years("streams", ident, "amounts", entry.get("amounts"))
+            add("streams", ident, "funder", f"unknown funder {funder!r}", index)
+        check_ids("streams", index, ident, "eligible", entry.get("eligible"), nameable, "outcome or block")
+        check_years("streams", index, ident, "amounts", entry.get("amounts"))
 
-    for ident, entry in items("rules"):
-        check_ids("rules", ident, "streams", entry.get("streams"), streams, "stream")
-        check_ids("rules", ident, "outcomes", entry.get("outcomes"), nameable, "outcome or block")
+    for index, ident, entry in items("rules"):
+        check_ids("rules", index, ident, "streams", entry.get("streams"), streams, "stream")
+        check_ids("rules", index, ident, "outcomes", entry.get("outcomes"), nameable, "outcome or block")
         rule_years = entry.get("years")
         if isinstance(rule_years, list):
             for y in rule_years:
                 if _as_year(y) not in year_set:
-                    add("rules", ident, "years", f"year {y} is not one of the years {years}")
+                    add("rules", ident, "years", f"year {y} is not one of the years {years}", index)
 
     pot_of: dict[str, str] = {}
-    for ident, entry in items("pots"):
-        check_ids("pots", ident, "members", entry.get("members"), streams, "stream")
-        check_ids("pots", ident, "scope", entry.get("scope"), nameable, "outcome or block")
+    for index, ident, entry in items("pots"):
+        check_ids("pots", index, ident, "members", entry.get("members"), streams, "stream")
+        check_ids("pots", index, ident, "scope", entry.get("scope"), nameable, "outcome or block")
         members = entry.get("members")
         if isinstance(members, list):
             for m in members:
@@ -120,9 +132,10 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                         "members",
                         f"stream {m!r} is already a member of pot {pot_of[m]!r}; "
                         "a stream belongs to one pot at most",
+                        index,
                     )
                 elif m in pot_of:
-                    add("pots", ident, "members", f"stream {m!r} is listed twice")
+                    add("pots", ident, "members", f"stream {m!r} is listed twice", index)
                 pot_of[m] = ident
 
     historic = data.get("historic")
@@ -133,11 +146,11 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
             where = f"#{index + 1}"
             s, o, y = entry.get("stream"), entry.get("outcome"), entry.get("year")
             if isinstance(s, str) and s not in streams:
-                add("historic", where, "stream", f"unknown stream {s!r}")
+                add("historic", where, "stream", f"unknown stream {s!r}", index)
             if isinstance(o, str) and o not in outcomes:
-                add("historic", where, "outcome", f"unknown outcome {o!r}")
+                add("historic", where, "outcome", f"unknown outcome {o!r}", index)
             if isinstance(y, int) and year_set and y not in year_set:
-                add("historic", where, "year", f"year {y} is not one of the years {years}")
+                add("historic", where, "year", f"year {y} is not one of the years {years}", index)
     return problems
 
 

@@ -20,6 +20,8 @@ class Problem:
 
     `section` is the file's section (``streams``), `item` the id of the entry
     (or its position when it has no usable id), `field` the field inside it.
+    `index` is the entry's position in its section: two entries may share an
+    id, and a workbook locates each problem at its own row by the position.
     """
 
     file: str
@@ -27,6 +29,7 @@ class Problem:
     item: str | None
     field: str | None
     message: str
+    index: int | None = None
 
     @property
     def where(self) -> str:
@@ -40,6 +43,18 @@ class Problem:
     def __str__(self) -> str:
         where = self.where
         return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+def item_label(section: str, entry: object, index: int) -> str:
+    """How a problem names an item: its id, or its position (`#2`) when the id is unusable.
+
+    A historic entry has no id, so it is always named by position; a TRUE in the
+    id column is no id either.
+    """
+    ident = entry.get("id") if isinstance(entry, dict) else None
+    if section == "historic" or isinstance(ident, bool) or not isinstance(ident, str | int):
+        return f"#{index + 1}"
+    return str(ident)
 
 
 class ScenarioError(LaaError):

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from models.checks import cross_check
-from models.errors import Problem, ScenarioError
+from models.errors import Problem, ScenarioError, item_label
 from models.scenario import Scenario
 from models.workbook import CellMap, read_workbook
 
@@ -232,17 +232,14 @@ def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Pr
                 err = {**err, "type": "union", "msg": "expected a number, or a mapping of year to number"}
             del loc[tag]
         section = str(loc.pop(0)) if loc else None
-        item = None
+        item, index = None, None
         if section in LIST_SECTIONS and loc and isinstance(loc[0], int):
             index = loc.pop(0)
             raw = data.get(section)
             entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
-            ident = entry.get("id") if isinstance(entry, dict) else None
-            item = str(ident) if isinstance(ident, str | int) else f"#{index + 1}"
-            if section == "historic" and isinstance(entry, dict):
-                item = f"#{index + 1}"
+            item = item_label(section, entry, index)
         field = ".".join(str(p) for p in loc) or None
-        found.append(Problem(source, section, item, field, _message(err)))
+        found.append(Problem(source, section, item, field, _message(err), index))
     return found
 
 

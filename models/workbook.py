@@ -9,7 +9,7 @@ bounded size once unpacked, and no DTD in any part (XML's entity-expansion
 attacks need one; a real workbook never has one).
 
 The result is the same dict a YAML file parses to, and a `CellMap` from
-every (section, item, field) a problem may name to the cell it came from,
+every (section, item's position, field) a problem may name to the cell it came from,
 so that a problem reads `Streams!F7: amounts 2027: ...` rather than
 pointing into a structure the finance lead never saw.
 """
@@ -32,7 +32,6 @@ from models.cells import unescape_text
 from models.errors import Problem, ScenarioError
 from models.workbook_layout import (
     AREA,
-    HISTORIC,
     LAYOUT,
     LIST_SEPARATOR,
     RESPONSE,
@@ -55,7 +54,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DAMAGED = (SyntaxError, ValueError, KeyError, TypeError, IndexError, EOFError, zlib.error, zipfile.BadZipFile)
 DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
 
-Key = tuple[str | None, str | None, str | None]
+Key = tuple[str | None, int | None, str | None]  # (section, item's position in it, field)
 
 
 @dataclass(frozen=True)
@@ -76,33 +75,38 @@ class CellProblem(Problem):
 
 
 class CellMap:
-    """Where each (section, item, field) that validation may name came from in the workbook."""
+    """Where each (section, position, field) that validation may name came from in the workbook.
+
+    Items are keyed by position, not id: two rows may share an id, and a problem
+    with the second must name the second row's cells.
+    """
 
     def __init__(self) -> None:
         self._places: dict[Key, Place] = {}
 
-    def add(self, key: Key, place: Place, replace: bool = False) -> None:
-        if replace or key not in self._places:
-            self._places[key] = place
+    def add(self, key: Key, place: Place) -> None:
+        self._places.setdefault(key, place)
 
-    def place(self, section: str | None, item: str | None, field: str | None) -> Place | None:
+    def place(self, section: str | None, index: int | None, field: str | None) -> Place | None:
         """The cell of the field, or of the nearest thing holding it (a list's cell, the row, the sheet)."""
         parts = field.split(".") if field else []
         while parts:
-            found = self._places.get((section, item, ".".join(parts)))
+            found = self._places.get((section, index, ".".join(parts)))
             if found is not None:
                 return found
             parts.pop()
-        return self._places.get((section, item, None)) or self._places.get((section, None, None))
+        return self._places.get((section, index, None)) or self._places.get((section, None, None))
 
     def locate(self, problem: Problem) -> Problem:
         if isinstance(problem, CellProblem):
             return problem
-        place = self.place(problem.section, problem.item, problem.field)
+        place = self.place(problem.section, problem.index, problem.field)
         if place is None:
             return problem
         message = f"{place.label}: {problem.message}" if place.label else problem.message
-        return CellProblem(problem.file, problem.section, problem.item, problem.field, message, place.cell)
+        return CellProblem(
+            problem.file, problem.section, problem.item, problem.field, message, problem.index, place.cell
+        )
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ def _archive_refusal(raw: bytes) -> str | None:
 class _Row:
     number: int
     item: dict[str, Any]
-    places: list[tuple[str, Place]] = field(default_factory=list)
+    places: dict[str, Place] = field(default_factory=dict)  # by the field path a problem names
     first: str = ""  # the row's first cell, for problems with the row as a whole
 
 
@@ -177,7 +181,7 @@ class _Reader:
         self._rows_of: dict[str, list[_Row]] = {}
 
     def fail(self, cell: str, message: str, section: str | None = None) -> None:
-        self.problems.append(CellProblem(self.name, section, None, None, message, cell))
+        self.problems.append(CellProblem(self.name, section, None, None, message, cell=cell))
 
     def read(self, book: Any) -> WorkbookDocument:
         titles = {ws.title: ws for ws in book.worksheets}
@@ -345,7 +349,7 @@ class _Reader:
                 ref = f"{title}!{get_column_letter(pos + 1)}{number}"
                 label = column.header if year is None else column.year_header(year)
                 path = column.field if year is None else f"{column.field}.{year}"
-                parsed.places.append((path, Place(ref, label)))
+                parsed.places[path] = Place(ref, label)
                 if year is None:
                     scalar_ref[column.field] = ref
                 cell = values[pos][1] if pos in values else None
@@ -365,17 +369,18 @@ class _Reader:
                     )
                 parsed.item[name] = by_year
             if sheet is RULES:
-                self._rule_kind(parsed, dict(parsed.places))
+                self._rule_kind(parsed)
             if sheet is RESPONSE:
                 if RESPONSE_LINK not in parsed.item:
-                    self.fail(dict(parsed.places)[RESPONSE_LINK].cell, "the outcome is missing", "outcomes")
+                    self.fail(parsed.places[RESPONSE_LINK].cell, "the outcome is missing", "outcomes")
                     continue
                 parsed.item.setdefault("spend", None)  # blank spend: no limit
             found.append(parsed)
         return found
 
-    def _rule_kind(self, row: _Row, places: dict[str, Place]) -> None:
+    def _rule_kind(self, row: _Row) -> None:
         """A rule's kind and value, as the one field of the rule the kind names."""
+        places = row.places
         kind, value = row.item.pop(RULE_KIND, None), row.item.pop(RULE_VALUE, None)
         if kind is None:
             if value is not None:
@@ -391,7 +396,7 @@ class _Reader:
             return
         row.item[kind] = value
         for name in RULE_KINDS:
-            row.places.append((name, places[RULE_VALUE]))
+            places[name] = places[RULE_VALUE]
 
     def _section(self, sheet: Sheet, title: str, rows: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
         parsed = self._table(sheet, title, rows)
@@ -401,10 +406,9 @@ class _Reader:
                 title, "the sheet has no rows below its header; at least one is expected", sheet.section
             )
         for index, row in enumerate(parsed):
-            label = _label(sheet, row.item, index)
-            self.cells.add((sheet.section, label, None), Place(row.first, ""))
-            for path, place in row.places:
-                self.cells.add((sheet.section, label, path), place, replace=path == "id")
+            self.cells.add((sheet.section, index, None), Place(row.first, ""))
+            for path, place in row.places.items():
+                self.cells.add((sheet.section, index, path), place)
         self._rows_of[sheet.section] = parsed
         return [row.item for row in parsed]
 
@@ -417,28 +421,28 @@ class _Reader:
         curves: dict[Any, list[_Row]] = {}
         for ident, row in responses:
             if ident not in by_id:
-                link = dict(row.places)[RESPONSE_LINK]
-                self.fail(link.cell, f"no outcome {ident!r} on the Outcomes sheet", "outcomes")
+                self.fail(
+                    row.places[RESPONSE_LINK].cell, f"no outcome {ident!r} on the Outcomes sheet", "outcomes"
+                )
                 continue
             curves.setdefault(ident, []).append(row)
         for ident, (index, outcome) in by_id.items():
-            label = _label(None, outcome.item, index)
             segments = curves.get(ident, [])
             if not segments:
                 self.cells.add(
-                    ("outcomes", label, RESPONSE_FIELD),
+                    ("outcomes", index, RESPONSE_FIELD),
                     Place(outcome.first, "response (it has no rows on the Response sheet)"),
                 )
                 continue
             outcome.item[RESPONSE_FIELD] = [row.item for row in segments]
             for k, row in enumerate(segments):
-                link = dict(row.places)[RESPONSE_LINK]
-                self.cells.add(("outcomes", label, RESPONSE_FIELD), Place(link.cell, "response"))
+                link = row.places[RESPONSE_LINK]
+                self.cells.add(("outcomes", index, RESPONSE_FIELD), Place(link.cell, "response"))
                 self.cells.add(
-                    ("outcomes", label, f"{RESPONSE_FIELD}.{k}"), Place(link.cell, f"segment {k + 1}")
+                    ("outcomes", index, f"{RESPONSE_FIELD}.{k}"), Place(link.cell, f"segment {k + 1}")
                 )
-                for path, place in row.places:
-                    self.cells.add(("outcomes", label, f"{RESPONSE_FIELD}.{k}.{path}"), place)
+                for path, place in row.places.items():
+                    self.cells.add(("outcomes", index, f"{RESPONSE_FIELD}.{k}.{path}"), place)
 
 
 def _given(value: Any) -> bool:
@@ -462,14 +466,6 @@ def _expected(kind: Kind) -> str:
     return {Kind.MONEY: "an amount (GBP)", Kind.SHARE: "a share", Kind.INT: "a whole number"}.get(
         kind, "a number" if kind is Kind.NUMBER else "text"
     )
-
-
-def _label(sheet: Sheet | None, item: dict[str, Any], index: int) -> str:
-    """The item as `models.load` and `models.checks` name it: its id, or its position."""
-    ident = item.get("id")
-    if sheet is HISTORIC or not isinstance(ident, str):
-        return f"#{index + 1}"
-    return ident
 
 
 def _match(text: str, named: dict[str, Column], yearly: list[Column]) -> tuple[Column, int | None] | None:

@@ -139,7 +139,7 @@ def test_amount_for_a_year_not_in_years():
 
 
 def test_missing_amount_for_a_year():
-    one(lambda d: item(d, "streams", "nrf")["amounts"].pop(2028), "streams", "nrf", "amounts", "2028")
+    one(lambda d: item(d, "streams", "nrf")["amounts"].pop(2028), "streams", "nrf", "amounts.2028", "2028")
 
 
 def test_negative_amount():

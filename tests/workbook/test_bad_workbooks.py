@@ -61,15 +61,45 @@ def test_a_negative_amount_is_named_by_its_cell(tmp_path):
             "Outcomes!E2: direction: input should be 'higher' or 'lower'",
         ),
         (set_cell("Rules", "nrf-deprived-areas", "kind", "most"), "Rules!D2: kind 'most' is not one of"),
-        (set_cell("Streams", "nrf", "id", "cf"), "Streams!A"),
+        (
+            set_cell("Streams", "nrf", "id", "cf"),
+            "area.xlsx: Streams!A4: id: duplicate id: 2 items of streams are called 'cf'",
+        ),
+        (
+            set_cell("Streams", "nrf", "amounts 2027", None),
+            "area.xlsx: Streams!F2: amounts 2027: no amount for year 2027; give 0 for a year with no money",
+        ),
         (set_cell("Streams", "nrf", "admin_rate", dt.datetime(2026, 4, 1)), "Streams!I2: holds a date"),
         (set_cell("Streams", "nrf", "admin_rate", True), "Streams!I2: holds TRUE; a share is expected"),
     ],
-    ids=["funder", "eligible", "text-for-number", "target", "direction", "kind", "duplicate", "date", "bool"],
+    ids=[
+        "funder",
+        "eligible",
+        "text-for-number",
+        "target",
+        "direction",
+        "kind",
+        "duplicate",
+        "missing-year",
+        "date",
+        "bool",
+    ],
 )
 def test_problems_are_located_at_cells(tmp_path, edit, expected):
     found = problems(example_workbook(tmp_path, edit))
     assert any(expected in p for p in found), found
+
+
+def test_problems_with_the_second_of_two_rows_sharing_an_id_name_the_second_row(tmp_path):
+    def edit(book):
+        book["Streams"]["A3"].value = "nrf"
+        book["Streams"]["D3"].value = -7
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert "area.xlsx: Streams!D3: amounts: input should be greater than or equal to 0; found -7" in found, (
+        found
+    )
+    assert "area.xlsx: Streams!A3: id: duplicate id: 2 items of streams are called 'nrf'" in found, found
 
 
 def test_a_response_segment_is_named_by_its_row_on_the_response_sheet(tmp_path):
