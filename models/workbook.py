@@ -27,6 +27,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from models.cells import unescape_text
 from models.errors import Problem, ScenarioError
@@ -50,8 +51,12 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 100_000
 # the start of an OLE compound file: an encrypted .xlsx, or an old .xls
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# what openpyxl and the XML parser raise on a damaged file (SyntaxError: the XML ParseError)
-DAMAGED = (SyntaxError, ValueError, KeyError, TypeError, IndexError, EOFError, zlib.error, zipfile.BadZipFile)
+# damaged XML or compressed data (SyntaxError: the XML ParseError)
+DAMAGED = (SyntaxError, EOFError, zlib.error, zipfile.BadZipFile)
+# openpyxl on a part that is not what Excel writes: a missing part (KeyError), a number that is not one
+# (ValueError), a style that is not there (IndexError). Caught only around openpyxl's own parsing, so a
+# bug in the reader surfaces as one rather than being blamed on the file.
+MALFORMED = (ValueError, KeyError, TypeError, IndexError, InvalidFileException)
 DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
 
 Key = tuple[str | None, int | None, str | None]  # (section, item's position in it, field)
@@ -124,16 +129,15 @@ def read_workbook(raw: bytes, name: str) -> WorkbookDocument:
         warnings.simplefilter("ignore")  # openpyxl warns about features it drops, such as extensions
         try:
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False, keep_links=False)
-        except (*DAMAGED, OSError) as exc:
+        except (*DAMAGED, *MALFORMED, OSError) as exc:
             raise ScenarioError(
                 [Problem(name, None, None, None, f"cannot be read as an Excel workbook: {_reason(exc)}")]
             ) from None
+        reader = _Reader(name)
         try:
-            return _Reader(name).read(book)
-        except DAMAGED as exc:
-            raise ScenarioError(
-                [Problem(name, None, None, None, f"a sheet cannot be read: {_reason(exc)}")]
-            ) from None
+            return reader.read(book)
+        except _Unreadable:
+            raise ScenarioError(reader.problems) from None
         finally:
             book.close()
 
@@ -163,6 +167,10 @@ def _archive_refusal(raw: bytes) -> str | None:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
         return "is not an Excel workbook (.xlsx): it is not a readable zip archive"
     return None
+
+
+class _Unreadable(Exception):
+    """A sheet openpyxl cannot parse; the problem is recorded with those found before it."""
 
 
 @dataclass
@@ -212,15 +220,22 @@ class _Reader:
     # --- cells ---
 
     def _rows(self, ws: Any) -> list[tuple[int, tuple[Any, ...]]]:
+        """The sheet's rows; read-only openpyxl parses the sheet's XML here, as it iterates."""
         ws.reset_dimensions()  # a stated size of a million rows must not be padded out
         rows = []
-        for number, row in enumerate(ws.iter_rows(), start=1):
-            if number > MAX_ROWS:
-                if any(c.value is not None for c in row):
-                    self.fail(ws.title, f"has rows past row {MAX_ROWS:,}; a scenario sheet is far shorter")
-                    break
-                continue
-            rows.append((number, row))
+        try:
+            for number, row in enumerate(ws.iter_rows(), start=1):
+                if number > MAX_ROWS:
+                    if any(c.value is not None for c in row):
+                        self.fail(
+                            ws.title, f"has rows past row {MAX_ROWS:,}; a scenario sheet is far shorter"
+                        )
+                        break
+                    continue
+                rows.append((number, row))
+        except (*DAMAGED, *MALFORMED) as exc:
+            self.fail(ws.title, f"the sheet cannot be read: {_reason(exc)}")
+            raise _Unreadable from None
         return rows
 
     def _value(self, cell: Any, ref: str, kind: Kind) -> Any:
@@ -372,18 +387,22 @@ class _Reader:
                 self._rule_kind(parsed)
             if sheet is RESPONSE:
                 if RESPONSE_LINK not in parsed.item:
-                    self.fail(parsed.places[RESPONSE_LINK].cell, "the outcome is missing", "outcomes")
+                    if RESPONSE_LINK in parsed.places:  # else the header's missing column is the problem
+                        self.fail(parsed.places[RESPONSE_LINK].cell, "the outcome is missing", "outcomes")
                     continue
                 parsed.item.setdefault("spend", None)  # blank spend: no limit
             found.append(parsed)
         return found
 
     def _rule_kind(self, row: _Row) -> None:
-        """A rule's kind and value, as the one field of the rule the kind names."""
+        """A rule's kind and value, as the one field of the rule the kind names.
+
+        A kind or value column missing from the header is reported there, once, not on every row.
+        """
         places = row.places
         kind, value = row.item.pop(RULE_KIND, None), row.item.pop(RULE_VALUE, None)
         if kind is None:
-            if value is not None:
+            if value is not None and RULE_KIND in places:
                 self.fail(
                     places[RULE_KIND].cell, f"the kind is missing: one of {', '.join(RULE_KINDS)}", "rules"
                 )
@@ -392,7 +411,8 @@ class _Reader:
             self.fail(places[RULE_KIND].cell, f"kind {kind!r} is not one of {', '.join(RULE_KINDS)}", "rules")
             return
         if value is None:
-            self.fail(places[RULE_VALUE].cell, f"the value is missing for a {kind} rule", "rules")
+            if RULE_VALUE in places:
+                self.fail(places[RULE_VALUE].cell, f"the value is missing for a {kind} rule", "rules")
             return
         row.item[kind] = value
         for name in RULE_KINDS:

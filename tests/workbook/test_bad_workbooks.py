@@ -189,3 +189,37 @@ def test_the_command_line_exits_2_with_the_cell_and_no_traceback(tmp_path):
     broken.write_bytes(path.read_bytes()[:5000])
     done = subprocess.run([LAA, "run", str(broken)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "broken.xlsx:" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header"), [("Response", "outcome"), ("Rules", "kind"), ("Rules", "value")]
+)
+def test_a_missing_column_is_named_at_the_header_and_nothing_else_breaks(tmp_path, sheet, header):
+    def edit(book):
+        book[sheet].cell(1, column_of(book[sheet], header)).value = None
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert f"area.xlsx: {sheet}!1:1: column {header!r} is missing from the header row" in found, found
+    assert not [p for p in found if "cannot be read" in p], found
+
+
+def test_a_damaged_sheet_is_reported_with_the_problems_found_before_it(tmp_path):
+    path = example_workbook(tmp_path, set_cell("Funders", "clg", "name", "=1+1"))
+    parts = zipfile.ZipFile(path).infolist()
+    with zipfile.ZipFile(path) as source:
+        contents = {info.filename: source.read(info) for info in parts}
+    streams = contents["xl/worksheets/sheet6.xml"]
+    contents["xl/worksheets/sheet6.xml"] = streams[: streams.index(b"</sheetData>") - 20]  # cut short
+    path.write_bytes(_zip(contents))
+    found = problems(path)
+    assert found[0].startswith("area.xlsx: Funders!B2: holds a formula"), found
+    assert found[-1].startswith("area.xlsx: Streams: the sheet cannot be read: ParseError"), found
+
+
+def test_a_bug_in_the_reader_is_not_blamed_on_the_file(tmp_path, monkeypatch):
+    def broken(self, *args):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(workbook._Reader, "_attach", broken)
+    with pytest.raises(KeyError):
+        load_scenario(example_workbook(tmp_path))
