@@ -51,6 +51,11 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 100_000
 # the start of an OLE compound file: an encrypted .xlsx, or an old .xls
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PASSWORD_PROTECTED = (
+    "is a password-protected or old-style (.xls) workbook; save it as an .xlsx workbook without a password"
+)
+# a zip entry's flag bit for an encrypted part (zipfile would need a password to open it)
+ZIP_ENCRYPTED = 0x1
 # damaged XML or compressed data (SyntaxError: the XML ParseError)
 DAMAGED = (SyntaxError, EOFError, zlib.error, zipfile.BadZipFile)
 # openpyxl on a part that is not what Excel writes: a missing part (KeyError), a number that is not one
@@ -148,14 +153,13 @@ def _reason(exc: BaseException) -> str:
 
 def _archive_refusal(raw: bytes) -> str | None:
     if raw.startswith(OLE_MAGIC):
-        return (
-            "is a password-protected or old-style (.xls) workbook; save it as an .xlsx workbook "
-            "without a password"
-        )
+        return PASSWORD_PROTECTED
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = 0
             for info in archive.infolist():
+                if info.flag_bits & ZIP_ENCRYPTED:
+                    return PASSWORD_PROTECTED
                 with archive.open(info) as member:
                     content = member.read(MAX_UNPACKED_BYTES - unpacked + 1)
                 unpacked += len(content)

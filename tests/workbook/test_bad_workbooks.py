@@ -172,6 +172,26 @@ def test_files_that_are_not_workbooks(tmp_path, content, expected):
     assert len(found) == 1 and expected in found[0], found
 
 
+def _encrypted(archive: bytes) -> bytes:
+    """The zip with every part flagged encrypted, in its local and its central header."""
+    flagged = bytearray(archive)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = flagged.find(signature)
+        while start != -1:
+            flagged[start + offset] |= 0x1
+            start = flagged.find(signature, start + 4)
+    return bytes(flagged)
+
+
+def test_a_zip_of_encrypted_parts_is_refused_as_password_protected(tmp_path):
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(_encrypted(_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>"})))
+    assert problems(path) == [
+        "area.xlsx: is a password-protected or old-style (.xls) workbook; "
+        "save it as an .xlsx workbook without a password"
+    ]
+
+
 def test_an_archive_that_unpacks_too_far_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 10_000)
     path = tmp_path / "area.xlsx"
