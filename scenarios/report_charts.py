@@ -4,7 +4,9 @@ Plotly draws labels through its own small HTML dialect (`<b>`, `<br>`,
 `<a href>`), so scenario text goes in with `<`, `>` and `&` as entities:
 plotly shows them literally and no name can become markup. The figure
 JSON plotly writes into the page escapes `<`, `>` and `/`, so a label
-holding `</script>` cannot end the script it sits in.
+holding `</script>` cannot end the data block it sits in. A chart is a
+<div> and its figure as inert JSON; `report_page`'s one drawing script
+plots them all, so the page runs no script of its own per chart.
 """
 
 from __future__ import annotations
@@ -48,7 +50,6 @@ BLOCK_PALETTE = ("#e9a23b", "#4f9fb8", "#c2577a", "#5b8e3e", "#8e6bbf", "#b5543f
 OTHER_COLOUR, LOSS_COLOUR, SOURCE_COLOUR, OUTCOME_COLOUR = "#b8c2cc", "#e76f51", "#8aa4bd", "#7b8794"
 # equal scores draw equal lines: the later arrangements dashed, so one never hides another
 DASHES = {"pooled": "dash", "optimal": "dot"}
-CONFIG = {"displayModeBar": False, "responsive": True}
 LABEL_CHARS = 46
 
 
@@ -62,8 +63,13 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 def fragment(fig: go.Figure, div_id: str) -> str:
-    """The figure as a <div> and the script that draws it, for a page that has loaded plotly.js."""
-    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
+    """The figure as a <div> and its JSON in a data block (never run) that the page's drawing script reads."""
+    figure = pio.to_json(fig, validate=False)  # plotly escapes <, > and / in it: nothing ends the block
+    return (
+        f'<div style="height:{fig.layout.height}px; width:100%;">'
+        f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
+        f'<script type="application/json" data-chart="{div_id}">{figure}</script></div>'
+    )
 
 
 def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:

@@ -3,13 +3,17 @@
 The page must open in a meeting room with no network and must not run
 anything a scenario file smuggles in. So plotly.js is inlined once, there
 are no links to fetch (no CDN, no web fonts, no images but data: URLs), a
-Content-Security-Policy forbids every fetch and allows only the page's own
-inline scripts and styles, and every string from the scenario goes through
-`esc` (text and attributes alike) before it reaches the HTML.
+Content-Security-Policy forbids every fetch and runs only two scripts, named
+by their SHA-256 (plotly.js and the one that draws the charts from their
+inert JSON), so markup that slipped past escaping still could not run; and
+every string from the scenario goes through `esc` (text and attributes
+alike) before it reaches the HTML.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -18,7 +22,12 @@ from dataclasses import dataclass
 from plotly.offline import get_plotlyjs
 
 CLOSE_SCRIPT = re.compile(r"</(script)", re.IGNORECASE)
-CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+DRAW_CHARTS = (
+    "document.querySelectorAll('script[type=\"application/json\"][data-chart]').forEach(function (s) {"
+    "var figure = JSON.parse(s.textContent);"
+    "Plotly.newPlot(s.dataset.chart, figure.data, figure.layout, {displayModeBar: false, responsive: true});"
+    "});"
+)
 
 STYLE = """
 :root { --ink:#1f2933; --muted:#61707d; --line:#e4e8ec; --panel:#f7f9fa; --accent:#264653;
@@ -126,17 +135,27 @@ def inline_script(js: str) -> str:
     return CLOSE_SCRIPT.sub(r"<\\/\1", js).replace("<!--", "<\\!--")
 
 
+def _csp(*scripts: str) -> str:
+    """The policy: no fetch of any kind, and no script run but these (by hash)."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts
+    )
+    return f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:"
+
+
 def document(title: str, meta: str, cards: str, sections: Sequence[Section], footer: str) -> str:
-    """The whole page: header, navigation, sections, and plotly.js inlined once before any chart."""
+    """The whole page: header, navigation, sections, plotly.js inlined once, and the charts drawn last."""
+    plotly = inline_script(get_plotlyjs())
     nav = "".join(f'<a href="#{esc(s.id)}">{esc(s.nav)}</a>' for s in sections)
     body = "".join(f'<section id="{esc(s.id)}"><h2>{esc(s.title)}</h2>{s.body}</section>' for s in sections)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(plotly, DRAW_CHARTS)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{STYLE}</style>"
-        f"<script>{inline_script(get_plotlyjs())}</script></head><body>"
+        f"<script>{plotly}</script></head><body>"
         f'<header class="top"><h1>{esc(title)}</h1><div class="meta">{esc(meta)}</div></header>'
-        f"<nav>{nav}</nav><main>{cards}{body}<footer>{esc(footer)}</footer></main></body></html>\n"
+        f"<nav>{nav}</nav><main>{cards}{body}<footer>{esc(footer)}</footer></main>"
+        f"<script>{DRAW_CHARTS}</script></body></html>\n"
     )

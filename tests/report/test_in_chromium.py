@@ -150,3 +150,14 @@ def test_xl_report_stays_readable(browser, xl_plans: list[Plan], tmp_path: Path)
     )
     assert labels == [short(r.name) for r in picked.rows]
     screenshot(browser, tmp_path / "xl.png")
+
+
+def test_a_script_that_slipped_past_escaping_would_not_run(browser, tmp_path: Path):
+    """The second defence: the policy runs plotly.js and the drawing script only, by their hashes."""
+    scenario = load_scenario(EXAMPLE)
+    page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=0))
+    leaked = page.replace("<footer>", f"{SCRIPT}<footer>", 1)
+    loaded = load(browser, write_atomic(tmp_path / "leaked.html", leaked))
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert any("Content Security Policy" in str(m.get("message")) for m in loaded.errors), loaded.errors
+    assert browser.execute_script(SANKEY_NODES) > 0  # the page's own scripts still ran

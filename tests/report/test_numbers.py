@@ -32,13 +32,9 @@ def cards(page: str) -> dict[str, str]:
 
 def progress_labels(page: str) -> list[str]:
     """The progress chart's outcome labels, top to bottom, as the page's figure JSON has them."""
-    script = page[page.index('id="chart-progress"') :]
-    script = script[script.index("Plotly.newPlot") : script.index("</script>")]
-    decoder = json.JSONDecoder()
-    lists = []
-    for match in re.finditer(r'"ticktext":', script):
-        lists.append(decoder.raw_decode(script, match.end())[0])
-    return next(t for t in lists if t != ["baseline", "halfway", "target"])
+    block = re.search(r'<script type="application/json" data-chart="chart-progress">(.*?)</script>', page)
+    assert block is not None
+    return json.loads(block.group(1))["layout"]["yaxis"]["ticktext"]
 
 
 def progress_spread(row: OutcomeProgress) -> float:

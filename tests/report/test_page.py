@@ -23,10 +23,10 @@ from tests.report.scenarios import hostile, laa, two_streams, write
 def test_hostile_names_never_reach_the_html_as_markup():
     scenario = parse_scenario(hostile(), "hostile.yaml")
     page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=2))
-    # the page's own scripts are the only ones: plotly.js, then one per chart (scores, money, progress,
-    # flows); no name opens an element or closes a script
-    assert page.count("<script") == 5
-    assert page.count("</script>") == 5
+    # the page's own scripts are the only ones: plotly.js, a data block per chart (scores, money,
+    # progress, flows) and the script that draws them; no name opens an element or closes a script
+    assert page.count("<script") == 6
+    assert page.count("</script>") == 6
     assert "<script>window.__pwned" not in page
     assert "<img" not in page
     assert 'onerror="' not in page
@@ -38,7 +38,8 @@ def test_no_fetch_anywhere_in_the_page():
     page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=0))
     assert "Content-Security-Policy" in page
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=""", page)
-    assert page.count("<script>") >= 2  # plotly.js inlined, then one per chart
+    assert page.count("<script>") == 2  # plotly.js inlined, and the one that draws every chart
+    assert "unsafe-inline'; style" not in page and "script-src 'sha256-" in page  # only those two run
 
 
 def test_chart_text_and_inline_script_cannot_break_out():
