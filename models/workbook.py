@@ -6,7 +6,11 @@ holds one is an error at that cell, never its cached result taken), no
 external link followed, no macro kept. Before openpyxl sees the file the
 archive itself is checked: a zip (an encrypted workbook is not one), a
 bounded size once unpacked, and no DTD in any part (XML's entity-expansion
-attacks need one; a real workbook never has one).
+attacks need one; a real workbook never has one). That byte search sees
+only ASCII-compatible XML; a part in UTF-16 or UTF-32 hides its DTD from it,
+so openpyxl parses through defusedxml (a dependency for this reason:
+openpyxl uses it whenever it is installed), which refuses entities in any
+encoding.
 
 The result is the same dict a YAML file parses to, and a `CellMap` from
 every (section, item's position, field) a problem may name to the cell it came from,

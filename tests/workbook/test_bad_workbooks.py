@@ -9,7 +9,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl.xml
 import pytest
+from defusedxml import EntitiesForbidden
 
 from models import workbook
 from models.errors import ScenarioError
@@ -190,6 +192,24 @@ def test_a_zip_of_encrypted_parts_is_refused_as_password_protected(tmp_path):
         "area.xlsx: is a password-protected or old-style (.xls) workbook; "
         "save it as an .xlsx workbook without a password"
     ]
+
+
+def test_entities_in_a_utf16_part_are_refused_though_the_dtd_search_cannot_see_them(tmp_path):
+    assert openpyxl.xml.DEFUSEDXML, "openpyxl parses with defusedxml"
+    laughs = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&a;</Types>'
+    )
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(_zip({"[Content_Types].xml": laughs.encode("utf-16")}))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "cannot be read as an Excel workbook" in str(caught.value)
+    causes, exc = [], caught.value.__context__
+    while exc is not None:
+        causes.append(type(exc))
+        exc = exc.__context__
+    assert EntitiesForbidden in causes, causes
 
 
 def test_an_archive_that_unpacks_too_far_is_refused(tmp_path, monkeypatch):
