@@ -49,22 +49,23 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                 add(section, ident, "id", f"duplicate id: {n} items of {section} are called {ident!r}", index)
             seen.add(ident)
 
-    funders = {i for _, i, _ in items("funders")}
+    # a section that is missing altogether is reported as missing; ids naming into it are not each unknown
+    funders = {i for _, i, _ in items("funders")} if isinstance(data.get("funders"), list) else None
     outcomes = {i for _, i, _ in items("outcomes")}
     declared_blocks = {i for _, i, _ in items("blocks")}
     used_blocks = {str(e.get("block")) for _, _, e in items("outcomes") if isinstance(e.get("block"), str)}
     blocks = declared_blocks | used_blocks
-    streams = {i for _, i, _ in items("streams")}
-    nameable = outcomes | blocks
+    streams = {i for _, i, _ in items("streams")} if isinstance(data.get("streams"), list) else None
+    nameable = outcomes | blocks if isinstance(data.get("outcomes"), list) else None
     clash = outcomes & blocks
     first_outcome = {i: index for index, i, _ in reversed(items("outcomes"))}
     for ident in sorted(clash):
         add("outcomes", ident, "id", f"{ident!r} is both an outcome id and a block id", first_outcome[ident])
 
     def check_ids(
-        section: str, index: int, item: str, field: str, value: Any, known: set[str], what: str
+        section: str, index: int, item: str, field: str, value: Any, known: set[str] | None, what: str
     ) -> None:
-        if value is None:
+        if value is None or known is None:
             return
         if not isinstance(value, list):
             return  # field validation reports the type
@@ -102,7 +103,7 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
 
     for index, ident, entry in items("streams"):
         funder = entry.get("funder")
-        if isinstance(funder, str) and funder not in funders:
+        if isinstance(funder, str) and funders is not None and funder not in funders:
             add("streams", ident, "funder", f"unknown funder {funder!r}", index)
         check_ids("streams", index, ident, "eligible", entry.get("eligible"), nameable, "outcome or block")
         check_years("streams", index, ident, "amounts", entry.get("amounts"))
@@ -145,9 +146,9 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                 continue
             where = f"#{index + 1}"
             s, o, y = entry.get("stream"), entry.get("outcome"), entry.get("year")
-            if isinstance(s, str) and s not in streams:
+            if isinstance(s, str) and streams is not None and s not in streams:
                 add("historic", where, "stream", f"unknown stream {s!r}", index)
-            if isinstance(o, str) and o not in outcomes:
+            if isinstance(o, str) and nameable is not None and o not in outcomes:
                 add("historic", where, "outcome", f"unknown outcome {o!r}", index)
             if isinstance(y, int) and year_set and y not in year_set:
                 add("historic", where, "year", f"year {y} is not one of the years {years}", index)

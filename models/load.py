@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from models.checks import cross_check
 from models.errors import Problem, ScenarioError, item_label
 from models.scenario import Scenario
-from models.workbook import CellMap, read_workbook
+from models.workbook import CellProblem, read_workbook
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000
@@ -49,8 +49,7 @@ def load_scenario_bytes(data: bytes, name: str) -> Scenario:
     """
     _refuse_oversized(len(data), name)
     if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
-        book = read_workbook(data, name)
-        return parse_scenario(book.data, source=name, cells=book.cells)
+        return parse_workbook(data, name)
     return parse_scenario(_document(data, name), source=name)
 
 
@@ -186,28 +185,43 @@ def _expect_mapping(data: Any, name: str) -> dict[str, Any]:
     return data
 
 
-def parse_scenario(
-    data: dict[str, Any], source: str = "<scenario>", cells: CellMap | None = None
-) -> Scenario:
-    """Validate plain data as a scenario, raising `ScenarioError` with every problem found.
-
-    `cells`: where each value came from in a workbook, to locate problems at their cells.
-    """
-    data = _expect_mapping(data, source)
-    problems = cross_check(data, source)
-    scenario: Scenario | None = None
-    try:
-        scenario = Scenario.model_validate(data, context={"years": _years_of(data)})
-    except ValidationError as exc:
-        problems = _located(exc, data, source) + problems
-    except (RecursionError, TypeError, ValueError) as exc:
-        problems.insert(0, Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"))
+def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate plain data as a scenario, raising `ScenarioError` with every problem found."""
+    scenario, problems = _validated(data, source)
     if problems:
-        if cells is not None:
-            problems = [cells.locate(p) for p in problems]
         raise ScenarioError(_unique(problems))
     assert scenario is not None
     return scenario
+
+
+def parse_workbook(raw: bytes, name: str) -> Scenario:
+    """A workbook's scenario, every problem located at its sheet and cell (`Streams!F7`).
+
+    What the reader found wrong with cells (a formula, a date, an unknown kind) is
+    reported with validation's problems in one pass, so a finance lead fixes them all
+    at once; a validation problem at a cell the reader already flagged (the amount
+    missing where a formula was) only repeats it, and is left out.
+    """
+    book = read_workbook(raw, name)
+    scenario, problems = _validated(book.data, name)
+    flagged = {p.where for p in book.problems}
+    located = [book.cells.locate(p) for p in problems]
+    problems = [p for p in located if not (isinstance(p, CellProblem) and p.where in flagged)]
+    if book.problems or problems:
+        raise ScenarioError(_unique([*book.problems, *problems]))
+    assert scenario is not None
+    return scenario
+
+
+def _validated(data: dict[str, Any], source: str) -> tuple[Scenario | None, list[Problem]]:
+    data = _expect_mapping(data, source)
+    problems = cross_check(data, source)
+    try:
+        return Scenario.model_validate(data, context={"years": _years_of(data)}), problems
+    except ValidationError as exc:
+        return None, _located(exc, data, source) + problems
+    except (RecursionError, TypeError, ValueError) as exc:
+        return None, [Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"), *problems]
 
 
 def _years_of(data: dict[str, Any]) -> list[int]:

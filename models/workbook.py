@@ -102,13 +102,20 @@ class CellMap:
         self._places.setdefault(key, place)
 
     def place(self, section: str | None, index: int | None, field: str | None) -> Place | None:
-        """The cell of the field, or of the nearest thing holding it (a list's cell, the row, the sheet)."""
+        """The cell of the field, or of the nearest thing holding it (a list's cell, the row, the sheet).
+
+        A field whose column is missing from the header has the header itself, for every row.
+        """
         parts = field.split(".") if field else []
         while parts:
             found = self._places.get((section, index, ".".join(parts)))
             if found is not None:
                 return found
             parts.pop()
+        if field and index is not None:
+            found = self._places.get((section, None, field.split(".")[0]))
+            if found is not None:
+                return found
         return self._places.get((section, index, None)) or self._places.get((section, None, None))
 
     def locate(self, problem: Problem) -> Problem:
@@ -125,12 +132,19 @@ class CellMap:
 
 @dataclass(frozen=True)
 class WorkbookDocument:
+    """The plain data, where it came from, and what was wrong with cells while reading them.
+
+    The reader's problems travel with the data rather than stopping there, so that
+    validation reports everything else in the same pass (`models.load.parse_workbook`).
+    """
+
     data: dict[str, Any]
     cells: CellMap
+    problems: list[Problem]
 
 
 def read_workbook(raw: bytes, name: str) -> WorkbookDocument:
-    """The workbook's scenario as plain data with its cells; `ScenarioError` for what cannot be read."""
+    """The workbook's scenario as plain data with its cells; `ScenarioError` for a file that is unreadable."""
     refusal = _archive_refusal(raw)
     if refusal:
         raise ScenarioError([Problem(name, None, None, None, refusal)])
@@ -210,6 +224,8 @@ class _Reader:
                 if sheet.required:
                     expected = ", ".join(s.name for s in LAYOUT if s.required)
                     self.fail(sheet.name, f"sheet is missing; a scenario workbook has sheets {expected}")
+                    if sheet.section and sheet is not RESPONSE:
+                        self.cells.add((sheet.section, None, None), Place(sheet.name, ""))
                 continue
             rows = self._rows(ws)
             if sheet is AREA:
@@ -221,9 +237,7 @@ class _Reader:
         self._attach(responses)
         if data.get("historic") == []:
             del data["historic"]  # no rows: no historic arrangement, as when YAML leaves it out
-        if self.problems:
-            raise ScenarioError(self.problems)
-        return WorkbookDocument(data, self.cells)
+        return WorkbookDocument(data, self.cells, self.problems)
 
     # --- cells ---
 
@@ -351,6 +365,8 @@ class _Reader:
         for column in sheet.columns:
             if column.required and column.field not in covered:
                 self.fail(f"{title}!1:1", f"column {column.header!r} is missing from the header row")
+                if sheet is not RESPONSE:  # each row's missing field is this one problem at the header
+                    self.cells.add((sheet.section, None, column.field), Place(f"{title}!1:1", column.header))
         return found
 
     def _table(self, sheet: Sheet, title: str, rows: list[tuple[int, tuple[Any, ...]]]) -> list[_Row]:

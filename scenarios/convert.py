@@ -14,9 +14,8 @@ from typing import Any
 import yaml
 
 from models.errors import InputError, ScenarioError
-from models.load import parse_json, parse_scenario, parse_yaml
+from models.load import parse_json, parse_scenario, parse_workbook, parse_yaml
 from models.scenario import Scenario
-from models.workbook import read_workbook
 from scenarios.scenario_workbook import scenario_workbook
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
@@ -64,8 +63,7 @@ def encode(scenario: Scenario, fmt: str) -> bytes:
 
 def decode(payload: bytes, fmt: str, name: str) -> Scenario:
     if fmt == "xlsx":
-        book = read_workbook(payload, name)
-        return parse_scenario(book.data, name, book.cells)
+        return parse_workbook(payload, name)
     text = payload.decode("utf-8")
     return parse_scenario(parse_json(text, name) if fmt == "json" else parse_yaml(text, name), name)
 

@@ -9,9 +9,8 @@ from typing import Any
 import openpyxl
 import yaml
 
-from models.load import load_scenario, parse_scenario
+from models.load import load_scenario, parse_workbook
 from models.scenario import Scenario
-from models.workbook import read_workbook
 from scenarios.scenario_workbook import scenario_workbook
 from tests.paths import EXAMPLE
 
@@ -21,8 +20,7 @@ def example_doc() -> dict[str, Any]:
 
 
 def through_workbook(scenario: Scenario, name: str = "area.xlsx") -> Scenario:
-    book = read_workbook(scenario_workbook(scenario), name)
-    return parse_scenario(book.data, name, book.cells)
+    return parse_workbook(scenario_workbook(scenario), name)
 
 
 def example_workbook(tmp_path: Path, edit: Any = None, name: str = "area.xlsx") -> Path:

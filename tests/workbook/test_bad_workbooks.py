@@ -120,6 +120,44 @@ def test_a_formula_is_an_error_at_its_cell_and_never_evaluated(tmp_path):
     ]
 
 
+def test_the_reader_s_problems_and_validation_s_are_reported_together(tmp_path):
+    def edit(book):
+        for change in (
+            set_cell("Streams", "nrf", "amounts 2027", "=SUM(1,2)"),
+            set_cell("Outcomes", "neet", "direction", "up"),
+            set_cell("Streams", "nrf", "funder", "nobody"),
+        ):
+            change(book)
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert found == [
+        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)); "
+        "type the value itself: formulas are not evaluated",
+        "area.xlsx: Outcomes!E2: direction: input should be 'higher' or 'lower'; found 'up'",
+        "area.xlsx: Streams!C2: funder: unknown funder 'nobody'",
+    ]
+
+
+def test_a_column_missing_from_the_header_is_one_problem_not_one_per_row(tmp_path):
+    def edit(book):
+        book["Streams"]["C1"].value = None  # funder
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert found[0] == "area.xlsx: Streams!1:1: column 'funder' is missing from the header row"
+    assert all(p.endswith("a value in a column with no header (or an unknown one)") for p in found[1:]), found
+
+
+def test_a_missing_sheet_is_one_problem_not_one_per_reference_to_it(tmp_path):
+    def edit(book):
+        del book["Funders"]
+
+    found = problems(example_workbook(tmp_path, edit))
+    assert found == [
+        "area.xlsx: Funders: sheet is missing; a scenario workbook has sheets "
+        "Area, Funders, Outcomes, Response, Streams"
+    ]
+
+
 def test_wrong_header_and_missing_sheet(tmp_path):
     def edit(book):
         book["Streams"]["D1"].value = "amount"
