@@ -14,7 +14,7 @@ import click
 from cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
 from models.scenario import Arrangement
 from pooling.solvers import SolverName
-from scenarios.batch import BatchOptions, CaseLine, Progress, display_name, run_batch
+from scenarios.batch import BatchOptions, CaseLine, Progress, display_name, grouped, run_batch
 from scenarios.drift import drift, drift_text
 from scenarios.ledger import Ledger
 from scenarios.table import grid
@@ -81,7 +81,8 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=None,
-    help="Seconds one case may take (the solver's limit too); past it the case is recorded as timeout.",
+    help="The solver's time limit per case, as laa run --time-limit (a plan past it is time_limit); "
+    "a case still running 5 s or 20% later (whichever is longer) is stopped and recorded as timeout.",
 )
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run with these options.")
 @click.option(
@@ -115,7 +116,8 @@ def batch_command(
     """Run every case (scenario file x arrangement) of the files, folders and globs given.
 
     Each case's results document and ledger row is kept as it finishes; exit 0 when every
-    case solved, 3 when some were infeasible, 4 when some failed, 2 when nothing could run.
+    case solved, 3 when some were infeasible, 4 when some failed, 2 when every file is invalid
+    (or the batch cannot start: another batch is using the ledger, say).
     """
     if scheduler and executor != "dask":
         fail("--scheduler needs --executor dask", EXIT_INVALID)
@@ -153,7 +155,7 @@ def history_command(ledger: Path, fmt: str) -> None:
     """List the ledger's runs: when, how many cases, how they ended, with which options."""
     if not ledger.exists():
         fail(f"no ledger at {ledger}: run `laa batch` first (or pass --ledger)", EXIT_INVALID)
-    with Ledger(ledger) as book:
+    with Ledger(ledger, read_only=True) as book:
         runs = [(run, book.status_counts(run.id)) for run in book.runs()]
     if fmt == "json":
         doc = [
@@ -172,9 +174,8 @@ def history_command(ledger: Path, fmt: str) -> None:
         click.echo(json.dumps(doc, indent=1))
         return
     rows = []
-    for r, counts in runs:
-        solved = counts.get("optimal", 0) + counts.get("evaluated", 0)
-        failed = sum(counts.get(s, 0) for s in ("error", "time_limit", "timeout", "worker_died"))
+    for r, statuses in runs:
+        counts = grouped(statuses)
         options = f"{' '.join(r.options['paths'])} jobs={r.options['jobs']} {r.options['executor']}"
         if r.options.get("timeout"):
             options += f" timeout={r.options['timeout']:g}"
@@ -183,11 +184,11 @@ def history_command(ledger: Path, fmt: str) -> None:
                 str(r.id),
                 r.started_at,
                 r.ended_at or "(interrupted)",
-                str(sum(counts.values())),
-                str(solved),
-                str(counts.get("infeasible", 0)),
-                str(failed),
-                str(counts.get("invalid", 0)),
+                str(counts["cases"]),
+                str(counts["solved"]),
+                str(counts["infeasible"]),
+                str(counts["failed"]),
+                str(counts["invalid"]),
                 "-" if r.exit_code is None else str(r.exit_code),
                 options[:60],
             ]
@@ -233,7 +234,7 @@ def drift_command(
     """What changed between two runs (default: the last two), and the input changes that explain it."""
     if not ledger.exists():
         fail(f"no ledger at {ledger}: run `laa batch` first (or pass --ledger)", EXIT_INVALID)
-    with Ledger(ledger) as book:
+    with Ledger(ledger, read_only=True) as book:
         report = drift(book, run_a, run_b, threshold, money)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))

@@ -2,7 +2,9 @@
 
 Exit codes: 0 every arrangement solved, 2 the input cannot be planned,
 3 some arrangement is infeasible (its record still written), 4 some
-arrangement failed (solver error or time limit).
+arrangement failed (solver error or time limit). They are defined beside
+the batch's case statuses (scenarios.batch_cases), which `laa batch` maps
+onto them, because scenarios/ must not import cli/.
 """
 
 from __future__ import annotations
@@ -20,9 +22,8 @@ from models.load import load_scenario
 from models.scenario import Scenario
 from pooling.plan import Plan, PlanStatus
 from pooling.solvers import SolveOptions, SolverName
+from scenarios.batch_cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
 from scenarios.output import write_atomic
-
-EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:

@@ -11,7 +11,11 @@ and redoes exactly the cases without both.
 Statuses: a plan's own (`optimal`, `evaluated`, `infeasible`, `error`,
 `time_limit` when the solver's limit stopped it), plus `invalid` (the file
 cannot be planned; one case for the file, arrangement `-`), `timeout` (the
-case overran `--timeout` and its worker was killed) and `worker_died`.
+case was still running well past `--timeout`, the solver's own limit, and
+its worker was stopped: see `Deadline`) and `worker_died`.
+
+One batch at a time uses a ledger (`ledger_lock`), so two batches can never
+resume, and so record into, the same run.
 """
 
 from __future__ import annotations
@@ -29,8 +33,17 @@ from typing import Any, Protocol
 from models.load import WORKBOOK_SUFFIXES
 from pooling.solvers import SolveOptions, SolverName
 from scenarios.batch_cases import (
+    EXIT_FAILED,
+    EXIT_INFEASIBLE,
+    EXIT_INVALID,
+    EXIT_OK,
+    FAILED,
+    INFEASIBLE,
+    INVALID,
+    SOLVED,
     WHOLE_FILE,
     CaseResult,
+    Deadline,
     Invalid,
     Loaded,
     Lost,
@@ -38,17 +51,13 @@ from scenarios.batch_cases import (
     Task,
 )
 from scenarios.batch_output import document_text, record_text_of, summary_rows, write_summary
-from scenarios.ledger import CaseRow, FileRow, Ledger, Run, now
+from scenarios.ledger import CaseRow, FileRow, Ledger, Run, ledger_lock, now
 from scenarios.output import write_atomic
 from scenarios.results import empty_record
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
-SOLVED = frozenset({"optimal", "evaluated"})
-INFEASIBLE = frozenset({"infeasible"})
-FAILED = frozenset({"error", "time_limit", "timeout", "worker_died"})
 # what a lost case's record says in the results document, whose statuses are a contract
 DOCUMENT_STATUS = {"timeout": "time_limit", "worker_died": "error", "error": "error"}
-EXIT_OK, EXIT_NOTHING_RAN, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
 DEFAULT_ARRANGEMENT_COUNT = 4  # a file without its own list runs silo, aligned, pooled and optimal
 
 
@@ -84,15 +93,20 @@ class BatchOptions:
             "scheduler": self.scheduler,
         }
 
-    def fingerprint(self, cwd: Path) -> str:
-        """The options that change which cases run or what they give; `--resume` matches on these."""
+    def fingerprint(self, cwd: Path, engine: dict[str, str]) -> str:
+        """What changes which cases run or what they give; `--resume` continues only a run that matches.
+
+        The engine versions are part of it, so a run interrupted before an
+        upgrade is not finished by the new engine: one run, one engine.
+        """
         key = {
             "paths": sorted(
-                str((cwd / p).resolve()) if not _has_magic(p) else str(cwd / p) for p in self.paths
+                str((cwd / p).resolve()) if not glob.has_magic(p) else str(cwd / p) for p in self.paths
             ),
             "timeout": self.timeout,
             "arrangements": list(self.arrangements),
             "solver": self.solver.value,
+            "engine": engine,
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
@@ -129,7 +143,7 @@ class BatchResult:
             EXIT_OK: "every case solved",
             EXIT_INFEASIBLE: "some cases are infeasible",
             EXIT_FAILED: "some cases failed",
-            EXIT_NOTHING_RAN: "nothing could run",
+            EXIT_INVALID: "no file could be planned",
         }[self.exit_code]
         resumed = " (resumed)" if self.resumed else ""
         return (
@@ -142,10 +156,6 @@ Progress = Callable[[int, int, CaseLine], None]
 
 
 # --- choosing the files ---
-
-
-def _has_magic(pattern: str) -> bool:
-    return glob.has_magic(pattern)
 
 
 def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
@@ -177,7 +187,7 @@ def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], l
                 warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json, *.xlsx) in this folder")
         elif path.exists():
             chosen = [path]
-        elif _has_magic(given):
+        elif glob.has_magic(given):
             chosen = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file()]
             chosen = [p for p in chosen if keep(p)]
             if not chosen:
@@ -218,7 +228,12 @@ def engine_versions() -> dict[str, str]:
 
 
 def case_hash(file_sha256: str, arrangement: str, options: BatchOptions, engine: dict[str, str]) -> str:
-    """What decides a case's result: file bytes, arrangement, solver and its limit, engine versions."""
+    """What decides a case's result: file bytes, arrangement, solver and its limit, engine versions.
+
+    The batch never reads it back: it is in the ledger (with an index) for
+    people auditing results with SQL, to find every run that computed the
+    same case (README, "The run ledger").
+    """
     key = [file_sha256, arrangement, options.solver.value, options.timeout, sorted(engine.items())]
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
@@ -243,7 +258,9 @@ class Batch:
         self.keys: dict[str, str] = {}
         self.records: dict[str, dict[str, str]] = {}  # path -> arrangement -> record text
         self.done: dict[str, dict[str, CaseRow]] = {}  # path -> arrangement -> row, whole documents only
-        self.sha: dict[str, str] = {}  # path -> sha256 of the bytes this session read
+        # path -> sha256 of the bytes this session read and handed out; a file's ledger row
+        # (self.files) exists only once a worker has loaded it
+        self.sha: dict[str, str] = {}
         self.total = 0
         self.finished = 0
         self.busy = 0.0
@@ -284,13 +301,14 @@ class Batch:
             ):
                 self._write_scenario_document(path)  # in case the session died just before writing it
                 continue
+            # a file loaded in an earlier session runs its recorded list (see Task.loading_case)
+            arrangements = known.arrangements if known is not None else None
             tasks.append(
                 Task(
                     path,
                     file.name,
                     data,
-                    sha,
-                    self.options.arrangements or None,
+                    tuple(arrangements or self.options.arrangements) or None,
                     frozenset(done),
                     want_input=not self.ledger.has_input(sha),
                 )
@@ -312,20 +330,25 @@ class Batch:
             self.busy += event.seconds
             self.total += len(event.arrangements) - self._expected(event.path)
             self.files[event.path] = FileRow(
-                event.path, self._sha(event.path), event.scenario, event.arrangements
+                event.path, self.sha[event.path], event.scenario, event.arrangements
             )
             with self.ledger.db:
                 self.ledger.db.execute("BEGIN")
                 self.ledger.record_file(self.run.id, self.files[event.path])
                 if event.input_blob is not None:
-                    self.ledger.store_input(self._sha(event.path), event.input_blob)
+                    self.ledger.store_input(self.sha[event.path], event.input_blob)
         elif isinstance(event, Invalid):
             self.busy += event.seconds
+            if self._arrangements_known(event.path):
+                # the same bytes loaded before (out of memory now, say): its remaining cases failed
+                for arrangement in self._todo(event.path):
+                    self._record_lost(Lost(event.path, arrangement, "error", event.message), report.waited)
+                return
             self.total += 1 - self._expected(event.path)
-            self.files[event.path] = FileRow(event.path, self._sha(event.path), None, None)
+            self.files[event.path] = FileRow(event.path, self.sha[event.path], None, None)
             self.ledger.record_file(self.run.id, self.files[event.path])
             self._commit(
-                event.path, WHOLE_FILE, "invalid", None, None, event.message, report.waited, None, None
+                event.path, WHOLE_FILE, INVALID, None, None, event.message, report.waited, None, None
             )
         elif isinstance(event, CaseResult):
             self.busy += event.solve_seconds + event.record_seconds
@@ -344,13 +367,20 @@ class Batch:
         elif isinstance(event, Lost):
             self._record_lost(event, report.waited)
 
-    def _sha(self, path: str) -> str:
-        return self.sha[path]
+    def _arrangements_known(self, path: str) -> bool:
+        known = self.files.get(path)
+        return known is not None and known.arrangements is not None
+
+    def _todo(self, path: str) -> list[str]:
+        done = self.done.get(path, {})
+        return [a for a in self.files[path].arrangements or () if a not in done]
 
     def _record_lost(self, event: Lost, waited: float) -> None:
         if event.arrangement == WHOLE_FILE:
+            # only a first load is lost as WHOLE_FILE (Task.loading_case): no arrangements to replace
+            assert not self._arrangements_known(event.path)
             self.total += 1 - self._expected(event.path)
-            self.files[event.path] = FileRow(event.path, self._sha(event.path), None, None)
+            self.files[event.path] = FileRow(event.path, self.sha[event.path], None, None)
             self.ledger.record_file(self.run.id, self.files[event.path])
             self._commit(event.path, WHOLE_FILE, event.status, None, None, event.message, waited, None, None)
             return
@@ -365,7 +395,7 @@ class Batch:
         self.sha[path] = ""
         self.files[path] = FileRow(path, "", None, None)
         self.ledger.record_file(self.run.id, self.files[path])
-        self._commit(path, WHOLE_FILE, "invalid", None, None, message, 0.0, None, None)
+        self._commit(path, WHOLE_FILE, INVALID, None, None, message, 0.0, None, None)
 
     def _commit(
         self,
@@ -389,7 +419,7 @@ class Batch:
             write_atomic(target, text)
             document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
             self.records.setdefault(path, {})[arrangement] = record_text
-        sha = self._sha(path)
+        sha = self.sha[path]
         row = CaseRow(
             self.run.id,
             path,
@@ -443,39 +473,41 @@ def _whole(row: CaseRow) -> bool:
     return hashlib.sha256(data).hexdigest() == row.document_sha256
 
 
-def exit_code_of(cases: list[CaseRow]) -> int:
-    """2 if no case reached the engine; else 4 if any failed or was invalid; else 3 if any infeasible."""
-    statuses = {c.status for c in cases}
-    if not any(c.arrangement != WHOLE_FILE for c in cases):
-        return EXIT_NOTHING_RAN
-    if statuses & (FAILED | {"invalid"}):
+def exit_code_of(statuses: set[str]) -> int:
+    """2 if every case is an invalid file; else 4 if any failed or was invalid; else 3 if any infeasible.
+
+    A file lost while loading (out of memory, past the deadline) is a
+    failure (4), not "nothing could run": it may well run tomorrow.
+    """
+    if statuses <= {INVALID}:
+        return EXIT_INVALID
+    if statuses & (FAILED | {INVALID}):
         return EXIT_FAILED
     if statuses & INFEASIBLE:
         return EXIT_INFEASIBLE
     return EXIT_OK
 
 
-def count(cases: list[CaseRow]) -> dict[str, int]:
-    """Cases by status, and the groups the summary line gives."""
-    counts: dict[str, int] = {"cases": len(cases)}
-    for c in cases:
-        counts[c.status] = counts.get(c.status, 0) + 1
-    counts["solved"] = sum(counts.get(s, 0) for s in SOLVED)
-    counts["failed"] = sum(counts.get(s, 0) for s in FAILED)
-    counts.setdefault("infeasible", 0)
-    counts.setdefault("invalid", 0)
+def grouped(statuses: dict[str, int]) -> dict[str, int]:
+    """Cases by status (as Ledger.status_counts gives them), with the groups the summary line gives."""
+    counts = {"cases": sum(statuses.values()), **statuses}
+    counts["solved"] = sum(statuses.get(s, 0) for s in SOLVED)
+    counts["failed"] = sum(statuses.get(s, 0) for s in FAILED)
+    counts["infeasible"] = sum(statuses.get(s, 0) for s in INFEASIBLE)
+    counts.setdefault(INVALID, 0)
     return counts
 
 
 def make_executor(options: BatchOptions) -> Executor:
     solve = SolveOptions(solver=options.solver, time_limit=options.timeout)
+    deadline = None if options.timeout is None else Deadline.after(options.timeout)
     if options.executor == "dask":
         from scenarios.batch_dask import DaskPool  # only a Dask batch pays for importing distributed
 
-        return DaskPool(options.jobs, solve, options.timeout, options.scheduler)
+        return DaskPool(options.jobs, solve, deadline, options.scheduler)
     from scenarios.batch_pool import LocalPool
 
-    return LocalPool(options.jobs, solve, options.timeout)
+    return LocalPool(options.jobs, solve, deadline)
 
 
 def run_batch(
@@ -483,11 +515,13 @@ def run_batch(
 ) -> BatchResult:
     """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
     cwd = cwd or Path.cwd()
-    with Ledger(options.ledger) as ledger:
-        run, resumed, warnings = _open_run(ledger, options, cwd)
+    with Ledger(options.ledger) as ledger, ledger_lock(options.ledger):
         executor = make_executor(options)
-        executor.start()  # workers import while the files are read and hashed
+        # before the run is opened, so a cluster that cannot be reached leaves no run behind;
+        # local workers import while the files are read and hashed
+        executor.start()
         try:
+            run, resumed, warnings = _open_run(ledger, options, cwd)
             exclude = [Path(r.out_dir) for r in ledger.runs() if r.out_dir] + [options.ledger]
             files, missing, found = discover(options.paths, exclude)
             batch = Batch(options, ledger, run, resumed, progress)
@@ -499,8 +533,8 @@ def run_batch(
             raise
         executor.close()
         cases = ledger.cases(run.id)
-        counts = count(cases)
-        code = exit_code_of(cases)
+        counts = grouped(ledger.status_counts(run.id))
+        code = exit_code_of({c.status for c in cases})
         display = {c.path: display_name(c.path, cwd) for c in cases}
         write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
         ledger.finish_run(run.id, code)
@@ -512,17 +546,21 @@ def run_batch(
 
 def _open_run(ledger: Ledger, options: BatchOptions, cwd: Path) -> tuple[Run, bool, list[str]]:
     """The interrupted run to resume, or a new one; its output folder defaults to one per run."""
-    fingerprint = options.fingerprint(cwd)
+    engine = engine_versions()
+    fingerprint = options.fingerprint(cwd, engine)
     warnings = []
     run = ledger.unfinished_run(fingerprint) if options.resume else None
     if options.resume and run is None:
-        warnings.append("nothing to resume (no interrupted run with these options): starting a new run")
+        warnings.append(
+            "nothing to resume (no interrupted run with these options and engine versions): "
+            "starting a new run"
+        )
     if run is not None:
         if options.out is not None and Path(run.out_dir) != options.out.resolve():
             warnings.append(f"run {run.id} writes to {run.out_dir}; resuming it there, not in {options.out}")
         return run, True, warnings
     out = options.out.resolve() if options.out else None
-    run = ledger.start_run(fingerprint, options.recorded(), str(out or ""), engine_versions())
+    run = ledger.start_run(fingerprint, options.recorded(), str(out or ""), engine)
     if out is None:
         out = (options.ledger.parent / "laa-runs" / f"run-{run.id}").resolve()
         ledger.set_out_dir(run.id, str(out))

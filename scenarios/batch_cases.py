@@ -7,6 +7,9 @@ scenario once and yields a `Loaded` (or `Invalid`), then one `CaseResult`
 per arrangement in order, so the batch can commit each case as it finishes
 and knows which case is running if the worker overruns or dies.
 
+This module also holds what both executors and the batch share: the case
+statuses and their groups, the exit codes, and the case deadline.
+
 The bytes travel with the task rather than the path so that what is solved
 is exactly what was hashed (a file saved again mid-run cannot slip a
 different plan under the old hash) and so Dask workers on other machines
@@ -16,15 +19,13 @@ need no shared filesystem.
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from models.errors import LaaError
-from models.load import load_scenario
+from models.load import load_scenario_bytes
 from models.scenario import Arrangement, Scenario
 from pooling.solvers import SolveOptions
 from scenarios.arrangements import plan_arrangement
@@ -32,6 +33,47 @@ from scenarios.results import empty_record, plan_record
 
 # the arrangement column of a case that never reached an arrangement (an unreadable file)
 WHOLE_FILE = "-"
+
+# case statuses: a plan's own, plus those the batch gives (see scenarios.batch)
+SOLVED = frozenset({"optimal", "evaluated"})
+INFEASIBLE = frozenset({"infeasible"})
+FAILED = frozenset({"error", "time_limit", "timeout", "worker_died"})
+INVALID = "invalid"
+
+# every `laa` command's exit codes; here because scenarios must not import cli (cli.common re-exports)
+EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the batch stops a case itself: `--timeout` (the solver's own limit) plus a grace period.
+
+    The solver stops cleanly at `timeout` and its plan is recorded as
+    `time_limit`, exactly as `laa run --time-limit` would give. Only a case
+    still running `grace` later (a solve that ignores its limit, a file that
+    takes that long to load) has its worker stopped and is recorded as
+    `timeout`. The clock starts when the case is handed out, before the
+    model is built, so the grace also covers building and writing the record.
+    """
+
+    timeout: float
+    grace: float
+
+    @classmethod
+    def after(cls, timeout: float) -> Deadline:
+        return cls(timeout, max(5.0, 0.2 * timeout))
+
+    @property
+    def seconds(self) -> float:
+        return self.timeout + self.grace
+
+    def reason(self) -> str:
+        return f"abandoned after {self.seconds:g} s: the solver did not stop at --timeout {self.timeout:g} s"
+
+    def wait(self, started: Iterable[float], now: float) -> float | None:
+        """Seconds until the first of the cases started at `started` is due; None if none is running."""
+        first = min(started, default=None)
+        return None if first is None else max(0.0, first + self.seconds - now)
 
 
 @dataclass(frozen=True)
@@ -41,25 +83,35 @@ class Task:
     path: str
     name: str  # the file's name, which the loader uses in its located messages
     data: bytes
-    file_sha256: str
-    arrangements: tuple[str, ...] | None  # None: the file's own list (or all four)
+    # None: the file's own list (or all four). Always given once any case is done, so the
+    # case a lost reload belongs to is known (`loading_case`)
+    arrangements: tuple[str, ...] | None
     done: frozenset[str] = frozenset()
     want_input: bool = True
+
+    def todo(self, order: list[str]) -> list[str]:
+        """The file's arrangements, in order, not yet done."""
+        return [a for a in order if a not in self.done]
+
+    def loading_case(self) -> str:
+        """The case to record if the worker is lost while loading the file.
+
+        A first load has no case yet: the loss is the file's (WHOLE_FILE). A
+        reload, of the rest of a file whose earlier cases are recorded, is
+        charged to the first case not yet done, so the file's recorded
+        arrangements are never replaced by a whole-file row and the cases
+        after it still run.
+        """
+        if not self.done or self.arrangements is None:
+            return WHOLE_FILE
+        return self.todo(list(self.arrangements))[0]
 
     def rest_after(self, arrangement: str, order: list[str]) -> Task | None:
         """The same file with `arrangement` and everything before it marked done; None if nothing is left."""
         finished = set(self.done) | set(order[: order.index(arrangement) + 1])
         if finished >= set(order):
             return None
-        return Task(
-            self.path,
-            self.name,
-            self.data,
-            self.file_sha256,
-            self.arrangements,
-            frozenset(finished),
-            want_input=False,
-        )
+        return Task(self.path, self.name, self.data, tuple(order), frozenset(finished), want_input=False)
 
 
 @dataclass(frozen=True)
@@ -126,10 +178,7 @@ def load_task(task: Task) -> tuple[Scenario | None, Loaded | Invalid]:
     """Parse the task's bytes under the file's own name, so error messages name the user's file."""
     started = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="laa-batch-") as folder:
-            copy = Path(folder) / task.name
-            copy.write_bytes(task.data)
-            scenario = load_scenario(copy)
+        scenario = load_scenario_bytes(task.data, task.name)
     except LaaError as exc:
         return None, Invalid(task.path, str(exc), time.perf_counter() - started)
     except Exception as exc:  # a file the loader chokes on is that file's problem, not the batch's
@@ -186,6 +235,5 @@ def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
     yield first
     if scenario is None or not isinstance(first, Loaded):
         return
-    for arrangement in first.arrangements:
-        if arrangement not in task.done:
-            yield solve_case(scenario, task.path, arrangement, options)
+    for arrangement in task.todo(first.arrangements):
+        yield solve_case(scenario, task.path, arrangement, options)

@@ -10,15 +10,15 @@ machines need the engine installed but no shared filesystem.
 
 Deadlines: only as many tasks are submitted as the cluster has worker
 threads, so a task starts when it is submitted and the deadline clock is
-fair. A case past `--timeout` has its future cancelled and is recorded as
+fair. The solver stops itself at `--timeout`; a case still running past the
+`Deadline` (timeout plus grace) has its future cancelled and is recorded as
 `timeout`. Dask cannot stop a running task, so the worker running it is
 restarted (through its nanny, as `dask worker` and `LocalCluster` start
-them); where that is not possible the thread stays busy until the
-solver's own time limit (set to the same `--timeout`) ends the solve.
-The cases still in flight get a fresh deadline, since they may have
-waited behind the stuck one. A worker that dies is retried by Dask
-on another worker; a case that kills workers repeatedly ends as
-`KilledWorker` and is recorded as `worker_died`.
+them); where that is not possible the thread stays busy until the solve
+ends. The other cases that worker held get a fresh deadline, since they
+were queued behind the stuck one; cases on other workers keep theirs. A
+worker that dies is retried by Dask on another worker; a case that kills
+workers repeatedly ends as `KilledWorker` and is recorded as `worker_died`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,13 @@ from typing import Any
 
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 
+from models.errors import InputError
 from models.scenario import Scenario
 from pooling.solvers import SolveOptions
 from scenarios.batch_cases import (
     WHOLE_FILE,
     CaseResult,
+    Deadline,
     Invalid,
     Loaded,
     Lost,
@@ -50,15 +52,11 @@ from scenarios.batch_cases import (
 WORKERS_WAIT_SECONDS = 60
 
 
-def load_on_worker(task: Task) -> tuple[Loaded | Invalid, Scenario | None]:
-    scenario, message = load_task(task)
-    return message, scenario
-
-
 def solve_on_worker(
-    loaded: tuple[Loaded | Invalid, Scenario | None], path: str, arrangement: str, options: SolveOptions
+    loaded: tuple[Scenario | None, Loaded | Invalid], path: str, arrangement: str, options: SolveOptions
 ) -> CaseResult:
-    scenario = loaded[1]
+    """One case, from the scenario its file's load left in this worker's memory."""
+    scenario = loaded[0]
     assert scenario is not None  # only a file that loaded has cases submitted
     return solve_case(scenario, path, arrangement, options)
 
@@ -68,127 +66,130 @@ class Pending:
     """A submitted future: a file's load (arrangement WHOLE_FILE) or one of its cases."""
 
     task: Task
-    arrangement: str
+    arrangement: str  # for a load, Task.loading_case: the case to charge if it is lost
     submitted: float
     load: Future | None = None  # for a case: the load it reads the scenario from
 
 
 class DaskPool:
-    def __init__(self, jobs: int, options: SolveOptions, timeout: float | None, scheduler: str | None):
+    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, scheduler: str | None):
         self.jobs = jobs
         self.options = options
-        self.timeout = timeout
+        self.deadline = deadline
         self.scheduler = scheduler
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
 
     def start(self) -> None:
-        if self.scheduler:
-            self.client = Client(self.scheduler, timeout=WORKERS_WAIT_SECONDS)
-        else:
-            self.cluster = LocalCluster(
-                n_workers=self.jobs,
-                processes=True,
-                threads_per_worker=1,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            self.client = Client(self.cluster)
-        self.client.wait_for_workers(1, timeout=WORKERS_WAIT_SECONDS)
+        """Connect (or start a local cluster) and wait for a worker; an address that fails is the user's."""
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout=WORKERS_WAIT_SECONDS)
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=self.jobs,
+                    processes=True,
+                    threads_per_worker=1,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+            self.client.wait_for_workers(1, timeout=WORKERS_WAIT_SECONDS)
+        except (ValueError, OSError, TimeoutError) as exc:
+            self.close()  # a local cluster started before the failure must not outlive the batch
+            where = f"the Dask scheduler at {self.scheduler!r}" if self.scheduler else "a local Dask cluster"
+            raise InputError(f"cannot use {where}: {exc}") from None
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
         assert self.client is not None
         client = self.client
         slots = max(1, sum(client.nthreads().values()))
-        ready: deque[tuple[Task, str, Future | None]] = deque((t, WHOLE_FILE, None) for t in tasks)
+        ready: deque[tuple[Task, str, Future | None]] = deque((t, t.loading_case(), None) for t in tasks)
         running: dict[Future, Pending] = {}
-        cases_left: dict[Future, int] = {}  # load future -> its cases not yet back
         while ready or running:
             while ready and len(running) < slots:
                 task, arrangement, load = ready.popleft()
-                if arrangement == WHOLE_FILE:
-                    future = client.submit(load_on_worker, task, pure=False)
+                if load is None:
+                    future = client.submit(load_task, task, pure=False)
                 else:
                     future = client.submit(
                         solve_on_worker, load, task.path, arrangement, self.options, pure=False
                     )
                 running[future] = Pending(task, arrangement, time.monotonic(), load)
+            started = [p.submitted for p in running.values()]
+            due = None if self.deadline is None else self.deadline.wait(started, time.monotonic())
             try:
-                finished = wait(
-                    list(running), timeout=self._until_next_deadline(running), return_when="FIRST_COMPLETED"
-                ).done
+                finished = wait(list(running), timeout=due, return_when="FIRST_COMPLETED").done
             except TimeoutError:  # Dask's wait raises when nothing finished in time: a deadline is due
                 finished = set()
             for future in finished:
                 pending = running.pop(future)
-                yield from self._finished(future, pending, ready, cases_left)
-            yield from self._expire(running, cases_left)
-
-    def _until_next_deadline(self, running: dict[Future, Pending]) -> float | None:
-        if self.timeout is None or not running:
-            return None
-        first = min(p.submitted for p in running.values())
-        return max(0.01, first + self.timeout - time.monotonic())
+                yield from self._finished(future, pending, ready)
+            yield from self._expire(running, ready)
 
     def _finished(
-        self,
-        future: Future,
-        pending: Pending,
-        ready: deque[tuple[Task, str, Future | None]],
-        cases_left: dict[Future, int],
+        self, future: Future, pending: Pending, ready: deque[tuple[Task, str, Future | None]]
     ) -> Iterator[Report]:
         waited = time.monotonic() - pending.submitted
         error = future.exception() if future.status == "error" else None
-        if pending.arrangement != WHOLE_FILE and pending.load is not None:
-            self._case_back(pending.load, cases_left)
         if error is not None:
             yield Report(_lost(pending, error), waited)
+            if pending.load is None:
+                self._load_rest(pending, ready)
             return
-        if pending.arrangement != WHOLE_FILE:
+        if pending.load is not None:
             yield Report(future.result(), waited)
             return
-        message, _ = future.result()
+        _, message = future.result()
         yield Report(message, waited)
         if isinstance(message, Loaded):
-            todo = [a for a in message.arrangements if a not in pending.task.done]
-            if todo:
-                cases_left[future] = len(todo)
-                # the file's cases go first, so its scenario leaves worker memory soon
-                ready.extendleft(reversed([(pending.task, a, future) for a in todo]))
+            # the file's cases go first, so its scenario leaves worker memory soon: once the last of
+            # them is back, nothing refers to the load's future and Dask frees it
+            todo = pending.task.todo(message.arrangements)
+            ready.extendleft(reversed([(pending.task, a, future) for a in todo]))
 
-    def _case_back(self, load: Future, cases_left: dict[Future, int]) -> None:
-        cases_left[load] -= 1
-        if not cases_left[load]:
-            del cases_left[load]  # the last reference: Dask frees the scenario on the worker
+    @staticmethod
+    def _load_rest(pending: Pending, ready: deque[tuple[Task, str, Future | None]]) -> None:
+        """After a lost reload, charged to its first case, load the file again for the cases after it."""
+        if pending.arrangement == WHOLE_FILE or pending.task.arrangements is None:
+            return
+        rest = pending.task.rest_after(pending.arrangement, list(pending.task.arrangements))
+        if rest is not None:
+            ready.append((rest, rest.loading_case(), None))
 
-    def _expire(self, running: dict[Future, Pending], cases_left: dict[Future, int]) -> Iterator[Report]:
+    def _expire(
+        self, running: dict[Future, Pending], ready: deque[tuple[Task, str, Future | None]]
+    ) -> Iterator[Report]:
         """Cancel the cases past the deadline and restart the workers still running them."""
-        if self.timeout is None:
+        if self.deadline is None:
             return
         now = time.monotonic()
-        expired = [f for f, p in running.items() if now - p.submitted >= self.timeout]
+        expired = [f for f, p in running.items() if now - p.submitted >= self.deadline.seconds]
         if not expired:
             return
         assert self.client is not None
         keys = {f.key for f in expired}
-        stuck = [w for w, held in self.client.processing().items() if keys & set(held)]
+        held = {w: set(k) for w, k in self.client.processing().items()}
+        stuck = [w for w, k in held.items() if keys & k]
         for future in expired:
             pending = running.pop(future)
             future.cancel()
-            if pending.load is not None:
-                self._case_back(pending.load, cases_left)
-            reason = f"abandoned after {self.timeout:g} s (--timeout)"
             yield Report(
-                Lost(pending.task.path, pending.arrangement, "timeout", reason), now - pending.submitted
+                Lost(pending.task.path, pending.arrangement, "timeout", self.deadline.reason()),
+                now - pending.submitted,
             )
+            if pending.load is None:
+                self._load_rest(pending, ready)
         if stuck:
             # a cancelled task keeps its thread until it ends; a restarted worker is free at once
             with contextlib.suppress(Exception):  # a worker without a nanny cannot be restarted
                 self.client.restart_workers(stuck, raise_for_error=False)
             restarted = time.monotonic()
-            for pending in running.values():  # they may have queued behind the stuck thread
-                pending.submitted = restarted
+            queued = set().union(*(held[w] for w in stuck))
+            for future, pending in running.items():  # they were queued behind the stuck thread
+                if future.key in queued:
+                    pending.submitted = restarted
 
     def close(self) -> None:
         if self.client is not None:

@@ -1,7 +1,8 @@
 """Local execution: long-lived worker processes, one pipe each, a wall-clock deadline per case.
 
 Why our own processes rather than `ProcessPoolExecutor`: the batch must
-stop a case that overruns and carry on. An executor cannot kill one task
+stop a case that overruns its deadline (`Deadline`: the solver's own limit
+plus grace) and carry on. An executor cannot kill one task
 (a running future cannot be cancelled), and a worker that dies breaks the
 whole executor, failing every queued future. Here each worker is a
 `multiprocessing` process with its own pipe, so the batch knows which case
@@ -35,6 +36,7 @@ from pooling.solvers import SolveOptions
 from scenarios.batch_cases import (
     WHOLE_FILE,
     CaseResult,
+    Deadline,
     Invalid,
     Loaded,
     Lost,
@@ -71,22 +73,22 @@ class Worker:
     task: Task | None = None
     order: list[str] = field(default_factory=list)  # the file's arrangements, once loaded
     pending: deque[str] = field(default_factory=deque)  # still to come from this worker
-    current: str | None = None  # the case running now: WHOLE_FILE while loading
+    current: str | None = None  # the case running now; while loading, Task.loading_case
     since: float = 0.0  # when `current` began
 
     def give(self, task: Task) -> None:
         self.conn.send(task)
         self.task, self.order, self.pending = task, [], deque()
-        self.current, self.since = WHOLE_FILE, time.monotonic()
+        self.current, self.since = task.loading_case(), time.monotonic()
 
 
 class LocalPool:
     """`jobs` worker processes running tasks, with the deadline enforced here, in the batch."""
 
-    def __init__(self, jobs: int, options: SolveOptions, timeout: float | None):
+    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None):
         self.jobs = jobs
         self.options = options
-        self.timeout = timeout
+        self.deadline = deadline
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[Worker] = []
         self.failed_starts = 0
@@ -111,19 +113,13 @@ class LocalPool:
                 if worker.ready and worker.task is None and queue:
                     worker.give(queue.popleft())
             waitables = [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
-            wait(waitables, timeout=self._until_next_deadline())
+            running = [w.since for w in self.workers if w.task is not None and w.current is not None]
+            due = None if self.deadline is None else self.deadline.wait(running, time.monotonic())
+            wait(waitables, timeout=due)
             for worker in list(self.workers):
                 yield from self._drain(worker, queue)
             for worker in list(self.workers):
                 yield from self._enforce_deadline(worker, queue)
-
-    def _until_next_deadline(self) -> float | None:
-        if self.timeout is None:
-            return None
-        running = [w.since for w in self.workers if w.task is not None and w.current is not None]
-        if not running:
-            return None
-        return max(0.0, min(running) + self.timeout - time.monotonic())
 
     def _drain(self, worker: Worker, queue: deque[Task]) -> Iterator[Report]:
         try:
@@ -146,7 +142,7 @@ class LocalPool:
         waited, worker.since = now - worker.since, now
         if isinstance(message, Loaded):
             worker.order = message.arrangements
-            worker.pending = deque(a for a in message.arrangements if a not in worker.task.done)
+            worker.pending = deque(worker.task.todo(message.arrangements))
         elif isinstance(message, Invalid):
             worker.pending = deque()
         elif isinstance(message, CaseResult):
@@ -155,13 +151,13 @@ class LocalPool:
         yield Report(message, waited)  # type: ignore[arg-type]
 
     def _enforce_deadline(self, worker: Worker, queue: deque[Task]) -> Iterator[Report]:
-        if self.timeout is None or worker.task is None or worker.current is None:
+        if self.deadline is None or worker.task is None or worker.current is None:
             return
-        if time.monotonic() - worker.since < self.timeout:
+        if time.monotonic() - worker.since < self.deadline.seconds:
             return
         worker.process.kill()
         worker.process.join()
-        yield from self._replace(worker, queue, "timeout", f"abandoned after {self.timeout:g} s (--timeout)")
+        yield from self._replace(worker, queue, "timeout", self.deadline.reason())
 
     def _replace(self, worker: Worker, queue: deque[Task], status: str, reason: str) -> Iterator[Report]:
         """Record the case the worker had in hand, put the rest of its file back, start a new worker."""
@@ -174,7 +170,9 @@ class LocalPool:
                 raise LaaError(f"worker processes cannot start: {reason}")
         if task is None or current is None:
             return
-        rest = None if current == WHOLE_FILE else task.rest_after(current, worker.order)
+        # lost while reloading the rest of a file: the order is the task's own list (see loading_case)
+        order = worker.order or list(task.arrangements or ())
+        rest = None if current == WHOLE_FILE else task.rest_after(current, order)
         if rest is not None:
             queue.appendleft(rest)
         yield Report(Lost(task.path, current, status, reason), time.monotonic() - worker.since)

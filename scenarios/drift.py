@@ -88,21 +88,28 @@ class Drift:
 
 
 def choose_runs(ledger: Ledger, run_a: int | None, run_b: int | None) -> tuple[Run, Run]:
-    """The two runs named, or the last two finished ones (interrupted runs only if there are not two)."""
+    """The two runs named, or the last two finished ones (interrupted runs only if there are not two).
+
+    One run named is compared with the latest other run. Always older
+    first, so "before -> after" reads forward in time whichever order the
+    runs were named in.
+    """
     runs = ledger.runs()
     by_id = {r.id: r for r in runs}
     for given in (run_a, run_b):
         if given is not None and given not in by_id:
             raise InputError(f"no run {given} in {ledger.path} (see `laa history`)")
     if run_a is not None and run_b is not None:
-        return by_id[run_a], by_id[run_b]
+        first, second = sorted((run_a, run_b))
+        return by_id[first], by_id[second]
     finished = [r for r in runs if r.ended_at is not None]
     pool = finished if len(finished) >= 2 else runs
     if run_a is not None:
-        later = [r for r in pool if r.id != run_a]
-        if not later:
+        others = [r for r in pool if r.id != run_a]
+        if not others:
             raise InputError(f"run {run_a} is the only run: nothing to compare it with")
-        return by_id[run_a], later[-1]
+        older, newer = sorted((by_id[run_a], others[-1]), key=lambda r: r.id)
+        return older, newer
     if len(pool) < 2:
         raise InputError(f"{ledger.path} holds {len(runs)} run(s): drift needs two")
     return pool[-2], pool[-1]

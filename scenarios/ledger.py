@@ -3,6 +3,10 @@
 Only the batch's own process writes (one writer, no locking between
 workers), and each case is committed on its own as it finishes, after its
 results document is on disk, so a row never points at a missing document.
+One batch at a time: a batch holds `ledger_lock` for its whole life, so a
+second one (a `--resume` of a run still going, say) is refused, not let
+loose on the same run. `laa history` and `laa drift` open the ledger
+read-only and take no lock.
 
 WAL mode lets `laa history` and `laa drift` read while a batch writes.
 `synchronous=NORMAL`: in WAL mode a commit survives the batch process being
@@ -17,10 +21,14 @@ version of the engine is refused rather than misread.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import socket
 import sqlite3
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,7 +81,7 @@ CREATE TABLE inputs (             -- parsed scenario content by file hash, for d
     file_sha256 TEXT PRIMARY KEY,
     content BLOB NOT NULL         -- zlib-compressed canonical JSON
 );
-CREATE INDEX cases_by_hash ON cases (case_hash);
+CREATE INDEX cases_by_hash ON cases (case_hash);  -- for SQL readers: which runs computed this case
 """
 
 
@@ -121,22 +129,64 @@ class FileRow:
     arrangements: list[str] | None
 
 
-class Ledger:
-    """A connection to one ledger file; create the schema on first use."""
+@contextmanager
+def ledger_lock(path: Path) -> Iterator[None]:
+    """Hold `<ledger>.lock` exclusively, or refuse at once naming the batch that holds it.
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    `flock` is released by the kernel when its holder exits however it
+    exits, so a killed batch never leaves a stale lock for `--resume` to
+    trip over. The lock file is left in place: removing it would let a
+    batch lock a file another has just replaced.
+    """
+    lock = path.with_name(path.name + ".lock")
+    with open(lock, "a+") as file:
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            holder = file.read().strip() or "another process"
+            raise InputError(
+                f"{path} is in use by another `laa batch` ({holder}); "
+                "run this one (or its --resume) once that one has finished"
+            ) from None
+        file.truncate(0)
+        file.write(f"pid {os.getpid()} on {socket.gethostname()}, since {now()}\n")
+        file.flush()
+        yield
+
+
+class Ledger:
+    """A connection to one ledger file; create the schema on first use.
+
+    `read_only`: for `laa history` and `laa drift`, which must never write,
+    not even a schema into a file that is not a ledger.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        try:
+            if read_only:
+                uri = f"{self.path.absolute().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+        try:
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate(read_only)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+        except BaseException:
+            self.db.close()
+            raise
 
-    def _migrate(self) -> None:
+    def _migrate(self, read_only: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
@@ -147,6 +197,8 @@ class Ledger:
             )
         if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise InputError(f"{self.path} is an SQLite file but not a run ledger")
+        if read_only:
+            raise InputError(f"{self.path} is not a run ledger (it is empty): run `laa batch` first")
         # one script, one transaction: a ledger is created whole or not at all
         self.db.executescript(f"BEGIN;\n{SCHEMA}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;")
 
@@ -201,6 +253,7 @@ class Ledger:
         return _run(row) if row else None
 
     def status_counts(self, run_id: int) -> dict[str, int]:
+        """The run's cases by status; scenarios.batch.grouped adds the summary's groups."""
         rows = self.db.execute("SELECT status, count(*) FROM cases WHERE run_id=? GROUP BY status", (run_id,))
         return {status: count for status, count in rows}
 

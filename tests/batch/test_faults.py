@@ -8,9 +8,16 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
+from pooling.solvers import SolveOptions
+from scenarios import batch as batch_module
+from scenarios.batch import BatchOptions, run_batch
+from scenarios.batch_cases import CaseResult, Deadline, Lost, Task
+from scenarios.batch_pool import LocalPool
+from scenarios.ledger import Ledger, ledger_lock
 from tests.batch.helpers import LAA, TWO_STREAMS, infeasible_text, laa, poll, rows, write_generated
 
 
@@ -23,7 +30,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
         TWO_STREAMS.read_text().replace("funder: fb", "funder: nobody")
     )
     (folder / "infeasible.yaml").write_text(infeasible_text())
-    write_generated(folder, "L", 0, "slow.yaml")  # its silo plan takes seconds: past --timeout 1
+    write_generated(folder, "L", 0, "slow.yaml")  # its silo plan takes seconds: stopped by --timeout 1
     (folder / "notes.txt").write_text("not a scenario: a folder gives only its scenario files")
     ledger = tmp_path / "ledger.sqlite"
 
@@ -41,7 +48,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
         cwd=tmp_path,
     )
 
-    assert done.returncode == 4, done.stderr  # some failed (timeout, invalid) outranks some infeasible
+    assert done.returncode == 4, done.stderr  # some failed (time_limit, invalid) outranks some infeasible
     assert "Traceback" not in done.stderr
     assert "exit 4: some cases failed" in done.stderr
     # not a terminal: one line per case, for cron's mail
@@ -60,7 +67,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
     assert "unknown_funder.yaml: streams[b].funder: unknown funder 'nobody'" in funder_message
     assert status[("infeasible.yaml", "aligned")][0] == "infeasible"
     assert status[("infeasible.yaml", "silo")][0] == "optimal"  # silo is judged, not constrained
-    assert status[("slow.yaml", "silo")] == ("timeout", "abandoned after 1 s (--timeout)")
+    assert status[("slow.yaml", "silo")][0] == "time_limit"  # the solver's own stop, as `laa run` gives
     assert {a for (f, a) in status if f == "slow.yaml"} == {"silo", "aligned", "pooled", "optimal"}
     assert not any(f == "notes.txt" for f, _ in status)
 
@@ -68,7 +75,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
     summary = list(csv.DictReader((out / "summary.csv").open()))
     assert len(summary) == len(status) == 4 + 1 + 1 + 4 + 4
     document = json.loads((out / "summary.json").read_text())
-    assert document["exit_code"] == 4 and document["counts"]["timeout"] >= 1
+    assert document["exit_code"] == 4 and document["counts"]["time_limit"] >= 1
     # every row's document is whole and is the one the ledger recorded
     for path, sha in rows(ledger, "SELECT document, document_sha256 FROM cases WHERE document IS NOT NULL"):
         data = Path(path).read_bytes()
@@ -135,7 +142,7 @@ def test_batch_killed_then_resumed_keeps_every_case_exactly_once(tmp_path):
     os.kill(batch.pid, signal.SIGKILL)
     batch.wait()
     before = dict(((p, a), f) for p, a, f in rows(ledger, "SELECT path, arrangement, finished_at FROM cases"))
-    assert 2 <= len(before) < 32
+    assert len(before) >= 2  # however many more were committed before the kill, resume must agree
     assert rows(ledger, "SELECT ended_at FROM runs") == [(None,)]
 
     resumed = subprocess.run([*args, "--resume"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -157,3 +164,150 @@ def test_batch_killed_then_resumed_keeps_every_case_exactly_once(tmp_path):
         whole = json.loads((out / f"gen-M-{seed}.json").read_text())
         assert [r["arrangement"] for r in whole["arrangements"]] == ["silo", "aligned", "pooled", "optimal"]
     assert len(json.loads((out / "summary.json").read_text())["cases"]) == 32
+
+
+def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline(tmp_path):
+    """No solver limit here, so only the batch's deadline (timeout plus grace) can stop the slow case."""
+    slow = write_generated(tmp_path, "L", 0, "slow.yaml")  # its silo plan runs for many seconds
+    pool = LocalPool(2, SolveOptions(), Deadline(timeout=0.5, grace=1.5))
+    tasks = [
+        Task(str(slow), slow.name, slow.read_bytes(), ("silo",)),
+        Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None),
+    ]
+    try:
+        reports = list(pool.run(tasks))
+    finally:
+        pool.close()
+    (lost,) = [r for r in reports if isinstance(r.event, Lost)]
+    assert lost.event == Lost(
+        str(slow), "silo", "timeout", "abandoned after 2 s: the solver did not stop at --timeout 0.5 s"
+    )
+    assert 2 <= lost.waited < 10
+    solved = [r.event for r in reports if isinstance(r.event, CaseResult)]
+    assert [(c.path, c.status) for c in solved] == [(str(TWO_STREAMS), "optimal")] * 4
+
+
+def test_a_worker_lost_while_reloading_a_file_charges_its_next_case_and_the_rest_still_run(
+    tmp_path, monkeypatch
+):
+    """Two deaths in one file: mid-case, then while the replacement reloads the rest of the file."""
+    write_generated(tmp_path, "L", 1, "big.yaml")  # its silo plan runs for many seconds
+    pools = []
+
+    def keep(options):
+        pools.append(make_executor(options))
+        return pools[-1]
+
+    make_executor = batch_module.make_executor
+    monkeypatch.setattr(batch_module, "make_executor", keep)
+
+    def until(condition):
+        deadline = time.monotonic() + 60
+        while not condition():
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+
+    def kill_twice():
+        until(lambda: pools and pools[0].workers and pools[0].workers[0].current == "silo")
+        first = pools[0].workers[0]
+        first.process.kill()
+        until(lambda: pools[0].workers[0] is not first and pools[0].workers[0].task is not None)
+        pools[0].workers[0].process.kill()  # given the rest of big.yaml, and still loading it
+
+    killer = threading.Thread(target=kill_twice, daemon=True)
+    killer.start()
+    options = BatchOptions(
+        paths=(str(tmp_path / "big.yaml"),),
+        ledger=tmp_path / "ledger.sqlite",
+        out=tmp_path / "out",
+        arrangements=("silo", "aligned", "pooled"),
+    )
+    result = run_batch(options, cwd=tmp_path)
+    killer.join()
+
+    status = {c.arrangement: (c.status, c.message) for c in result.cases}
+    assert status == {
+        "silo": ("worker_died", "the worker process was killed by SIGKILL"),
+        "aligned": ("worker_died", "the worker process was killed by SIGKILL"),
+        "pooled": ("optimal", ""),
+    }
+    files = rows(options.ledger, "SELECT arrangements FROM files")
+    assert [json.loads(a) for (a,) in files] == [["silo", "aligned", "pooled"]]
+    whole = json.loads((tmp_path / "out" / "big.json").read_text())
+    assert [r["arrangement"] for r in whole["arrangements"]] == ["silo", "aligned", "pooled"]
+    assert result.exit_code == 4 and result.counts["cases"] == 3
+
+
+def test_resume_reruns_torn_documents_and_changed_files_and_keeps_same_named_files_apart(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "two.yaml").write_text(TWO_STREAMS.read_text())
+    options = BatchOptions(
+        paths=(str(tmp_path / "a"), str(tmp_path / "b")),
+        ledger=tmp_path / "ledger.sqlite",
+        out=tmp_path / "out",
+        jobs=2,
+    )
+    first = run_batch(options, cwd=tmp_path)
+    assert first.exit_code == 0 and len(first.cases) == 8
+    documents = sorted(p.name for p in (tmp_path / "out").glob("two-*.json"))
+    assert len(documents) == 2  # one results document each, named apart by their paths
+    before = {(p, a): i for i, p, a in rows(options.ledger, "SELECT id, path, arrangement FROM cases")}
+    a, b = str(tmp_path / "a" / "two.yaml"), str(tmp_path / "b" / "two.yaml")
+    case_document = dict(rows(options.ledger, "SELECT arrangement, document FROM cases WHERE path=?", a))
+    Path(case_document["silo"]).write_text('{"format_version": 1, "arr')  # torn
+    Path(case_document["aligned"]).unlink()  # lost
+    (tmp_path / "b" / "two.yaml").write_text(
+        TWO_STREAMS.read_text().replace("amounts: 400000", "amounts: 600000")
+    )
+    with Ledger(options.ledger) as ledger:  # as if the batch had been killed before finishing
+        ledger.db.execute("UPDATE runs SET ended_at=NULL, exit_code=NULL")
+
+    resumed = run_batch(BatchOptions(**{**options.__dict__, "resume": True}), cwd=tmp_path)
+
+    assert resumed.resumed and resumed.run.id == first.run.id and resumed.exit_code == 0
+    after = {(p, a): i for i, p, a in rows(options.ledger, "SELECT id, path, arrangement FROM cases")}
+    assert after.keys() == before.keys()
+    rerun = {k for k in after if after[k] != before[k]}
+    assert rerun == {(a, "silo"), (a, "aligned")} | {(b, x) for x in ("silo", "aligned", "pooled", "optimal")}
+    new_sha = hashlib.sha256((tmp_path / "b" / "two.yaml").read_bytes()).hexdigest()
+    assert {s for (s,) in rows(options.ledger, "SELECT file_sha256 FROM cases WHERE path=?", b)} == {new_sha}
+    for document, sha in rows(options.ledger, "SELECT document, document_sha256 FROM cases"):
+        assert hashlib.sha256(Path(document).read_bytes()).hexdigest() == sha
+    assert sorted(p.name for p in (tmp_path / "out").glob("two-*.json")) == documents
+
+
+def test_resume_after_an_engine_upgrade_starts_a_new_run():
+    options = BatchOptions(paths=("nightly",), ledger=Path("ledger.sqlite"))
+    assert options.fingerprint(Path("/"), {"highspy": "1.7"}) != options.fingerprint(
+        Path("/"), {"highspy": "1.8"}
+    )
+
+
+def test_a_second_batch_cannot_resume_a_run_still_going(tmp_path):
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    ledger = tmp_path / "ledger.sqlite"
+    with ledger_lock(ledger):  # what a running batch holds for its whole life
+        done = laa("batch", "two.yaml", "--resume", "--ledger", str(ledger), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"{ledger} is in use by another `laa batch` (pid {os.getpid()} on " in done.stderr
+    assert rows(ledger, "SELECT count(*) FROM runs") == [(0,)]
+
+
+def test_a_bad_dask_scheduler_address_is_named_and_leaves_no_run(tmp_path):
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    ledger = tmp_path / "ledger.sqlite"
+    done = laa(
+        "batch",
+        "two.yaml",
+        "--executor",
+        "dask",
+        "--scheduler",
+        "notanaddress",
+        "--ledger",
+        str(ledger),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cannot use the Dask scheduler at 'notanaddress'" in done.stderr
+    assert rows(ledger, "SELECT count(*) FROM runs") == [(0,)]

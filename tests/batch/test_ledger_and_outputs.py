@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
 
@@ -10,12 +11,14 @@ import pytest
 
 from models.errors import InputError
 from models.load import load_scenario
-from pooling.plan import Plan, PlanStatus
+from pooling.solvers import SolveOptions
 from scenarios.arrangements import plan_all
-from scenarios.batch import WHOLE_FILE, discover, exit_code_of
+from scenarios.batch import Batch, BatchOptions, discover, exit_code_of
+from scenarios.batch_cases import CaseResult, Loaded, Lost, Report, run_task
 from scenarios.batch_output import document_text, summary_rows, write_summary
-from scenarios.ledger import SCHEMA_VERSION, CaseRow, Ledger
-from scenarios.results import empty_record, plan_record, results_document, to_json
+from scenarios.drift import choose_runs
+from scenarios.ledger import SCHEMA_VERSION, CaseRow, Ledger, ledger_lock
+from scenarios.results import plan_record, results_document, to_json
 from tests.batch.helpers import TWO_STREAMS
 from tests.paths import EXAMPLE
 
@@ -33,10 +36,37 @@ def test_spliced_document_is_what_laa_run_prints():
     assert document_text(scenario.name, texts) == to_json(results_document(scenario, plans))
 
 
-def test_a_lost_case_has_every_field_of_a_record():
-    scenario = load_scenario(TWO_STREAMS)
-    failed = plan_record(Plan(scenario, scenario.arrangements_to_run()[0], PlanStatus.ERROR, "x"))
-    assert set(empty_record("silo", "error", "x")) == set(failed)
+def test_a_lost_case_is_recorded_in_the_ledger_and_both_documents(tmp_path):
+    """A worker dies on the file's last case: its row, its own document and the file's whole document."""
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    options = BatchOptions(paths=("two.yaml",), ledger=tmp_path / "l.sqlite", out=tmp_path / "out")
+    with Ledger(options.ledger) as ledger:
+        run = ledger.start_run("fp", options.recorded(), str(tmp_path / "out"), {})
+        batch = Batch(options, ledger, run, False, None)
+        (task,) = batch.plan_tasks([tmp_path / "two.yaml"], [])
+        messages = list(run_task(task, SolveOptions()))
+        assert isinstance(messages[0], Loaded) and messages[0].arrangements[-1] == "optimal"
+        for message in messages[:-1]:  # every case but optimal comes back
+            batch.record(Report(message, 0.1))
+        batch.record(Report(Lost(task.path, "optimal", "worker_died", "killed by SIGKILL"), 2.5))
+        (row,) = [c for c in ledger.cases(run.id) if c.arrangement == "optimal"]
+        statuses = {c.status for c in ledger.cases(run.id)}
+    assert (row.status, row.message, row.score, row.seconds) == (
+        "worker_died",
+        "killed by SIGKILL",
+        None,
+        2.5,
+    )
+    own = (tmp_path / "out" / "two" / "optimal.json").read_bytes()
+    assert hashlib.sha256(own).hexdigest() == row.document_sha256
+    whole = json.loads((tmp_path / "out" / "two.json").read_text())
+    solved = [json.loads(m.record_text) for m in messages[:-1] if isinstance(m, CaseResult)]
+    assert whole["arrangements"][:3] == solved
+    lost = whole["arrangements"][3]
+    assert json.loads(own)["arrangements"] == [lost]
+    assert set(lost) == set(solved[0])  # every field a record has, so readers of the document need no case
+    assert (lost["arrangement"], lost["status"], lost["message"]) == ("optimal", "error", "killed by SIGKILL")
+    assert exit_code_of(statuses) == 4
 
 
 def test_ledger_is_wal_versioned_and_keeps_one_row_per_case(tmp_path):
@@ -50,6 +80,48 @@ def test_ledger_is_wal_versioned_and_keeps_one_row_per_case(tmp_path):
         assert ledger.unfinished_run("fp") == run
         ledger.finish_run(run.id, 0)
         assert ledger.unfinished_run("fp") is None
+
+
+def test_a_second_batch_on_a_ledger_in_use_is_refused(tmp_path):
+    ledger = tmp_path / "l.sqlite"
+    refused = pytest.raises(InputError, match=r"in use by another `laa batch` \(pid \d+ on .*, since ")
+    with ledger_lock(ledger), refused, ledger_lock(ledger):
+        pass
+    with ledger_lock(ledger):  # released with its holder
+        pass
+
+
+def test_history_and_drift_read_without_writing(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="not a run ledger"):
+        Ledger(empty, read_only=True)
+    assert empty.read_bytes() == b""
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, but long enough for SQLite to read a header from it" * 2)
+    with pytest.raises(InputError, match="not a usable run ledger"):
+        Ledger(text, read_only=True)
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        run = ledger.start_run("fp", {"paths": []}, str(tmp_path), {})
+    with Ledger(tmp_path / "l.sqlite", read_only=True) as ledger:
+        assert ledger.run(run.id) == run
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            ledger.finish_run(run.id, 0)
+
+
+def test_drift_reads_from_the_older_run_to_the_newer(tmp_path):
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        for _ in range(3):
+            run = ledger.start_run("fp", {"paths": []}, str(tmp_path), {})
+            ledger.finish_run(run.id, 0)
+
+        def ids(a, b):
+            return tuple(r.id for r in choose_runs(ledger, a, b))
+
+        assert ids(None, None) == (2, 3)
+        assert ids(3, None) == (2, 3)  # the latest run, against the one before it
+        assert ids(1, None) == (1, 3)
+        assert ids(3, 1) == (1, 3)
 
 
 def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
@@ -83,13 +155,15 @@ def test_discover_files_folders_and_globs_but_never_outputs(tmp_path):
 
 
 def test_exit_status_precedence():
-    assert exit_code_of([]) == 2
-    assert exit_code_of([_case("a", WHOLE_FILE, "invalid")]) == 2  # nothing could run
-    assert exit_code_of([_case("a", "silo", "optimal"), _case("b", "historic", "evaluated")]) == 0
-    assert exit_code_of([_case("a", "silo", "optimal"), _case("a", "aligned", "infeasible")]) == 3
+    assert exit_code_of(set()) == 2
+    assert exit_code_of({"invalid"}) == 2  # no file could be planned
+    assert exit_code_of({"optimal", "evaluated"}) == 0
+    assert exit_code_of({"optimal", "infeasible"}) == 3
     for failed in ("error", "time_limit", "timeout", "worker_died"):
-        assert exit_code_of([_case("a", "aligned", "infeasible"), _case("a", "silo", failed)]) == 4
-    assert exit_code_of([_case("a", "silo", "optimal"), _case("b", WHOLE_FILE, "invalid")]) == 4
+        assert exit_code_of({"infeasible", failed}) == 4
+        assert exit_code_of({failed}) == 4  # the only file lost while loading: a failure, not "invalid"
+        assert exit_code_of({"invalid", failed}) == 4
+    assert exit_code_of({"optimal", "invalid"}) == 4
 
 
 def test_summary_cells_cannot_run_as_formulas(tmp_path):
