@@ -13,6 +13,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -27,14 +28,22 @@ from pooling.plan import Plan
 from pooling.solvers import SolveOptions
 from pooling.units import years_text
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
-from scenarios.results import gbp
+from scenarios.results import gbp, plan_record
 from scenarios.sweep import SweepStep
 
 MONEY, SCORE, SHARE, YEAR = "#,##0", "0.0000", "0.0%", "0"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MIN_WIDTH, MAX_WIDTH = 8, 60
-FREEDOMS_TOP = 5  # asks re-solved for their exact gain, per arrangement
+FREEDOMS_TOP = 5
+# the results document's money fields, in the order the Summary shows them
+MONEY_KEYS = (
+    "available",
+    "overhead",
+    "setup",
+    "lapsed",
+    "spent",
+)  # asks re-solved for their exact gain, per arrangement
 
 
 @dataclass(frozen=True)
@@ -58,15 +67,16 @@ def run_workbook(scenario: Scenario, plans: list[Plan], options: SolveOptions | 
 
 
 def results_workbook(scenario: Scenario, plans: list[Plan], asks: dict[str, list[Ask] | str]) -> bytes:
+    records = [plan_record(plan) for plan in plans]  # the JSON results' figures, so the two agree
     book = _book()
-    _summary(book, scenario, plans)
-    _outcomes(book, scenario, plans)
-    _allocation(book, scenario, plans)
+    _summary(book, scenario, records)
+    _outcomes(book, scenario, records)
+    _allocation(book, scenario, records)
     _money(book, plans)
     _prices(book, plans)
     _freedoms(book, asks)
     _diagnosis(book, plans)
-    _checks(book, scenario, plans)
+    _checks(book, scenario, plans, records)
     return _bytes(book)
 
 
@@ -101,7 +111,7 @@ def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> byt
 # --- sheets ---
 
 
-def _summary(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
+def _summary(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
     columns = [
         Col("scenario"),
         Col("arrangement"),
@@ -110,36 +120,31 @@ def _summary(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
         Col("targets met"),
         Col("stretch met"),
         Col("reward", MONEY),
-        Col("available", MONEY),
-        Col("overhead", MONEY),
-        Col("setup", MONEY),
-        Col("lapsed", MONEY),
-        Col("spent", MONEY),
+        *(Col(key, MONEY) for key in MONEY_KEYS),
         Col("rules and limits broken"),
         Col("message"),
     ]
     rows = []
-    for plan in plans:
-        ev = _numbers(plan)
-        money = ev.money if ev else None
+    for record in records:
+        money = record["money"] or {}
         rows.append(
             [
                 scenario.name,
-                plan.arrangement.value,
-                plan.status.value,
-                plan.score,
-                ev.targets_met if ev else None,
-                ev.stretch_met if ev else None,
-                gbp(ev.reward) if ev else None,
-                *([gbp(v) for v in money.__dict__.values()] if money else [None] * 5),
-                len(ev.violations) if ev else None,
-                plan.message,
+                record["arrangement"],
+                record["status"],
+                record["score"],
+                record["targets_met"],
+                record["stretch_met"],
+                record["reward"],
+                *(money.get(key) for key in MONEY_KEYS),
+                len(record["violations"]) if record["money"] is not None else None,
+                record["message"],
             ]
         )
     add_table(book, "Summary", columns, rows)
 
 
-def _outcomes(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
+def _outcomes(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
     columns = [
         Col("arrangement"),
         Col("outcome"),
@@ -158,33 +163,32 @@ def _outcomes(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
         Col("score", SCORE),
     ]
     rows = []
-    for plan in plans:
-        ev = _numbers(plan)
-        for o in ev.outcomes if ev else []:
-            spec = scenario.outcome(o.id)
+    for record in records:
+        for o in record["outcomes"]:
+            spec = scenario.outcome(o["id"])
             rows.append(
                 [
-                    plan.arrangement.value,
-                    o.id,
+                    record["arrangement"],
+                    o["id"],
                     spec.name,
                     spec.block,
                     spec.direction.value,
                     spec.baseline,
                     spec.target,
                     spec.stretch,
-                    gbp(o.spend),
-                    o.improvement,
-                    o.projected,
-                    o.target_met,
-                    o.stretch_met,
-                    gbp(o.reward),
-                    o.score,
+                    o["spend"],
+                    o["improvement"],
+                    o["projected"],
+                    o["target_met"],
+                    o["stretch_met"],
+                    o["reward"],
+                    o["score"],
                 ]
             )
     add_table(book, "Outcomes", columns, rows)
 
 
-def _allocation(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
+def _allocation(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
     columns = [
         Col("arrangement"),
         Col("kind"),
@@ -198,22 +202,21 @@ def _allocation(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
         Col("amount", MONEY),
     ]
     rows = []
-    for plan in plans:
-        if _numbers(plan) is None:
-            continue
-        for r in plan.allocation_frame().itertuples(index=False):
+    for record in records:
+        for r in record["allocation"]:
+            stream = r["kind"] == "stream"
             rows.append(
                 [
-                    plan.arrangement.value,
-                    r.kind,
-                    r.source,
-                    scenario.label("streams" if r.kind == "stream" else "pots", r.source),
-                    r.funder,
-                    r.outcome,
-                    scenario.label("outcomes", r.outcome),
-                    r.block,
-                    int(r.year),
-                    gbp(r.amount),
+                    record["arrangement"],
+                    r["kind"],
+                    r["source"],
+                    scenario.label("streams" if stream else "pots", r["source"]),
+                    scenario.funder_of(r["source"]) if stream else None,
+                    r["outcome"],
+                    scenario.label("outcomes", r["outcome"]),
+                    scenario.outcome(r["outcome"]).block,
+                    r["year"],
+                    r["amount"],
                 ]
             )
     add_table(book, "Allocation", columns, rows)
@@ -345,7 +348,7 @@ def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
     add_table(book, "Diagnosis", columns, rows)
 
 
-def _checks(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
+def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]]) -> None:
     """Every rule and statutory minimum, required against achieved, and every other limit broken."""
     columns = [
         Col("arrangement"),
@@ -362,7 +365,7 @@ def _checks(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
         Col("note"),
     ]
     rows: list[list[object]] = []
-    for plan in plans:
+    for plan, record in zip(plans, records, strict=True):
         name = plan.arrangement.value
         ev = _numbers(plan)
         if ev is None:
@@ -393,25 +396,23 @@ def _checks(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
                     None,
                 ]
             )
-        for v in ev.violations:
-            if v.kind in ("budget", "eligibility"):
-                required = None if v.required is None else gbp(v.required)
-                achieved = None if v.achieved is None else gbp(v.achieved)
-                when = _years((v.year,) if v.year is not None else ())
+        for v in record["violations"]:
+            if v["kind"] in ("budget", "eligibility"):
+                when = _years((v["year"],) if v["year"] is not None else ())
                 rows.append(
                     [
                         name,
-                        v.kind,
-                        v.id,
+                        v["kind"],
+                        v["id"],
                         None,
                         None,
                         when,
                         "at most",
-                        required,
-                        achieved,
+                        v["required"],
+                        v["achieved"],
                         "FAIL",
                         None,
-                        v.message,
+                        v["message"],
                     ]
                 )
     add_table(book, "Checks", columns, rows)

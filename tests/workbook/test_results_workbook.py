@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from models.load import load_scenario, parse_scenario
 from scenarios.arrangements import plan_all
+from scenarios.results import plan_record
 from scenarios.results_workbook import results_workbook
 from tests.paths import CHECKS, EXAMPLE
 from tests.workbook.helpers import cells
@@ -96,6 +98,31 @@ def test_text_spelled_like_an_error_value_is_text_in_the_results():
     written = cells(results_workbook(scenario, plan_all(scenario), {}))
     assert not [c for c in written if c.data_type == "e"], "an error cell was written"
     assert {"#DIV/0!", "#N/A"} <= {c.value for c in written}
+
+
+def test_summary_and_outcome_figures_are_the_json_results_read_by_header():
+    scenario = load_scenario(CHECKS / "check1.yaml")
+    plans = plan_all(scenario)
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(scenario, plans, {})))
+    summary = _by_header(book["Summary"])
+    outcomes = _by_header(book["Outcomes"])
+    for plan in plans:
+        record = plan_record(plan)
+        row = next(r for r in summary if r["arrangement"] == record["arrangement"])
+        for key in ("available", "overhead", "setup", "lapsed", "spent"):
+            assert row[key] == pytest.approx(record["money"][key], abs=0.005), key
+        assert row["reward"] == pytest.approx(record["reward"], abs=0.005)
+        assert row["score"] == pytest.approx(record["score"])
+        for o in record["outcomes"]:
+            shown = next(
+                r for r in outcomes if (r["arrangement"], r["outcome"]) == (plan.arrangement, o["id"])
+            )
+            assert shown["spend"] == pytest.approx(o["spend"], abs=0.005)
+
+
+def _by_header(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 def test_xlsx_needs_an_out_file():
