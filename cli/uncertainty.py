@@ -96,7 +96,6 @@ def sweep_command(
         }
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
     elif fmt == "xlsx":
-        assert out is not None
         emit(sweep_workbook(scenario, what, found), out)
     else:
         emit(sweep_text(scenario, what, found), out)

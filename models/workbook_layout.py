@@ -61,9 +61,6 @@ class Sheet:
     columns: tuple[Column, ...]
     required: bool = True
 
-    def column(self, field: str) -> Column:
-        return next(c for c in self.columns if c.field == field and not c.per_year)
-
 
 def _id(note: str = "Unique on this sheet; how the rest of the workbook names it.") -> Column:
     return Column("id", "id", Kind.ID, note, required=True, width=18)

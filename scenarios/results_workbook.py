@@ -9,7 +9,6 @@ not run) and loses the control characters a workbook cannot store.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.cells import MAX_CELL_CHARS, put_value, safe_cell
@@ -29,11 +27,10 @@ from pooling.solvers import SolveOptions
 from pooling.units import years_text
 from scenarios.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
 from scenarios.results import gbp, plan_record
+from scenarios.scenario_workbook import book_bytes, new_book, style_header
 from scenarios.sweep import SweepStep
 
 MONEY, SCORE, SHARE, YEAR = "#,##0", "0.0000", "0.0%", "0"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 FREEDOMS_TOP = 5
 # the results document's money fields, in the order the Summary shows them
@@ -68,7 +65,7 @@ def run_workbook(scenario: Scenario, plans: list[Plan], options: SolveOptions | 
 
 def results_workbook(scenario: Scenario, plans: list[Plan], asks: dict[str, list[Ask] | str]) -> bytes:
     records = [plan_record(plan) for plan in plans]  # the JSON results' figures, so the two agree
-    book = _book()
+    book = new_book()
     _summary(book, scenario, records)
     _outcomes(book, scenario, records)
     _allocation(book, scenario, records)
@@ -77,12 +74,12 @@ def results_workbook(scenario: Scenario, plans: list[Plan], asks: dict[str, list
     _freedoms(book, asks)
     _diagnosis(book, plans)
     _checks(book, scenario, plans, records)
-    return _bytes(book)
+    return book_bytes(book)
 
 
 def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> bytes:
     """`laa sweep --format xlsx`: one row per change and arrangement, with where the money moved."""
-    book = _book()
+    book = new_book()
     columns = [
         Col("scenario"),
         Col("swept"),
@@ -105,7 +102,7 @@ def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> byt
         for s in steps
     ]
     add_table(book, "Sweep", columns, rows)
-    return _bytes(book)
+    return book_bytes(book)
 
 
 # --- sheets ---
@@ -426,8 +423,7 @@ def add_table(book: Workbook, title: str, columns: Sequence[Col], rows: Sequence
     ws = book.create_sheet(title)
     widths = [len(c.header) for c in columns]
     for col, column in enumerate(columns, start=1):
-        cell = put_value(ws, 1, col, safe_cell(column.header))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        style_header(put_value(ws, 1, col, safe_cell(column.header)))
     for number, row in enumerate(rows, start=2):
         for col, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
             value = _cell_value(value)
@@ -467,15 +463,3 @@ def _numbers(plan: Plan) -> Evaluation | None:
 
 def _years(years: tuple[int, ...]) -> str | None:
     return years_text(years) or None  # blank, not empty text, for no years
-
-
-def _book() -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    return book
-
-
-def _bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -49,8 +49,6 @@ from models.workbook_layout import (
 # how far below the last row the drop-downs reach, for rows a finance lead adds
 SPARE_ROWS = 1000
 AREA_VALUE_CELLS = 6  # drop-downs along the Area's list rows (there are five arrangements)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 AUTHOR = "laa-pooling"
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -113,14 +111,18 @@ def _row(sheet: Sheet, item: dict[str, Any], index: int, years: list[int]) -> di
 
 
 def _area_value(column: Column, value: Any) -> Any:
+    """An Area value; a list goes along the row, one element per cell, so it is not joined."""
     if column.many and value is not None:
-        if not value:
-            raise InputError(
-                f"{column.field}: an empty list cannot be written to a workbook (a blank row means "
-                f"the default); leave {column.field} out"
-            )
-        return [_element(column, v, column.field) for v in value]
+        why = f"a blank row means the default); leave {column.field} out"
+        return _elements(column, value, column.field, why)
     return _cell(column, value, column.field)
+
+
+def _elements(column: Column, value: list[Any], where: str, why: str) -> list[Any]:
+    """A list's elements as cells hold them; an empty list, which a blank cannot say, is refused."""
+    if not value:
+        raise InputError(f"{where}: an empty list cannot be written to a workbook ({why}")
+    return [_element(column, v, where) for v in value]
 
 
 def _cell(column: Column, value: Any, where: str) -> Any:
@@ -128,12 +130,8 @@ def _cell(column: Column, value: Any, where: str) -> Any:
     if value is None:
         return None
     if column.many:
-        if not value:
-            raise InputError(
-                f"{where}: an empty list cannot be written to a workbook (a blank cell means every one); "
-                "remove the item or list what it covers"
-            )
-        elements = [_element(column, v, where) for v in value]
+        why = "a blank cell means every one); remove the item or list what it covers"
+        elements = _elements(column, value, where, why)
         if len(elements) == 1 and isinstance(elements[0], int):
             return elements[0]
         return _text(f"{LIST_SEPARATOR} ".join(str(e) for e in elements), where)
@@ -169,21 +167,36 @@ def _text(value: str, where: str) -> str:
 # --- the workbook itself ---
 
 
-def _workbook(area: dict[str, Any], rows: Rows, years: list[int]) -> bytes:
+def new_book() -> Workbook:
+    """An empty workbook (openpyxl starts one with a sheet nobody asked for)."""
     book = Workbook()
     book.remove(book.active)
-    _area_sheet(book.create_sheet(AREA.name), area)
-    for sheet in LAYOUT:
-        if sheet is not AREA:
-            _table_sheet(book.create_sheet(sheet.name), sheet, rows.get(sheet.name, []), years)
+    return book
+
+
+def book_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def style_header(cell: Any) -> None:
+    """The look of every header cell the project writes, scenario or results."""
+    cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+
+
+def _workbook(area: dict[str, Any], rows: Rows, years: list[int]) -> bytes:
+    book = new_book()
+    _area_sheet(book.create_sheet(AREA.name), area)
+    for sheet in LAYOUT:
+        if sheet is not AREA:
+            _table_sheet(book.create_sheet(sheet.name), sheet, rows.get(sheet.name, []), years)
+    return book_bytes(book)
+
+
 def _header(ws: Worksheet, row: int, col: int, text: str, note: str) -> None:
-    cell = ws.cell(row=row, column=col, value=text)
-    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    cell = put_value(ws, row, col, text)
+    style_header(cell)
     comment = Comment(note, AUTHOR)
     comment.width, comment.height = 320, 110
     cell.comment = comment
@@ -242,7 +255,8 @@ def _table_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]], years:
     ]
     last_row = len(rows) + SPARE_ROWS + 1
     for col, (header, column) in enumerate(columns, start=1):
-        _header(ws, 1, col, header, column.note)
+        # the sheet's own note leads A1's, the first header anyone reads; the reader ignores notes
+        _header(ws, 1, col, header, column.note if col > 1 else f"{sheet.note}\n\n{header}: {column.note}")
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = column.width
         if column.kind in NUMBER_FORMATS and not column.many:

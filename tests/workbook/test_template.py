@@ -40,6 +40,7 @@ def test_one_sheet_per_section_with_frozen_noted_headers(template):
         assert ws.freeze_panes in ("A2", "B2")
         heads = [c for c in (ws["A"] if sheet is AREA else ws[1]) if c.value]
         assert heads and all(c.comment and c.comment.text for c in heads), sheet.name
+        assert sheet.note in ws["A1"].comment.text, sheet.name
     assert [c.value for c in template["Streams"][1]][3:7] == [
         "amounts",
         "amounts 2026",
