@@ -58,7 +58,8 @@ def test_the_results_workbook_has_its_sheets_formatted_for_reading(results):
     head = [c.value for c in allocation[1]]
     assert {"kind", "source", "funder", "outcome", "block", "year", "amount"} <= set(head)
     assert allocation.cell(2, head.index("amount") + 1).number_format == "#,##0"
-    assert allocation.column_dimensions["D"].width > 8
+    names = [c.value for c in allocation["D"]]  # "source name": as wide as its longest, plus a margin
+    assert allocation.column_dimensions["D"].width == min(max(len(str(v)) for v in names if v) + 2, 60)
 
 
 def test_checks_list_every_rule_with_required_achieved_and_a_result(results, hostile):

@@ -21,7 +21,7 @@ from models.workbook_layout import (
     RULES,
 )
 from scenarios.arrangements import plan_all
-from scenarios.scenario_workbook import sheet_rows, template_workbook
+from scenarios.scenario_workbook import template_workbook
 from tests.paths import EXAMPLE
 from tests.strategies import scenarios
 
@@ -108,21 +108,46 @@ def _model_of(name):
     }[name]
 
 
+def typed(value):
+    """A value as a person types it into a cell: whole numbers without a decimal point, lists with commas."""
+    if isinstance(value, list):
+        return ", ".join(str(typed(v)) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def fill(template_bytes: bytes, scenario) -> bytes:
-    """Type the scenario into the template's cells under their headers, as a finance lead would."""
+    """Type the scenario's plain data into the template under its headers, as a finance lead would.
+
+    Built from the scenario's own dump, not the writer's rows, so the writer's escaping and
+    joining are not what is tested: a rule's kind goes in `kind`, a response segment is a row
+    on Response, an amount per year goes under `amounts <year>`.
+    """
+    doc = scenario.model_dump(mode="json", exclude_unset=True)
     book = openpyxl.load_workbook(io.BytesIO(template_bytes))
-    area, rows = sheet_rows(scenario)
-    ws = book["Area"]
-    for number in range(2, ws.max_row + 1):
-        value = area.get(ws.cell(number, 1).value)
+    area = book["Area"]
+    for number in range(2, area.max_row + 1):
+        value = doc.get(area.cell(number, 1).value)
         for offset, v in enumerate(value if isinstance(value, list) else [value]):
-            ws.cell(number, 2 + offset).value = v
-    for name, items in rows.items():
+            area.cell(number, 2 + offset).value = typed(v)
+    sections = {s.name: s.section for s in LAYOUT if s is not AREA}
+    for name, section in sections.items():
+        items = doc.get(section) or []
+        if name == "Response":
+            items = [{"outcome": o["id"], **segment} for o in doc["outcomes"] for segment in o["response"]]
         ws = book[name]
-        where = {c.value: c.column for c in ws[1]}
-        for number, row in enumerate(items, start=2):
-            for header, value in row.items():
-                ws.cell(number, where[header]).value = value
+        where = {c.value: c.column for c in ws[1] if c.value}
+        for number, item in enumerate(items, start=2):
+            if name == "Rules":
+                kind = next(k for k in RULE_KINDS if k in item)
+                item = {**{k: v for k, v in item.items() if k != kind}, "kind": kind, "value": item[kind]}
+            for field, value in item.items():
+                if field == "response" or value is None:
+                    continue
+                cells = value.items() if isinstance(value, dict) else [(None, value)]
+                for year, v in cells:
+                    ws.cell(number, where[field if year is None else f"{field} {year}"]).value = typed(v)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -132,10 +157,8 @@ def test_the_template_filled_with_the_example_plans_to_the_same_scores(tmp_path)
     from_yaml = load_scenario(EXAMPLE)
     path = tmp_path / "northbridge.xlsx"
     path.write_bytes(fill(template_workbook(list(from_yaml.years)), from_yaml))
-    from_workbook = load_scenario(path)
-    assert from_workbook == from_yaml
     expected = {p.arrangement: p.score for p in plan_all(from_yaml)}
-    got = {p.arrangement: p.score for p in plan_all(from_workbook)}
+    got = {p.arrangement: p.score for p in plan_all(load_scenario(path))}
     assert expected.keys() == got.keys()
     for arrangement, score in expected.items():
         assert score is not None and got[arrangement] == pytest.approx(score, abs=1e-9)
@@ -143,5 +166,5 @@ def test_the_template_filled_with_the_example_plans_to_the_same_scores(tmp_path)
 
 @given(scenarios())
 def test_any_scenario_typed_into_the_template_reads_back(scenario):
-    path_bytes = fill(template_workbook(list(scenario.years)), scenario)
-    assert parse_workbook(path_bytes, "filled.xlsx") == scenario
+    filled = fill(template_workbook(list(scenario.years)), scenario)
+    assert parse_workbook(filled, "filled.xlsx") == scenario
