@@ -373,6 +373,9 @@ class _Reader:
         if not rows and not sheet.required:
             return []  # an optional sheet left empty is as good as absent
         columns = self._header(sheet, title, rows[0][1] if rows else ())
+        covered = {c.field for c, _ in columns.values()}
+        # with no kind or value column no rule can say its kind: that is the header's one problem
+        kindless = sheet is RULES and not {RULE_KIND, RULE_VALUE} <= covered
         found = []
         for number, row in rows[1:]:
             values = {pos: (f"{title}!{get_column_letter(pos + 1)}{number}", c) for pos, c in enumerate(row)}
@@ -381,7 +384,7 @@ class _Reader:
                 self.fail(ref, "a value in a column with no header (or an unknown one)", sheet.section)
             if all(c.value is None for _, c in values.values()):
                 continue
-            parsed = _Row(number, {}, first=f"{title}!A{number}")
+            parsed = _Row(number, {}, first=f"{title}!1:1" if kindless else f"{title}!A{number}")
             per_year: dict[str, dict[int, Any]] = {}
             scalar_ref: dict[str, str] = {}
             for pos, (column, year) in columns.items():
