@@ -21,7 +21,7 @@ from models.scenario import Arrangement
 from scenarios.frontier import frontier_text, pooling_frontier
 from scenarios.results_workbook import sweep_workbook
 from scenarios.sensitivity import SOLVABLE, sensitivity, sensitivity_text
-from scenarios.sweep import parse_range, sweep, sweep_text
+from scenarios.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
 
 
 @click.command()
@@ -52,7 +52,7 @@ def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> N
 @click.option("--stream", default=None, help="Stream whose amounts move (every year alike).")
 @click.option("--rule", default=None, help="Rule whose share, amount or match ratio moves.")
 @click.option(
-    "--change", "change", default="-20%..+20%", show_default=True, help="Range of the change, in %."
+    "--change", "change", default=DEFAULT_CHANGE, show_default=True, help="Range of the change, in %."
 )
 @click.option("--steps", type=click.IntRange(min=1, max=200), default=8, show_default=True)
 @click.option(
