@@ -23,6 +23,7 @@ from models.scenario import Scenario
 from pooling.plan import Plan, PlanStatus
 from pooling.solvers import SolveOptions, SolverName
 from scenarios.batch_cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
+from scenarios.historic import read_historic_csv
 from scenarios.output import write_atomic
 
 
@@ -50,8 +51,12 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def load(path: str) -> Scenario:
-    return load_scenario(Path(path))
+def load(path: str, historic: str | None = None) -> Scenario:
+    """The scenario file, with the allocation of a `--historic` CSV in place of its own if given."""
+    scenario = load_scenario(Path(path))
+    if historic:
+        scenario = scenario.model_copy(update={"historic": read_historic_csv(Path(historic), scenario)})
+    return scenario
 
 
 def solve_options(solver: str, time_limit: float | None) -> SolveOptions:
@@ -94,6 +99,12 @@ out_option = click.option(
 )
 
 
+historic_option = click.option(
+    "--historic",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.",
+)
 solver_option = click.option(
     "--solver",
     type=click.Choice([s.value for s in SolverName]),

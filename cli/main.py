@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -17,6 +16,7 @@ from cli.common import (
     fail,
     format_option,
     guarded,
+    historic_option,
     load,
     out_option,
     solve_options,
@@ -27,7 +27,6 @@ from models.scenario import Arrangement
 from scenarios.arrangements import plan_all
 from scenarios.csvout import allocation_csv
 from scenarios.explain import prices_text
-from scenarios.historic import read_historic_csv
 from scenarios.results import results_document, to_json
 from scenarios.results_workbook import run_workbook
 from scenarios.table import plans_report
@@ -67,12 +66,7 @@ def validate(file: str) -> None:
 )
 @format_option("table", "json", "csv", "xlsx", help="xlsx: a results workbook (needs --out).")
 @out_option
-@click.option(
-    "--historic",
-    type=click.Path(exists=True, dir_okay=False),
-    default=None,
-    help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.",
-)
+@historic_option
 @click.option(
     "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
 )
@@ -92,13 +86,8 @@ def run(
     """Plan a scenario under each arrangement and report the results."""
     if fmt == "xlsx" and not out:
         fail("--format xlsx writes a workbook: give --out FILE.xlsx")
-    scenario = load(file)
+    scenario = load(file, historic)
     chosen = [Arrangement(a) for a in arrangements] or None
-    if historic:
-        spends = read_historic_csv(Path(historic), scenario)
-        scenario = scenario.model_copy(update={"historic": spends})
-        if chosen is None:
-            chosen = [*scenario.arrangements_to_run()]
     plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
     if fmt == "json":
         emit(to_json(results_document(scenario, plans)), out)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from cli.common import emit, exit_code, guarded, load, solve_options, solver_option, time_limit_option
+from cli.common import (
+    emit,
+    exit_code,
+    guarded,
+    historic_option,
+    load,
+    solve_options,
+    solver_option,
+    time_limit_option,
+)
 from models.errors import InputError
 from models.scenario import Arrangement
 from scenarios.arrangements import plan_all
-from scenarios.historic import read_historic_csv
 from scenarios.report import SweepRequest, prepare_report
 from scenarios.report_sections import report_html
 from scenarios.sweep import DEFAULT_CHANGE
@@ -33,12 +40,7 @@ from scenarios.sweep import DEFAULT_CHANGE
     default=None,
     help="The plan whose money flows are drawn; default: the best-scoring feasible one.",
 )
-@click.option(
-    "--historic",
-    type=click.Path(exists=True, dir_okay=False),
-    default=None,
-    help="CSV of stream,outcome,year,amount to evaluate as the historic arrangement.",
-)
+@historic_option
 @click.option(
     "--freedoms",
     "freedoms_top",
@@ -74,9 +76,7 @@ def report(
     time_limit: float | None,
 ) -> None:
     """Write one self-contained HTML page comparing the arrangements, for a negotiation meeting."""
-    scenario = load(file)
-    if historic:
-        scenario = scenario.model_copy(update={"historic": read_historic_csv(Path(historic), scenario)})
+    scenario = load(file, historic)
     if arrangement == Arrangement.HISTORIC.value and scenario.historic is None:
         raise InputError(
             "--arrangement historic: no historic allocation: add a 'historic' section or pass --historic "
