@@ -24,19 +24,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from laa.models.load import load_scenario, parse_scenario
+from laa.models.scenario import Arrangement
+from laa.pooling.build import build
+from laa.pooling.extract import chosen_pooling
+from laa.pooling.resolve import ReusableModel, SpendIndex, summarise
+from laa.pooling.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
+from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.scenarios.analysis.arrangements import plan_arrangement
+from laa.scenarios.analysis.draws import draw, drawn_scenario
+from laa.scenarios.outputs.results import results_document, to_json
 
 from benchmarks.baseline_pulp import run_baseline
 from benchmarks.generate import SIZES, generate
-from models.load import load_scenario, parse_scenario
-from models.scenario import Arrangement
-from pooling.build import build
-from pooling.extract import chosen_pooling
-from pooling.resolve import ReusableModel, SpendIndex, summarise
-from pooling.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
-from pooling.spec import ModelSpec, PoolingChoice, PoolingMode
-from scenarios.arrangements import plan_arrangement
-from scenarios.draws import draw, drawn_scenario
-from scenarios.results import results_document, to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
@@ -171,10 +171,10 @@ def peak_memory_mb(size: str, seed: int) -> float:
     code = (
         "import resource, sys\n"
         "from benchmarks.generate import generate\n"
-        "from models.load import parse_scenario\n"
-        "from models.scenario import Arrangement\n"
-        "from scenarios.arrangements import plan_arrangement\n"
-        "from scenarios.results import results_document, to_json\n"
+        "from laa.models.load import parse_scenario\n"
+        "from laa.models.scenario import Arrangement\n"
+        "from laa.scenarios.analysis.arrangements import plan_arrangement\n"
+        "from laa.scenarios.outputs.results import results_document, to_json\n"
         f"s = parse_scenario(generate({size!r}, {seed}))\n"
         "joint = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)\n"
         "plans = [plan_arrangement(s, a) for a in joint]\n"

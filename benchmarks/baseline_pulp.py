@@ -13,8 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 import pulp
-
-from models.scenario import Scenario
+from laa.models.scenario import Scenario
 
 M = 1e6
 

@@ -26,10 +26,10 @@ import time
 from pathlib import Path
 
 import yaml
+from laa.scenarios.analysis.table import grid
+from laa.scenarios.batch.run import BatchOptions, run_batch
 
 from benchmarks.generate import generate
-from scenarios.batch import BatchOptions, run_batch
-from scenarios.table import grid
 
 
 def write_scenarios(folder: Path, size: str, count: int) -> None:

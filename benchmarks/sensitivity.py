@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from models.load import load_scenario
-from scenarios.draws import draw, drawn_scenario
-from scenarios.sensitivity import SOLVABLE, reusable, solve_draws
+from laa.models.load import load_scenario
+from laa.scenarios.analysis.draws import draw, drawn_scenario
+from laa.scenarios.analysis.sensitivity import SOLVABLE, reusable, solve_draws
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,7 @@ import json
 import sys
 
 import click
-
-from cli.common import (
+from laa.cli.common import (
     emit,
     exit_code,
     format_option,
@@ -18,11 +17,11 @@ from cli.common import (
     solver_option,
     time_limit_option,
 )
-from models.scenario import Arrangement
-from scenarios.arrangements import plan_all
-from scenarios.compare import comparison_csv, comparison_document, comparison_text
-from scenarios.freedoms import FREEDOM_ARRANGEMENTS, rank_freedoms, value_of_pooling
-from scenarios.table import grid
+from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
+from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, rank_freedoms, value_of_pooling
+from laa.scenarios.analysis.table import grid
 
 
 @click.command()

@@ -10,14 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-
-from cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
-from models.scenario import Arrangement
-from pooling.solvers import SolverName
-from scenarios.batch import BatchOptions, CaseLine, Progress, display_name, grouped, run_batch
-from scenarios.drift import drift, drift_text
-from scenarios.ledger import Ledger
-from scenarios.table import grid
+from laa.cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
+from laa.models.scenario import Arrangement
+from laa.pooling.solvers import SolverName
+from laa.scenarios.analysis.table import grid
+from laa.scenarios.batch.drift import drift, drift_text
+from laa.scenarios.batch.ledger import Ledger
+from laa.scenarios.batch.run import BatchOptions, CaseLine, Progress, display_name, grouped, run_batch
 
 DEFAULT_LEDGER = "laa-ledger.sqlite"
 

@@ -16,15 +16,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-
-from models.errors import InputError, LaaError, ScenarioError
-from models.load import load_scenario
-from models.scenario import Scenario
-from pooling.plan import Plan, PlanStatus
-from pooling.solvers import SolveOptions, SolverName
-from scenarios.batch_cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
-from scenarios.historic import read_historic_csv
-from scenarios.output import write_atomic
+from laa.models.errors import InputError, LaaError, ScenarioError
+from laa.models.load import load_scenario
+from laa.models.scenario import Scenario
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.solvers import SolveOptions, SolverName
+from laa.scenarios.analysis.historic import read_historic_csv
+from laa.scenarios.batch.cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
+from laa.scenarios.outputs.atomic import write_atomic
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-
-from cli import analysis, uncertainty, workbook
-from cli import batch as batch_commands
-from cli import report as report_command
-from cli.common import (
+from laa.cli import analysis, uncertainty, workbook
+from laa.cli import batch as batch_commands
+from laa.cli import report as report_command
+from laa.cli.common import (
     EXIT_OK,
     emit,
     exit_code,
@@ -23,13 +22,13 @@ from cli.common import (
     solver_option,
     time_limit_option,
 )
-from models.scenario import Arrangement
-from scenarios.arrangements import plan_all
-from scenarios.csvout import allocation_csv
-from scenarios.explain import prices_text
-from scenarios.results import results_document, to_json
-from scenarios.results_workbook import run_workbook
-from scenarios.table import plans_report
+from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.explain import prices_text
+from laa.scenarios.analysis.table import plans_report
+from laa.scenarios.outputs.csvout import allocation_csv
+from laa.scenarios.outputs.results import results_document, to_json
+from laa.scenarios.outputs.results_workbook import run_workbook
 
 ARRANGEMENTS = [a.value for a in Arrangement]
 

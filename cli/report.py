@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-
-from cli.common import (
+from laa.cli.common import (
     emit,
     exit_code,
     guarded,
@@ -16,12 +15,12 @@ from cli.common import (
     solver_option,
     time_limit_option,
 )
-from models.errors import InputError
-from models.scenario import Arrangement
-from scenarios.arrangements import plan_all
-from scenarios.report import SweepRequest, prepare_report
-from scenarios.report_sections import report_html
-from scenarios.sweep import DEFAULT_CHANGE
+from laa.models.errors import InputError
+from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.sweep import DEFAULT_CHANGE
+from laa.scenarios.report.build import SweepRequest, prepare_report
+from laa.scenarios.report.sections import report_html
 
 
 @click.command("report")

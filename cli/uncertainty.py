@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import click
-
-from cli.common import (
+from laa.cli.common import (
     emit,
     fail,
     format_option,
@@ -17,11 +16,11 @@ from cli.common import (
     solver_option,
     time_limit_option,
 )
-from models.scenario import Arrangement
-from scenarios.frontier import frontier_text, pooling_frontier
-from scenarios.results_workbook import sweep_workbook
-from scenarios.sensitivity import SOLVABLE, sensitivity, sensitivity_text
-from scenarios.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
+from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.frontier import frontier_text, pooling_frontier
+from laa.scenarios.analysis.sensitivity import SOLVABLE, sensitivity, sensitivity_text
+from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
+from laa.scenarios.outputs.results_workbook import sweep_workbook
 
 
 @click.command()

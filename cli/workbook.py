@@ -6,11 +6,10 @@ import datetime as dt
 import re
 
 import click
-
-from cli.common import emit, guarded, load
-from models.errors import InputError
-from scenarios.convert import converted
-from scenarios.scenario_workbook import template_workbook
+from laa.cli.common import emit, guarded, load
+from laa.models.errors import InputError
+from laa.models.workbook.writer import template_workbook
+from laa.scenarios.outputs.convert import converted
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
 MAX_YEARS = 50

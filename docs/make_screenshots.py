@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from tests.report.browser import chromium, have_chromium, install_chromium, load, screenshot  # noqa: E402
+from tests.scenarios.report.browser import chromium, have_chromium, install_chromium, load, screenshot  # noqa: E402
 
 DOCS = ROOT / "docs"
 LAA = Path(sys.executable).parent / "laa"

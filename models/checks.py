@@ -10,7 +10,7 @@ from collections import Counter
 from itertools import pairwise
 from typing import Any
 
-from models.errors import Problem, item_label
+from laa.models.errors import Problem, item_label
 
 
 def cross_check(data: dict[str, Any], source: str) -> list[Problem]:

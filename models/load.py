@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from laa.models.checks import cross_check
+from laa.models.errors import Problem, ScenarioError, item_label
+from laa.models.scenario import Scenario
+from laa.models.workbook.reader import CellProblem, read_workbook
 from pydantic import ValidationError
-
-from models.checks import cross_check
-from models.errors import Problem, ScenarioError, item_label
-from models.scenario import Scenario
-from models.workbook import CellProblem, read_workbook
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000

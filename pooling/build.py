@@ -12,12 +12,12 @@ import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from models.scenario import Scenario
-from pooling import choice as pooling_choice
-from pooling import money, response, rules
-from pooling.program import Program, RowLabel
-from pooling.spec import ModelSpec, PoolingMode
-from pooling.units import millions
+from laa.models.scenario import Scenario
+from laa.pooling import choice as pooling_choice
+from laa.pooling import money, response, rules
+from laa.pooling.program import Program, RowLabel
+from laa.pooling.spec import ModelSpec, PoolingMode
+from laa.pooling.units import millions
 
 Terms = list[tuple[int, float]]
 

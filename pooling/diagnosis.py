@@ -23,13 +23,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
-
-from models.scenario import Arrangement, RuleKind, Scenario
-from pooling.build import Builder, build
-from pooling.program import RowLabel
-from pooling.solvers import SolveOptions, SolverName, highs_lp, new_highs, solve
-from pooling.spec import ModelSpec, PoolingChoice
-from pooling.units import pounds, years_text
+from laa.models.scenario import Arrangement, RuleKind, Scenario
+from laa.pooling.build import Builder, build
+from laa.pooling.program import RowLabel
+from laa.pooling.solvers import SolveOptions, SolverName, highs_lp, new_highs, solve
+from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.units import pounds, years_text
 
 # HiGHS: build the subset from the LP, then shrink it until irreducible
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
@@ -269,7 +268,7 @@ def _spec_for(scenario: Scenario, arrangement: Arrangement) -> tuple[ModelSpec, 
     if arrangement is Arrangement.POOLED:
         return ModelSpec(scenario, PoolingChoice.pooled(scenario)), None, ""
     if arrangement is Arrangement.SILO:
-        from pooling.silo import funder_spec
+        from laa.pooling.silo import funder_spec
 
         for funder in scenario.funders:
             spec, streams = funder_spec(scenario, funder.id)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
-from pooling.units import years_text
+from laa.models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
+from laa.pooling.units import years_text
 
 Key = tuple[str, str, int]
 

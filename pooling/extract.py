@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pooling.evaluate import Allocation
-from pooling.spec import PoolingMode
-from pooling.units import pounds
+from laa.pooling.evaluate import Allocation
+from laa.pooling.spec import PoolingMode
+from laa.pooling.units import pounds
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from pooling.build import Builder
+    from laa.pooling.build import Builder
 
 # below a thousandth of a penny a spend is solver noise, not money; pennies are rounded on output only
 NOISE_GBP = 1e-5

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pooling.program import RowLabel
-from pooling.spec import PoolingMode
-from pooling.units import millions
+from laa.pooling.program import RowLabel
+from laa.pooling.spec import PoolingMode
+from laa.pooling.units import millions
 
 if TYPE_CHECKING:
-    from pooling.build import Builder
+    from laa.pooling.build import Builder
 
 
 def add_stream_money(b: Builder) -> None:

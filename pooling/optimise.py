@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from models.scenario import Arrangement, Rule
-from pooling.build import Builder, build
-from pooling.evaluate import evaluate
-from pooling.extract import allocation_from, chosen_pooling
-from pooling.plan import Plan, PlanStatus
-from pooling.prices import PricedRow, shadow_prices
-from pooling.solvers import Solution, SolveOptions, solve
-from pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.models.scenario import Arrangement, Rule
+from laa.pooling.build import Builder, build
+from laa.pooling.evaluate import evaluate
+from laa.pooling.extract import allocation_from, chosen_pooling
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.prices import PricedRow, shadow_prices
+from laa.pooling.solvers import Solution, SolveOptions, solve
+from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 
 # the solver's score and the independent re-score agree to this (relative); beyond it, a bug
 RESCORE_TOLERANCE = 1e-6

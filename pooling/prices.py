@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from models.scenario import RuleKind
+from laa.models.scenario import RuleKind
 
 if TYPE_CHECKING:
-    from pooling.build import Builder
+    from laa.pooling.build import Builder
 
 # below this a price is solver noise
 PRICE_NOISE = 1e-9

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pulp
-
-from pooling.units import years_text
+from laa.pooling.units import years_text
 
 INF = float("inf")
 

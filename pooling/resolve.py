@@ -32,17 +32,16 @@ from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
-
-from models.errors import LaaError
-from models.scenario import Arrangement, Scenario
-from pooling.build import Builder, build
-from pooling.choice import pot_money_bound
-from pooling.evaluate import OutcomeResult, outcome_result
-from pooling.optimise import plan_from
-from pooling.plan import Plan, PlanStatus
-from pooling.prices import priced_rows
-from pooling.program import INF, Program, RowLabel
-from pooling.solvers import (
+from laa.models.errors import LaaError
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.build import Builder, build
+from laa.pooling.choice import pot_money_bound
+from laa.pooling.evaluate import OutcomeResult, outcome_result
+from laa.pooling.optimise import plan_from
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.prices import priced_rows
+from laa.pooling.program import INF, Program, RowLabel
+from laa.pooling.solvers import (
     PRIMAL_SIMPLEX,
     Solution,
     SolveOptions,
@@ -52,8 +51,8 @@ from pooling.solvers import (
     read_highs,
     set_pooling_mip_options,
 )
-from pooling.spec import ModelSpec, PoolingMode
-from pooling.units import MILLION
+from laa.pooling.spec import ModelSpec, PoolingMode
+from laa.pooling.units import MILLION
 
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
 # rows where a pooling column's coefficient is a stream's amount times a constant

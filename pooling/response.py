@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from models.scenario import Outcome
-from pooling.program import INF, Program, RowLabel
-from pooling.units import MILLION, millions
+from laa.models.scenario import Outcome
+from laa.pooling.program import INF, Program, RowLabel
+from laa.pooling.units import MILLION, millions
 
 if TYPE_CHECKING:
-    from pooling.build import Builder
+    from laa.pooling.build import Builder
 
 
 def add_response(b: Builder, score: bool = True) -> None:

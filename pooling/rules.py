@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.scenario import Rule, RuleKind
-from pooling.choice import holding, pot_money_bound
-from pooling.program import INF, RowLabel
-from pooling.units import millions
+from laa.models.scenario import Rule, RuleKind
+from laa.pooling.choice import holding, pot_money_bound
+from laa.pooling.program import INF, RowLabel
+from laa.pooling.units import millions
 
 if TYPE_CHECKING:
-    from pooling.build import Builder, Terms
+    from laa.pooling.build import Builder, Terms
 
 
 def add_rules(b: Builder, rules: list[Rule]) -> None:

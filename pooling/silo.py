@@ -19,18 +19,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import highspy
-
-from models.scenario import Arrangement, Rule, Scenario
-from pooling import response
-from pooling.build import Builder, build, money_and_rules
-from pooling.optimise import plan_from
-from pooling.plan import Plan, PlanStatus
-from pooling.program import RowLabel
-from pooling.solvers import SolveOptions, solve
-from pooling.spec import ModelSpec, PoolingChoice
+from laa.models.scenario import Arrangement, Rule, Scenario
+from laa.pooling import response
+from laa.pooling.build import Builder, build, money_and_rules
+from laa.pooling.optimise import plan_from
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.program import RowLabel
+from laa.pooling.solvers import SolveOptions, solve
+from laa.pooling.spec import ModelSpec, PoolingChoice
 
 if TYPE_CHECKING:
-    from pooling.resolve import Summary
+    from laa.pooling.resolve import Summary
 
 OWN_OPTIMUM_TOLERANCE = 1e-9
 # a solver's optimum may overstate what its own rows allow by its feasibility tolerance (CBC: 1e-7)
@@ -138,7 +137,7 @@ class SiloModel:
     """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place."""
 
     def __init__(self, scenario: Scenario, options: SolveOptions | None = None):
-        from pooling.resolve import ReusableModel  # resolve builds on this module's programs
+        from laa.pooling.resolve import ReusableModel  # resolve builds on this module's programs
 
         self.funders = {}
         for f in silo_funders(scenario):
@@ -149,7 +148,7 @@ class SiloModel:
         self.area = ReusableModel(b, Arrangement.SILO, options)
 
     def summary(self, changed: Scenario) -> Summary:
-        from pooling.resolve import Summary
+        from laa.pooling.resolve import Summary
 
         for f, model in self.funders.items():
             solution = model.run(changed)

@@ -26,9 +26,8 @@ from enum import StrEnum
 import highspy
 import numpy as np
 import pulp
-
-from models.errors import SolverUnavailableError
-from pooling.program import INF, Program
+from laa.models.errors import SolverUnavailableError
+from laa.pooling.program import INF, Program
 
 
 class SolverName(StrEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from models.scenario import Rule, Scenario
+from laa.models.scenario import Rule, Scenario
 
 
 class PoolingMode(StrEnum):

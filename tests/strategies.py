@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-
-from models.load import parse_scenario
-from models.scenario import Scenario
+from laa.models.load import parse_scenario
+from laa.models.scenario import Scenario
 
 BLOCKS = ["CYP", "SSC", "HCOP", "EDE"]
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 import yaml
+from laa.models.load import load_scenario, parse_scenario
 
-from models.load import load_scenario, parse_scenario
 from tests.paths import CHECKS, EXAMPLE
 
 

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from laa.models.errors import ScenarioError
+from laa.models.load import MAX_FILE_BYTES, load_scenario
 
-from models.errors import ScenarioError
-from models.load import MAX_FILE_BYTES, load_scenario
 from tests.paths import CHECKS
 
 LAA = Path(sys.executable).parent / "laa"

@@ -8,9 +8,9 @@ from typing import Any
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from laa.models.errors import ScenarioError
+from laa.models.load import parse_scenario
 
-from models.errors import ScenarioError
-from models.load import parse_scenario
 from tests.paths import CHECKS, EXAMPLE
 
 DOCUMENTS = [yaml.safe_load(p.read_text()) for p in (EXAMPLE, CHECKS / "check1.yaml", CHECKS / "check4.yaml")]

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 import yaml
+from laa.models.errors import ScenarioError
+from laa.models.load import parse_scenario, parse_yaml
 
-from models.errors import ScenarioError
-from models.load import parse_scenario, parse_yaml
 from tests.paths import CHECKS, EXAMPLE
 
 BASE = yaml.safe_load(EXAMPLE.read_text())

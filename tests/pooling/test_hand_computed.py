@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from models.load import load_scenario, parse_scenario
-from pooling.plan import PlanStatus
-from pooling.solvers import SolveOptions, SolverName
-from scenarios.arrangements import aligned, historic, optimal, pooled, silo
+from laa.models.load import load_scenario, parse_scenario
+from laa.pooling.plan import PlanStatus
+from laa.pooling.solvers import SolveOptions, SolverName
+from laa.scenarios.analysis.arrangements import aligned, historic, optimal, pooled, silo
 
 HERE = Path(__file__).parent / "scenarios"
 SOLVERS = [SolveOptions(solver=SolverName.HIGHS), SolveOptions(solver=SolverName.CBC)]
@@ -131,7 +130,7 @@ def test_silo_pours_money_into_the_same_early_win(options):
 def test_silo_takes_the_best_for_the_area_among_a_funders_equal_plans(options):
     plan = silo(load_scenario(HERE / "silo_ties.yaml"), options)
     assert plan.score == pytest.approx(1.0, abs=1e-6)
-    spend = {(s, o): v for (s, o, _), v in plan.allocation.stream_spend.items()}
+    spend = {(s, o): v for (s, o, _), v in plan.spending.stream_spend.items()}
     assert spend == {
         ("a", "o2"): pytest.approx(1_000_000, abs=1),
         ("b", "o3"): pytest.approx(1_000_000, abs=1),

@@ -7,12 +7,12 @@ from collections import defaultdict
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from laa.models.load import parse_scenario
+from laa.models.scenario import Scenario
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.solvers import SolveOptions, SolverName
+from laa.scenarios.analysis.arrangements import aligned, optimal, pooled, silo
 
-from models.load import parse_scenario
-from models.scenario import Scenario
-from pooling.plan import Plan, PlanStatus
-from pooling.solvers import SolveOptions, SolverName
-from scenarios.arrangements import aligned, optimal, pooled, silo
 from tests.strategies import scenario_documents, scenarios
 
 JOINT = (aligned, pooled, optimal)
@@ -25,7 +25,7 @@ def solved(plan: Plan) -> bool:
 
 def check_money(scenario: Scenario, plan: Plan) -> None:
     """Recompute every stream's and pot's money year by year, independently of the evaluator."""
-    alloc = plan.allocation
+    alloc = plan.spending
     assert alloc is not None
     tol = 1e-6 * max(1.0, sum(s.amount_in(t) for s in scenario.streams for t in scenario.years))
     spend: dict[tuple[str, int], float] = defaultdict(float)

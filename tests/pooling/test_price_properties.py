@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from laa.models.load import parse_scenario
+from laa.models.scenario import Arrangement
+from laa.pooling.plan import PlanStatus
+from laa.scenarios.analysis.arrangements import aligned, optimal
+from laa.scenarios.analysis.freedoms import rank_freedoms
 
-from models.load import parse_scenario
-from models.scenario import Arrangement
-from pooling.plan import PlanStatus
-from scenarios.arrangements import aligned, optimal
-from scenarios.freedoms import rank_freedoms
 from tests.strategies import scenario_documents
 
 STEP = 20_000.0  # GBP moved

@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from laa.models.errors import LaaError
+from laa.models.load import load_scenario, parse_scenario
+from laa.models.scenario import Arrangement
+from laa.pooling import resolve
+from laa.pooling.resolve import ReusableModel
+from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.scenarios.analysis.arrangements import aligned, optimal, pooled
+from laa.scenarios.analysis.draws import draw, drawn_scenario
+from laa.scenarios.analysis.sweep import changed
 
-from models.errors import LaaError
-from models.load import load_scenario, parse_scenario
-from models.scenario import Arrangement
-from pooling import resolve
-from pooling.resolve import ReusableModel
-from pooling.spec import ModelSpec, PoolingChoice
-from scenarios.arrangements import aligned, optimal, pooled
-from scenarios.draws import draw, drawn_scenario
-from scenarios.sweep import changed
 from tests.paths import CHECKS, EXAMPLE
 
 

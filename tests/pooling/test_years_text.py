@@ -1,10 +1,9 @@
 """Years as text: a range only where no year is missing, everywhere years are shown."""
 
 import pytest
-
-from pooling.program import RowLabel
-from pooling.units import years_text
-from scenarios.results_workbook import _years
+from laa.pooling.program import RowLabel
+from laa.pooling.units import years_text
+from laa.scenarios.outputs.results_workbook import _years
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,133 @@
+"""laa: plan partner budgets against shared Local Area Agreement outcome targets.
+
+The way a notebook or another program comes in. Every name below is part of
+the public API and keeps its meaning between releases; everything under
+`laa.pooling`, `laa.models`, `laa.scenarios` and `laa.cli` is the engine's
+inside and may move.
+
+    import laa
+    scenario = laa.load("examples/northbridge.yaml")
+    plan = laa.plan(scenario, "pooled")
+    plan.score, plan.allocation.head()       # pandas DataFrames: allocation, outcomes, money
+    laa.compare(scenario)                    # every arrangement side by side, as a DataFrame
+
+Solver failures are not exceptions: a plan carries its `status` and
+`message`, so a loop over scenarios never stops on one that is infeasible.
+Input nobody can plan raises `ScenarioError`, which lists every problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from laa.models.errors import InputError, LaaError, Problem, ScenarioError, SolverUnavailableError
+from laa.models.load import load_scenario
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.solvers import SolveOptions, SolverName
+
+__all__ = [
+    "Arrangement",
+    "InputError",
+    "LaaError",
+    "Plan",
+    "PlanStatus",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "SolverName",
+    "SolverUnavailableError",
+    "compare",
+    "freedoms",
+    "load",
+    "plan",
+    "plan_all",
+    "results_document",
+]
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem."""
+    return load_scenario(path)
+
+
+def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions:
+    """One place turns the API's plain arguments into the solver's options, so every function agrees."""
+    try:
+        name = SolverName(solver)
+    except ValueError:
+        raise InputError(f"unknown solver {solver!r}: expected one of {', '.join(SolverName)}") from None
+    return SolveOptions(solver=name, time_limit=time_limit)
+
+
+def _arrangement(arrangement: str | Arrangement) -> Arrangement:
+    try:
+        return Arrangement(arrangement)
+    except ValueError:
+        choices = ", ".join(Arrangement)
+        raise InputError(f"unknown arrangement {arrangement!r}: expected one of {choices}") from None
+
+
+def plan(
+    scenario: Scenario,
+    arrangement: str | Arrangement = Arrangement.ALIGNED,
+    solver: str | SolverName = SolverName.HIGHS,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan one arrangement (silo, aligned, pooled, optimal or historic) of a scenario.
+
+    The plan is re-scored by the evaluator, which knows nothing of the solver; an
+    infeasible plan carries the diagnosis of which rules and budgets collide.
+    """
+    from laa.scenarios.analysis.arrangements import plan_arrangement
+
+    return plan_arrangement(scenario, _arrangement(arrangement), _options(solver, time_limit))
+
+
+def plan_all(
+    scenario: Scenario,
+    arrangements: list[str | Arrangement] | None = None,
+    solver: str | SolverName = SolverName.HIGHS,
+    time_limit: float | None = None,
+) -> list[Plan]:
+    """Plan several arrangements (default: the scenario's own list), in the order given."""
+    from laa.scenarios.analysis.arrangements import plan_all as plan_each
+
+    chosen = [_arrangement(a) for a in arrangements] if arrangements else None
+    return plan_each(scenario, chosen, _options(solver, time_limit))
+
+
+def compare(
+    scenario: Scenario,
+    arrangements: list[str | Arrangement] | None = None,
+    solver: str | SolverName = SolverName.HIGHS,
+    time_limit: float | None = None,
+) -> pd.DataFrame:
+    """Every arrangement side by side, one row each: what `laa compare` prints, as a DataFrame."""
+    from laa.scenarios.analysis.compare import comparison_document
+
+    plans = plan_all(scenario, arrangements, solver, time_limit)
+    return pd.DataFrame(comparison_document(scenario, plans)["arrangements"])
+
+
+def freedoms(
+    scenario: Scenario,
+    arrangement: str | Arrangement = Arrangement.ALIGNED,
+    top: int = 5,
+    solver: str | SolverName = SolverName.HIGHS,
+) -> pd.DataFrame:
+    """The freedoms worth asking a department for, best first; the first `top` with their exact gain."""
+    from laa.scenarios.analysis.freedoms import rank_freedoms
+
+    asks = rank_freedoms(scenario, _arrangement(arrangement), top, _options(solver, None))
+    return pd.DataFrame([a.__dict__ for a in asks])
+
+
+def results_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
+    """The results document of SCENARIO.md (what `laa run --format json` writes) for these plans."""
+    from laa.scenarios.outputs.results import results_document as document
+
+    return document(scenario, plans)

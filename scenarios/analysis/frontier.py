@@ -1,0 +1,106 @@
+"""The pooling frontier: how much of the pooling gain the first slices of pooled money capture.
+
+Each step caps the share of all poolable money that may be pooled and lets
+the engine pool any shares up to that cap, optimally. At zero nothing is
+pooled (the aligned plan); at the full share it is the optimal arrangement
+with partial pooling. Each step's feasible set contains the previous one's,
+so the frontier never falls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.optimise import optimise
+from laa.pooling.solvers import SolveOptions
+from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.scenarios.analysis.table import grid
+
+MILESTONES = (0.10, 0.25, 0.50)
+
+
+@dataclass(frozen=True)
+class FrontierStep:
+    share: float
+    status: str
+    score: float | None
+    pooled: dict[str, float] = field(default_factory=dict)  # stream -> pooled share
+    entered: list[str] = field(default_factory=list)  # streams pooled here for the first time
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "share": self.share,
+            "status": self.status,
+            "score": self.score,
+            "pooled": self.pooled,
+            "entered": self.entered,
+        }
+
+
+@dataclass(frozen=True)
+class Frontier:
+    steps: list[FrontierStep]
+    captured: dict[float, float | None]  # milestone share -> fraction of the full pooling gain
+
+    @property
+    def gain(self) -> float | None:
+        first, last = self.steps[0].score, self.steps[-1].score
+        return None if first is None or last is None else last - first
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "steps": [s.to_dict() for s in self.steps],
+            "captured": {f"{k:g}": v for k, v in self.captured.items()},
+            "gain": self.gain,
+        }
+
+
+def step_shares(steps: int) -> list[float]:
+    grid = {round(i / steps, 6) for i in range(steps + 1)}
+    return sorted(grid | set(MILESTONES))
+
+
+def pooling_frontier(scenario: Scenario, steps: int = 10, options: SolveOptions | None = None) -> Frontier:
+    found: list[FrontierStep] = []
+    seen: set[str] = set()
+    for share in step_shares(steps):
+        spec = ModelSpec(scenario, PoolingChoice.chosen_by_solver(partial=True), max_pooled_share=share)
+        plan = optimise(spec, Arrangement.OPTIMAL, options)
+        pooled = {s: v for s, _, v in plan.pooled}
+        entered = [s for s in pooled if s not in seen]
+        seen.update(pooled)
+        found.append(FrontierStep(share, plan.status.value, plan.score, pooled, entered))
+    start, end = found[0].score, found[-1].score
+    captured: dict[float, float | None] = {}
+    for milestone in MILESTONES:
+        step = next(s for s in found if abs(s.share - milestone) < 1e-9)
+        if start is None or end is None or step.score is None or end - start <= 1e-9:
+            captured[milestone] = None
+        else:
+            captured[milestone] = (step.score - start) / (end - start)
+    return Frontier(found, captured)
+
+
+def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
+    rows = [
+        [
+            f"{s.share:.0%}",
+            s.status,
+            "-" if s.score is None else f"{s.score:.4f}",
+            ", ".join(scenario.label("streams", x) for x in s.entered),
+        ]
+        for s in frontier.steps
+    ]
+    lines = [
+        f"{scenario.name}: the pooling frontier (each step optimal, partial pooling)",
+        "",
+        grid(["pooled", "status", "score", "streams entering"], rows, right={0, 2}),
+        "",
+    ]
+    if frontier.gain is not None:
+        lines.append(f"Pooling all poolable money gains {frontier.gain:+.4f} over pooling none.")
+        for milestone, fraction in frontier.captured.items():
+            if fraction is not None:
+                lines.append(f"  the first {milestone:.0%} of it captures {fraction:.0%} of that gain")
+    return "\n".join(lines) + "\n"

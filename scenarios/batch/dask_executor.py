@@ -1,0 +1,209 @@
+"""Dask execution: the same tasks and reports as the local pool, on a Dask distributed cluster.
+
+Each file is loaded by one Dask task, whose result (the parsed scenario)
+stays in that worker's memory; each arrangement is then a task taking the
+load's future as its argument, so Dask runs it where the scenario already
+is and nothing is parsed twice. Results come back to this process, which
+alone writes the ledger and the output folder, exactly as with local
+workers. The file's bytes travel with the task, so workers on other
+machines need the engine installed but no shared filesystem.
+
+Deadlines: only as many tasks are submitted as the cluster has worker
+threads, so a task starts when it is submitted and the deadline clock is
+fair. The solver stops itself at `--timeout`; a case still running past the
+`Deadline` (timeout plus grace) has its future cancelled and is recorded as
+`timeout`. Dask cannot stop a running task, so the worker running it is
+restarted (through its nanny, as `dask worker` and `LocalCluster` start
+them); where that is not possible the thread stays busy until the solve
+ends. The other cases that worker held get a fresh deadline, since they
+were queued behind the stuck one; cases on other workers keep theirs. A
+worker that dies is retried by Dask on another worker; a case that kills
+workers repeatedly ends as `KilledWorker` and is recorded as `worker_died`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from distributed import Client, Future, KilledWorker, LocalCluster, wait
+from laa.models.errors import InputError
+from laa.models.scenario import Scenario
+from laa.pooling.solvers import SolveOptions
+from laa.scenarios.batch.cases import (
+    WHOLE_FILE,
+    CaseResult,
+    Deadline,
+    Invalid,
+    Loaded,
+    Lost,
+    Report,
+    Task,
+    load_task,
+    solve_case,
+)
+
+WORKERS_WAIT_SECONDS = 60
+
+
+def solve_on_worker(
+    loaded: tuple[Scenario | None, Loaded | Invalid], path: str, arrangement: str, options: SolveOptions
+) -> CaseResult:
+    """One case, from the scenario its file's load left in this worker's memory."""
+    scenario = loaded[0]
+    assert scenario is not None  # only a file that loaded has cases submitted
+    return solve_case(scenario, path, arrangement, options)
+
+
+@dataclass
+class Pending:
+    """A submitted future: a file's load (arrangement WHOLE_FILE) or one of its cases."""
+
+    task: Task
+    arrangement: str  # for a load, Task.loading_case: the case to charge if it is lost
+    submitted: float
+    load: Future | None = None  # for a case: the load it reads the scenario from
+
+
+class DaskPool:
+    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, scheduler: str | None):
+        self.jobs = jobs
+        self.options = options
+        self.deadline = deadline
+        self.scheduler = scheduler
+        self.cluster: LocalCluster | None = None
+        self.client: Client | None = None
+
+    def start(self) -> None:
+        """Connect (or start a local cluster) and wait for a worker; an address that fails is the user's."""
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout=WORKERS_WAIT_SECONDS)
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=self.jobs,
+                    processes=True,
+                    threads_per_worker=1,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+            self.client.wait_for_workers(1, timeout=WORKERS_WAIT_SECONDS)
+        except (ValueError, OSError, TimeoutError) as exc:
+            self.close()  # a local cluster started before the failure must not outlive the batch
+            where = f"the Dask scheduler at {self.scheduler!r}" if self.scheduler else "a local Dask cluster"
+            raise InputError(f"cannot use {where}: {exc}") from None
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
+        assert self.client is not None
+        client = self.client
+        slots = max(1, sum(client.nthreads().values()))
+        ready: deque[tuple[Task, str, Future | None]] = deque((t, t.loading_case(), None) for t in tasks)
+        running: dict[Future, Pending] = {}
+        while ready or running:
+            while ready and len(running) < slots:
+                task, arrangement, load = ready.popleft()
+                if load is None:
+                    future = client.submit(load_task, task, pure=False)
+                else:
+                    future = client.submit(
+                        solve_on_worker, load, task.path, arrangement, self.options, pure=False
+                    )
+                running[future] = Pending(task, arrangement, time.monotonic(), load)
+            started = [p.submitted for p in running.values()]
+            due = None if self.deadline is None else self.deadline.wait(started, time.monotonic())
+            try:
+                finished = wait(list(running), timeout=due, return_when="FIRST_COMPLETED").done
+            except TimeoutError:  # Dask's wait raises when nothing finished in time: a deadline is due
+                finished = set()
+            for future in finished:
+                pending = running.pop(future)
+                yield from self._finished(future, pending, ready)
+            yield from self._expire(running, ready)
+
+    def _finished(
+        self, future: Future, pending: Pending, ready: deque[tuple[Task, str, Future | None]]
+    ) -> Iterator[Report]:
+        waited = time.monotonic() - pending.submitted
+        error = future.exception() if future.status == "error" else None
+        if error is not None:
+            yield Report(_lost(pending, error), waited)
+            if pending.load is None:
+                self._load_rest(pending, ready)
+            return
+        if pending.load is not None:
+            yield Report(future.result(), waited)
+            return
+        _, message = future.result()
+        yield Report(message, waited)
+        if isinstance(message, Loaded):
+            # the file's cases go first, so its scenario leaves worker memory soon: once the last of
+            # them is back, nothing refers to the load's future and Dask frees it
+            todo = pending.task.todo(message.arrangements)
+            ready.extendleft(reversed([(pending.task, a, future) for a in todo]))
+
+    @staticmethod
+    def _load_rest(pending: Pending, ready: deque[tuple[Task, str, Future | None]]) -> None:
+        """After a lost reload, charged to its first case, load the file again for the cases after it."""
+        if pending.arrangement == WHOLE_FILE or pending.task.arrangements is None:
+            return
+        rest = pending.task.rest_after(pending.arrangement, list(pending.task.arrangements))
+        if rest is not None:
+            ready.append((rest, rest.loading_case(), None))
+
+    def _expire(
+        self, running: dict[Future, Pending], ready: deque[tuple[Task, str, Future | None]]
+    ) -> Iterator[Report]:
+        """Cancel the cases past the deadline and restart the workers still running them."""
+        if self.deadline is None:
+            return
+        now = time.monotonic()
+        expired = [f for f, p in running.items() if now - p.submitted >= self.deadline.seconds]
+        if not expired:
+            return
+        assert self.client is not None
+        keys = {f.key for f in expired}
+        held = {w: set(k) for w, k in self.client.processing().items()}
+        stuck = [w for w, k in held.items() if keys & k]
+        for future in expired:
+            pending = running.pop(future)
+            future.cancel()
+            yield Report(
+                Lost(pending.task.path, pending.arrangement, "timeout", self.deadline.reason()),
+                now - pending.submitted,
+            )
+            if pending.load is None:
+                self._load_rest(pending, ready)
+        if stuck:
+            # a cancelled task keeps its thread until it ends; a restarted worker is free at once
+            with contextlib.suppress(Exception):  # a worker without a nanny cannot be restarted
+                self.client.restart_workers(stuck, raise_for_error=False)
+            restarted = time.monotonic()
+            queued = set().union(*(held[w] for w in stuck))
+            for future, pending in running.items():  # they were queued behind the stuck thread
+                if future.key in queued:
+                    pending.submitted = restarted
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def kill(self) -> None:
+        self.close()
+
+
+def _lost(pending: Pending, error: Any) -> Lost:
+    if isinstance(error, KilledWorker):
+        return Lost(
+            pending.task.path, pending.arrangement, "worker_died", f"Dask workers died running it: {error}"
+        )
+    return Lost(pending.task.path, pending.arrangement, "error", f"{type(error).__name__}: {error}")

@@ -1,0 +1,339 @@
+"""The run ledger: every batch run and every case it recorded, in one SQLite file.
+
+Only the batch's own process writes (one writer, no locking between
+workers), and each case is committed on its own as it finishes, after its
+results document is on disk, so a row never points at a missing document.
+One batch at a time: a batch holds `ledger_lock` for its whole life, so a
+second one (a `--resume` of a run still going, say) is refused, not let
+loose on the same run. `laa history` and `laa drift` open the ledger
+read-only and take no lock.
+
+WAL mode lets `laa history` and `laa drift` read while a batch writes.
+`synchronous=NORMAL`: in WAL mode a commit survives the batch process being
+killed (the write is in the OS before `commit` returns); only a power cut
+can drop the last few commits, never corrupt the file, and a dropped case
+is simply run again by `--resume`. FULL would add an fsync to every case
+for no further guarantee the resume does not already give.
+
+The schema version is SQLite's `user_version`; a ledger from a newer
+version of the engine is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from laa.models.errors import InputError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,                -- NULL: still running, or interrupted (resumable)
+    fingerprint TEXT NOT NULL,    -- the options that change results; --resume matches on it
+    options TEXT NOT NULL,        -- JSON: every option as given
+    out_dir TEXT NOT NULL,
+    engine TEXT NOT NULL,         -- JSON: engine, solver and Python versions
+    host TEXT NOT NULL,
+    exit_code INTEGER
+);
+CREATE TABLE files (              -- each scenario file a run read
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    path TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    scenario TEXT,
+    arrangements TEXT,            -- JSON list; NULL for an invalid file
+    PRIMARY KEY (run_id, path)
+);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    path TEXT NOT NULL,
+    arrangement TEXT NOT NULL,    -- '-' for a file that could not be read
+    file_sha256 TEXT NOT NULL,
+    case_hash TEXT NOT NULL,      -- file bytes + arrangement + solver + engine versions
+    status TEXT NOT NULL,
+    score REAL,
+    targets_met INTEGER,
+    message TEXT NOT NULL,
+    seconds REAL NOT NULL,        -- wall time the batch waited for the case
+    solve_seconds REAL,           -- time inside the worker planning it
+    document TEXT,
+    document_sha256 TEXT,
+    outcome_spend TEXT,           -- JSON {outcome: GBP}: what drift compares
+    finished_at TEXT NOT NULL,
+    UNIQUE (run_id, path, arrangement)
+);
+CREATE TABLE inputs (             -- parsed scenario content by file hash, for drift
+    file_sha256 TEXT PRIMARY KEY,
+    content BLOB NOT NULL         -- zlib-compressed canonical JSON
+);
+CREATE INDEX cases_by_hash ON cases (case_hash);  -- for SQL readers: which runs computed this case
+"""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    started_at: str
+    ended_at: str | None
+    fingerprint: str
+    options: dict[str, Any]
+    out_dir: str
+    engine: dict[str, str]
+    host: str
+    exit_code: int | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    run_id: int
+    path: str
+    arrangement: str
+    file_sha256: str
+    case_hash: str
+    status: str
+    score: float | None
+    targets_met: int | None
+    message: str
+    seconds: float
+    solve_seconds: float | None
+    document: str | None
+    document_sha256: str | None
+    outcome_spend: dict[str, float] | None
+    finished_at: str
+
+
+@dataclass(frozen=True)
+class FileRow:
+    path: str
+    file_sha256: str
+    scenario: str | None
+    arrangements: list[str] | None
+
+
+@contextmanager
+def ledger_lock(path: Path) -> Iterator[None]:
+    """Hold `<ledger>.lock` exclusively, or refuse at once naming the batch that holds it.
+
+    `flock` is released by the kernel when its holder exits however it
+    exits, so a killed batch never leaves a stale lock for `--resume` to
+    trip over. The lock file is left in place: removing it would let a
+    batch lock a file another has just replaced.
+    """
+    lock = path.with_name(path.name + ".lock")
+    with open(lock, "a+") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            holder = file.read().strip() or "another process"
+            raise InputError(
+                f"{path} is in use by another `laa batch` ({holder}); "
+                "run this one (or its --resume) once that one has finished"
+            ) from None
+        file.truncate(0)
+        file.write(f"pid {os.getpid()} on {socket.gethostname()}, since {now()}\n")
+        file.flush()
+        yield
+
+
+class Ledger:
+    """A connection to one ledger file; create the schema on first use.
+
+    `read_only`: for `laa history` and `laa drift`, which must never write,
+    not even a schema into a file that is not a ledger.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        try:
+            if read_only:
+                uri = f"{self.path.absolute().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+        try:
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate(read_only)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _migrate(self, read_only: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path} was written by a newer engine (ledger schema {version}; "
+                f"this one reads {SCHEMA_VERSION})"
+            )
+        if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise InputError(f"{self.path} is an SQLite file but not a run ledger")
+        if read_only:
+            raise InputError(f"{self.path} is not a run ledger (it is empty): run `laa batch` first")
+        # one script, one transaction: a ledger is created whole or not at all
+        self.db.executescript(f"BEGIN;\n{SCHEMA}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- runs ---
+
+    def start_run(
+        self, fingerprint: str, options: dict[str, Any], out_dir: str, engine: dict[str, str]
+    ) -> Run:
+        cursor = self.db.execute(
+            "INSERT INTO runs (started_at, fingerprint, options, out_dir, engine, host) VALUES (?,?,?,?,?,?)",
+            (
+                now(),
+                fingerprint,
+                json.dumps(options, sort_keys=True),
+                out_dir,
+                json.dumps(engine),
+                socket.gethostname(),
+            ),
+        )
+        run = self.run(int(cursor.lastrowid or 0))
+        assert run is not None
+        return run
+
+    def set_out_dir(self, run_id: int, out_dir: str) -> None:
+        self.db.execute("UPDATE runs SET out_dir=? WHERE id=?", (out_dir, run_id))
+
+    def finish_run(self, run_id: int, exit_code: int) -> None:
+        self.db.execute("UPDATE runs SET ended_at=?, exit_code=? WHERE id=?", (now(), exit_code, run_id))
+
+    def run(self, run_id: int) -> Run | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        return _run(row) if row else None
+
+    def runs(self) -> list[Run]:
+        return [_run(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def unfinished_run(self, fingerprint: str) -> Run | None:
+        """The most recent interrupted run with the same result-changing options."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE ended_at IS NULL AND fingerprint=? ORDER BY id DESC LIMIT 1",
+            (fingerprint,),
+        ).fetchone()
+        return _run(row) if row else None
+
+    def status_counts(self, run_id: int) -> dict[str, int]:
+        """The run's cases by status; scenarios.batch.grouped adds the summary's groups."""
+        rows = self.db.execute("SELECT status, count(*) FROM cases WHERE run_id=? GROUP BY status", (run_id,))
+        return {status: count for status, count in rows}
+
+    # --- files and cases ---
+
+    def record_file(self, run_id: int, row: FileRow) -> None:
+        arrangements = None if row.arrangements is None else json.dumps(row.arrangements)
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+            (run_id, row.path, row.file_sha256, row.scenario, arrangements),
+        )
+
+    def files(self, run_id: int) -> dict[str, FileRow]:
+        rows = self.db.execute(
+            "SELECT path, file_sha256, scenario, arrangements FROM files WHERE run_id=?", (run_id,)
+        )
+        return {
+            path: FileRow(path, sha, name, None if arr is None else json.loads(arr))
+            for path, sha, name, arr in rows
+        }
+
+    def forget_file(self, run_id: int, path: str) -> None:
+        """Drop a file's rows from a resumed run because the file changed since: it runs again."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM cases WHERE run_id=? AND path=?", (run_id, path))
+            self.db.execute("DELETE FROM files WHERE run_id=? AND path=?", (run_id, path))
+
+    def record_case(self, row: CaseRow) -> None:
+        """Commit one case; a case re-run on resume replaces its earlier row, so it appears once."""
+        spend = None if row.outcome_spend is None else json.dumps(row.outcome_spend, sort_keys=True)
+        self.db.execute(
+            "INSERT OR REPLACE INTO cases (run_id, path, arrangement, file_sha256, case_hash, status, score,"
+            " targets_met, message, seconds, solve_seconds, document, document_sha256, outcome_spend,"
+            " finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                row.run_id,
+                row.path,
+                row.arrangement,
+                row.file_sha256,
+                row.case_hash,
+                row.status,
+                row.score,
+                row.targets_met,
+                row.message,
+                row.seconds,
+                row.solve_seconds,
+                row.document,
+                row.document_sha256,
+                spend,
+                row.finished_at,
+            ),
+        )
+
+    def cases(self, run_id: int) -> list[CaseRow]:
+        rows = self.db.execute(
+            "SELECT run_id, path, arrangement, file_sha256, case_hash, status, score, targets_met, message,"
+            " seconds, solve_seconds, document, document_sha256, outcome_spend, finished_at"
+            " FROM cases WHERE run_id=? ORDER BY path, id",
+            (run_id,),
+        )
+        return [CaseRow(*r[:13], None if r[13] is None else json.loads(r[13]), r[14]) for r in rows]
+
+    # --- inputs ---
+
+    def has_input(self, file_sha256: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone() is not None
+        )
+
+    def store_input(self, file_sha256: str, blob: bytes) -> None:
+        self.db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?)", (file_sha256, blob))
+
+    def input(self, file_sha256: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT content FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone()
+        return json.loads(zlib.decompress(row[0])) if row else None
+
+
+def _run(row: tuple[Any, ...]) -> Run:
+    run_id, started, ended, fingerprint, options, out_dir, engine, host, code = row
+    return Run(
+        run_id, started, ended, fingerprint, json.loads(options), out_dir, json.loads(engine), host, code
+    )

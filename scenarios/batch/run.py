@@ -1,0 +1,570 @@
+"""`laa batch`: every case of many scenario files, run unattended, each result kept exactly once.
+
+The batch process reads and hashes the files, hands them to an executor
+(local worker processes, or a Dask cluster), and is the only writer of the
+ledger and of the output folder. For each case, in this order: its results
+document is written (temporary file, then rename), then its ledger row is
+committed. A batch killed at any moment therefore leaves whole documents
+and rows that point only at whole documents; `--resume` continues that run
+and redoes exactly the cases without both.
+
+Statuses: a plan's own (`optimal`, `evaluated`, `infeasible`, `error`,
+`time_limit` when the solver's limit stopped it), plus `invalid` (the file
+cannot be planned; one case for the file, arrangement `-`), `timeout` (the
+case was still running well past `--timeout`, the solver's own limit, and
+its worker was stopped: see `Deadline`) and `worker_died`.
+
+One batch at a time uses a ledger (`ledger_lock`), so two batches can never
+resume, and so record into, the same run.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import platform
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Protocol
+
+from laa.models.load import WORKBOOK_SUFFIXES
+from laa.pooling.solvers import SolveOptions, SolverName
+from laa.scenarios.batch.cases import (
+    EXIT_FAILED,
+    EXIT_INFEASIBLE,
+    EXIT_INVALID,
+    EXIT_OK,
+    FAILED,
+    INFEASIBLE,
+    INVALID,
+    SOLVED,
+    WHOLE_FILE,
+    CaseResult,
+    Deadline,
+    Invalid,
+    Loaded,
+    Lost,
+    Report,
+    Task,
+)
+from laa.scenarios.batch.ledger import CaseRow, FileRow, Ledger, Run, ledger_lock, now
+from laa.scenarios.batch.summary import document_text, record_text_of, summary_rows, write_summary
+from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.results import empty_record
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
+# what a lost case's record says in the results document, whose statuses are a contract
+DOCUMENT_STATUS = {"timeout": "time_limit", "worker_died": "error", "error": "error"}
+DEFAULT_ARRANGEMENT_COUNT = 4  # a file without its own list runs silo, aligned, pooled and optimal
+
+
+class Executor(Protocol):
+    def start(self) -> None: ...
+    def run(self, tasks: list[Task]) -> Iterator[Report]: ...
+    def close(self) -> None: ...
+    def kill(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    paths: tuple[str, ...]
+    ledger: Path
+    out: Path | None = None
+    jobs: int = 1
+    timeout: float | None = None
+    resume: bool = False
+    arrangements: tuple[str, ...] = ()
+    solver: SolverName = SolverName.HIGHS
+    executor: str = "local"
+    scheduler: str | None = None
+
+    def recorded(self) -> dict[str, Any]:
+        """Every option, as the ledger keeps it for `laa history`."""
+        return {
+            "paths": list(self.paths),
+            "jobs": self.jobs,
+            "timeout": self.timeout,
+            "arrangements": list(self.arrangements),
+            "solver": self.solver.value,
+            "executor": self.executor,
+            "scheduler": self.scheduler,
+        }
+
+    def fingerprint(self, cwd: Path, engine: dict[str, str]) -> str:
+        """What changes which cases run or what they give; `--resume` continues only a run that matches.
+
+        The engine versions are part of it, so a run interrupted before an
+        upgrade is not finished by the new engine: one run, one engine.
+        """
+        key = {
+            "paths": sorted(
+                str((cwd / p).resolve()) if not glob.has_magic(p) else str(cwd / p) for p in self.paths
+            ),
+            "timeout": self.timeout,
+            "arrangements": list(self.arrangements),
+            "solver": self.solver.value,
+            "engine": engine,
+        }
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One finished case, for the progress display."""
+
+    path: str
+    arrangement: str
+    status: str
+    score: float | None
+    seconds: float
+
+
+@dataclass
+class BatchResult:
+    run: Run
+    resumed: bool
+    counts: dict[str, int]
+    exit_code: int
+    out_dir: Path
+    cases: list[CaseRow]
+    warnings: list[str] = field(default_factory=list)
+    busy_seconds: float = 0.0  # time inside workers this session: loading, planning, records
+
+    @property
+    def summary_line(self) -> str:
+        c = self.counts
+        parts = [f"{c.get(k, 0)} {k}" for k in ("solved", "infeasible", "failed", "invalid")]
+        detail = ", ".join(f"{n} {s}" for s, n in sorted(c.items()) if s in FAILED and n)
+        failed = f" ({detail})" if detail else ""
+        verdict = {
+            EXIT_OK: "every case solved",
+            EXIT_INFEASIBLE: "some cases are infeasible",
+            EXIT_FAILED: "some cases failed",
+            EXIT_INVALID: "no file could be planned",
+        }[self.exit_code]
+        resumed = " (resumed)" if self.resumed else ""
+        return (
+            f"run {self.run.id}{resumed}: {c.get('cases', 0)} cases: {', '.join(parts)}{failed}; "
+            f"exit {self.exit_code}: {verdict}"
+        )
+
+
+Progress = Callable[[int, int, CaseLine], None]
+
+
+# --- choosing the files ---
+
+
+def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
+    """(scenario files, named files that do not exist, warnings) for files, folders and globs.
+
+    A folder gives its own scenario files (not its subfolders'; use a glob
+    such as `dir/**/*.yaml` for those). Hidden files, and anything under an
+    output folder of this ledger, are left out, so results documents are
+    never read back as scenarios.
+    """
+    found: dict[Path, None] = {}
+    missing: list[Path] = []
+    warnings: list[str] = []
+    excluded = [e.resolve() for e in exclude]
+
+    def keep(path: Path) -> bool:
+        resolved = path.resolve()
+        hidden = any(part.startswith(".") for part in path.parts if part not in (".", ".."))
+        return not hidden and not any(resolved.is_relative_to(e) for e in excluded)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCENARIO_SUFFIXES
+            )
+            chosen = [p for p in inside if keep(p)]
+            if not chosen:
+                warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json, *.xlsx) in this folder")
+        elif path.exists():
+            chosen = [path]
+        elif glob.has_magic(given):
+            chosen = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file()]
+            chosen = [p for p in chosen if keep(p)]
+            if not chosen:
+                warnings.append(f"{given}: matches no files")
+        else:
+            missing.append(path)
+            continue
+        for p in chosen:
+            found[p.resolve()] = None
+    return list(found), missing, warnings
+
+
+def display_name(path: str, cwd: Path) -> str:
+    p = Path(path)
+    return str(p.relative_to(cwd)) if p.is_relative_to(cwd) else path
+
+
+def document_keys(paths: list[str]) -> dict[str, str]:
+    """A file name for each scenario's documents: its stem, made unique by a hash of its path if needed."""
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[Path(p).stem] = stems.get(Path(p).stem, 0) + 1
+    return {
+        p: Path(p).stem
+        if stems[Path(p).stem] == 1
+        else f"{Path(p).stem}-{hashlib.sha1(p.encode()).hexdigest()[:8]}"
+        for p in paths
+    }
+
+
+def engine_versions() -> dict[str, str]:
+    return {
+        "laa-pooling": version("laa-pooling"),
+        "highspy": version("highspy"),
+        "pulp": version("pulp"),
+        "python": platform.python_version(),
+    }
+
+
+def case_hash(file_sha256: str, arrangement: str, options: BatchOptions, engine: dict[str, str]) -> str:
+    """What decides a case's result: file bytes, arrangement, solver and its limit, engine versions.
+
+    The batch never reads it back: it is in the ledger (with an index) for
+    people auditing results with SQL, to find every run that computed the
+    same case (README, "The run ledger").
+    """
+    key = [file_sha256, arrangement, options.solver.value, options.timeout, sorted(engine.items())]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
+# --- the batch ---
+
+
+class Batch:
+    """One session of a run: records every report the executor gives, in the ledger and the out folder."""
+
+    def __init__(
+        self, options: BatchOptions, ledger: Ledger, run: Run, resumed: bool, progress: Progress | None
+    ):
+        self.options = options
+        self.ledger = ledger
+        self.run = run
+        self.resumed = resumed
+        self.progress = progress
+        self.out_dir = Path(run.out_dir)
+        self.engine = run.engine
+        self.files = ledger.files(run.id) if resumed else {}
+        self.keys: dict[str, str] = {}
+        self.records: dict[str, dict[str, str]] = {}  # path -> arrangement -> record text
+        self.done: dict[str, dict[str, CaseRow]] = {}  # path -> arrangement -> row, whole documents only
+        # path -> sha256 of the bytes this session read and handed out; a file's ledger row
+        # (self.files) exists only once a worker has loaded it
+        self.sha: dict[str, str] = {}
+        self.total = 0
+        self.finished = 0
+        self.busy = 0.0
+
+    # -- which cases are still to run --
+
+    def plan_tasks(self, files: list[Path], missing: list[Path]) -> list[Task]:
+        if self.resumed:
+            for row in self.ledger.cases(self.run.id):
+                if _whole(row):
+                    self.done.setdefault(row.path, {})[row.arrangement] = row
+        paths = [str(p) for p in files]
+        self.keys = document_keys(paths)
+        tasks = []
+        for path in missing:
+            self._record_unreadable(str(path.absolute()), f"{path}: no such file or folder")
+        for file in files:
+            path = str(file)
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                self._record_unreadable(path, f"{file.name}: cannot be read: {exc.strerror or exc}")
+                continue
+            sha = self.sha[path] = hashlib.sha256(data).hexdigest()
+            known = self.files.get(path)
+            if known is not None and known.file_sha256 != sha:
+                self.ledger.forget_file(self.run.id, path)  # changed since the interrupted session
+                self.files.pop(path)
+                self.done.pop(path, None)
+                known = None
+            done = self.done.get(path, {})
+            expected = self._expected(path)
+            self.total += expected
+            self.finished += len(done)
+            if known is not None and (
+                (known.arrangements is None and WHOLE_FILE in done)
+                or (known.arrangements is not None and set(known.arrangements) <= set(done))
+            ):
+                self._write_scenario_document(path)  # in case the session died just before writing it
+                continue
+            # a file loaded in an earlier session runs its recorded list (see Task.loading_case)
+            arrangements = known.arrangements if known is not None else None
+            tasks.append(
+                Task(
+                    path,
+                    file.name,
+                    data,
+                    tuple(arrangements or self.options.arrangements) or None,
+                    frozenset(done),
+                    want_input=not self.ledger.has_input(sha),
+                )
+            )
+        # largest first: the longest cases start early instead of finishing alone at the end
+        return sorted(tasks, key=lambda t: -len(t.data))
+
+    def _expected(self, path: str) -> int:
+        known = self.files.get(path)
+        if known is not None:
+            return 1 if known.arrangements is None else len(known.arrangements)
+        return len(self.options.arrangements) or DEFAULT_ARRANGEMENT_COUNT
+
+    # -- recording --
+
+    def record(self, report: Report) -> None:
+        event = report.event
+        if isinstance(event, Loaded):
+            self.busy += event.seconds
+            self.total += len(event.arrangements) - self._expected(event.path)
+            self.files[event.path] = FileRow(
+                event.path, self.sha[event.path], event.scenario, event.arrangements
+            )
+            with self.ledger.db:
+                self.ledger.db.execute("BEGIN")
+                self.ledger.record_file(self.run.id, self.files[event.path])
+                if event.input_blob is not None:
+                    self.ledger.store_input(self.sha[event.path], event.input_blob)
+        elif isinstance(event, Invalid):
+            self.busy += event.seconds
+            if self._arrangements_known(event.path):
+                # the same bytes loaded before (out of memory now, say): its remaining cases failed
+                for arrangement in self._todo(event.path):
+                    self._record_lost(Lost(event.path, arrangement, "error", event.message), report.waited)
+                return
+            self.total += 1 - self._expected(event.path)
+            self.files[event.path] = FileRow(event.path, self.sha[event.path], None, None)
+            self.ledger.record_file(self.run.id, self.files[event.path])
+            self._commit(
+                event.path, WHOLE_FILE, INVALID, None, None, event.message, report.waited, None, None
+            )
+        elif isinstance(event, CaseResult):
+            self.busy += event.solve_seconds + event.record_seconds
+            self._commit(
+                event.path,
+                event.arrangement,
+                event.status,
+                event.score,
+                event.targets_met,
+                event.message,
+                report.waited,
+                event.solve_seconds,
+                event.record_text,
+                event.outcome_spend,
+            )
+        elif isinstance(event, Lost):
+            self._record_lost(event, report.waited)
+
+    def _arrangements_known(self, path: str) -> bool:
+        known = self.files.get(path)
+        return known is not None and known.arrangements is not None
+
+    def _todo(self, path: str) -> list[str]:
+        done = self.done.get(path, {})
+        return [a for a in self.files[path].arrangements or () if a not in done]
+
+    def _record_lost(self, event: Lost, waited: float) -> None:
+        if event.arrangement == WHOLE_FILE:
+            # only a first load is lost as WHOLE_FILE (Task.loading_case): no arrangements to replace
+            assert not self._arrangements_known(event.path)
+            self.total += 1 - self._expected(event.path)
+            self.files[event.path] = FileRow(event.path, self.sha[event.path], None, None)
+            self.ledger.record_file(self.run.id, self.files[event.path])
+            self._commit(event.path, WHOLE_FILE, event.status, None, None, event.message, waited, None, None)
+            return
+        record = empty_record(event.arrangement, DOCUMENT_STATUS[event.status], event.message)
+        text = json.dumps(record, indent=1)
+        self._commit(
+            event.path, event.arrangement, event.status, None, None, event.message, waited, None, text, None
+        )
+
+    def _record_unreadable(self, path: str, message: str) -> None:
+        self.total += 1
+        self.sha[path] = ""
+        self.files[path] = FileRow(path, "", None, None)
+        self.ledger.record_file(self.run.id, self.files[path])
+        self._commit(path, WHOLE_FILE, INVALID, None, None, message, 0.0, None, None)
+
+    def _commit(
+        self,
+        path: str,
+        arrangement: str,
+        status: str,
+        score: float | None,
+        targets_met: int | None,
+        message: str,
+        waited: float,
+        solve_seconds: float | None,
+        record_text: str | None,
+        outcome_spend: dict[str, float] | None = None,
+    ) -> None:
+        """The case's document on disk first, then its ledger row: a row never points at nothing."""
+        document = document_sha = None
+        if record_text is not None:
+            name = self.files[path].scenario or Path(path).stem
+            text = document_text(name, [record_text])
+            target = self.out_dir / self.keys[path] / f"{arrangement}.json"
+            write_atomic(target, text)
+            document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
+            self.records.setdefault(path, {})[arrangement] = record_text
+        sha = self.sha[path]
+        row = CaseRow(
+            self.run.id,
+            path,
+            arrangement,
+            sha,
+            case_hash(sha, arrangement, self.options, self.engine),
+            status,
+            score,
+            targets_met,
+            message,
+            waited,
+            solve_seconds,
+            document,
+            document_sha,
+            outcome_spend,
+            now(),
+        )
+        self.ledger.record_case(row)
+        self.done.setdefault(path, {})[arrangement] = row
+        self.finished += 1
+        if self.progress is not None:
+            self.progress(self.finished, self.total, CaseLine(path, arrangement, status, score, waited))
+        arrangements = self.files[path].arrangements
+        if arrangements is not None and set(arrangements) <= set(self.done[path]):
+            self._write_scenario_document(path)
+
+    def _write_scenario_document(self, path: str) -> None:
+        """The scenario's whole results document, once every one of its cases is recorded."""
+        file = self.files[path]
+        if file.arrangements is None:
+            return
+        texts = self.records.setdefault(path, {})
+        for arrangement in file.arrangements:
+            if arrangement not in texts:
+                texts[arrangement] = record_text_of(
+                    Path(self.done[path][arrangement].document or "").read_text()
+                )
+        text = document_text(file.scenario or Path(path).stem, [texts[a] for a in file.arrangements])
+        write_atomic(self.out_dir / f"{self.keys[path]}.json", text)
+        del self.records[path]
+
+
+def _whole(row: CaseRow) -> bool:
+    """A recorded case counts as done only if its document (when it has one) is on disk, unchanged."""
+    if row.document is None:
+        return row.arrangement == WHOLE_FILE or row.status in FAILED
+    try:
+        data = Path(row.document).read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(data).hexdigest() == row.document_sha256
+
+
+def exit_code_of(statuses: set[str]) -> int:
+    """2 if every case is an invalid file; else 4 if any failed or was invalid; else 3 if any infeasible.
+
+    A file lost while loading (out of memory, past the deadline) is a
+    failure (4), not "nothing could run": it may well run tomorrow.
+    """
+    if statuses <= {INVALID}:
+        return EXIT_INVALID
+    if statuses & (FAILED | {INVALID}):
+        return EXIT_FAILED
+    if statuses & INFEASIBLE:
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def grouped(statuses: dict[str, int]) -> dict[str, int]:
+    """Cases by status (as Ledger.status_counts gives them), with the groups the summary line gives."""
+    counts = {"cases": sum(statuses.values()), **statuses}
+    counts["solved"] = sum(statuses.get(s, 0) for s in SOLVED)
+    counts["failed"] = sum(statuses.get(s, 0) for s in FAILED)
+    counts["infeasible"] = sum(statuses.get(s, 0) for s in INFEASIBLE)
+    counts.setdefault(INVALID, 0)
+    return counts
+
+
+def make_executor(options: BatchOptions) -> Executor:
+    solve = SolveOptions(solver=options.solver, time_limit=options.timeout)
+    deadline = None if options.timeout is None else Deadline.after(options.timeout)
+    if options.executor == "dask":
+        from laa.scenarios.batch.dask_executor import (
+            DaskPool,  # only a Dask batch pays for importing distributed
+        )
+
+        return DaskPool(options.jobs, solve, deadline, options.scheduler)
+    from laa.scenarios.batch.workers import LocalPool
+
+    return LocalPool(options.jobs, solve, deadline)
+
+
+def run_batch(
+    options: BatchOptions, progress: Progress | None = None, cwd: Path | None = None
+) -> BatchResult:
+    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
+    cwd = cwd or Path.cwd()
+    with Ledger(options.ledger) as ledger, ledger_lock(options.ledger):
+        executor = make_executor(options)
+        # before the run is opened, so a cluster that cannot be reached leaves no run behind;
+        # local workers import while the files are read and hashed
+        executor.start()
+        try:
+            run, resumed, warnings = _open_run(ledger, options, cwd)
+            exclude = [Path(r.out_dir) for r in ledger.runs() if r.out_dir] + [options.ledger]
+            files, missing, found = discover(options.paths, exclude)
+            batch = Batch(options, ledger, run, resumed, progress)
+            tasks = batch.plan_tasks(files, missing)
+            for report in executor.run(tasks):
+                batch.record(report)
+        except BaseException:
+            executor.kill()  # Ctrl-C or a bug: the run stays unfinished, and --resume picks it up
+            raise
+        executor.close()
+        cases = ledger.cases(run.id)
+        counts = grouped(ledger.status_counts(run.id))
+        code = exit_code_of({c.status for c in cases})
+        display = {c.path: display_name(c.path, cwd) for c in cases}
+        write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
+        ledger.finish_run(run.id, code)
+        finished = ledger.run(run.id) or run
+    return BatchResult(
+        finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy
+    )
+
+
+def _open_run(ledger: Ledger, options: BatchOptions, cwd: Path) -> tuple[Run, bool, list[str]]:
+    """The interrupted run to resume, or a new one; its output folder defaults to one per run."""
+    engine = engine_versions()
+    fingerprint = options.fingerprint(cwd, engine)
+    warnings = []
+    run = ledger.unfinished_run(fingerprint) if options.resume else None
+    if options.resume and run is None:
+        warnings.append(
+            "nothing to resume (no interrupted run with these options and engine versions): "
+            "starting a new run"
+        )
+    if run is not None:
+        if options.out is not None and Path(run.out_dir) != options.out.resolve():
+            warnings.append(f"run {run.id} writes to {run.out_dir}; resuming it there, not in {options.out}")
+        return run, True, warnings
+    out = options.out.resolve() if options.out else None
+    run = ledger.start_run(fingerprint, options.recorded(), str(out or ""), engine)
+    if out is None:
+        out = (options.ledger.parent / "laa-runs" / f"run-{run.id}").resolve()
+        ledger.set_out_dir(run.id, str(out))
+        run = ledger.run(run.id) or run
+    return run, False, warnings

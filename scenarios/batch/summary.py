@@ -1,0 +1,89 @@
+"""What a batch writes besides the ledger: results documents and the run's summary.
+
+A results document here is byte for byte what `laa run --format json`
+prints for the same arrangements. Workers send each arrangement's record
+already as JSON text, and the documents are spliced from those texts, so
+the batch never parses and re-serialises a 100 kB record just to wrap it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from laa.models.cells import safe_cell
+from laa.scenarios.batch.ledger import CaseRow, Run
+from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.results import FORMAT_VERSION
+
+SUMMARY_COLUMNS = [
+    "scenario",
+    "arrangement",
+    "status",
+    "score",
+    "targets_met",
+    "seconds",
+    "solve_seconds",
+    "message",
+    "document",
+]
+
+
+def document_text(scenario: str, record_texts: list[str]) -> str:
+    """The results document around records given as `json.dumps(record, indent=1)` texts."""
+    head = (
+        f'{{\n "format_version": {FORMAT_VERSION},\n "scenario": {json.dumps(scenario)},\n "arrangements": ['
+    )
+    if not record_texts:
+        return head + "]\n}\n"
+    body = ",\n".join(textwrap.indent(text, "  ", lambda _: True) for text in record_texts)
+    return f"{head}\n{body}\n ]\n}}\n"
+
+
+def record_text_of(document: str) -> str:
+    """The one record of a single-arrangement document, as text again (used when a run resumes)."""
+    return json.dumps(json.loads(document)["arrangements"][0], indent=1, allow_nan=False)
+
+
+def summary_rows(cases: list[CaseRow], display: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scenario": display.get(c.path, c.path),
+            "arrangement": c.arrangement,
+            "status": c.status,
+            "score": c.score,
+            "targets_met": c.targets_met,
+            "seconds": round(c.seconds, 3),
+            "solve_seconds": None if c.solve_seconds is None else round(c.solve_seconds, 3),
+            "message": c.message,
+            "document": c.document,
+        }
+        for c in cases
+    ]
+
+
+def write_summary(
+    out_dir: Path, run: Run, rows: list[dict[str, Any]], counts: dict[str, int], exit_code: int
+) -> None:
+    """summary.csv and summary.json, each written whole or not at all."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell("" if row[k] is None else row[k]) for k in SUMMARY_COLUMNS])
+    write_atomic(out_dir / "summary.csv", buffer.getvalue())
+    document = {
+        "format_version": 1,
+        "run": run.id,
+        "started_at": run.started_at,
+        "options": run.options,
+        "engine": run.engine,
+        "counts": counts,
+        "exit_code": exit_code,
+        "cases": rows,
+    }
+    write_atomic(out_dir / "summary.json", json.dumps(document, indent=1, allow_nan=False) + "\n")

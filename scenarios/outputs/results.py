@@ -1,0 +1,144 @@
+"""The results document of SCENARIO.md: the JSON contract other programs read.
+
+Field names are exactly those of SCENARIO.md. Fields may be added; none
+may be renamed or dropped without bumping `FORMAT_VERSION`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from laa.models.scenario import Scenario
+from laa.pooling.plan import Plan
+
+FORMAT_VERSION = 1
+
+
+def gbp(value: float) -> float:
+    """Pounds rounded to the penny (and no negative zero)."""
+    rounded = round(value, 2)
+    return 0.0 if rounded == 0 else rounded
+
+
+def _number(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
+    """A plan's record with no numbers: a failed plan's, or a batch case whose worker never answered.
+
+    Every record has every field, so programs reading the document need no special case.
+    """
+    return {
+        "arrangement": arrangement,
+        "status": status,
+        "message": message,
+        "score": None,
+        "targets_met": None,
+        "stretch_met": None,
+        "reward": None,
+        "money": None,
+        "outcomes": [],
+        "allocation": [],
+        "pooled": [],
+        "shadow_prices": [],
+        "violations": [],
+        "binding": [],
+        "diagnosis": None,
+        "seconds": {},
+    }
+
+
+def plan_record(plan: Plan) -> dict[str, Any]:
+    ev = plan.evaluation if plan.has_numbers else None
+    record = empty_record(plan.arrangement.value, plan.status.value, plan.message)
+    record["score"] = _number(plan.score)
+    record["diagnosis"] = plan.diagnosis.to_dict() if plan.diagnosis is not None else None
+    record["seconds"] = {k: round(v, 6) for k, v in plan.seconds.items()}
+    if ev is None:
+        return record
+    record["targets_met"] = ev.targets_met
+    record["stretch_met"] = ev.stretch_met
+    record["reward"] = gbp(ev.reward)
+    record["money"] = {k: gbp(v) for k, v in ev.money.__dict__.items()}
+    record["outcomes"] = [
+        {
+            "id": o.id,
+            "spend": gbp(o.spend),
+            "improvement": o.improvement,
+            "projected": o.projected,
+            "target_met": o.target_met,
+            "stretch_met": o.stretch_met,
+            "reward": gbp(o.reward),
+            "score": o.score,
+        }
+        for o in ev.outcomes
+    ]
+    frame = plan.allocation_frame()
+    record["allocation"] = [
+        {
+            "source": r.source,
+            "kind": r.kind,
+            "outcome": r.outcome,
+            "year": int(r.year),
+            "amount": gbp(r.amount),
+        }
+        for r in frame.itertuples(index=False)
+    ]
+    record["pooled"] = [{"stream": s, "pot": p, "share": share} for s, p, share in plan.pooled]
+    record["shadow_prices"] = [
+        {
+            "kind": p.kind,
+            "id": p.id,
+            "year": p.year,
+            "years": list(p.years),
+            "per_million": p.per_million,
+            "funder": p.funder,
+            "pot": p.pot,
+            "per_point": p.per_point,
+        }
+        for p in plan.shadow_prices
+    ]
+    record["violations"] = [
+        {
+            "kind": v.kind,
+            "id": v.id,
+            "stream": v.stream,
+            "outcome": v.outcome,
+            "year": v.year,
+            "required": None if v.required is None else gbp(v.required),
+            "achieved": None if v.achieved is None else gbp(v.achieved),
+            "message": v.message,
+        }
+        for v in ev.violations
+    ]
+    record["binding"] = [
+        {
+            "kind": c.kind,
+            "id": c.id,
+            "pot": c.pot,
+            "years": list(c.years),
+            "bound": c.bound,
+            "required": gbp(c.required),
+            "achieved": gbp(c.achieved),
+        }
+        for c in ev.checks
+        if c.binding and c.holds
+    ]
+    return record
+
+
+def results_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "scenario": scenario.name,
+        "arrangements": [plan_record(p) for p in plans],
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, allow_nan=False) + "\n"

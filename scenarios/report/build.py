@@ -1,0 +1,143 @@
+"""`laa report`: one self-contained HTML page for a negotiation meeting.
+
+The page answers what the negotiators will ask, in this order: which
+arrangement does best and at what cost, what each does to each target,
+where every pound goes under the chosen one, what more money or a freedom
+would buy, and why an arrangement cannot be planned when it cannot. This
+module gathers the answers (which may mean more solves: the freedoms and an
+optional sweep); `report_sections` lays them out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from importlib.metadata import version
+
+from laa.models.errors import InputError, LaaError
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.plan import Plan
+from laa.pooling.solvers import SolveOptions
+from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
+from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, SweepStep, check_target, parse_range, sweep
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """One stream's amounts or one rule's value moved from `low` to `high` (fractions: -0.2 is -20%)."""
+
+    stream: str | None
+    rule: str | None
+    low: float
+    high: float
+    steps: int
+
+    @classmethod
+    def read(
+        cls, scenario: Scenario, stream: str | None, rule: str | None, change: str | None, steps: int
+    ) -> SweepRequest | None:
+        """The report's sweep options checked before any solving, in the report's own option names."""
+        if stream is None and rule is None:
+            if change is not None:
+                raise InputError("--sweep-change: give --sweep-stream or --sweep-rule to say what moves")
+            return None
+        check_target(scenario, stream, rule, "--sweep-stream", "--sweep-rule")
+        low, high = parse_range(change or DEFAULT_CHANGE, "--sweep-change")
+        return cls(stream, rule, low, high, steps)
+
+    def what(self, scenario: Scenario) -> str:
+        if self.stream is not None:
+            return f"the amounts of {scenario.label('streams', self.stream)}"
+        return f"the value of rule {self.rule}"
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of a percentage that give each step its own label and write the ends as given."""
+        step = (self.high - self.low) / self.steps * 100
+        fine = math.ceil(round(-math.log10(step), 9)) if step > 0 else 0
+        return max(fine, _places(self.low * 100), _places(self.high * 100))
+
+    def label(self, change: float) -> str:
+        return f"{round(change * 100, self.decimals) + 0.0:+.{self.decimals}f}%"  # + 0.0: never "-0%"
+
+
+def _places(percent: float) -> int:
+    """The fewest decimals, up to 3, that write `percent` as it was given."""
+    return next((d for d in range(3) if abs(percent - round(percent, d)) < 1e-9), 3)
+
+
+@dataclass
+class Report:
+    scenario: Scenario
+    plans: list[Plan]
+    chosen: Plan | None  # whose money flows are drawn
+    priced: Plan | None  # whose shadow prices and freedoms are given
+    asks: list[Ask] = field(default_factory=list)
+    freedoms_note: str = ""
+    sweep: SweepRequest | None = None
+    sweep_steps: list[SweepStep] = field(default_factory=list)
+    generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    engine: str = field(default_factory=lambda: version("laa-pooling"))
+
+    @cached_property
+    def best(self) -> Plan | None:
+        return best_plan(self.plans)
+
+
+def best_plan(plans: list[Plan]) -> Plan | None:
+    """The highest-scoring plan that breaks no rule (else the highest-scoring); the first among equals."""
+    scored = [p for p in plans if p.score is not None]
+    feasible = [p for p in scored if p.evaluation is not None and p.evaluation.feasible]
+    return max(feasible or scored, key=lambda p: p.score or 0.0) if scored else None
+
+
+def prepare_report(
+    scenario: Scenario,
+    plans: list[Plan],
+    arrangement: Arrangement | None = None,
+    freedoms_top: int = 5,
+    sweep_request: SweepRequest | None = None,
+    options: SolveOptions | None = None,
+) -> Report:
+    """Everything the page shows; `arrangement` picks the flows drawn (default: the best plan).
+
+    `sweep_request` comes from `SweepRequest.read`, which has checked it against the scenario.
+    """
+    report = Report(scenario, plans, None, None, sweep=sweep_request)
+    if arrangement is None:
+        report.chosen = report.best
+    else:
+        report.chosen = next((p for p in plans if p.arrangement is arrangement), None)
+        if report.chosen is None:
+            raise InputError(f"--arrangement: {arrangement.value} was not planned")
+    priced = report.priced = _priced_plan(plans, report.chosen)
+    if priced is not None and freedoms_top > 0:
+        try:
+            report.asks = rank_freedoms(scenario, priced.arrangement, freedoms_top, options)
+        except LaaError as exc:
+            report.freedoms_note = f"Freedoms could not be priced: {exc}"
+    elif freedoms_top == 0:
+        report.freedoms_note = "Freedoms were not priced for this report."
+    if sweep_request is not None:
+        swept = [p for p in plans if p.arrangement is not Arrangement.HISTORIC]
+        report.sweep_steps = sweep(
+            scenario,
+            sweep_request.low,
+            sweep_request.high,
+            sweep_request.steps,
+            sweep_request.stream,
+            sweep_request.rule,
+            [p.arrangement for p in swept] or None,
+            options,
+            base_plans=swept,
+        )
+    return report
+
+
+def _priced_plan(plans: list[Plan], chosen: Plan | None) -> Plan | None:
+    """The chosen plan if it is a priced joint plan, else the best one (silo and historic have no prices)."""
+    if chosen is not None and chosen.arrangement in FREEDOM_ARRANGEMENTS and chosen.score is not None:
+        return chosen
+    return best_plan([p for p in plans if p.arrangement in FREEDOM_ARRANGEMENTS])

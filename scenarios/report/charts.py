@@ -1,0 +1,286 @@
+"""The report's charts: plotly figures as page fragments, without plotly.js (the page inlines it once).
+
+Plotly draws labels through its own small HTML dialect (`<b>`, `<br>`,
+`<a href>`), so scenario text goes in with `<`, `>` and `&` as entities:
+plotly shows them literally and no name can become markup. The figure
+JSON plotly writes into the page escapes `<`, `>` and `/`, so a label
+holding `</script>` cannot end the data block it sits in. A chart is a
+<div> and its figure as inert JSON; `report_page`'s one drawing script
+plots them all, so the page runs no script of its own per chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from laa.pooling.units import millions
+from laa.scenarios.analysis.sweep import SweepStep
+from laa.scenarios.report.flows import BLOCK, FUNDER, LOSS, OTHER, SOURCE, Flows
+from laa.scenarios.report.progress import OutcomeProgress
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
+INK, MUTED, GRID = "#1f2933", "#61707d", "#e4e8ec"
+ARRANGEMENT_COLOURS = {
+    "silo": "#9aa5b1",
+    "aligned": "#3e7cb1",
+    "pooled": "#2a9d8f",
+    "optimal": "#264653",
+    "historic": "#b08968",
+}
+MONEY_LOST = (("overhead", "Overhead", "#e9c46a"), ("setup", "Pot set-up", "#f4a261"),
+              ("lapsed", "Lapsed", "#e76f51"))  # fmt: skip
+FUNDER_PALETTE = (
+    "#3e7cb1",
+    "#2a9d8f",
+    "#8e6bbf",
+    "#d08c3c",
+    "#5b8e3e",
+    "#c2577a",
+    "#4f9fb8",
+    "#9c7a3c",
+    "#6c7fd1",
+    "#b5543f",
+    "#3f8f6f",
+    "#8a8f3a",
+)
+BLOCK_PALETTE = ("#e9a23b", "#4f9fb8", "#c2577a", "#5b8e3e", "#8e6bbf", "#b5543f", "#3f8f6f", "#6c7fd1")
+OTHER_COLOUR, LOSS_COLOUR, SOURCE_COLOUR, OUTCOME_COLOUR = "#b8c2cc", "#e76f51", "#8aa4bd", "#7b8794"
+# equal scores draw equal lines: the later arrangements dashed, so one never hides another
+DASHES = {"pooled": "dash", "optimal": "dot"}
+LABEL_CHARS = 46
+
+
+def chart_text(text: str) -> str:
+    """Scenario text as plotly shows it literally: its HTML dialect's special characters as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fragment(fig: go.Figure, div_id: str) -> str:
+    """The figure as a <div> and its JSON in a data block (never run) that the page's drawing script reads."""
+    figure = pio.to_json(fig, validate=False)  # plotly escapes <, > and / in it: nothing ends the block
+    return (
+        f'<div style="height:{fig.layout.height}px; width:100%;">'
+        f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
+        f'<script type="application/json" data-chart="{div_id}">{figure}</script></div>'
+    )
+
+
+def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
+    layout: dict[str, object] = {
+        "template": "plotly_white",
+        "height": height,
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    fig.update_layout(**(layout | extra))
+    return fig
+
+
+def score_chart(scores: Sequence[tuple[str, float | None]], chosen: str | None) -> go.Figure:
+    """Score per arrangement; a plan without a score is named on the axis with no bar."""
+    names = [a for a, _ in scores]
+    values = [s for _, s in scores]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            text=["no plan" if v is None else f"{v:.3f}" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": [ARRANGEMENT_COLOURS.get(a, MUTED) for a in names],
+                "line": {"color": [INK if a == chosen else "rgba(0,0,0,0)" for a in names], "width": 2},
+            },
+            hovertemplate="%{x}: score %{y:.3f}<extra></extra>",
+        )
+    )
+    top = max((v for v in values if v is not None), default=1.0)
+    return _layout(
+        fig,
+        300,
+        yaxis={"title": "score", "range": [0, top * 1.18 or 1], "gridcolor": GRID},
+        margin={"l": 60, "r": 10, "t": 20, "b": 40},
+        showlegend=False,
+    )
+
+
+def money_chart(money: Sequence[tuple[str, dict[str, float]]]) -> go.Figure:
+    """The money each arrangement loses before it reaches an outcome: overhead, set-up, lapsed (GBP m)."""
+    names = [a for a, _ in money]
+    fig = go.Figure()
+    for key, label, colour in MONEY_LOST:
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=[millions(parts[key]) for _, parts in money],
+                name=label,
+                orientation="h",
+                marker={"color": colour},
+                hovertemplate=f"%{{y}}: £%{{x:,.2f}}m {label.lower()}<extra></extra>",
+            )
+        )
+    return _layout(
+        fig,
+        300,
+        barmode="stack",
+        xaxis={"title": "£ millions over the period", "gridcolor": GRID, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
+        margin={"l": 80, "r": 10, "t": 20, "b": 40},
+    )
+
+
+def progress_chart(rows: Sequence[OutcomeProgress], arrangements: Sequence[str]) -> go.Figure:
+    """Outcomes by arrangement, coloured by progress to target; ✓ marks a target met, ★ a stretch met."""
+    z, text, hover = [], [], []
+    for r in rows:
+        z_row, text_row, hover_row = [], [], []
+        for a in arrangements:
+            cell = r.cells.get(a)
+            if cell is None:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append(f"{chart_text(r.name)}<br>{a}: no plan")
+                continue
+            z_row.append(max(min(cell.progress, 1.3), -0.3))
+            text_row.append(f"{cell.progress:.0%}{cell.mark}")
+            stretch = "" if r.stretch is None else f", stretch {r.stretch:,.4g}"
+            hover_row.append(
+                f"{chart_text(r.name)}<br>{a}: {cell.projected:,.4g} {chart_text(r.unit)} "
+                f"({cell.progress:.0%} of the way)<br>baseline {r.baseline:,.4g}, "
+                f"target {r.target:,.4g}{stretch}"
+            )
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(arrangements),
+            y=list(range(len(rows))),
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            zmin=-0.3,
+            zmax=1.3,
+            colorscale=[
+                [0, "#e76f51"],
+                [0.1875, "#f4d6c6"],
+                [0.5, "#f7e7a6"],
+                [0.8125, "#b7e0c2"],
+                [1, "#2a9d8f"],
+            ],
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": "to target"},
+                "tickvals": [0, 0.5, 1],
+                "ticktext": ["baseline", "halfway", "target"],
+                "thickness": 12,
+            },
+        )
+    )
+    return _layout(
+        fig,
+        80 + 28 * len(rows),
+        xaxis={"side": "top", "tickfont": {"size": 13}},
+        yaxis={
+            "tickvals": list(range(len(rows))),
+            "ticktext": [chart_text(short(r.name)) for r in rows],
+            "autorange": "reversed",
+            "automargin": True,
+        },
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+
+
+def _node_colours(flows: Flows) -> list[str]:
+    """Funders and blocks each in their own colour; streams, pots and outcomes neutral; losses red."""
+    palettes = {FUNDER: FUNDER_PALETTE, BLOCK: BLOCK_PALETTE}
+    seen = {FUNDER: 0, BLOCK: 0}
+    colours = []
+    for node in flows.nodes:
+        if node.kind == OTHER:
+            colours.append(OTHER_COLOUR)
+        elif node.kind == LOSS:
+            colours.append(LOSS_COLOUR)
+        elif node.column in palettes:
+            palette = palettes[node.column]
+            colours.append(palette[seen[node.column] % len(palette)])
+            seen[node.column] += 1
+        else:
+            colours.append(SOURCE_COLOUR if node.column == SOURCE else OUTCOME_COLOUR)
+    return colours
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def sankey_chart(flows: Flows) -> go.Figure:
+    """Funders to streams and pots to blocks to outcomes; link widths are pounds over the period."""
+    colours = _node_colours(flows)
+    # a link wears the colour of its funder, or of the block (or loss) it feeds or leaves
+    link_colours = [
+        _rgba(colours[link.target if flows.nodes[link.target].column == BLOCK else link.source], 0.4)
+        for link in flows.links
+    ]
+    tallest = max((sum(n.column == c for n in flows.nodes) for c in range(4)), default=0)
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",.0f",
+            node={
+                "label": [chart_text(short(n.name, 40)) for n in flows.nodes],
+                "customdata": [f"{chart_text(n.name)}<br>£{n.amount:,.0f}" for n in flows.nodes],
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "color": colours,
+                "pad": 8,
+                "thickness": 14,
+                "line": {"width": 0},
+            },
+            link={
+                "source": [link.source for link in flows.links],
+                "target": [link.target for link in flows.links],
+                "value": [link.amount for link in flows.links],
+                "color": link_colours,
+                "hovertemplate": "%{source.label} → %{target.label}<br>£%{value:,.0f}<extra></extra>",
+            },
+        )
+    )
+    return _layout(fig, max(560, 30 * tallest + 60), font={"family": FONT, "size": 12, "color": INK})
+
+
+def sweep_chart(steps: Sequence[SweepStep], decimals: int) -> go.Figure:
+    """Score against the change (in %, to `decimals` places), one line per arrangement; a step with no
+    plan is a gap."""
+    fig = go.Figure()
+    for name in dict.fromkeys(s.arrangement for s in steps):
+        mine = sorted((s for s in steps if s.arrangement == name), key=lambda s: s.change)
+        fig.add_trace(
+            go.Scatter(
+                x=[s.change * 100 for s in mine],
+                y=[s.score for s in mine],
+                mode="lines+markers",
+                name=name,
+                line={"color": ARRANGEMENT_COLOURS.get(name, MUTED), "width": 2.5, "dash": DASHES.get(name)},
+                hovertemplate=f"{name}: score %{{y:.4f}} at %{{x:+.{decimals}f}}%<extra></extra>",
+            )
+        )
+    return _layout(
+        fig,
+        360,
+        xaxis={"title": "change", "ticksuffix": "%", "gridcolor": GRID, "zeroline": True},
+        yaxis={"title": "score", "gridcolor": GRID},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 60, "r": 10, "t": 20, "b": 40},
+    )

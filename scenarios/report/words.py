@@ -1,0 +1,84 @@
+"""The report's sentences: shadow prices and freedoms as a negotiator would say them.
+
+`scenarios.explain` lays prices out as terminal columns; a meeting reads
+sentences, so the same prices are said here in words, best first, and
+these are plain strings the page escapes like any other scenario text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from laa.pooling.plan import Plan
+from laa.pooling.prices import ShadowPrice
+from laa.scenarios.analysis.freedoms import Ask
+
+PRICE_NOISE = 1e-9
+
+
+def price_sentences(plan: Plan, top: int = 5) -> tuple[list[str], list[str]]:
+    """(money, rules): what £1m more of a stream would buy, and what relaxing a binding rule would."""
+    sc = plan.scenario
+    by_stream: dict[str, dict[int, float]] = defaultdict(dict)
+    for p in plan.shadow_prices:
+        if p.kind == "stream" and p.year is not None and p.per_million > PRICE_NOISE:
+            by_stream[p.id][p.year] = p.per_million
+    ranked = sorted(by_stream.items(), key=lambda kv: (-max(kv[1].values()), kv[0]))
+    money = []
+    for s, values in ranked[:top]:
+        value = max(values.values())
+        years = [t for t, v in sorted(values.items()) if v >= value - PRICE_NOISE]
+        when = "in any year" if len(years) == len(sc.years) else "in " + years_text(years)
+        money.append(
+            f"£1m more of {sc.label('streams', s)} ({sc.label('funders', sc.funder_of(s))}) {when} "
+            f"would add {value:.3f} to the score."
+        )
+    rules = [_rule_sentence(plan, prices) for prices in _binding(plan)[:top]]
+    return money, rules
+
+
+def _binding(plan: Plan) -> list[list[ShadowPrice]]:
+    """The priced rules and statutory minimums, each with all its years together, dearest first."""
+    grouped: dict[tuple[str, str, str | None], list[ShadowPrice]] = defaultdict(list)
+    for p in plan.shadow_prices:
+        if p.kind in ("rule", "statutory") and p.per_million > PRICE_NOISE:
+            grouped[(p.kind, p.id, p.pot)].append(p)
+    return sorted(grouped.values(), key=lambda ps: (-max(p.per_million for p in ps), ps[0].id))
+
+
+def _rule_sentence(plan: Plan, prices: list[ShadowPrice]) -> str:
+    sc = plan.scenario
+    first = prices[0]
+    when = years_text({t for p in prices for t in ((p.year,) if p.year is not None else p.years)})
+    top = max(prices, key=lambda p: p.per_million)
+    if first.kind == "statutory":
+        what = f"Lowering the statutory minimum for '{sc.label('outcomes', first.id)}' by £1m"
+    else:
+        who = f" ({sc.label('funders', first.funder)})" if first.funder else ""
+        inside = f" inside pot {sc.label('pots', first.pot)}" if first.pot else ""
+        what = f"Relaxing rule {first.id}{who}{inside} by £1m"
+    each = "up to " if len({round(p.per_million, 9) for p in prices}) > 1 else ""
+    point = (
+        f", or {top.per_point:.3f} per percentage point of its ratio" if (top.per_point or 0) >= 5e-4 else ""
+    )
+    return f"{what} would add {each}{top.per_million:.3f} to the score in {when}{point}."
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as runs ("2026-2027, 2029"): a range must not claim the years a gap leaves out."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def freedom_sentence(ask: Ask) -> str:
+    """An ask with its worth: the exact gain when it was re-solved, else its marginal value."""
+    text = ask.ask[0].upper() + ask.ask[1:]
+    if ask.gain is not None:
+        return f"{text}: {ask.gain:+.3f} score if granted ({ask.per_million:.3f} per £1m at the margin)."
+    return f"{text}: worth {ask.per_million:.3f} score per £1m at the margin."
