@@ -69,6 +69,10 @@ class Builder:
         """`B[s,t] - y[s,t]`: the stream's money that stays with its funder."""
         return [(self.budget_col(s, t), 1.0)] + [(c, -v) for c, v in self.pooled_terms(s, t)]
 
+    def spend_col(self, s: str, o: str, t: int) -> int:
+        """The column of `x[s,o,t]`: stream s's spend on outcome o in year t."""
+        return self.program.col(("x", s, o, t))
+
     def x_cols(self, s: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
         """Spend columns of stream s on those outcomes in those years (where it may fund them)."""
         return self._cols("x", s, outcomes, years)
