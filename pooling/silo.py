@@ -15,6 +15,7 @@ ones it breaks.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,31 +32,44 @@ from laa.pooling.spec import ModelSpec, PoolingChoice
 if TYPE_CHECKING:
     from laa.pooling.resolve import Summary
 
+# who plans together: planner id -> its funders (silo: each funder alone; MODEL.md, Partners: a
+# coalition planning as one funder, its view the union of its members', its rules those whose
+# streams all belong to it)
+Planners = Mapping[str, frozenset[str]]
+
 OWN_OPTIMUM_TOLERANCE = 1e-9
 # a solver's optimum may overstate what its own rows allow by its feasibility tolerance (CBC: 1e-7)
 SOLVER_TOLERANCE = 1e-7
 
 
-def own_rules(scenario: Scenario, funder: str) -> list[Rule]:
-    """Share and amount rules whose streams all belong to `funder`."""
+def own_rules(scenario: Scenario, funder: str | Collection[str]) -> list[Rule]:
+    """Share and amount rules whose streams all belong to `funder` (or to a planner's funders)."""
+    group = {funder} if isinstance(funder, str) else set(funder)
     found = []
     for rule in scenario.rules:
         if rule.kind.value == "match":
             continue
         streams = scenario.rule_streams(rule)
-        if streams and all(scenario.funder_of(s) == funder for s in streams):
+        if streams and all(scenario.funder_of(s) in group for s in streams):
             found.append(rule)
     return found
 
 
-def funder_spec(scenario: Scenario, funder: str) -> tuple[ModelSpec, list[str]]:
-    """The program a funder plans alone: its streams, its own rules, no statutory minimums."""
-    streams = [s.id for s in scenario.streams if s.funder == funder]
-    return _spec(scenario, {r.id for r in own_rules(scenario, funder)}), streams
+def funder_spec(scenario: Scenario, funder: str | Collection[str]) -> tuple[ModelSpec, list[str]]:
+    """The program a funder (or a planner's funders) plans alone: its streams, its own rules, no
+    statutory minimums."""
+    group = {funder} if isinstance(funder, str) else set(funder)
+    streams = [s.id for s in scenario.streams if s.funder in group]
+    return _spec(scenario, {r.id for r in own_rules(scenario, group)}), streams
 
 
 def silo_funders(scenario: Scenario) -> list[str]:
     return [f.id for f in scenario.funders if any(s.funder == f.id for s in scenario.streams)]
+
+
+def alone(scenario: Scenario) -> dict[str, frozenset[str]]:
+    """The silo's planners: every funder with streams, on its own."""
+    return {f: frozenset({f}) for f in silo_funders(scenario)}
 
 
 def own_optimum_target(optimum: float) -> float:
@@ -63,15 +77,18 @@ def own_optimum_target(optimum: float) -> float:
     return optimum - max(OWN_OPTIMUM_TOLERANCE * abs(optimum), SOLVER_TOLERANCE)
 
 
-def area_program(scenario: Scenario, optimum: dict[str, float]) -> tuple[Builder, dict[str, int]]:
-    """The second program: every funder's spend, each funder's own view held at its optimum,
-    the true score maximised. Returns it and each funder's own-optimum row."""
-    all_own = {r.id for f in optimum for r in own_rules(scenario, f)}
+def area_program(
+    scenario: Scenario, optimum: dict[str, float], planners: Planners | None = None
+) -> tuple[Builder, dict[str, int]]:
+    """The second program: every funder's spend, each planner's own view held at its optimum,
+    the true score maximised. Returns it and each planner's own-optimum row."""
+    planners = planners or {f: frozenset({f}) for f in optimum}
+    all_own = {r.id for f in optimum for r in own_rules(scenario, planners[f])}
     b = money_and_rules(_spec(scenario, all_own))
     program = b.program
     rows = {}
     for f in optimum:
-        streams = {s.id for s in scenario.streams if s.funder == f}
+        streams = {s.id for s in scenario.streams if s.funder in planners[f]}
         own_score = []
         for outcome in scenario.outcomes:
             spend = [
@@ -93,12 +110,16 @@ def area_program(scenario: Scenario, optimum: dict[str, float]) -> tuple[Builder
     return b, rows
 
 
-def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
+def plan_silo(
+    scenario: Scenario, options: SolveOptions | None = None, planners: Planners | None = None
+) -> Plan:
+    """The silo plan; with `planners`, the plan in which each group of funders plans as one."""
+    planners = planners or alone(scenario)
     options = options or SolveOptions()
     timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
     optimum: dict[str, float] = {}
-    for f in silo_funders(scenario):
-        spec, streams = funder_spec(scenario, f)
+    for f, group in planners.items():
+        spec, streams = funder_spec(scenario, group)
         started = time.perf_counter()
         b = build(spec, streams)
         timings["build"] += time.perf_counter() - started
@@ -114,14 +135,14 @@ def plan_silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
             )
         optimum[f] = solution.objective or 0.0
     started = time.perf_counter()
-    b, _ = area_program(scenario, optimum)
+    b, _ = area_program(scenario, optimum, planners)
     timings["build"] += time.perf_counter() - started
     # measured: the area program took 9.7 s at L by dual simplex (its own-optimum rows leave the dual
     # much degenerate work), 1.6 s by primal and 1.6 s by interior point; at XL 32 s by primal, 12 s
     # by interior point (with crossover, so the solution is a vertex as the simplex's is)
     solution = solve(b.program, replace(options, interior_point=True))
     timings["solve"] += solution.seconds
-    all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, f))
+    all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, planners[f]))
     plan = plan_from(
         b, solution, Arrangement.SILO, timings, report_rules=scenario.rules, enforced=all_own, statutory=False
     )
