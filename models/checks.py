@@ -101,6 +101,9 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
     for index, ident, entry in items("outcomes"):
         check_years("outcomes", index, ident, "min_spend", entry.get("min_spend"))
 
+    for index, ident, entry in items("funders"):
+        check_ids("funders", index, ident, "interests", entry.get("interests"), nameable, "outcome or block")
+
     for index, ident, entry in items("streams"):
         funder = entry.get("funder")
         if isinstance(funder, str) and funders is not None and funder not in funders:

@@ -72,6 +72,9 @@ class Block(Strict):
 class Funder(Strict):
     id: Id
     name: str = ""
+    # outcome and block ids the partner answers for (MODEL.md, Partners: its own view);
+    # None: the outcomes its streams may fund
+    interests: list[Id] | None = None
 
 
 class ResponseSegment(Strict):

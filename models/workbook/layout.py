@@ -133,7 +133,26 @@ BLOCKS = Sheet(
     required=False,
 )
 
-FUNDERS = Sheet("Funders", "funders", "The partners whose money is planned.", (_id(), _name()))
+FUNDERS = Sheet(
+    "Funders",
+    "funders",
+    "The partners whose money is planned.",
+    (
+        _id(),
+        _name(),
+        Column(
+            "interests",
+            "interests",
+            Kind.ID,
+            "(opt) Outcome and block ids the partner answers for, comma-separated (its own view in "
+            "laa partners); blank: what its streams may fund.",
+            many=True,
+            ids_from="Outcomes",
+            strict=False,
+            width=30,
+        ),
+    ),
+)
 
 OUTCOMES = Sheet(
     "Outcomes",
