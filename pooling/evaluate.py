@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from laa.models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
-from laa.pooling.units import years_text
+from laa.pooling.units import dust_gbp, money_text, years_text
 
 Key = tuple[str, str, int]
 
@@ -224,7 +224,7 @@ def _eligibility(
                     0.0,
                     v,
                     f"{scenario.label('streams', s)} may not pay for "
-                    f"'{scenario.label('outcomes', o)}' but spends {v:,.0f}",
+                    f"'{scenario.label('outcomes', o)}' but spends {money_text(v, dust_gbp(scenario))}",
                 )
             )
     for (p, o, t), v in allocation.pot_spend.items():
@@ -232,7 +232,16 @@ def _eligibility(
             continue
         if p not in allocation.pots_used:
             found.append(
-                Violation("eligibility", p, None, o, t, 0.0, v, f"pot {p} is not set up but spends {v:,.0f}")
+                Violation(
+                    "eligibility",
+                    p,
+                    None,
+                    o,
+                    t,
+                    0.0,
+                    v,
+                    f"pot {p} is not set up but spends {money_text(v, dust_gbp(scenario))}",
+                )
             )
         elif o not in set(scenario.scope(p)):
             found.append(
@@ -245,7 +254,7 @@ def _eligibility(
                     0.0,
                     v,
                     f"pot {p} may not pay for '{scenario.label('outcomes', o)}' "
-                    f"(outside its scope) but spends {v:,.0f}",
+                    f"(outside its scope) but spends {money_text(v, dust_gbp(scenario))}",
                 )
             )
     return found
@@ -264,6 +273,8 @@ def _money(
     for (p, _, t), v in allocation.pot_spend.items():
         by_pot[(p, t)] += v
 
+    dust = dust_gbp(scenario)
+
     def run(kind: str, ident: str, rows: list[tuple[int, float, float, float, float, float]]) -> None:
         carried = 0.0
         for t, gross, admin_rate, carry_share, setup, spent in rows:
@@ -280,7 +291,8 @@ def _money(
                         t,
                         available,
                         spent,
-                        f"{kind} {ident} spends {spent:,.0f} in {t} but has {available:,.0f}",
+                        f"{kind} {ident} spends {money_text(spent, dust)} in {t} "
+                        f"but has {money_text(available, dust)}",
                     )
                 )
             left = max(available - spent, 0.0)
@@ -411,11 +423,12 @@ def _check(
 def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     year = check.years[0] if len(check.years) == 1 else None
     when = years_text(check.years)
+    dust = dust_gbp(scenario)
     if check.kind == "statutory":
         name = scenario.label("outcomes", check.id)
         message = (
-            f"statutory minimum for '{name}' in {when}: {check.required:,.0f} required, "
-            f"{check.achieved:,.0f} spent"
+            f"statutory minimum for '{name}' in {when}: {money_text(check.required, dust)} required, "
+            f"{money_text(check.achieved, dust)} spent"
         )
         return Violation("statutory", check.id, None, check.id, year, check.required, check.achieved, message)
     rule = scenario.rule(check.id)
@@ -425,7 +438,7 @@ def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     word = "at least" if check.bound == "min" else "at most"
     message = (
         f"rule {rule.id} ({rule.kind.value}){where}, {when}: {what} of {word} "
-        f"{check.required:,.0f} required, {check.achieved:,.0f} achieved"
+        f"{money_text(check.required, dust)} required, {money_text(check.achieved, dust)} achieved"
     )
     return Violation(
         "rule", rule.id, streams[0] if streams else None, None, year, check.required, check.achieved, message

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from laa.models.cells import safe_cell
 from laa.pooling.plan import Plan
+from laa.scenarios.outputs.results import real_allocation
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -20,11 +21,11 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def allocation_csv(plans: list[Plan]) -> str:
-    """Every non-zero spend of every solved arrangement: one row per source, outcome and year."""
+    """Every real spend (not solver dust) of every solved arrangement: one row per source, outcome, year."""
     headers = ["arrangement", "source", "kind", "funder", "outcome", "block", "year", "amount"]
     rows = []
     for plan in plans:
-        for r in plan.allocation_frame().itertuples(index=False):
+        for r in real_allocation(plan).itertuples(index=False):
             rows.append(
                 [
                     plan.arrangement.value,

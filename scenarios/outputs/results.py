@@ -10,8 +10,10 @@ import json
 import math
 from typing import Any
 
+import pandas as pd
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
+from laa.pooling.units import dust_gbp, is_real
 
 FORMAT_VERSION = 1
 
@@ -20,6 +22,18 @@ def gbp(value: float) -> float:
     """Pounds rounded to the penny (and no negative zero)."""
     rounded = round(value, 2)
     return 0.0 if rounded == 0 else rounded
+
+
+def real_gbp(value: float, dust: float) -> float:
+    """Pounds to the penny, or 0 for an amount below the area's dust threshold (`units.dust_gbp`)."""
+    return gbp(value) if is_real(value, dust) else 0.0
+
+
+def real_allocation(plan: Plan) -> pd.DataFrame:
+    """The plan's allocation without the solver's dust: every spend a person should read."""
+    frame = plan.allocation_frame()
+    dust = dust_gbp(plan.scenario)
+    return frame[frame["amount"].abs() >= dust].reset_index(drop=True)
 
 
 def _number(value: float | None) -> float | None:
@@ -63,12 +77,13 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         return record
     record["targets_met"] = ev.targets_met
     record["stretch_met"] = ev.stretch_met
+    dust = dust_gbp(plan.scenario)
     record["reward"] = gbp(ev.reward)
-    record["money"] = {k: gbp(v) for k, v in ev.money.__dict__.items()}
+    record["money"] = {k: real_gbp(v, dust) for k, v in ev.money.__dict__.items()}
     record["outcomes"] = [
         {
             "id": o.id,
-            "spend": gbp(o.spend),
+            "spend": real_gbp(o.spend, dust),
             "improvement": o.improvement,
             "projected": o.projected,
             "target_met": o.target_met,
@@ -78,7 +93,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         }
         for o in ev.outcomes
     ]
-    frame = plan.allocation_frame()
+    frame = real_allocation(plan)
     record["allocation"] = [
         {
             "source": r.source,
