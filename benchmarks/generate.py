@@ -1,21 +1,35 @@
-"""Seeded synthetic scenarios at named sizes, shaped like real agreements.
+"""Seeded synthetic scenarios in named shapes and sizes, shaped like real agreements.
 
-Shapes follow the reference area: most streams fund one or two blocks'
-outcomes, some (like NRF or a council's own budget) every block, and
-programmes name a few outcomes, so XL has about 150k columns. Money is
-scarce against the curves, a quarter of streams carry a ring-fence, a few
-have caps and match rules, two pots hold about a third of the streams, and
-some outcomes have statutory minimums. The same (size, seed) always gives the same scenario.
+The `standard` shape follows the reference area: most streams fund one or
+two blocks' outcomes, some (like NRF or a council's own budget) every
+block, and programmes name a few outcomes, so XL has about 150k columns.
+Money is scarce against the curves, a quarter of streams carry a
+ring-fence, a few have caps and match rules, two pots hold about a third of
+the streams, and some outcomes have statutory minimums.
+
+The other shapes stress what the standard one does not (issue 15): many
+outcomes for few streams, many small streams for few outcomes, eligibility
+by whole blocks, dense rules, many pots, long horizons. Each shape has its
+own sizes S, M, L and XL; where a shape changes the ratio of streams to
+outcomes or the number of years, stream amounts are scaled so money stays
+as scarce against the curves as in the standard shape, since an area with
+far more money than its curves can use is a different (easier) problem.
+
+The same (shape, size, seed) always gives the same scenario, and the
+standard shape gives exactly what this generator gave before shapes existed
+(tests and batches name its scenarios by size and seed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 BLOCKS = ["CYP", "SSC", "HCOP", "EDE"]
+STANDARD = "standard"
 
 
 @dataclass(frozen=True)
@@ -26,22 +40,105 @@ class Size:
     years: int
 
 
-SIZES = {
-    "S": Size("S", 10, 20, 3),
-    "M": Size("M", 50, 80, 3),
-    "L": Size("L", 100, 150, 5),
-    "XL": Size("XL", 200, 300, 5),
+def _sizes(*rows: tuple[str, int, int, int]) -> dict[str, Size]:
+    return {name: Size(name, s, o, t) for name, s, o, t in rows}
+
+
+SIZES = _sizes(("S", 10, 20, 3), ("M", 50, 80, 3), ("L", 100, 150, 5), ("XL", 200, 300, 5))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a family of scenarios is drawn. Every knob at its default draws the standard shape."""
+
+    name: str
+    description: str
+    sizes: dict[str, Size] = field(default_factory=lambda: SIZES)
+    # "mixed": most streams fund whole blocks, some programmes name outcomes; "blocks": all whole blocks
+    eligibility: str = "mixed"
+    dense_rules: bool = False
+    # None: the two standard pots; otherwise about one pot per this many poolable streams
+    streams_per_pot: int | None = None
+    # scale stream amounts so money stays as scarce against the curves as in the standard XL
+    balance_money: bool = False
+
+    def money_scale(self, size: Size) -> float:
+        if not self.balance_money:
+            return 1.0
+        standard = SIZES["XL"]
+        per_stream = (size.outcomes / size.streams) / (standard.outcomes / standard.streams)
+        return per_stream * standard.years / size.years
+
+
+SHAPES = {
+    s.name: s
+    for s in (
+        Shape(STANDARD, "the reference area's shape: mixed eligibility, sparse rules, two pots"),
+        Shape(
+            "many-outcomes",
+            "few streams, each funding hundreds of outcomes",
+            _sizes(("S", 4, 40, 3), ("M", 15, 150, 3), ("L", 50, 400, 5), ("XL", 150, 900, 5)),
+            balance_money=True,
+        ),
+        Shape(
+            "many-streams",
+            "many small streams over few outcomes",
+            _sizes(("S", 30, 8, 3), ("M", 120, 24, 3), ("L", 400, 60, 5), ("XL", 1000, 100, 5)),
+            balance_money=True,
+        ),
+        Shape("block-wide", "every stream eligible for one to four whole blocks", eligibility="blocks"),
+        Shape(
+            "dense-rules",
+            "three to five rules a stream, funder-wide rules, statutory minimums on a quarter",
+            dense_rules=True,
+        ),
+        Shape("many-pots", "a pot for about every six poolable streams, variously scoped", streams_per_pot=6),
+        Shape(
+            "long-horizon",
+            "ten to fifteen years: long carry-forward chains",
+            _sizes(("S", 10, 20, 10), ("M", 40, 60, 10), ("L", 80, 120, 12), ("XL", 120, 200, 15)),
+            balance_money=True,
+        ),
+    )
 }
 
 
-def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
-    """A valid scenario document (the plain data a YAML file holds)."""
-    spec = SIZES[size] if isinstance(size, str) else size
-    rng = np.random.default_rng([seed, spec.streams, spec.outcomes, spec.years])
+def generate(size: str | Size, seed: int = 0, shape: str = STANDARD) -> dict[str, Any]:
+    """A valid scenario document (the plain data a YAML file holds) of `shape` at `size`."""
+    kind = SHAPES[shape]
+    spec = kind.sizes[size] if isinstance(size, str) else size
+    key = [seed, spec.streams, spec.outcomes, spec.years]
+    if shape != STANDARD:
+        key.append(zlib.crc32(shape.encode()))
+    rng = np.random.default_rng(key)
     years = list(range(2026, 2026 + spec.years))
     n_funders = max(2, spec.streams // 5)
     funders = [{"id": f"f{i}", "name": f"Funder {i}"} for i in range(n_funders)]
+    outcomes, block_of = _outcomes(rng, spec)
+    streams = _streams(rng, spec, kind, years, n_funders, block_of)
+    if kind.dense_rules:
+        rules = _dense_rules(rng, streams, years, block_of)
+        _statutory(rng, outcomes, years)
+    else:
+        rules = _rules(rng, streams, block_of, exact=shape == STANDARD)
+    if kind.streams_per_pot is None:
+        pots = _two_pots(rng, streams, years)
+    else:
+        pots = _many_pots(rng, streams, years, kind.streams_per_pot)
+    _survive_only_in_scope(rules, streams, pots, block_of)
+    label = spec.name if shape == STANDARD else f"{shape} {spec.name}"
+    return {
+        "name": f"generated {label} seed {seed}",
+        "years": years,
+        "funders": funders,
+        "outcomes": outcomes,
+        "streams": streams,
+        "rules": rules,
+        "pots": pots,
+    }
 
+
+def _outcomes(rng: np.random.Generator, spec: Size) -> tuple[list[dict[str, Any]], dict[str, str]]:
     outcomes = []
     block_of = {}
     for j in range(spec.outcomes):
@@ -74,14 +171,27 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
         if rng.random() < 0.08:
             outcome["min_spend"] = float(rng.integers(2, 8)) * 10_000
         outcomes.append(outcome)
+    return outcomes, block_of
 
-    ids = [o["id"] for o in outcomes]
+
+def _streams(
+    rng: np.random.Generator,
+    spec: Size,
+    kind: Shape,
+    years: list[int],
+    n_funders: int,
+    block_of: dict[str, str],
+) -> list[dict[str, Any]]:
+    ids = list(block_of)
     by_block = {b: [o for o in ids if block_of[o] == b] for b in BLOCKS}
+    scale = kind.money_scale(spec)
     streams = []
     for k in range(spec.streams):
         home = BLOCKS[k % 4]
-        draw = rng.random()
-        if draw < 0.7:  # a block-wide stream: some fund every block (like NRF or a council's budget)
+        if kind.eligibility == "blocks":
+            others = [b for b in BLOCKS if b != home]
+            eligible = [home, *rng.choice(others, size=int(rng.integers(0, 4)), replace=False).tolist()]
+        elif rng.random() < 0.7:  # block-wide: some fund every block (like NRF or a council's budget)
             if rng.random() < 0.4:
                 eligible = list(BLOCKS)
             else:
@@ -89,9 +199,9 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
         else:  # a programme naming its outcomes
             n = max(2, int(len(by_block[home]) * rng.uniform(0.2, 0.6)))
             own = rng.choice(by_block[home], size=min(n, len(by_block[home])), replace=False).tolist()
-            other = rng.choice(ids, size=int(rng.integers(0, 4)), replace=False).tolist()
+            other = rng.choice(ids, size=min(int(rng.integers(0, 4)), len(ids)), replace=False).tolist()
             eligible = sorted(set(own) | set(other), key=ids.index)
-        base = float(rng.integers(1, 12)) * 25_000
+        base = float(rng.integers(1, 12)) * 25_000 * scale
         streams.append(
             {
                 "id": f"s{k}",
@@ -105,12 +215,28 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
                 "max_pool_share": float(rng.choice([0.5, 1.0, 1.0])),
             }
         )
+    return streams
 
+
+def _rules(
+    rng: np.random.Generator, streams: list[dict[str, Any]], block_of: dict[str, str], exact: bool
+) -> list[dict[str, Any]]:
+    """A quarter of streams fenced, a tenth capped, a twentieth matched: two outcomes each.
+
+    `exact` keeps the standard shape's targets (a block-only stream's first two outcomes of its first
+    block); other shapes draw them from everything the stream may fund, so that streams funding the
+    same blocks do not all fence the same two outcomes.
+    """
+    by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
     rules = []
     for k, stream in enumerate(streams):
         draw = rng.random()
-        named = [o for o in stream["eligible"] if o in block_of]
-        targets = named[:2] if named else by_block[stream["eligible"][0]][:2]
+        if exact:
+            named = [o for o in stream["eligible"] if o in block_of]
+            targets = named[:2] if named else by_block[stream["eligible"][0]][:2]
+        else:
+            reach = _expand(stream["eligible"], by_block)
+            targets = sorted(rng.choice(reach, size=min(2, len(reach)), replace=False).tolist(), key=_num)
         if draw < 0.25:
             rules.append(
                 {
@@ -143,25 +269,105 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
                     "per": "period",
                 }
             )
+    return rules
 
+
+def _dense_rules(
+    rng: np.random.Generator, streams: list[dict[str, Any]], years: list[int], block_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Every stream fenced, capped and matched on separate outcomes; funder-wide rules besides.
+
+    Fences (minimums) and caps of one stream name disjoint outcomes and a match rule a third set,
+    so a stream can always meet them all; minimum amounts fall only on streams no pot takes, and
+    stay well inside what the stream has after overhead. Funder-wide rules are a cap on a block
+    and a floor on spending at all (against money lapsing), both within what fences leave.
+    """
+    by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
+    rules: list[dict[str, Any]] = []
+    for k, stream in enumerate(streams):
+        reach = rng.permutation(_expand(stream["eligible"], by_block)).tolist()
+        fenced, capped, matched = reach[:2], reach[2:6], reach[6:9]
+        sid = stream["id"]
+        total = sum(stream["amounts"].values())
+        fence: dict[str, Any] = {
+            "id": f"r{k}-fence",
+            "streams": [sid],
+            "outcomes": sorted(fenced, key=_num),
+            "min_share": float(rng.choice([0.05, 0.1, 0.15])),
+            "per": "period" if rng.random() < 0.3 else "year",
+            "survives_pooling": bool(rng.random() < 0.3),
+        }
+        if rng.random() < 0.3:
+            fence["years"] = years[-2:]
+        rules.append(fence)
+        if capped:
+            if rng.random() < 0.6:
+                cap = {"max_share": float(rng.choice([0.3, 0.5]))}
+            else:
+                cap = {"max_amount": float(round(0.25 * total, -3))}
+            rules.append({"id": f"r{k}-cap", "streams": [sid], "outcomes": sorted(capped, key=_num), **cap})
+        if matched:
+            rules.append(
+                {
+                    "id": f"r{k}-match",
+                    "streams": [sid],
+                    "outcomes": sorted(matched, key=_num),
+                    "match": float(rng.choice([0.1, 0.25])),
+                    "per": "period" if rng.random() < 0.7 else "year",
+                }
+            )
+        if not stream["poolable"] and rng.random() < 0.5:
+            rules.append(
+                {
+                    "id": f"r{k}-amount",
+                    "streams": [sid],
+                    "outcomes": sorted(fenced, key=_num),
+                    "min_amount": float(round(0.05 * (1 - stream["admin_rate"]) * total, -3)),
+                    "per": "period",
+                }
+            )
+    by_funder: dict[str, list[str]] = {}
+    for stream in streams:
+        by_funder.setdefault(stream["funder"], []).append(stream["id"])
+    for f, own in by_funder.items():
+        rules.append(
+            {
+                "id": f"{f}-block-cap",
+                "streams": own,
+                "outcomes": [str(rng.choice(BLOCKS))],
+                "max_share": float(rng.choice([0.6, 0.8])),
+            }
+        )
+        rules.append({"id": f"{f}-spend", "streams": own, "min_share": 0.5, "per": "period"})
+    return rules
+
+
+def _statutory(rng: np.random.Generator, outcomes: list[dict[str, Any]], years: list[int]) -> None:
+    """A statutory minimum on about a quarter of outcomes, some of them year by year."""
+    for outcome in outcomes:
+        if rng.random() < 0.25:
+            if rng.random() < 0.5:
+                outcome["min_spend"] = float(rng.integers(1, 5)) * 10_000
+            else:
+                outcome["min_spend"] = {t: float(rng.integers(0, 5)) * 10_000 for t in years}
+
+
+def _two_pots(
+    rng: np.random.Generator, streams: list[dict[str, Any]], years: list[int]
+) -> list[dict[str, Any]]:
+    """Two pots holding about a third of the poolable streams: one unscoped, one for HCOP and SSC."""
     members = [s["id"] for s in streams if s["poolable"]]
     rng.shuffle(members)
     third = max(1, len(members) // 6)
     by_id = {s["id"]: s for s in streams}
-
-    def setup(held: list[str], share: float) -> float:
-        """A set-up cost a pot can pay: a share of its members' first-year money."""
-        first = sum(by_id[m]["amounts"][years[0]] * by_id[m]["max_pool_share"] for m in held)
-        return float(round(share * first, -3))
-
     a, b = sorted(members[:third], key=_num), sorted(members[third : 2 * third], key=_num)
-    pots = [
+    return [
         {
             "id": "pot-a",
             "name": "Pooled fund A",
             "members": a,
             "admin_rate": 0.01,
-            "setup_cost": setup(a, 0.04),
+            "setup_cost": _setup(by_id, a, years, 0.04),
             "carry_forward": 1.0,
         },
         {
@@ -170,20 +376,78 @@ def generate(size: str | Size, seed: int = 0) -> dict[str, Any]:
             "members": b,
             "scope": ["HCOP", "SSC"],
             "admin_rate": 0.015,
-            "setup_cost": setup(b, 0.08),
+            "setup_cost": _setup(by_id, b, years, 0.08),
             "carry_forward": 0.5,
         },
     ]
-    return {
-        "name": f"generated {spec.name} seed {seed}",
-        "years": years,
-        "funders": funders,
-        "outcomes": outcomes,
-        "streams": streams,
-        "rules": rules,
-        "pots": pots,
-    }
 
 
-def _num(stream_id: str) -> int:
-    return int(stream_id[1:])
+def _many_pots(
+    rng: np.random.Generator, streams: list[dict[str, Any]], years: list[int], per_pot: int
+) -> list[dict[str, Any]]:
+    """Nine in ten poolable streams spread over pots of three to nine, each scoped one of three ways."""
+    members = [s["id"] for s in streams if s["poolable"]]
+    rng.shuffle(members)
+    members = members[: max(1, int(len(members) * 0.9))]
+    by_id = {s["id"]: s for s in streams}
+    pots = []
+    start = 0
+    while start < len(members):
+        size = int(rng.integers(max(1, per_pot - 3), per_pot + 4))
+        held = sorted(members[start : start + size], key=_num)
+        start += size
+        pot: dict[str, Any] = {
+            "id": f"pot-{len(pots)}",
+            "name": f"Pooled fund {len(pots)}",
+            "members": held,
+            "admin_rate": float(rng.choice([0.005, 0.01, 0.02])),
+            "setup_cost": _setup(by_id, held, years, float(rng.choice([0.0, 0.02, 0.05, 0.08]))),
+            "carry_forward": float(rng.choice([0.0, 0.5, 1.0])),
+        }
+        scoped = rng.random()
+        if scoped < 0.33:  # one block: the first member's home block
+            pot["scope"] = [BLOCKS[_num(held[0]) % 4]]
+        elif scoped < 0.66:
+            pot["scope"] = sorted(rng.choice(BLOCKS, size=2, replace=False).tolist(), key=BLOCKS.index)
+        pots.append(pot)
+    return pots
+
+
+def _setup(by_id: dict[str, dict[str, Any]], held: list[str], years: list[int], share: float) -> float:
+    """A set-up cost a pot can pay: a share of its members' first-year money."""
+    first = sum(by_id[m]["amounts"][years[0]] * by_id[m]["max_pool_share"] for m in held)
+    return float(round(share * first, -3))
+
+
+def _survive_only_in_scope(
+    rules: list[dict[str, Any]],
+    streams: list[dict[str, Any]],
+    pots: list[dict[str, Any]],
+    block_of: dict[str, str],
+) -> None:
+    """A surviving share rule binds inside its streams' pot, which can honour it only on outcomes in
+    its scope: where some named outcome lies outside it, the rule does not survive."""
+    by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
+    eligible = {s["id"]: s["eligible"] for s in streams}
+    scope_of = {}
+    for pot in pots:
+        named = pot.get("scope") or [i for m in pot["members"] for i in eligible[m]]
+        scope = set(_expand(named, by_block))
+        for m in pot["members"]:
+            scope_of[m] = scope
+    for rule in rules:
+        if not rule.get("survives_pooling"):
+            continue
+        for s in rule["streams"]:
+            if s in scope_of and not set(rule["outcomes"]) <= scope_of[s]:
+                rule["survives_pooling"] = False
+
+
+def _expand(ids: list[str], by_block: dict[str, list[str]]) -> list[str]:
+    """Outcome ids named by outcome and block ids, in outcome order."""
+    wanted = {o for i in ids for o in by_block.get(i, [i])}
+    return sorted(wanted, key=_num)
+
+
+def _num(item_id: str) -> int:
+    return int(item_id[1:])
