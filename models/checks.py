@@ -39,7 +39,7 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
             add("years", None, None, f"years must be distinct and in increasing order; found {years}")
     year_set = set(years)
 
-    for section in ("blocks", "funders", "outcomes", "streams", "rules", "pots"):
+    for section in ("blocks", "funders", "outcomes", "streams", "rules", "pots", "variants"):
         listed = [(index, i) for index, i, _ in items(section) if not i.startswith("#")]
         counts = Counter(i for _, i in listed)
         seen: set[str] = set()

@@ -9,14 +9,15 @@ would otherwise hang validation), and no NaN or infinity anywhere.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import yaml
 from laa.models.checks import cross_check
 from laa.models.errors import Problem, ScenarioError, item_label
+from laa.models.messages import validation_message
 from laa.models.scenario import Scenario
+from laa.models.variants import check_variants, read_variants
 from laa.models.workbook.reader import CellProblem, read_workbook
 from pydantic import ValidationError
 
@@ -215,12 +216,21 @@ def parse_workbook(raw: bytes, name: str) -> Scenario:
 def _validated(data: dict[str, Any], source: str) -> tuple[Scenario | None, list[Problem]]:
     data = _expect_mapping(data, source)
     problems = cross_check(data, source)
+    # variants are read apart, so their problems read as the changes they are in (models.variants)
+    variants, problems_in_variants = read_variants(data.get("variants"), source)
+    problems += problems_in_variants
+    base = {k: v for k, v in data.items() if k != "variants"}
     try:
-        return Scenario.model_validate(data, context={"years": _years_of(data)}), problems
+        scenario = Scenario.model_validate(base, context={"years": _years_of(data)})
     except ValidationError as exc:
         return None, _located(exc, data, source) + problems
     except (RecursionError, TypeError, ValueError) as exc:
         return None, [Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"), *problems]
+    if variants is not None:
+        scenario = scenario.model_copy(update={"variants": variants})
+        if not problems:  # each variant applied to a valid base: unknown ids, values out of range
+            problems = check_variants(scenario, source)
+    return scenario, problems
 
 
 def _years_of(data: dict[str, Any]) -> list[int]:
@@ -252,7 +262,7 @@ def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Pr
             entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
             item = item_label(section, entry, index)
         field = ".".join(str(p) for p in loc) or None
-        found.append(Problem(source, section, item, field, _message(err), index))
+        found.append(Problem(source, section, item, field, validation_message(err), index))
     return found
 
 
@@ -269,30 +279,6 @@ def _value_at(data: Any, loc: list[Any]) -> Any:
         else:
             return None
     return data
-
-
-def _message(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    msg = str(err.get("msg", "invalid"))
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling against SCENARIO.md)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "finite_number":
-        return "expected a finite number; found NaN or infinity"
-    value = err.get("input")
-    if kind.startswith(
-        ("greater", "less", "float", "int", "bool", "string", "list", "dict", "enum", "union")
-    ):
-        shown = repr(value)
-        if isinstance(value, float) and not math.isfinite(value):
-            shown = str(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{msg[0].lower()}{msg[1:]}; found {shown}"
-    return msg
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+from laa.models.changes import Variant
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Money = Annotated[float, Field(ge=0)]
@@ -259,6 +260,7 @@ class Scenario(Strict):
     partial_pooling: bool = False
     effect_uncertainty: Uncertainty = 0.0
     amount_uncertainty: Uncertainty = 0.0
+    variants: list[Variant] | None = None  # named changes to the rest (laa.models.variants)
 
     @cached_property
     def lookup(self) -> Lookup:
