@@ -1,9 +1,13 @@
 """Reading a scenario workbook into the plain data `models.load` validates, each value's cell kept.
 
 A workbook comes from someone else's desktop, so it is read as data and
-nothing more: openpyxl's read-only mode, no formula evaluated (a cell that
-holds one is an error at that cell, never its cached result taken), no
-external link followed, no macro kept. Before openpyxl sees the file the
+nothing more: openpyxl's read-only mode, no formula ever evaluated here, no
+external link followed, no macro kept. A formula cell is read as the value
+the spreadsheet program stored with it when it last calculated (LibreOffice
+writes a boolean as `=FALSE()`; finance leads build amounts as `=B4*1.02`):
+the workbook is opened a second time for those stored values, only when a
+sheet holds a formula. A formula with no stored value (a file written by a
+program that does not calculate) is a problem at its cell, with the fix. Before openpyxl sees the file the
 archive itself is checked: a zip (an encrypted workbook is not one), a
 bounded size once unpacked, and no DTD in any part (XML's entity-expansion
 attacks need one; a real workbook never has one). That byte search sees
@@ -26,6 +30,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,13 +160,19 @@ def read_workbook(raw: bytes, name: str) -> WorkbookDocument:
             raise ScenarioError(
                 [Problem(name, None, None, None, f"cannot be read as an Excel workbook: {_reason(exc)}")]
             ) from None
-        reader = _Reader(name)
+        reader = _Reader(name, lambda: _stored_values_book(raw))
         try:
             return reader.read(book)
         except _Unreadable:
             raise ScenarioError(reader.problems) from None
         finally:
             book.close()
+            reader.close()
+
+
+def _stored_values_book(raw: bytes) -> Any:
+    """The workbook as its spreadsheet program last calculated it: each formula's stored value."""
+    return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
 
 
 def _reason(exc: BaseException) -> str:
@@ -194,6 +205,14 @@ class _Unreadable(Exception):
     """A sheet openpyxl cannot parse; the problem is recorded with those found before it."""
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A formula's value as its spreadsheet program stored it, and that value's type ("e": an error)."""
+
+    value: Any
+    data_type: str | None
+
+
 @dataclass
 class _Row:
     number: int
@@ -203,11 +222,34 @@ class _Row:
 
 
 class _Reader:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, stored_values: Callable[[], Any]) -> None:
         self.name = name
         self.cells = CellMap()
         self.problems: list[Problem] = []
         self._rows_of: dict[str, list[_Row]] = {}
+        self._open_stored = stored_values
+        self._stored_book: Any = None
+        self._stored: dict[str, dict[str, _Stored]] = {}  # sheet title -> cell ("K11") -> stored value
+
+    def close(self) -> None:
+        if self._stored_book is not None:
+            self._stored_book.close()
+
+    def _stored_value(self, ref: str) -> _Stored | None:
+        """The value stored with the formula at `ref` ("Streams!K11"); None when none was stored."""
+        title, cell = ref.rsplit("!", 1)
+        if title not in self._stored:
+            if self._stored_book is None:
+                self._stored_book = self._open_stored()
+            ws = self._stored_book[title]
+            ws.reset_dimensions()
+            self._stored[title] = {
+                f"{get_column_letter(col)}{number}": _Stored(c.value, getattr(c, "data_type", None))
+                for number, row in enumerate(ws.iter_rows(max_row=MAX_ROWS), start=1)
+                for col, c in enumerate(row, start=1)
+                if c.value is not None
+            }
+        return self._stored[title].get(cell)
 
     def fail(self, cell: str, message: str, section: str | None = None) -> None:
         self.problems.append(CellProblem(self.name, section, None, None, message, cell=cell))
@@ -260,20 +302,36 @@ class _Reader:
         return rows
 
     def _value(self, cell: Any, ref: str, kind: Kind) -> Any:
-        """The cell's value as typed, or None for blank (or unusable, with a problem recorded)."""
+        """The cell's value as typed, or None for blank (or unusable, with a problem recorded).
+
+        A formula gives the value its spreadsheet stored for it; the formula itself is never run.
+        """
         value = cell.value
         if value is None:
             return None
-        if getattr(cell, "data_type", None) == "f":
+        data_type = getattr(cell, "data_type", None)
+        if data_type == "f":
             shown = str(value)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            self.fail(ref, f"holds a formula ({shown}); type the value itself: formulas are not evaluated")
-            return None
-        if getattr(cell, "data_type", None) == "e":
+            stored = self._stored_value(ref)
+            if stored is None:
+                self.fail(
+                    ref,
+                    f"holds a formula ({shown}) with no value stored for it (the program that wrote the "
+                    "file did not calculate it); open and save the workbook in Excel or LibreOffice, "
+                    "or type the value itself",
+                )
+                return None
+            value, data_type = stored.value, stored.data_type  # an error result is refused below
+        if data_type == "e":
             self.fail(ref, f"holds the error value {value}; a value is expected")
             return None
         if isinstance(value, DATES):
-            self.fail(ref, f"holds a date or time ({value}); {_expected(kind)} is expected")
+            self.fail(
+                ref,
+                f"holds a date or time ({_date_text(value)}); {_expected(kind)} is expected "
+                "(a number formatted as a date shows as one: format the cell as a number)",
+            )
             return None
         if isinstance(value, bool) and kind in (Kind.NUMBER, Kind.MONEY, Kind.SHARE, Kind.INT):
             self.fail(ref, f"holds {str(value).upper()}; {_expected(kind)} is expected")
@@ -506,6 +564,15 @@ def _scalar(kind: Kind, value: Any) -> Any:
     if kind is Kind.INT and isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
     return value
+
+
+def _date_text(value: Any) -> str:
+    """A date as a person writes it (9 December 2025); a time or a duration as Python shows it."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
 
 
 def _expected(kind: Kind) -> str:

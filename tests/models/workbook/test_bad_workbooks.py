@@ -38,7 +38,7 @@ def set_cell(sheet: str, ident: str, header: str, value):
 def test_a_negative_amount_is_named_by_its_cell(tmp_path):
     path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", -5))
     assert problems(path) == [
-        "area.xlsx: Streams!F2: amounts 2027: input should be greater than or equal to 0; found -5"
+        "area.xlsx: Streams!F2: amounts 2027: money must be 0, or £1 to £1,000,000,000,000; found -5"
     ]
 
 
@@ -98,7 +98,7 @@ def test_problems_with_the_second_of_two_rows_sharing_an_id_name_the_second_row(
         book["Streams"]["D3"].value = -7
 
     found = problems(example_workbook(tmp_path, edit))
-    assert "area.xlsx: Streams!D3: amounts: input should be greater than or equal to 0; found -7" in found, (
+    assert "area.xlsx: Streams!D3: amounts: money must be 0, or £1 to £1,000,000,000,000; found -7" in found, (
         found
     )
     assert "area.xlsx: Streams!A3: id: duplicate id: 2 items of streams are called 'nrf'" in found, found
@@ -112,11 +112,12 @@ def test_a_response_segment_is_named_by_its_row_on_the_response_sheet(tmp_path):
     assert any(p.startswith("area.xlsx: Response!A2: response: returns increase") for p in found), found
 
 
-def test_a_formula_is_an_error_at_its_cell_and_never_evaluated(tmp_path):
+def test_a_formula_with_no_stored_value_is_an_error_at_its_cell_and_never_evaluated(tmp_path):
     path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", "=SUM(1,2)"))
     assert problems(path) == [
-        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)); "
-        "type the value itself: formulas are not evaluated"
+        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)) with no value stored for it (the program "
+        "that wrote the file did not calculate it); open and save the workbook in Excel or LibreOffice, "
+        "or type the value itself"
     ]
 
 
@@ -131,8 +132,9 @@ def test_the_reader_s_problems_and_validation_s_are_reported_together(tmp_path):
 
     found = problems(example_workbook(tmp_path, edit))
     assert found == [
-        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)); "
-        "type the value itself: formulas are not evaluated",
+        "area.xlsx: Streams!F2: holds a formula (=SUM(1,2)) with no value stored for it (the program "
+        "that wrote the file did not calculate it); open and save the workbook in Excel or LibreOffice, "
+        "or type the value itself",
         "area.xlsx: Outcomes!E2: direction: input should be 'higher' or 'lower'; found 'up'",
         "area.xlsx: Streams!C2: funder: unknown funder 'nobody'",
     ]
@@ -261,7 +263,7 @@ def test_the_command_line_exits_2_with_the_cell_and_no_traceback(tmp_path):
     path = example_workbook(tmp_path, set_cell("Streams", "nrf", "amounts 2027", -5))
     done = subprocess.run([LAA, "validate", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert "area.xlsx: Streams!F2: amounts 2027: input should be greater than or equal to 0" in done.stderr
+    assert "area.xlsx: Streams!F2: amounts 2027: money must be 0, or £1 to £1,000,000,000,000; found -5" in done.stderr
     assert "Traceback" not in done.stderr
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(path.read_bytes()[:5000])

@@ -1,0 +1,95 @@
+"""LibreOffice Calc from Debian's packages, run headless: a real spreadsheet program re-saving our workbooks.
+
+Shared by the workbook tests and `docs/make_screenshots.py`. Installed with
+apt-get when missing (once, under a lock, as the report's Chromium is), so
+the round trips always run for real. Each conversion gets its own user
+profile: two soffice processes sharing one profile wait on each other's lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-libreoffice-install.lock"
+# set to 1 where installing is impossible (no root, no network) to skip rather than fail
+MAY_SKIP = "LAA_LIBREOFFICE_MAY_SKIP"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def install_libreoffice() -> str:
+    """Install Debian's libreoffice-calc once, whoever asks first; '' or why it failed."""
+    with INSTALL_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if soffice():
+            return ""
+        if shutil.which("apt-get") is None:
+            return "apt-get is not available"
+        command = (
+            "apt-get update -q && DEBIAN_FRONTEND=noninteractive "
+            "apt-get install -y -q --no-install-recommends libreoffice-calc"
+        )
+        done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0 or not soffice():
+            return f"apt-get failed ({done.returncode}): {done.stderr.strip()[-800:]}"
+        return ""
+
+
+def may_skip() -> bool:
+    return os.environ.get(MAY_SKIP) == "1"
+
+
+def convert(source: Path, target_format: str, out_dir: Path, timeout: float = 180) -> Path:
+    """`soffice --headless --convert-to FORMAT`: the file as LibreOffice saves it in `out_dir`.
+
+    `target_format` is what soffice takes: `xlsx`, `ods`, `xls`, `png`, or `pdf`.
+    """
+    program = soffice()
+    assert program, "LibreOffice is not installed"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="laa-soffice-") as profile:
+        done = subprocess.run(
+            [
+                program,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    extension = target_format.split(":")[0]
+    written = out_dir / f"{source.stem}.{extension}"
+    if done.returncode != 0 or not written.exists():
+        raise RuntimeError(f"soffice failed ({done.returncode}): {done.stdout} {done.stderr}")
+    return written
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """The soffice program, installed when missing; a failed install fails the test (or skips it,
+    only where LAA_LIBREOFFICE_MAY_SKIP=1 says installing is impossible here)."""
+    if not soffice():
+        why = install_libreoffice()
+        if why:
+            if may_skip():
+                pytest.skip(f"LibreOffice is not installed and could not be: {why}")
+            pytest.fail(f"LibreOffice is needed and could not be installed: {why}", pytrace=False)
+    program = soffice()
+    assert program is not None
+    return program
