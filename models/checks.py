@@ -6,11 +6,13 @@ failed field validation, and a user sees every problem in one pass.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from itertools import pairwise
 from typing import Any
 
 from laa.models.errors import Problem, item_label
+from laa.models.ranges import MONEY
 
 
 def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
@@ -155,7 +157,69 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
                 add("historic", where, "outcome", f"unknown outcome {o!r}", index)
             if isinstance(y, int) and year_set and y not in year_set:
                 add("historic", where, "year", f"year {y} is not one of the years {years}", index)
+        for index, message in _historic_totals(historic):
+            add("historic", f"#{index + 1}", "amount", message, index)
+
+    for section, index, ident, field, meaning in _empty_lists(data, items):
+        add(section, ident, field, f"an empty list is ambiguous here; {meaning}", index)
     return problems
+
+
+# a list field whose absence means "every ...": an empty list would silently mean "none" to one reader
+# and "every" to another, so it is refused with the fix
+EVERY_WHEN_LEFT_OUT = {
+    ("rules", "streams"): "leave the field out to mean every stream",
+    ("rules", "outcomes"): "leave the field out to mean every outcome",
+    ("rules", "years"): "leave the field out to mean every year",
+    ("pots", "scope"): "leave the field out to mean everything its members may fund",
+    ("funders", "interests"): "leave the field out to mean what its streams may fund",
+}
+ARRANGEMENTS_WHEN_LEFT_OUT = (
+    "leave the field out to plan silo, aligned, pooled and optimal (and historic when the file has it)"
+)
+
+
+def _empty_lists(
+    data: dict[str, Any], items: Any
+) -> list[tuple[str, int | None, str | None, str | None, str]]:
+    found: list[tuple[str, int | None, str | None, str | None, str]] = []
+    for (section, field), meaning in EVERY_WHEN_LEFT_OUT.items():
+        for index, ident, entry in items(section):
+            if entry.get(field) == []:
+                found.append((section, index, ident, field, meaning))
+    if data.get("arrangements") == []:
+        found.append(("arrangements", None, None, None, ARRANGEMENTS_WHEN_LEFT_OUT))
+    return found
+
+
+def _historic_totals(historic: list[Any]) -> list[tuple[int, str]]:
+    """Rows of one stream, outcome and year are summed (a finance system lists each payment), so their
+    total is money like any other and must be in money's range; reported at the group's last row.
+
+    A group with a row out of range on its own is left to that row's problem.
+    """
+    groups: dict[tuple[Any, Any, Any], list[tuple[int, float]]] = {}
+    for index, entry in enumerate(historic):
+        amount = entry.get("amount") if isinstance(entry, dict) else None
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            continue
+        key = (entry.get("stream"), entry.get("outcome"), entry.get("year"))
+        groups.setdefault(key, []).append((index, float(amount)))
+    found = []
+    for (stream, outcome, year), rows in groups.items():
+        if len(rows) < 2 or not all(MONEY.holds(a) for _, a in rows):
+            continue
+        total = math.fsum(a for _, a in rows)
+        if not MONEY.holds(total):
+            numbers = ", ".join(f"#{i + 1}" for i, _ in rows)
+            found.append(
+                (
+                    rows[-1][0],
+                    f"rows {numbers} (stream {stream!r}, outcome {outcome!r}, year {year}) are summed, "
+                    f"to {total:g}; that total is money, which must be {MONEY.text()}",
+                )
+            )
+    return found
 
 
 def _as_year(key: Any) -> int | None:

@@ -267,7 +267,7 @@ def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Pr
 
 
 def _is_union_tag(part: str) -> bool:
-    return part.startswith("dict[") or part in ("constrained-float", "float", "int")
+    return part.startswith(("dict[", "function-after[")) or part in ("constrained-float", "float", "int")
 
 
 def _value_at(data: Any, loc: list[Any]) -> Any:

@@ -14,13 +14,23 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from laa.models.changes import Variant
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from laa.models.ranges import (
+    Effect,
+    Indicator,
+    MatchRatio,
+    Money,
+    Weight,
+    Width,
+    Year,
+    check_id,
+    check_outcome_scale,
+)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Money = Annotated[float, Field(ge=0)]
 # a coefficient of variation: the standard deviation of a lognormal factor with mean 1
 Uncertainty = Annotated[float, Field(ge=0, le=3)]
 Share = Annotated[float, Field(ge=0, le=1)]
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_id)]
 
 
 class Strict(BaseModel):
@@ -81,8 +91,8 @@ class Funder(Strict):
 class ResponseSegment(Strict):
     """`spend` pounds (None: unbounded) moving the indicator `effect` units."""
 
-    spend: Annotated[float, Field(gt=0)] | None
-    effect: Annotated[float, Field(ge=0)]
+    spend: Width | None
+    effect: Effect
 
     @model_validator(mode="after")
     def _unbounded_has_no_effect(self) -> ResponseSegment:
@@ -102,10 +112,10 @@ class Outcome(Strict):
     block: Id
     unit: str = ""
     direction: Direction
-    baseline: float
-    target: float
-    stretch: float | None = None
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    baseline: Indicator
+    target: Indicator
+    stretch: Indicator | None = None
+    weight: Weight = 1.0
     reward: Money = 0.0
     min_spend: Money | dict[int, Money] = 0.0
     response: Annotated[list[ResponseSegment], Field(min_length=1)]
@@ -124,6 +134,7 @@ class Outcome(Strict):
                 f"stretch {self.stretch:g} must be at least as good as target {self.target:g} "
                 f"(direction: {self.direction.value})"
             )
+        check_outcome_scale(self.gap, self.cap, [(s.spend, s.effect) for s in self.response])  # models.ranges
         return self
 
     @field_validator("response")
@@ -194,9 +205,9 @@ class Rule(Strict):
     max_share: Share | None = None
     min_amount: Money | None = None
     max_amount: Money | None = None
-    match: Annotated[float, Field(ge=0)] | None = None
+    match: MatchRatio | None = None
     per: Literal["year", "period"] = "year"
-    years: list[int] | None = None
+    years: list[Year] | None = None
     survives_pooling: bool = False
 
     @model_validator(mode="after")
@@ -231,7 +242,7 @@ class Pot(Strict):
 class HistoricSpend(Strict):
     stream: Id
     outcome: Id
-    year: int
+    year: Year
     amount: Money
 
 
@@ -248,7 +259,7 @@ class Scenario(Strict):
     """A whole scenario file, validated field by field; see `models.checks` for the rest."""
 
     name: str
-    years: Annotated[list[int], Field(min_length=1, max_length=50)]
+    years: Annotated[list[Year], Field(min_length=1, max_length=50)]
     blocks: list[Block] = []
     funders: list[Funder]
     outcomes: Annotated[list[Outcome], Field(min_length=1)]

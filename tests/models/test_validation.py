@@ -148,7 +148,7 @@ def test_negative_amount():
         "streams",
         "nrf",
         "amounts.2027",
-        "greater than or equal to 0",
+        "money must be 0, or £1 to £1,000,000,000,000; found -5",
         "-5",
     )
     one(lambda d: item(d, "streams", "sscf").__setitem__("amounts", -1), "streams", "sscf", "amounts", "-1")
