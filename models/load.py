@@ -18,12 +18,16 @@ from laa.models.errors import Problem, ScenarioError, item_label
 from laa.models.messages import validation_message
 from laa.models.scenario import Scenario
 from laa.models.variants import check_variants, read_variants
-from laa.models.workbook.reader import CellProblem, read_workbook
+from laa.models.workbook.ods import is_opendocument, ods_as_xlsx
+from laa.models.workbook.reader import OLE_MAGIC, CellProblem, read_workbook
 from pydantic import ValidationError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OPENDOCUMENT_SUFFIXES = (".ods",)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OPENDOCUMENT_SUFFIXES)
+OLD_EXCEL_SUFFIXES = (".xls", ".xlt")
+SAVE_AS_XLSX = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
 LIST_SECTIONS = ("blocks", "funders", "outcomes", "streams", "rules", "pots", "historic")
 
 try:  # the C loader is much faster on large files and just as safe
@@ -48,7 +52,13 @@ def load_scenario_bytes(data: bytes, name: str) -> Scenario:
     are located in `name`, and a workbook's at its sheet and cell (`Streams!F7`).
     """
     _refuse_oversized(len(data), name)
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+    suffix = Path(name).suffix.lower()
+    if suffix in OLD_EXCEL_SUFFIXES:
+        old = f"is an Excel 97-2003 workbook (.xls), which is not read: {SAVE_AS_XLSX}"
+        raise ScenarioError([Problem(name, None, None, None, old)])
+    if suffix in OPENDOCUMENT_SUFFIXES:
+        return parse_workbook(ods_as_xlsx(data, name), name)
+    if suffix in WORKBOOK_SUFFIXES:
         return parse_workbook(data, name)
     return parse_scenario(_document(data, name), source=name)
 
@@ -63,7 +73,7 @@ def read_document(path: Path) -> dict[str, Any]:
 def _document(raw: bytes, name: str) -> dict[str, Any]:
     """YAML or JSON (by the suffix of `name`) as plain data; binary or non-UTF-8 bytes refused."""
     if b"\x00" in raw[:65536]:
-        raise ScenarioError([Problem(name, None, None, None, "is a binary file, not YAML or JSON")])
+        raise ScenarioError([Problem(name, None, None, None, _binary(raw))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -73,6 +83,18 @@ def _document(raw: bytes, name: str) -> dict[str, Any]:
     if Path(name).suffix.lower() == ".json":
         return parse_json(text, name)
     return parse_yaml(text, name)
+
+
+def _binary(raw: bytes) -> str:
+    """What a binary file named as YAML or JSON seems to be, and what to do with it."""
+    binary = "is a binary file, not YAML or JSON"
+    if raw.startswith(OLE_MAGIC):
+        return f"{binary}: an Excel 97-2003 (.xls) or password-protected workbook; {SAVE_AS_XLSX}"
+    if is_opendocument(raw):
+        return f"{binary}: an OpenDocument spreadsheet; name it .ods to read it"
+    if raw.startswith(b"PK\x03\x04"):
+        return f"{binary}: a zip archive (an Excel workbook?); name it .xlsx to read it"
+    return binary
 
 
 def _refuse_unreadable(path: Path, name: str) -> None:

@@ -149,7 +149,7 @@ class WorkbookDocument:
 
 def read_workbook(raw: bytes, name: str) -> WorkbookDocument:
     """The workbook's scenario as plain data with its cells; `ScenarioError` for a file that is unreadable."""
-    refusal = _archive_refusal(raw)
+    refusal = archive_refusal(raw)
     if refusal:
         raise ScenarioError([Problem(name, None, None, None, refusal)])
     with warnings.catch_warnings():
@@ -179,7 +179,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _archive_refusal(raw: bytes) -> str | None:
+def archive_refusal(raw: bytes) -> str | None:
     if raw.startswith(OLE_MAGIC):
         return PASSWORD_PROTECTED
     try:

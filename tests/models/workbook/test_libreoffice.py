@@ -88,3 +88,41 @@ def test_a_formula_whose_stored_result_is_an_error_is_refused_at_its_cell(libreo
 
     resaved = convert(example_workbook(tmp_path, divide_by_zero), "xlsx", tmp_path / "calc")
     assert problems(resaved) == ["area.xlsx: Streams!F2: holds the error value #DIV/0!; a value is expected"]
+
+
+def test_an_ods_saved_by_libreoffice_reads_as_the_same_scenario_with_problems_at_their_cells(
+    libreoffice, tmp_path
+):
+    book = tmp_path / "northbridge.xlsx"
+    book.write_bytes(scenario_workbook(load_scenario(EXAMPLE)))
+    ods = convert(book, "ods", tmp_path / "calc")
+    assert load_scenario(ods) == load_scenario(EXAMPLE)
+
+    def negative(book):
+        streams = book["Streams"]
+        streams.cell(row_of(streams, "nrf"), column_of(streams, "amounts 2027")).value = -5
+
+    bad = convert(example_workbook(tmp_path, negative), "ods", tmp_path / "calc-bad")
+    found = problems(bad)
+    assert len(found) == 1 and found[0].startswith("area.ods: Streams!F2: amounts 2027: "), found
+
+
+def test_an_old_xls_workbook_is_named_with_what_to_do(libreoffice, tmp_path):
+    book = tmp_path / "northbridge.xlsx"
+    book.write_bytes(scenario_workbook(load_scenario(EXAMPLE)))
+    xls = convert(book, "xls", tmp_path / "calc")
+    save_as = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
+    assert problems(xls) == [
+        f"northbridge.xls: is an Excel 97-2003 workbook (.xls), which is not read: {save_as}"
+    ]
+    misnamed = tmp_path / "northbridge.yaml"
+    misnamed.write_bytes(xls.read_bytes())
+    assert problems(misnamed) == [
+        "northbridge.yaml: is a binary file, not YAML or JSON: an Excel 97-2003 (.xls) or password-protected "
+        f"workbook; {save_as}"
+    ]
+    misnamed.write_bytes(convert(book, "ods", tmp_path / "calc-ods").read_bytes())
+    assert problems(misnamed) == [
+        "northbridge.yaml: is a binary file, not YAML or JSON: an OpenDocument spreadsheet; "
+        "name it .ods to read it"
+    ]
