@@ -8,6 +8,7 @@ import click
 from laa.cli import analysis, uncertainty, workbook
 from laa.cli import batch as batch_commands
 from laa.cli import report as report_command
+from laa.cli import serve as serve_command
 from laa.cli.common import (
     EXIT_OK,
     emit,
@@ -114,3 +115,4 @@ laa.add_command(batch_commands.drift_command)
 laa.add_command(workbook.template)
 laa.add_command(workbook.convert)
 laa.add_command(report_command.report)
+laa.add_command(serve_command.serve)

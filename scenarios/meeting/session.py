@@ -1,0 +1,177 @@
+"""The meeting itself: the base scenario, the changes made so far, undo, and the plans they give.
+
+One meeting, one screen: the state lives in the server, so a page reloaded
+mid-meeting (or opened on a second screen) shows the same changes. Every
+change is checked, applied and planned before the state moves; a change that
+cannot be made leaves the meeting as it was and says why, located as in a
+file (`changes[2].rule: unknown rule 'sp-housing'`).
+
+A control set twice (an amount slid to +10%, then to +20%) replaces its
+earlier change rather than stacking on it, so the list reads as the table's
+current position and a slider always means "against the base".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from laa.models.errors import InputError
+from laa.models.scenario import Arrangement, Scenario
+from laa.models.variants import apply_changes, parse_changes
+from laa.pooling.plan import Plan
+from laa.pooling.solvers import SolveOptions
+from laa.scenarios.meeting.planners import Planners
+
+WHERE = "changes"
+Change = dict[str, Any]
+
+
+def normalised(data: list[Any], where: str = WHERE) -> list[Change]:
+    """Changes in the variants' form, checked one by one and written the one way the file writes them."""
+    return [c.model_dump(exclude_unset=True) for c in parse_changes(data, where)]
+
+
+def slot(change: Change) -> tuple[Any, ...] | None:
+    """What a change sets, so that setting it again replaces it; None for a change that adds (a grant)."""
+    if "rule" in change:
+        return ("rule", change["rule"])
+    if "pin" in change:
+        pin = change["pin"]
+        return ("pin", pin["stream"], tuple(sorted(pin["outcomes"])))
+    if "stream" in change:
+        action = next(k for k in change if k != "stream")
+        return None if action == "grant" else ("stream", change["stream"], action)
+    return ("outcome", change["outcome"], tuple(sorted(k for k in change if k != "outcome")))
+
+
+def with_change(changes: list[Change], change: Change) -> list[Change]:
+    """The list with `change` in the place of the one it replaces, or at the end; a repeat is no change."""
+    if change in changes:
+        return list(changes)
+    key = slot(change)
+    updated = list(changes)
+    for i, earlier in enumerate(updated):
+        if key is not None and slot(earlier) == key:
+            updated[i] = change
+            return updated
+    return [*updated, change]
+
+
+@dataclass
+class Meeting:
+    """The state of one meeting; every method that moves it holds the lock while it plans."""
+
+    path: Path
+    base: Scenario
+    planners: Planners
+    arrangements: list[Arrangement]
+    focus: Arrangement | None = None  # whose outcomes and money flows are shown; None: the best plan
+    changes: list[Change] = field(default_factory=list)
+    history: list[list[Change]] = field(default_factory=list)
+    scenario: Scenario | None = None  # the base with the changes applied
+    plans: dict[Arrangement, Plan] = field(default_factory=dict)
+    base_plans: dict[Arrangement, Plan] = field(default_factory=dict)
+    seconds: float = 0.0  # the last re-plan, from checked changes to plans
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        base: Scenario,
+        arrangements: list[Arrangement] | None = None,
+        options: SolveOptions | None = None,
+    ) -> Meeting:
+        """A meeting on `base` with its base plans made (the slow part, done before serving)."""
+        chosen = arrangements or base.arrangements_to_run()
+        meeting = cls(path, base, Planners(base, options), chosen)
+        meeting._plan_base(chosen)
+        meeting._replan([])
+        return meeting
+
+    # --- what the page asks for ---
+
+    def change(self, data: Any) -> None:
+        """Make one change (variants' form); a change to what an earlier one set replaces it."""
+        with self.lock:
+            new = normalised([*self.changes, data])[-1]
+            self._move(with_change(self.changes, new))
+
+    def remove(self, index: int) -> None:
+        with self.lock:
+            if not 0 <= index < len(self.changes):
+                count = len(self.changes)
+                raise InputError(f"{WHERE}[{index}]: there is no such change (the list has {count})")
+            self._move(self.changes[:index] + self.changes[index + 1 :])
+
+    def clear(self) -> None:
+        with self.lock:
+            self._move([])
+
+    def start_from(self, variant_id: str) -> None:
+        """The changes of one of the file's variants, in place of the list (undoable like any change)."""
+        with self.lock:
+            variants = self.base.variants or []
+            variant = next((v for v in variants if v.id == variant_id), None)
+            if variant is None:
+                known = ", ".join(v.id for v in variants) or "none"
+                raise InputError(f"variants[{variant_id}]: no such variant in the file (it has: {known})")
+            self._move([c.model_dump(exclude_unset=True) for c in variant.changes])
+
+    def undo(self) -> None:
+        with self.lock:
+            if not self.history:
+                raise InputError("nothing to undo")
+            previous = self.history.pop()
+            self._replan(previous)
+
+    def show(self, arrangements: list[Arrangement], focus: Arrangement | None) -> None:
+        """Which arrangements are planned and shown, and whose flows are drawn."""
+        with self.lock:
+            if not arrangements:
+                raise InputError("arrangements: choose at least one arrangement to plan")
+            if focus is not None and focus not in arrangements:
+                raise InputError(f"focus: {focus.value} is not among the arrangements shown")
+            missing = [a for a in arrangements if a not in self.base_plans]
+            self._plan_base(missing)
+            self.arrangements, self.focus = list(arrangements), focus
+            self._replan(self.changes)
+
+    def plan(self, data: Any, arrangements: list[Arrangement]) -> tuple[Scenario, list[Plan], list[Change]]:
+        """Plan the base with these changes, leaving the meeting as it is (the JSON API)."""
+        with self.lock:
+            changes = normalised(data)
+            scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE)
+            return scenario, self.planners.plan(scenario, arrangements), changes
+
+    # --- how the state moves ---
+
+    def _move(self, changes: list[Change]) -> None:
+        if changes == self.changes:
+            return
+        previous = self.changes
+        self._replan(changes)
+        self.history.append(previous)
+
+    def _replan(self, changes: list[Change]) -> None:
+        """Apply and plan `changes`; the state moves only when both have worked."""
+        start = time.perf_counter()
+        scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE) if changes else self.base
+        plans = self.planners.plan(scenario, self.arrangements)
+        self.seconds = time.perf_counter() - start
+        self.changes, self.scenario = list(changes), scenario
+        self.plans = {p.arrangement: p for p in plans}
+
+    def _plan_base(self, arrangements: list[Arrangement]) -> None:
+        for plan in self.planners.plan(self.base, arrangements):
+            self.base_plans[plan.arrangement] = plan
+
+    def current(self) -> list[Plan]:
+        return [self.plans[a] for a in self.arrangements]
+
+    def based(self) -> list[Plan]:
+        return [self.base_plans[a] for a in self.arrangements]

@@ -1,0 +1,125 @@
+"""What the page shows after each change: every figure now, beside the base it moved from.
+
+The page draws what it is given and computes nothing: scores, targets,
+money and the outcomes that moved come from here, the charts are the
+report's figures as JSON, and every string is scenario text for the page
+to set as text (never as markup).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from laa.models.scenario import Arrangement
+from laa.pooling.plan import Plan
+from laa.pooling.units import dust_gbp
+from laa.scenarios.meeting.charts import figure_data, score_change_chart
+from laa.scenarios.meeting.words import change_text
+from laa.scenarios.report.build import best_plan
+from laa.scenarios.report.charts import money_chart, progress_chart, sankey_chart
+from laa.scenarios.report.flows import money_flows
+from laa.scenarios.report.progress import most_different, outcome_progress
+
+if TYPE_CHECKING:
+    from laa.scenarios.meeting.session import Meeting
+
+PROGRESS_ROWS = 25  # as the report draws
+OUTCOMES_LISTED = 40
+SCORE_NOISE = 1e-9
+
+
+def meeting_view(meeting: Meeting) -> dict[str, Any]:
+    """The page's whole state: the change list, each arrangement now and at base, and the charts."""
+    base, now = meeting.based(), meeting.current()
+    focus = _focus(meeting, now)
+    scenario = meeting.scenario or meeting.base
+    return {
+        "changes": [{"change": c, "text": change_text(meeting.base, c)} for c in meeting.changes],
+        "can_undo": bool(meeting.history),
+        "arrangements": [a.value for a in meeting.arrangements],
+        "chosen_focus": None if meeting.focus is None else meeting.focus.value,
+        "focus": None if focus is None else focus.value,
+        "seconds": round(meeting.seconds, 4),
+        "rows": [
+            {"arrangement": n.arrangement.value, "base": summary(b), "now": summary(n)}
+            for b, n in zip(base, now, strict=True)
+        ],
+        "outcomes": [] if focus is None else moved_outcomes(meeting.base_plans[focus], meeting.plans[focus]),
+        "figures": _figures(scenario, base, now, None if focus is None else meeting.plans[focus]),
+    }
+
+
+def summary(plan: Plan) -> dict[str, Any]:
+    """A plan's headline figures: what the cards and the 'what moved' table show."""
+    ev = plan.evaluation if plan.has_numbers else None
+    return {
+        "status": plan.status.value,
+        "message": plan.message,
+        "score": plan.score,
+        "targets_met": None if ev is None else ev.targets_met,
+        "stretch_met": None if ev is None else ev.stretch_met,
+        "reward": None if ev is None else ev.reward,
+        "money": None if ev is None else dict(ev.money.__dict__),
+        "pooled": len(plan.pooled) if ev is not None else None,
+        "broken": None if ev is None else [v.message for v in ev.violations],
+    }
+
+
+def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
+    """The outcomes whose spend, indicator or targets moved under one arrangement, most score first."""
+    if not (base.has_numbers and now.has_numbers and base.evaluation and now.evaluation):
+        return []
+    sc = now.scenario
+    dust = dust_gbp(sc)
+    moved = []
+    for outcome, b, n in zip(sc.outcomes, base.evaluation.outcomes, now.evaluation.outcomes, strict=True):
+        changed = (
+            abs(n.spend - b.spend) >= dust
+            or abs(n.score - b.score) > SCORE_NOISE
+            or (n.target_met, n.stretch_met) != (b.target_met, b.stretch_met)
+        )
+        if changed:
+            moved.append(
+                {
+                    "id": outcome.id,
+                    "name": sc.label("outcomes", outcome.id),
+                    "block": sc.label("blocks", outcome.block),
+                    "unit": outcome.unit,
+                    "target": outcome.target,
+                    "base": {"spend": b.spend, "projected": b.projected, "score": b.score,
+                             "target_met": b.target_met, "stretch_met": b.stretch_met},
+                    "now": {"spend": n.spend, "projected": n.projected, "score": n.score,
+                            "target_met": n.target_met, "stretch_met": n.stretch_met},
+                }
+            )  # fmt: skip
+    moved.sort(key=lambda r: (-abs(r["now"]["score"] - r["base"]["score"]),
+                              -abs(r["now"]["spend"] - r["base"]["spend"]), r["id"]))  # fmt: skip
+    return moved[:OUTCOMES_LISTED]
+
+
+def _focus(meeting: Meeting, now: list[Plan]) -> Arrangement | None:
+    if meeting.focus is not None:
+        return meeting.focus
+    best = best_plan(now)
+    return None if best is None else best.arrangement
+
+
+def _figures(scenario: Any, base: list[Plan], now: list[Plan], focus: Plan | None) -> dict[str, Any]:
+    scores = [(n.arrangement.value, b.score, n.score) for b, n in zip(base, now, strict=True)]
+    money = [
+        (p.arrangement.value, p.evaluation.money.__dict__) for p in now if p.has_numbers and p.evaluation
+    ]
+    rows = outcome_progress(scenario, now)
+    solved = [p.arrangement.value for p in now if p.has_numbers]
+    figures: dict[str, Any] = {
+        "scores": figure_data(score_change_chart(scores)),
+        "money": figure_data(money_chart(money)),
+        "progress": None,
+        "flows": None,
+    }
+    if solved:
+        shown = most_different(scenario, now, rows, PROGRESS_ROWS).rows
+        figures["progress"] = figure_data(progress_chart(shown, solved))
+    if focus is not None and focus.has_numbers:
+        figures["flows"] = figure_data(sankey_chart(money_flows(focus)))
+    return figures
