@@ -1,29 +1,41 @@
 """`python -m benchmarks`: the engine against its baselines, in one process, as ratios.
 
-Per size and arrangement it times validation, model build, solve, result
+Per shape (benchmarks/generate.py), size and arrangement it times the engine
+from a scenario file to its results document, in process, exactly as
+`laa run FILE -a X --format json --out OUT` does it, against the
+independent floor (benchmarks/independent.py: HiGHS alone, default options,
+on a formulation built straight from the scenario; aligned and pooled),
+after checking that both reach the same score to 1e-6. With the baselines
+(the default) it also times validation, model build, solve, result
 extraction and the whole path from a scenario document to a results
-document; in the same run, the straightforward PuLP formulation (build and
-solve, aligned and pooled) and the floor (the same program handed straight
-to highspy, timing HiGHS's run alone). It then re-solves the example area
-with changed response effects, in place and by rebuilding, and measures
-each size's peak memory in a fresh process. Medians of --repeat runs.
+document; the straightforward PuLP formulation (build and solve, aligned
+and pooled) and the engine's own program handed straight to highspy
+(HiGHS's run alone). It then re-solves the example area with changed
+response effects, in place and by rebuilding, and measures each shape and
+size's peak memory in a fresh process. Medians of --repeat runs; the
+engine and the independent floor alternate, so a busy machine slows both.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import platform
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
+from laa.cli.main import laa
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
 from laa.pooling.build import build
@@ -36,7 +48,8 @@ from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.outputs.results import results_document, to_json
 
 from benchmarks.baseline_pulp import run_baseline
-from benchmarks.generate import SIZES, generate
+from benchmarks.generate import SHAPES, STANDARD, generate
+from benchmarks.independent import independent_floor
 
 ROOT = Path(__file__).resolve().parents[1]
 ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
@@ -95,6 +108,23 @@ def engine_run(doc: dict[str, Any], arrangement: Arrangement) -> dict[str, float
     }
 
 
+def file_to_document(path: Path, arrangement: Arrangement, out: Path) -> tuple[float, dict[str, Any]]:
+    """`laa run FILE -a X --format json --out OUT`, in process: its seconds and the plan's record."""
+    args = ["run", str(path), "-a", arrangement.value, "--format", "json", "--out", str(out)]
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):  # "wrote OUT"
+        try:
+            laa.main(args, prog_name="laa", standalone_mode=False)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    seconds = time.perf_counter() - started
+    record = json.loads(out.read_text())["arrangements"][0]
+    if code != 0 and record["status"] == "optimal":
+        raise SystemExit(f"laa run exited {code} on {path} ({arrangement.value})")
+    return seconds, record
+
+
 def _same(a: float, b: float) -> bool:
     """Equal scores to 1e-6 (both NaN: both infeasible)."""
     if a != a or b != b:
@@ -106,35 +136,88 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def bench_size(size: str, repeat: int, seed: int) -> list[dict[str, Any]]:
-    doc = generate(size, seed)
+def bench_case(
+    shape: str,
+    size: str,
+    repeat: int,
+    seed: int,
+    arrangements: list[Arrangement],
+    baselines: bool,
+    pulp: bool,
+) -> list[dict[str, Any]]:
+    doc = generate(size, seed, shape)
     scenario = parse_scenario(doc, "generated.yaml")
     rows = []
-    for arrangement in ARRANGEMENTS:
-        runs = [engine_run(doc, arrangement) for _ in range(repeat)]
-        floors = [floor_seconds(scenario, arrangement) for _ in range(repeat)]
-        row: dict[str, Any] = {"size": size, "arrangement": arrangement.value, "repeat": repeat}
-        for key in ("validate", "build", "solve", "extract", "total"):
-            row[key] = median([r[key] for r in runs])
-        row["score"] = runs[0]["score"]
-        row["floor_solve"] = median([f[0] for f in floors])
-        row["total_over_floor"] = row["total"] / row["floor_solve"]
-        row["first_solve"] = median([f[1] for f in floors])
-        if row["score"] == row["score"] and not _same(floors[0][2], row["score"]):
-            raise SystemExit(
-                f"{size} {arrangement.value}: the floor's score {floors[0][1]} != {row['score']}"
-            )
-        if arrangement is not Arrangement.OPTIMAL:
-            baselines = [run_baseline(scenario, arrangement is Arrangement.POOLED) for _ in range(repeat)]
-            row["pulp_build"] = median([b.build_seconds for b in baselines])
-            row["pulp_solve"] = median([b.solve_seconds for b in baselines])
-            row["pulp_build_over_engine_build"] = row["pulp_build"] / row["build"]
-            theirs = float("nan") if baselines[0].score is None else baselines[0].score
-            if not _same(theirs, row["score"]):
-                raise SystemExit(f"{size} {arrangement.value}: PuLP baseline {theirs} != {row['score']}")
-        rows.append(row)
-        print(_line(row), flush=True)
+    with tempfile.TemporaryDirectory(prefix="laa-bench-") as folder:
+        path = Path(folder) / f"{shape}-{size}-{seed}.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        for arrangement in arrangements:
+            row: dict[str, Any] = {"shape": shape, "size": size, "arrangement": arrangement.value}
+            row["repeat"] = repeat
+            row.update(_file_and_floor(scenario, path, Path(folder) / "out.json", arrangement, repeat))
+            if baselines:
+                name = f"{shape} {size}"
+                row.update(_baselines(scenario, doc, arrangement, repeat, pulp, row["score"], name))
+            rows.append(row)
+            print(_line(row), flush=True)
     return rows
+
+
+def _file_and_floor(
+    scenario, path: Path, out: Path, arrangement: Arrangement, repeat: int
+) -> dict[str, Any]:
+    """The engine from file to document against the independent floor, alternating, after checking
+    that both reach the same score (a floor that solves another problem measures nothing)."""
+    independent = arrangement in (Arrangement.ALIGNED, Arrangement.POOLED)
+    files, floors, records = [], [], []
+    for _ in range(repeat):
+        seconds, record = file_to_document(path, arrangement, out)
+        files.append(seconds)
+        records.append(record)
+        if independent:
+            floors.append(independent_floor(scenario, arrangement.value))
+    record = records[0]
+    score = float("nan") if record["score"] is None else float(record["score"])
+    row: dict[str, Any] = {"status": record["status"], "score": score, "file_to_document": median(files)}
+    for part in ("build", "solve", "resolve", "extract"):
+        row[f"file_{part}"] = median([r["seconds"].get(part, 0.0) for r in records])
+    if independent:
+        theirs = floors[0].score if floors[0].score is not None else float("nan")
+        if not _same(theirs, score):
+            raise SystemExit(
+                f"{path.name} {arrangement.value}: the independent floor's score {theirs} "
+                f"!= the engine's {score}"
+            )
+        row["independent_floor"] = median([f.seconds for f in floors])
+        row["file_over_independent"] = row["file_to_document"] / row["independent_floor"]
+        row["independent_columns"], row["independent_rows"] = floors[0].columns, floors[0].rows
+    return row
+
+
+def _baselines(
+    scenario, doc: dict[str, Any], arrangement: Arrangement, repeat: int, pulp: bool, score: float, name: str
+) -> dict[str, Any]:
+    """From a document to a document, step by step, against the engine's own program in HiGHS alone
+    and (aligned and pooled, with `pulp`) the straightforward PuLP formulation."""
+    runs = [engine_run(doc, arrangement) for _ in range(repeat)]
+    floors = [floor_seconds(scenario, arrangement) for _ in range(repeat)]
+    row: dict[str, Any] = {}
+    for key in ("validate", "build", "solve", "extract", "total"):
+        row[key] = median([r[key] for r in runs])
+    row["floor_solve"] = median([f[0] for f in floors])
+    row["total_over_floor"] = row["total"] / row["floor_solve"]
+    row["first_solve"] = median([f[1] for f in floors])
+    if score == score and not _same(floors[0][2], score):
+        raise SystemExit(f"{name} {arrangement.value}: the floor's score {floors[0][2]} != {score}")
+    if pulp and arrangement is not Arrangement.OPTIMAL:
+        baselines = [run_baseline(scenario, arrangement is Arrangement.POOLED) for _ in range(repeat)]
+        row["pulp_build"] = median([b.build_seconds for b in baselines])
+        row["pulp_solve"] = median([b.solve_seconds for b in baselines])
+        row["pulp_build_over_engine_build"] = row["pulp_build"] / row["build"]
+        theirs = float("nan") if baselines[0].score is None else baselines[0].score
+        if not _same(theirs, score):
+            raise SystemExit(f"{name} {arrangement.value}: PuLP baseline {theirs} != {score}")
+    return row
 
 
 def bench_resolve(count: int, seed: int) -> dict[str, Any]:
@@ -166,7 +249,7 @@ def bench_resolve(count: int, seed: int) -> dict[str, Any]:
     return result
 
 
-def peak_memory_mb(size: str, seed: int) -> float:
+def peak_memory_mb(size: str, seed: int, shape: str = STANDARD) -> float:
     """Peak resident memory of a fresh process planning the size under every joint arrangement."""
     code = (
         "import resource, sys\n"
@@ -175,7 +258,7 @@ def peak_memory_mb(size: str, seed: int) -> float:
         "from laa.models.scenario import Arrangement\n"
         "from laa.scenarios.analysis.arrangements import plan_arrangement\n"
         "from laa.scenarios.outputs.results import results_document, to_json\n"
-        f"s = parse_scenario(generate({size!r}, {seed}))\n"
+        f"s = parse_scenario(generate({size!r}, {seed}, {shape!r}))\n"
         "joint = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)\n"
         "plans = [plan_arrangement(s, a) for a in joint]\n"
         "to_json(results_document(s, plans))\n"
@@ -187,53 +270,101 @@ def peak_memory_mb(size: str, seed: int) -> float:
 
 
 def _line(row: dict[str, Any]) -> str:
-    pulp = ""
-    if "pulp_build" in row:
-        pulp = f"  pulp build {row['pulp_build']:.3f}s ({row['pulp_build_over_engine_build']:.1f}x engine's)"
-    return (
-        f"{row['size']:>2} {row['arrangement']:<8} validate {row['validate']:.3f}s build {row['build']:.3f}s "
-        f"solve {row['solve']:.3f}s extract {row['extract']:.3f}s total {row['total']:.3f}s | "
-        f"floor {row['floor_solve']:.3f}s  total/floor {row['total_over_floor']:.2f}{pulp}"
+    text = (
+        f"{row['shape']} {row['size']:>2} {row['arrangement']:<8} {row['status']} "
+        f"file to document {row['file_to_document']:.3f}s"
     )
+    if "independent_floor" in row:
+        text += f" | independent floor {row['independent_floor']:.3f}s ({row['file_over_independent']:.2f}x)"
+    if "total" in row:
+        text += (
+            f" | validate {row['validate']:.3f}s build {row['build']:.3f}s solve {row['solve']:.3f}s "
+            f"extract {row['extract']:.3f}s total {row['total']:.3f}s | floor {row['floor_solve']:.3f}s "
+            f"total/floor {row['total_over_floor']:.2f}"
+        )
+    if "pulp_build" in row:
+        ratio = row["pulp_build_over_engine_build"]
+        text += f" | pulp build {row['pulp_build']:.3f}s ({ratio:.1f}x engine's)"
+    return text
 
 
 def table(rows: list[dict[str, Any]], memory: dict[str, float]) -> str:
-    head = (
-        "| size | arrangement | validate s | build s | solve s | extract s | total s | HiGHS alone s "
-        "| total / HiGHS | PuLP build s | PuLP build / engine build | peak MB |"
-    )
-    lines = [head, "|" + "---|" * 12]
-    nan = float("nan")
-    for r in rows:
-        lines.append(
-            f"| {r['size']} | {r['arrangement']} | {r['validate']:.3f} | {r['build']:.3f} | {r['solve']:.3f} "
-            f"| {r['extract']:.3f} | {r['total']:.3f} | {r['floor_solve']:.3f} | {r['total_over_floor']:.2f} "
-            f"| {r.get('pulp_build', nan):.3f} | {r.get('pulp_build_over_engine_build', nan):.1f} "
-            f"| {memory.get(r['size'], float('nan')):.0f} |"
-        )
-    return "\n".join(lines)
+    """One table a shape: the engine from file to document against the floor, then the baselines."""
+    sections = []
+    for shape in dict.fromkeys(r["shape"] for r in rows):
+        lines = [
+            f"{shape}: {SHAPES[shape].description}",
+            "",
+            "| size | arrangement | file to document s | independent floor s | ratio | build s | solve s "
+            "| extract s | HiGHS on engine's program s | PuLP build / engine build | peak MB |",
+            "|" + "---|" * 11,
+        ]
+        for r in (r for r in rows if r["shape"] == shape):
+            solve = r["file_solve"] + r["file_resolve"]
+            peak = memory.get(f"{shape} {r['size']}")
+            lines.append(
+                f"| {r['size']} | {r['arrangement']} | {r['file_to_document']:.3f} "
+                f"| {_cell(r, 'independent_floor', '.3f')} | {_cell(r, 'file_over_independent', '.2f')} "
+                f"| {r['file_build']:.3f} | {solve:.3f} | {r['file_extract']:.3f} "
+                f"| {_cell(r, 'floor_solve', '.3f')} | {_cell(r, 'pulp_build_over_engine_build', '.1f')} "
+                f"| {'-' if peak is None else format(peak, '.0f')} |"
+            )
+        sections.append("\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def _cell(row: dict[str, Any], key: str, spec: str) -> str:
+    return "-" if key not in row else format(row[key], spec)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--shapes", default=STANDARD, help=f"comma-separated, or all: {', '.join(SHAPES)}")
     parser.add_argument("--sizes", default="S,M,L,XL")
+    parser.add_argument("--arrangements", default="aligned,pooled,optimal")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resolves", type=int, default=200)
+    parser.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="only the engine from file to document and the independent floor (no step times, PuLP or "
+        "engine-program floor)",
+    )
+    parser.add_argument("--no-pulp", action="store_true", help="leave out the PuLP baseline")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-resolve", action="store_true", help="leave out the example's re-solves")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    shapes = list(SHAPES) if shapes == ["all"] else shapes
+    if unknown := [s for s in shapes if s not in SHAPES]:
+        parser.error(f"unknown shapes {unknown}; choose from {list(SHAPES)}")
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown:
-        parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
-    rows = [row for size in sizes for row in bench_size(size, args.repeat, args.seed)]
-    memory = {} if args.no_memory else {size: peak_memory_mb(size, args.seed) for size in sizes}
-    resolve = bench_resolve(args.resolves, args.seed)
+    if unknown := [s for s in sizes if any(s not in SHAPES[shape].sizes for shape in shapes)]:
+        parser.error(f"unknown sizes {unknown}; choose from S, M, L, XL")
+    try:
+        arrangements = [Arrangement(a.strip()) for a in args.arrangements.split(",") if a.strip()]
+    except ValueError as exc:
+        parser.error(str(exc))
+    if unplanned := [a.value for a in arrangements if a not in ARRANGEMENTS]:
+        parser.error(f"the benchmark plans aligned, pooled and optimal, not {unplanned}")
+    rows = [
+        row
+        for shape in shapes
+        for size in sizes
+        for row in bench_case(
+            shape, size, args.repeat, args.seed, arrangements, not args.no_baselines, not args.no_pulp
+        )
+    ]
+    memory = {}
+    if not args.no_memory:
+        memory = {f"{s} {size}": peak_memory_mb(size, args.seed, s) for s in shapes for size in sizes}
+    resolve = None if args.no_resolve else bench_resolve(args.resolves, args.seed)
     print()
     print(table(rows, memory))
     print()
-    for name in ("aligned", "pooled"):
+    for name in ("aligned", "pooled") if resolve else ():
         r = resolve[name]
         print(
             f"re-solve {args.resolves} effect draws of the example ({name}): "
@@ -247,6 +378,7 @@ def main(argv: list[str] | None = None) -> None:
                 "cpus": _cpus(),
                 "platform": platform.platform(),
             },
+            "command": " ".join(sys.argv),
             "rows": rows,
             "peak_memory_mb": memory,
             "resolve": resolve,
