@@ -13,7 +13,7 @@ variants without the module that applies them importing it back.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -38,7 +38,7 @@ class RuleChange(Strict):
     """`{rule: id, drop: true}` or `{rule: id, value: v}`: the rule's min_share/.../match value."""
 
     rule: Id
-    drop: Literal[True] | None = None
+    drop: bool | None = None
     value: Annotated[float, Field(ge=0)] | None = None
 
     @model_validator(mode="after")
@@ -46,6 +46,8 @@ class RuleChange(Strict):
         if (self.drop is None) == (self.value is None):
             found = "both" if self.drop is not None else "neither"
             raise ValueError(f"a rule change has either drop: true or value; found {found}")
+        if self.drop is False:
+            raise ValueError("drop: true takes the rule out; to keep it, leave the change out")
         return self
 
 
