@@ -18,16 +18,29 @@ Input nobody can plan raises `ScenarioError`, which lists every problem.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from laa.models.errors import InputError, LaaError, Problem, ScenarioError, SolverUnavailableError
-from laa.models.load import load_scenario
-from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.solvers import SolveOptions, SolverName
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from laa.models.scenario import Arrangement, Scenario
+    from laa.pooling.plan import Plan, PlanStatus
+    from laa.pooling.solvers import SolveOptions, SolverName
+
+# Names whose modules load pydantic, pandas, numpy or the solvers: imported when first asked for, so
+# that `import laa` (which every `laa` command runs first) costs nothing a command does not use (issue 15:
+# `laa --help` in well under 0.3 s). `laa.Plan` and `from laa import Plan` work as before.
+_LAZY = {
+    "Arrangement": "laa.models.scenario",
+    "Scenario": "laa.models.scenario",
+    "Plan": "laa.pooling.plan",
+    "PlanStatus": "laa.pooling.plan",
+    "SolverName": "laa.pooling.solvers",
+}
 
 __all__ = [
     "Arrangement",
@@ -49,13 +62,31 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """The lazily imported names of `_LAZY`, each imported once and then kept as a plain attribute."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'laa' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem."""
+    from laa.models.load import load_scenario
+
     return load_scenario(path)
 
 
 def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions:
     """One place turns the API's plain arguments into the solver's options, so every function agrees."""
+    from laa.pooling.solvers import SolveOptions, SolverName
+
     try:
         name = SolverName(solver)
     except ValueError:
@@ -64,6 +95,8 @@ def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions
 
 
 def _arrangement(arrangement: str | Arrangement) -> Arrangement:
+    from laa.models.scenario import Arrangement
+
     try:
         return Arrangement(arrangement)
     except ValueError:
@@ -73,8 +106,8 @@ def _arrangement(arrangement: str | Arrangement) -> Arrangement:
 
 def plan(
     scenario: Scenario,
-    arrangement: str | Arrangement = Arrangement.ALIGNED,
-    solver: str | SolverName = SolverName.HIGHS,
+    arrangement: str | Arrangement = "aligned",
+    solver: str | SolverName = "highs",
     time_limit: float | None = None,
 ) -> Plan:
     """Plan one arrangement (silo, aligned, pooled, optimal or historic) of a scenario.
@@ -90,7 +123,7 @@ def plan(
 def plan_all(
     scenario: Scenario,
     arrangements: list[str | Arrangement] | None = None,
-    solver: str | SolverName = SolverName.HIGHS,
+    solver: str | SolverName = "highs",
     time_limit: float | None = None,
 ) -> list[Plan]:
     """Plan several arrangements (default: the scenario's own list), in the order given."""
@@ -103,10 +136,12 @@ def plan_all(
 def compare(
     scenario: Scenario,
     arrangements: list[str | Arrangement] | None = None,
-    solver: str | SolverName = SolverName.HIGHS,
+    solver: str | SolverName = "highs",
     time_limit: float | None = None,
 ) -> pd.DataFrame:
     """Every arrangement side by side, one row each: what `laa compare` prints, as a DataFrame."""
+    import pandas as pd
+
     from laa.scenarios.analysis.compare import comparison_document
 
     plans = plan_all(scenario, arrangements, solver, time_limit)
@@ -115,11 +150,13 @@ def compare(
 
 def freedoms(
     scenario: Scenario,
-    arrangement: str | Arrangement = Arrangement.ALIGNED,
+    arrangement: str | Arrangement = "aligned",
     top: int = 5,
-    solver: str | SolverName = SolverName.HIGHS,
+    solver: str | SolverName = "highs",
 ) -> pd.DataFrame:
     """The freedoms worth asking a department for, best first; the first `top` with their exact gain."""
+    import pandas as pd
+
     from laa.scenarios.analysis.freedoms import rank_freedoms
 
     asks = rank_freedoms(scenario, _arrangement(arrangement), top, _options(solver, None))
