@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -55,4 +56,6 @@ def serve(
     meeting = Meeting.open(Path(file), scenario, chosen, solve_options(solver, time_limit))
     server = MeetingServer(meeting, host, sock)
     click.echo(f"serving the meeting page at {server.url} (Ctrl+C to stop)")
-    server.run(open_browser)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn has shut down cleanly and passes Ctrl+C on
+        server.run(open_browser)
+    click.echo("the meeting page has stopped", err=True)

@@ -55,6 +55,8 @@ def save_variant(scenario_path: Path, base: Scenario, variant: dict[str, Any], n
     updated = put_variant_yaml(text, variant) if fmt == "yaml" else put_variant_json(before, variant)
     expected = dict(before)
     expected["variants"] = _replaced(before.get("variants"), variant)
+    if fmt == "json":  # JSON's keys are text: a year's amount {2027: 0} reads back as {"2027": 0}
+        expected = json.loads(json.dumps(expected))
     if _data(updated, fmt, target.name) != expected:
         raise InputError(
             f"{source.name}: the variants block could not be rewritten safely; nothing was written"
@@ -102,7 +104,8 @@ def put_variant_yaml(text: str, variant: dict[str, Any]) -> str:
         if _item_id(item) == str(variant.get("id")):
             dash = _dash(text, item.start_mark.index)
             end = _content_end(text, item.end_mark.index)
-            return text[:dash] + _item_text(variant, _column(text, dash)).rstrip("\n") + text[end:]
+            column = _column(text, dash)  # the dash's line already holds its indent
+            return text[:dash] + _item_text(variant, column)[column:].rstrip("\n") + text[end:]
     last_end = _content_end(text, items[-1].end_mark.index)
     column = _column(text, _dash(text, items[0].start_mark.index))
     return text[:last_end] + "\n" + _item_text(variant, column).rstrip("\n") + text[last_end:]

@@ -54,7 +54,7 @@ class MeetingServer:
     """uvicorn serving one meeting on a bound socket."""
 
     def __init__(self, meeting: Meeting, host: str, sock: socket.socket, token: str | None = None):
-        self.sock = sock
+        self.meeting, self.sock = meeting, sock
         self.url = url_of(host, sock)
         self.audience = Audience(host, sock.getsockname()[1], token or secrets.token_urlsafe(24))
         config = uvicorn.Config(

@@ -16,9 +16,11 @@ from laa.models.load import load_scenario
 from laa.scenarios.meeting.app import meeting_app
 from laa.scenarios.meeting.guard import Audience
 from laa.scenarios.meeting.session import Meeting
+from selenium import webdriver
 from starlette.testclient import TestClient
 
 from tests.paths import EXAMPLE
+from tests.scenarios.report.browser import chromium, have_chromium, install_chromium
 
 PORT = 8765
 TOKEN = "test-token"
@@ -53,3 +55,14 @@ def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClie
     """One meeting for tests that only plan (POST /api/plan leaves the meeting as it was)."""
     with client_of(open_meeting(tmp_path_factory.mktemp("meeting"))) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[webdriver.Chrome]:
+    """Headless Chromium as the report's tests drive it (installed from Debian's packages if missing)."""
+    if not have_chromium():
+        why = install_chromium()
+        if why:
+            pytest.fail(f"Chromium is needed and could not be installed: {why}", pytrace=False)
+    with chromium() as driver:
+        yield driver
