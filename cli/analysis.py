@@ -22,18 +22,42 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, rank_freedoms, value_of_pooling
 from laa.scenarios.analysis.table import grid
+from laa.scenarios.analysis.variants import (
+    all_plans,
+    plan_variants,
+    variants_csv,
+    variants_document,
+    variants_text,
+)
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=True))
 @format_option("table", "json", "csv")
 @out_option
+@click.option(
+    "--variants",
+    "variants",
+    is_flag=True,
+    help="The base and every variant in the file side by side, each with its change from the base.",
+)
 @solver_option
 @time_limit_option
 @guarded
-def compare(file: str, fmt: str, out: str | None, solver: str, time_limit: float | None) -> None:
+def compare(
+    file: str, fmt: str, out: str | None, variants: bool, solver: str, time_limit: float | None
+) -> None:
     """One row per arrangement: score, targets, reward, overhead, set-up, lapsed money, gains."""
     scenario = load(file)
+    if variants:
+        planned = plan_variants(scenario, None, solve_options(solver, time_limit))
+        if fmt == "json":
+            emit(json.dumps(variants_document(scenario, planned), indent=1, allow_nan=False) + "\n", out)
+        elif fmt == "csv":
+            emit(variants_csv(planned), out)
+        else:
+            emit(variants_text(scenario, planned), out)
+        sys.exit(exit_code(all_plans(planned)))
     plans = plan_all(scenario, None, solve_options(solver, time_limit))
     if fmt == "json":
         emit(json.dumps(comparison_document(scenario, plans), indent=1, allow_nan=False) + "\n", out)

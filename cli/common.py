@@ -111,6 +111,11 @@ solver_option = click.option(
     show_default=True,
     help="HiGHS (default) or CBC.",
 )
+variant_option = click.option(
+    "--variant",
+    default=None,
+    help="Plan this variant of the file (its id in the file's variants section) instead of the base.",
+)
 time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0.1),

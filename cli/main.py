@@ -22,8 +22,10 @@ from laa.cli.common import (
     solve_options,
     solver_option,
     time_limit_option,
+    variant_option,
 )
 from laa.models.scenario import Arrangement
+from laa.models.variants import find_variant, variant_scenario
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import prices_text
 from laa.scenarios.analysis.table import plans_report
@@ -70,6 +72,7 @@ def validate(file: str) -> None:
 @click.option(
     "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
 )
+@variant_option
 @solver_option
 @time_limit_option
 @guarded
@@ -80,23 +83,27 @@ def run(
     out: str | None,
     historic: str | None,
     explain: bool,
+    variant: str | None,
     solver: str,
     time_limit: float | None,
 ) -> None:
     """Plan a scenario under each arrangement and report the results."""
     if fmt == "xlsx" and not out:
         fail("--format xlsx writes a workbook: give --out FILE.xlsx")
-    scenario = load(file, historic)
+    base = load(file, historic)
+    scenario = base if variant is None else variant_scenario(base, variant)
     chosen = [Arrangement(a) for a in arrangements] or None
     plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
     if fmt == "json":
-        emit(to_json(results_document(scenario, plans)), out)
+        emit(to_json(results_document(scenario, plans, variant)), out)
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
     elif fmt == "xlsx":
         emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
     else:
         text = plans_report(scenario, plans)
+        if variant is not None:
+            text = f"Variant {variant}: {find_variant(base, variant).name or variant}\n{text}"
         if explain:
             text += "\n" + "\n\n".join(prices_text(p) for p in plans) + "\n"
         emit(text, out)

@@ -68,6 +68,7 @@ __all__ = [
     "Variant",
     "apply_changes",
     "check_variants",
+    "find_variant",
     "parse_changes",
     "read_variants",
     "variant_scenario",
@@ -132,9 +133,15 @@ def apply_changes(
 
 def variant_scenario(scenario: Scenario, variant_id: str) -> Scenario:
     """The scenario of one of its own variants; `InputError` for an id it does not have."""
+    variant = find_variant(scenario, variant_id)
+    return apply_changes(scenario, variant.changes, f"variants[{variant.id}].changes")
+
+
+def find_variant(scenario: Scenario, variant_id: str) -> Variant:
+    """The scenario's variant of that id; `InputError` naming the ids it has when it has none such."""
     for variant in scenario.variants or []:
         if variant.id == variant_id:
-            return apply_changes(scenario, variant.changes, f"variants[{variant.id}].changes")
+            return variant
     known = ", ".join(v.id for v in scenario.variants or []) or "none"
     raise InputError(f"unknown variant {variant_id!r}; the scenario's variants are: {known}")
 

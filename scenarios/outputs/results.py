@@ -147,10 +147,12 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     return record
 
 
-def results_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
+def results_document(scenario: Scenario, plans: list[Plan], variant: str | None = None) -> dict[str, Any]:
+    """The document for `plans` of `scenario`; `variant`: the id of the variant planned (None: the base)."""
     return {
         "format_version": FORMAT_VERSION,
         "scenario": scenario.name,
+        "variant": variant,
         "arrangements": [plan_record(p) for p in plans],
     }
 
