@@ -15,9 +15,20 @@ from dataclasses import dataclass, field
 from laa.models.scenario import Scenario
 from laa.pooling import choice as pooling_choice
 from laa.pooling import money, response, rules
-from laa.pooling.program import Program, RowLabel
+from laa.pooling.program import Program
 from laa.pooling.spec import ModelSpec, PoolingMode
 from laa.pooling.units import millions
+from laa.pooling.vocabulary import (
+    Budget,
+    PoolShare,
+    PoolSpend,
+    PotCarry,
+    RowFamily,
+    RowLabel,
+    Slack,
+    Spend,
+    StreamCarry,
+)
 
 Terms = list[tuple[int, float]]
 
@@ -29,6 +40,8 @@ class Builder:
     streams: list[str] = field(default_factory=list)
     pots: list[str] = field(default_factory=list)
     outcomes_of_stream: dict[str, list[str]] = field(default_factory=dict)
+    # outcome -> offset in the stream's spend runs (the same every year)
+    outcome_position: dict[str, dict[str, int]] = field(default_factory=dict)
     x_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     q_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     x_by_stream_year: dict[tuple[str, int], range] = field(default_factory=dict)
@@ -46,7 +59,7 @@ class Builder:
     # --- shared expressions (GBP millions) ---
 
     def budget_col(self, s: str, t: int) -> int:
-        return self.program.col(("budget", s, t))
+        return self.program.col(Budget(s, t))
 
     def pooled_terms(self, s: str, t: int) -> Terms:
         """`y[s,t]`: money of stream s paid into its pot in year t."""
@@ -57,7 +70,7 @@ class Builder:
         if choice.mode is PoolingMode.FIXED:
             share = choice.share(s)
             return [(self.budget_col(s, t), share)] if share > 0 else []
-        key = ("pool", s)
+        key = PoolShare(s)
         if not self.program.has(key):
             return []
         amount = millions(self.scenario.stream(s).amount_in(t))
@@ -69,22 +82,37 @@ class Builder:
         """`B[s,t] - y[s,t]`: the stream's money that stays with its funder."""
         return [(self.budget_col(s, t), 1.0)] + [(c, -v) for c, v in self.pooled_terms(s, t)]
 
-    def spend_col(self, s: str, o: str, t: int) -> int:
-        """The column of `x[s,o,t]`: stream s's spend on outcome o in year t."""
-        return self.program.col(("x", s, o, t))
+    def spend_col(self, s: str, o: str, t: int) -> int | None:
+        """The column of `x[s,o,t]`, stream s's spend on outcome o in year t (None: it may not)."""
+        offset = self.outcome_position[s].get(o)
+        return None if offset is None else self.x_by_stream_year[(s, t)].start + offset
 
     def x_cols(self, s: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
         """Spend columns of stream s on those outcomes in those years (where it may fund them)."""
-        return self._cols("x", s, outcomes, years)
+        position = self.outcome_position[s]
+        years = tuple(years)
+        starts = [self.x_by_stream_year[(s, t)].start for t in years]
+        return [start + position[o] for o in outcomes if o in position for start in starts]
 
     def q_cols(self, p: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
-        return self._cols("q", p, outcomes, years)
+        """Spend columns of pot p on those outcomes in those years (where its scope holds them)."""
+        found = []
+        for o in outcomes:
+            for t in years:
+                run = self.program.run_of(PoolSpend, p, t)
+                col = None if run is None else run.col(o)
+                if col is not None:
+                    found.append(col)
+        return found
 
-    def _cols(self, kind: str, source: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
-        index = self.program.col_index
-        years = tuple(years)
-        found = (index.get((kind, source, o, t)) for o in outcomes for t in years)
-        return [c for c in found if c is not None]
+    def streams_spending_on(self, o: str, t: int) -> list[tuple[str, int]]:
+        """(stream, column) for every stream that may spend on outcome o, in year t."""
+        found = []
+        for s in self.streams:
+            col = self.spend_col(s, o, t)
+            if col is not None:
+                found.append((s, col))
+        return found
 
     def members_in_play(self, p: str) -> list[str]:
         return [m for m in self.scenario.pot(p).members if m in self.streams]
@@ -162,31 +190,34 @@ def declare_spend_columns(b: Builder) -> None:
         wanted = set(own) | priced
         outcomes = [o.id for o in scenario.outcomes if o.id in wanted]
         b.outcomes_of_stream[s] = outcomes
+        position = b.outcome_position[s] = {o: i for i, o in enumerate(outcomes)}
         for t in b.years:
-            budget = program.column(("budget", s, t), lower=0.0)
+            budget = program.column(Budget(s, t), lower=0.0)
+            label = RowLabel(RowFamily.BUDGET, stream=s, years=(t,))
             extra = []
             if spec.elastic:
-                extra = [(program.column(("slack", "budget", s, t), cost=-1.0), -1.0)]
+                extra = [(program.column(Slack(label), cost=-1.0), -1.0)]
             program.row(
-                RowLabel("budget", stream=s, years=(t,)),
+                label,
                 [(budget, 1.0), *extra],
                 lower=millions(stream.amount_in(t)),
                 upper=millions(stream.amount_in(t)),
             )
-            cols = program.columns([("x", s, o, t) for o in outcomes])
+            cols = program.spend_run(Spend, s, t, outcomes, position)
             for o, col in zip(outcomes, cols, strict=True):
                 by_outcome[o].append(col)
             for o in priced:  # a freedom being priced: a column held at zero
-                program.col_upper[program.col_index[("x", s, o, t)]] = 0.0
+                program.col_upper[cols.start + position[o]] = 0.0
             b.x_by_stream_year[(s, t)] = cols
             if t != last and stream.carry_forward > 0:
-                program.column(("ks", s, t))
+                program.column(StreamCarry(s, t))
     for p in b.pots:
         pot = scenario.pot(p)
+        scope = scenario.scope(p)
+        position = {o: i for i, o in enumerate(scope)}
         for t in b.years:
-            scope = scenario.scope(p)
-            cols = program.columns([("q", p, o, t) for o in scope])
+            cols = program.spend_run(PoolSpend, p, t, scope, position)
             for o, col in zip(scope, cols, strict=True):
                 b.q_by_outcome.setdefault(o, []).append(col)
             if t != last and pot.carry_forward > 0:
-                program.column(("kp", p, t))
+                program.column(PotCarry(p, t))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from laa.pooling.program import RowLabel
 from laa.pooling.spec import PoolingMode
 from laa.pooling.units import millions
+from laa.pooling.vocabulary import PooledAtAll, PoolShare, PotHolds, PotUsed, RowFamily, RowLabel
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
@@ -30,26 +30,27 @@ def declare(b: Builder) -> None:
         pot = scenario.pot(p)
         use = None
         if pot.setup_cost > 0:
-            use = program.column(("use", p), upper=1.0, integer=True)
+            use = program.column(PotUsed(p), upper=1.0, integer=True)
         for s in b.members_in_play(p):
             stream = scenario.stream(s)
             limit = stream.pool_share_limit
             if limit <= 0:
                 continue
             if mode is PoolingMode.WHOLE:
-                col = program.column(("pool", s), upper=1.0, integer=True)
+                col = program.column(PoolShare(s), upper=1.0, integer=True)
                 need = 1.0
             else:
-                col = program.column(("pool", s), upper=limit)
+                col = program.column(PoolShare(s), upper=limit)
                 need = limit
             if use is not None:
-                program.row(RowLabel("pool_use", stream=s, pot=p), [(col, 1.0), (use, -need)], upper=0.0)
+                label = RowLabel(RowFamily.POOL_USE, stream=s, pot=p)
+                program.row(label, [(col, 1.0), (use, -need)], upper=0.0)
             money = millions(sum(stream.amount_in(t) for t in scenario.years))
             pooled_money.append((col, money * (limit if mode is PoolingMode.WHOLE else 1.0)))
             poolable += money * limit
     share = b.spec.max_pooled_share
     if share is not None and pooled_money:
-        program.row(RowLabel("pooled_share_cap"), pooled_money, upper=share * poolable)
+        program.row(RowLabel(RowFamily.POOLED_SHARE_CAP), pooled_money, upper=share * poolable)
 
 
 def holding(b: Builder, pot: str, streams: list[str]) -> bool | int:
@@ -63,28 +64,27 @@ def holding(b: Builder, pot: str, streams: list[str]) -> bool | int:
     members = [m for m in b.members_in_play(pot) if m in streams]
     if mode is PoolingMode.FIXED:
         return any(b.spec.choice.share(m) > 0 for m in members)
-    poolable = [m for m in members if program.has(("pool", m))]
+    poolable = [m for m in members if program.has(PoolShare(m))]
     if not poolable:
         return False
     if mode is PoolingMode.PARTIAL:
         pooled = {m: _some_pooled(b, m) for m in poolable}
     else:
-        pooled = {m: program.col(("pool", m)) for m in poolable}
+        pooled = {m: program.col(PoolShare(m)) for m in poolable}
     if mode is PoolingMode.PARTIAL and len(pooled) == 1:
         return next(iter(pooled.values()))  # already a switch of its own
     # a binary of its own (even for one stream), so that a big-M term never shares a column
     # with coefficients that scale with the streams' amounts (re-solving in place relies on it)
     group = "+".join(sorted(pooled))
-    key = ("holds", pot, group)
+    key = PotHolds(pot, group)
     if program.has(key):
         return program.col(key)
     held = program.column(key, upper=1.0, integer=True)
     for m, col in pooled.items():  # held is 1 when any of them is pooled, and only then
-        program.row(
-            RowLabel("holds_any", pot=pot, stream=m, rule=group), [(held, 1.0), (col, -1.0)], lower=0.0
-        )
+        label = RowLabel(RowFamily.HOLDS_ANY, pot=pot, stream=m, rule=group)
+        program.row(label, [(held, 1.0), (col, -1.0)], lower=0.0)
     program.row(
-        RowLabel("holds_only", pot=pot, rule=group),
+        RowLabel(RowFamily.HOLDS_ONLY, pot=pot, rule=group),
         [(held, 1.0)] + [(c, -1.0) for c in pooled.values()],
         upper=0.0,
     )
@@ -94,14 +94,14 @@ def holding(b: Builder, pot: str, streams: list[str]) -> bool | int:
 def _some_pooled(b: Builder, stream: str) -> int:
     """A binary that is 1 whenever a continuous share of `stream` is pooled (partial pooling)."""
     program = b.program
-    key = ("pooled_at_all", stream)
+    key = PooledAtAll(stream)
     if program.has(key):
         return program.col(key)
     flag = program.column(key, upper=1.0, integer=True)
     limit = b.scenario.stream(stream).pool_share_limit
     program.row(
-        RowLabel("pooled_at_all", stream=stream),
-        [(program.col(("pool", stream)), 1.0), (flag, -limit)],
+        RowLabel(RowFamily.POOLED_AT_ALL, stream=stream),
+        [(program.col(PoolShare(stream)), 1.0), (flag, -limit)],
         upper=0.0,
     )
     return flag

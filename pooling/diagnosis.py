@@ -19,16 +19,17 @@ Three views, cheapest first:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
 from laa.models.scenario import Arrangement, RuleKind, Scenario
 from laa.pooling.build import Builder, build
-from laa.pooling.program import RowLabel
-from laa.pooling.solvers import SolveOptions, SolverName, highs_lp, new_highs, solve
+from laa.pooling.solvers import Feature, SolveOptions, SolverName, Status, highs_lp, new_highs, solve
 from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.pooling.units import pounds, years_text
+from laa.pooling.vocabulary import ColumnKey, PoolShare, RowFamily, RowLabel, Segment, Slack
 
 # HiGHS: build the subset from the LP, then shrink it until irreducible
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
@@ -65,6 +66,13 @@ class Diagnosis:
     eligibility: list[Finding] = field(default_factory=list)
     relaxation: list[Finding] = field(default_factory=list)
     note: str = ""
+    complete: bool = True  # False: a step was cut short or failed (the note says why)
+
+    @staticmethod
+    def failed(arrangement: Arrangement, reason: str, checks: list[Finding] | None = None) -> Diagnosis:
+        """A diagnosis that could not be completed, saying why (the plan keeps its own status)."""
+        note = f"The diagnosis could not be completed: {reason}."
+        return Diagnosis(arrangement.value, checks or [], note=note, complete=False)
 
     @property
     def names(self) -> set[str]:
@@ -263,7 +271,13 @@ def _rule_checks(scenario: Scenario, rule_id: str, pooling: bool) -> list[Findin
 # --- 2. the colliding subset ---
 
 
-def _spec_for(scenario: Scenario, arrangement: Arrangement) -> tuple[ModelSpec, list[str] | None, str]:
+class Unfinished(Exception):
+    """A step of the diagnosis could not be completed; the message says why, for the user."""
+
+
+def _spec_for(
+    scenario: Scenario, arrangement: Arrangement, options: SolveOptions
+) -> tuple[ModelSpec, list[str] | None, str]:
     """The program whose infeasibility explains the arrangement's."""
     if arrangement is Arrangement.POOLED:
         return ModelSpec(scenario, PoolingChoice.pooled(scenario)), None, ""
@@ -272,9 +286,14 @@ def _spec_for(scenario: Scenario, arrangement: Arrangement) -> tuple[ModelSpec, 
 
         for funder in scenario.funders:
             spec, streams = funder_spec(scenario, funder.id)
-            if streams and not solve(build(spec, streams).program).ok:
-                name = scenario.label("funders", funder.id)
+            if not streams:
+                continue
+            solution = solve(build(spec, streams).program, options)
+            name = scenario.label("funders", funder.id)
+            if solution.status is Status.INFEASIBLE:
                 return spec, streams, f"{name} cannot plan its own streams alone under its own rules."
+            if not solution.ok:
+                raise Unfinished(f"planning {name}'s own streams alone stopped: {solution.message}")
         return ModelSpec(scenario, PoolingChoice.aligned()), None, ""
     note = ""
     if arrangement is Arrangement.OPTIMAL:
@@ -282,11 +301,22 @@ def _spec_for(scenario: Scenario, arrangement: Arrangement) -> tuple[ModelSpec, 
     return ModelSpec(scenario, PoolingChoice.aligned()), None, note
 
 
-def colliding_subset(b: Builder) -> list[Finding]:
-    h = new_highs(SolveOptions())
+def colliding_subset(b: Builder, options: SolveOptions | None = None) -> list[Finding]:
+    """An irreducible infeasible subset of `b`'s rows and bounds, named (empty if none was found)."""
+    try:
+        return _colliding_subset(b, options or SolveOptions())
+    except Unfinished:
+        return []
+
+
+def _colliding_subset(b: Builder, options: SolveOptions) -> list[Finding]:
+    # HiGHS finds the subset; a solver that cannot (CBC) leaves it to HiGHS, and the note says so
+    h = new_highs(replace(options, solver=SolverName.HIGHS))
     h.passModel(highs_lp(b.program))
     h.setOptionValue("iis_strategy", IIS_STRATEGY)
     h.run()
+    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+        raise Unfinished("the time limit was reached before the colliding subset was found")
     status, iis = h.getIis()
     if status == highspy.HighsStatus.kError or not iis.valid_:
         return []
@@ -296,7 +326,7 @@ def colliding_subset(b: Builder) -> list[Finding]:
         if finding is not None:
             found.setdefault((finding.kind, finding.id, finding.years), finding)
     for col in iis.col_index_:
-        finding = _describe_column(b, b.program.col_keys[col])
+        finding = _describe_column(b, b.program.key(col))
         if finding is not None:
             found.setdefault((finding.kind, finding.id, finding.years), finding)
     return list(found.values())
@@ -307,7 +337,7 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
     years = label.years
     when = years_text(years)
     family = label.family
-    if family in ("budget", "stream_money") and label.stream:
+    if family in (RowFamily.BUDGET, RowFamily.STREAM_MONEY) and label.stream:
         stream = sc.stream(label.stream)
         amount = sum(stream.amount_in(t) for t in years)
         return Finding(
@@ -318,7 +348,7 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             f"{stream.admin_rate:.0%} of it lost to overhead",
             amount,
         )
-    if family == "stream_carry" and label.stream:
+    if family is RowFamily.STREAM_CARRY and label.stream:
         stream = sc.stream(label.stream)
         return Finding(
             "budget",
@@ -327,7 +357,7 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             f"{sc.label('streams', stream.id)} may carry only {stream.carry_forward:.0%} "
             f"of a year's money into the next ({when})",
         )
-    if family in ("pot_money", "pot_carry") and label.pot:
+    if family in (RowFamily.POT_MONEY, RowFamily.POT_CARRY) and label.pot:
         pot = sc.pot(label.pot)
         return Finding(
             "pot",
@@ -336,12 +366,12 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             f"the money of pot {pot.id} in {when} (overhead {pot.admin_rate:.0%}, set-up "
             f"cost {_money(pot.setup_cost)})",
         )
-    if family in ("rule", "rule_pot") and label.rule:
+    if family in (RowFamily.RULE, RowFamily.RULE_POT) and label.rule:
         rule = sc.rule(label.rule)
         streams = ", ".join(sc.label("streams", s) for s in sc.rule_streams(rule))
         outcomes = ", ".join(rule.outcomes or ["every outcome"])
         inside = ""
-        if family == "rule_pot" and label.pot:
+        if family is RowFamily.RULE_POT and label.pot:
             scope = ", ".join(sc.pot(label.pot).scope or []) or "its members' eligibility"
             inside = f", which survives pooling and binds pot {label.pot} (scope: {scope})"
         value = (
@@ -356,7 +386,7 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             f"rule {rule.id}: {rule.kind.value} {value} of {streams} on {outcomes} in {when}{inside}",
             pot=label.pot,
         )
-    if family == "statutory" and label.outcome:
+    if family is RowFamily.STATUTORY and label.outcome:
         o = sc.outcome(label.outcome)
         return Finding(
             "statutory",
@@ -365,9 +395,9 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             f"the statutory minimum of {_money(o.min_spend_in(years[0]))} for "
             f"'{sc.label('outcomes', o.id)}' in {when}",
         )
-    if family == "response" and label.outcome:
+    if family is RowFamily.RESPONSE and label.outcome:
         return _curve_finding(b, label.outcome)
-    if family == "pool_use":
+    if family is RowFamily.POOL_USE:
         return Finding(
             "pooling",
             label.stream or "",
@@ -391,13 +421,11 @@ def _curve_finding(b: Builder, outcome_id: str) -> Finding:
     )
 
 
-def _describe_column(b: Builder, key: Any) -> Finding | None:
-    if not isinstance(key, tuple):
-        return None
-    if key[0] == "u":
-        return _curve_finding(b, key[2])
-    if key[0] == "pool":
-        stream = b.scenario.stream(key[1])
+def _describe_column(b: Builder, key: ColumnKey) -> Finding | None:
+    if isinstance(key, Segment):
+        return _curve_finding(b, key.outcome)
+    if isinstance(key, PoolShare):
+        stream = b.scenario.stream(key.stream)
         return Finding(
             "pooling",
             stream.id,
@@ -431,61 +459,81 @@ def eligibility_notes(scenario: Scenario, subset: list[Finding]) -> list[Finding
 # --- 3. the smallest relaxation ---
 
 
-def smallest_relaxation(spec: ModelSpec, streams: list[str] | None) -> list[Finding]:
+def smallest_relaxation(
+    spec: ModelSpec, streams: list[str] | None, options: SolveOptions | None = None
+) -> list[Finding]:
+    """The rules, minimums and budgets to move, and by how much, for the least total relaxation."""
     elastic = replace(spec, elastic=True)
     b = build(elastic, streams)
-    solution = solve(b.program, SolveOptions(solver=SolverName.HIGHS))
+    solution = solve(b.program, options or SolveOptions())
+    if solution.status is Status.TIME_LIMIT:
+        raise Unfinished("the time limit was reached before the smallest relaxation was found")
     if not solution.ok or solution.values is None:
         return []
     found = []
     sc = spec.scenario
-    for key, col in b.program.keys_like("slack"):
+    for key, col in b.program.keys_of(Slack):
         amount = float(solution.values[col])
         if amount <= SLACK_NOISE:
             continue
-        gbp = pounds(amount)
-        if key[1] == "budget":
-            _, _, s, t = key
-            found.append(
-                Finding("budget", s, (t,), f"add {_money(gbp)} to {sc.label('streams', s)} in {t}", gbp)
-            )
-            continue
-        _, family, rule_id, pot, outcome, years = key
-        when = years_text(years)
-        if family == "statutory":
-            found.append(
-                Finding(
-                    "statutory",
-                    outcome,
-                    years,
-                    f"lower the statutory minimum for '{sc.label('outcomes', outcome)}' in {when} "
-                    f"by {_money(gbp)}",
-                    gbp,
-                )
-            )
-        else:
-            rule = sc.rule(rule_id)
-            inside = f" inside pot {pot}" if pot else ""
-            verb = "lower" if rule.kind.is_minimum else "raise"
-            what = "the required spend" if rule.kind.is_minimum else "the cap"
-            found.append(
-                Finding(
-                    "rule",
-                    rule_id,
-                    years,
-                    f"{verb} {what} of rule {rule_id}{inside} in {when} by {_money(gbp)}",
-                    gbp,
-                    pot=pot,
-                )
-            )
+        found.append(_relaxation(sc, key.row, pounds(amount)))
     return found
 
 
-def diagnose(scenario: Scenario, arrangement: Arrangement) -> Diagnosis:
-    spec, streams, note = _spec_for(scenario, arrangement)
-    diagnosis = Diagnosis(arrangement.value, necessary_checks(scenario, arrangement), note=note)
-    b = build(spec, streams)
-    diagnosis.subset = colliding_subset(b)
-    diagnosis.eligibility = eligibility_notes(scenario, diagnosis.subset)
-    diagnosis.relaxation = smallest_relaxation(spec, streams)
+def _relaxation(sc: Scenario, row: RowLabel, gbp: float) -> Finding:
+    """What breaking an elastic row by `gbp` asks of the scenario, in its words."""
+    when = years_text(row.years)
+    if row.family is RowFamily.BUDGET:
+        s, t = row.stream or "", row.years[0]
+        return Finding("budget", s, (t,), f"add {_money(gbp)} to {sc.label('streams', s)} in {t}", gbp)
+    if row.family is RowFamily.STATUTORY:
+        outcome = row.outcome or ""
+        return Finding(
+            "statutory",
+            outcome,
+            row.years,
+            f"lower the statutory minimum for '{sc.label('outcomes', outcome)}' in {when} by {_money(gbp)}",
+            gbp,
+        )
+    rule = sc.rule(row.rule or "")
+    inside = f" inside pot {row.pot}" if row.pot else ""
+    verb = "lower" if rule.kind.is_minimum else "raise"
+    what = "the required spend" if rule.kind.is_minimum else "the cap"
+    return Finding(
+        "rule",
+        rule.id,
+        row.years,
+        f"{verb} {what} of rule {rule.id}{inside} in {when} by {_money(gbp)}",
+        gbp,
+        pot=row.pot,
+    )
+
+
+def diagnose(scenario: Scenario, arrangement: Arrangement, options: SolveOptions | None = None) -> Diagnosis:
+    """Why the arrangement is infeasible: checks, the colliding subset, the smallest relaxation.
+
+    Its solves use the chosen solver and share its time limit (counted from
+    here); what the solver cannot give (CBC: an infeasible subset) comes from
+    HiGHS, and the note says so. A step the time limit cuts short is left
+    out, and the note says which.
+    """
+    options = options or SolveOptions()
+    begun = time.perf_counter()
+    diagnosis = Diagnosis(arrangement.value, necessary_checks(scenario, arrangement))
+    notes: list[str] = []
+    try:
+        spec, streams, note = _spec_for(scenario, arrangement, options.remaining(begun))
+        notes.append(note)
+        b = build(spec, streams)
+        if not options.supports(Feature.INFEASIBLE_SUBSET):
+            notes.append(
+                f"{options.solver.label} gives no infeasible subset, so HiGHS found the colliding one."
+            )
+        diagnosis.subset = _colliding_subset(b, options.remaining(begun))
+        diagnosis.eligibility = eligibility_notes(scenario, diagnosis.subset)
+        diagnosis.relaxation = smallest_relaxation(spec, streams, options.remaining(begun))
+    except Unfinished as stopped:
+        diagnosis.complete = False
+        notes.append(f"The diagnosis could not be completed: {stopped}.")
+    diagnosis.note = " ".join(n for n in notes if n)
     return diagnosis

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from laa.pooling.evaluate import Allocation
 from laa.pooling.spec import PoolingMode
-from laa.pooling.units import pounds
+from laa.pooling.units import MILLION
+from laa.pooling.vocabulary import PoolShare, PotUsed, Spend
 
 if TYPE_CHECKING:
-    import numpy as np
     from laa.pooling.build import Builder
 
 # below a thousandth of a penny a spend is solver noise, not money; pennies are rounded on output only
@@ -17,17 +18,13 @@ NOISE_GBP = 1e-5
 
 
 def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
-    program = b.program
     stream_spend: dict[tuple[str, str, int], float] = {}
     pot_spend: dict[tuple[str, str, int], float] = {}
-    for key, index in program.col_index.items():
-        head = key[0]
-        if head not in ("x", "q"):
-            continue
-        amount = pounds(float(values[index]))
-        if amount <= NOISE_GBP:
-            continue
-        (stream_spend if head == "x" else pot_spend)[key[1:]] = amount
+    for run in b.program.runs:
+        spend = stream_spend if run.kind is Spend else pot_spend
+        amounts = values[run.columns.start : run.columns.stop] * MILLION  # pounds
+        for offset in np.flatnonzero(amounts > NOISE_GBP).tolist():
+            spend[(run.source, run.outcomes[offset], run.year)] = float(amounts[offset])
     shares, used = chosen_pooling(b, values)
     return Allocation(stream_spend, pot_spend, shares, used)
 
@@ -40,10 +37,10 @@ def chosen_pooling(b: Builder, values: np.ndarray) -> tuple[dict[str, float], fr
         return shares, frozenset(p for p in b.pots if p in choice.pots_used)
     shares = {}
     for s in b.streams:
-        key = ("pool", s)
-        if not program.has(key):
+        col = program.find(PoolShare(s))
+        if col is None:
             continue
-        value = float(values[program.col(key)])
+        value = float(values[col])
         if choice.mode is PoolingMode.WHOLE:
             share = scenario.stream(s).pool_share_limit if value > 0.5 else 0.0
         else:
@@ -53,9 +50,9 @@ def chosen_pooling(b: Builder, values: np.ndarray) -> tuple[dict[str, float], fr
             shares[s] = share
     used = set()
     for p in b.pots:
-        key = ("use", p)
-        if program.has(key):
-            if float(values[program.col(key)]) > 0.5:
+        use = program.find(PotUsed(p))
+        if use is not None:
+            if float(values[use]) > 0.5:
                 used.add(p)
         elif any(shares.get(m, 0.0) > 0 for m in scenario.pot(p).members):
             used.add(p)

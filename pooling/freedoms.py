@@ -94,9 +94,8 @@ def freedom_values(
         raise LaaError("the solver gave no marginal values for this plan")
     eligibility: dict[tuple[str, str], float] = {}
     for s, o in candidates:
-        for t in scenario.years:
-            value = float(solution.reduced[b.spend_col(s, o, t)])
-            eligibility[(s, o)] = max(eligibility.get((s, o), 0.0), value)
+        for col in b.x_cols(s, [o], scenario.years):  # the candidate's columns, held at zero
+            eligibility[(s, o)] = max(eligibility.get((s, o), 0.0), float(solution.reduced[col]))
     rules: dict[str, float] = {}
     for price in plan.shadow_prices:
         if price.kind == "rule":

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from laa.pooling.program import RowLabel
 from laa.pooling.spec import PoolingMode
 from laa.pooling.units import millions
+from laa.pooling.vocabulary import PotCarry, PotUsed, RowFamily, RowLabel, StreamCarry
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
@@ -26,14 +26,15 @@ def add_stream_money(b: Builder) -> None:
         for s in b.streams:
             stream = scenario.stream(s)
             unpooled = b.unpooled_terms(s, t)
-            carry = program.col_index.get(("ks", s, t))
+            carry = program.find(StreamCarry(s, t))
             terms = [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
             if carry is not None:
                 terms.append((carry, 1.0))
-            if previous[s] is not None:
-                terms.append((previous[s], -1.0))
+            before = previous[s]
+            if before is not None:
+                terms.append((before, -1.0))
             program.row_span(
-                RowLabel("stream_money", stream=s, years=(t,)),
+                RowLabel(RowFamily.STREAM_MONEY, stream=s, years=(t,)),
                 b.x_by_stream_year[(s, t)],
                 1.0,
                 terms,
@@ -41,7 +42,7 @@ def add_stream_money(b: Builder) -> None:
             )
             if carry is not None:
                 program.row(
-                    RowLabel("stream_carry", stream=s, years=(t,)),
+                    RowLabel(RowFamily.STREAM_CARRY, stream=s, years=(t,)),
                     [(carry, 1.0)] + [(c, -stream.carry_forward * v) for c, v in unpooled],
                     upper=0.0,
                 )
@@ -57,7 +58,7 @@ def add_pot_money(b: Builder) -> None:
         for t in b.years:
             paid_in = [term for m in b.members_in_play(p) for term in b.pooled_terms(m, t)]
             spend = [(c, 1.0) for c in b.q_cols(p, scenario.scope(p), (t,))]
-            carry = program.col_index.get(("kp", p, t))
+            carry = program.find(PotCarry(p, t))
             terms = spend + [(c, -(1.0 - pot.admin_rate) * v) for c, v in paid_in]
             if carry is not None:
                 terms.append((carry, 1.0))
@@ -68,11 +69,11 @@ def add_pot_money(b: Builder) -> None:
                 if choice.mode is PoolingMode.FIXED:
                     upper = -setup  # the pot is set up: v_p = 1
                 else:
-                    terms.append((program.col(("use", p)), setup))
-            program.row(RowLabel("pot_money", pot=p, years=(t,)), terms, upper=upper)
+                    terms.append((program.col(PotUsed(p)), setup))
+            program.row(RowLabel(RowFamily.POT_MONEY, pot=p, years=(t,)), terms, upper=upper)
             if carry is not None:
                 program.row(
-                    RowLabel("pot_carry", pot=p, years=(t,)),
+                    RowLabel(RowFamily.POT_CARRY, pot=p, years=(t,)),
                     [(carry, 1.0)] + [(c, -pot.carry_forward * v) for c, v in paid_in],
                     upper=0.0,
                 )

@@ -27,7 +27,7 @@ def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | 
     """Solve `spec`; when the solver chose the pooling, re-solve with it fixed to price the plan."""
     options = options or SolveOptions()
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    started = begun = time.perf_counter()
     builder = build(spec)
     timings["build"] = time.perf_counter() - started
     solution = solve(builder.program, options)
@@ -38,7 +38,7 @@ def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | 
         fixed = replace(spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used), max_pooled_share=None)
         started = time.perf_counter()
         builder = build(fixed)
-        resolved = solve(builder.program, options)
+        resolved = solve(builder.program, options.remaining(begun))  # one time limit for both
         timings["resolve"] = time.perf_counter() - started
         if resolved.ok:
             solution = resolved

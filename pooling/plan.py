@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.evaluate import Allocation, Evaluation
 from laa.pooling.prices import ShadowPrice
+
+if TYPE_CHECKING:
+    from laa.pooling.diagnosis import Diagnosis
 
 
 class PlanStatus(StrEnum):
@@ -39,7 +42,7 @@ class Plan:
     evaluation: Evaluation | None = None
     spending: Allocation | None = None
     shadow_prices: list[ShadowPrice] = field(default_factory=list)
-    diagnosis: Any = None
+    diagnosis: Diagnosis | None = None  # why an infeasible plan is infeasible
     solver_score: float | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 

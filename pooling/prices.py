@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from laa.models.scenario import RuleKind
+from laa.pooling.vocabulary import RowFamily
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
@@ -57,20 +58,20 @@ def priced_rows(b: Builder) -> list[PricedRow]:
     scenario, program = b.scenario, b.program
     found: list[PricedRow] = []
     for i, label in enumerate(program.row_labels):
-        if label.family == "budget":
+        if label.family is RowFamily.BUDGET:
             stream = label.stream or ""
             found.append(
                 PricedRow(
                     i, "stream", stream, label.year, label.years, 1.0, scenario.funder_of(stream), None, None
                 )
             )
-        elif label.family == "statutory":
+        elif label.family is RowFamily.STATUTORY:
             found.append(
                 PricedRow(
                     i, "statutory", label.outcome or "", label.year, label.years, -1.0, None, None, None
                 )
             )
-        elif label.family in ("rule", "rule_pot"):
+        elif label.family in (RowFamily.RULE, RowFamily.RULE_POT):
             rule = scenario.rule(label.rule or "")
             funders = sorted({scenario.funder_of(s) for s in scenario.rule_streams(rule)})
             sign = -1.0 if program.row_upper[i] == float("inf") else 1.0

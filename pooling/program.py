@@ -10,55 +10,62 @@ LP file) is assembled from the same arrays when it is asked for.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pulp
-from laa.pooling.units import years_text
+from laa.pooling.vocabulary import ColumnKey, PoolSpend, RowFamily, RowLabel, Spend, key_name
+
+__all__ = ["INF", "Program", "RowFamily", "RowLabel", "SpendRun"]
 
 INF = float("inf")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
-class RowLabel:
-    """What a row means: its constraint family (MODEL.md's names) and the ids it is about."""
+class SpendRun:
+    """One source's spend columns in one year, one per outcome it may fund, side by side.
 
-    family: str
-    stream: str | None = None
-    pot: str | None = None
-    outcome: str | None = None
-    rule: str | None = None
-    years: tuple[int, ...] = ()
-    funder: str | None = None
+    The spend columns are most of a program (365k at the largest shapes);
+    holding them as runs rather than one key object each keeps a build
+    from spending its time making and hashing keys nobody reads.
+    """
 
-    @property
-    def name(self) -> str:
-        parts = [p for p in (self.rule, self.funder, self.stream, self.pot, self.outcome) if p]
-        if self.years:
-            parts.append(years_text(self.years))
-        return f"{self.family}[{','.join(parts)}]"
+    kind: type[Spend] | type[PoolSpend]
+    source: str
+    year: int
+    outcomes: Sequence[str]
+    position: dict[str, int]  # outcome -> offset in the run (shared by a source's runs)
+    columns: range
 
-    @property
-    def year(self) -> int | None:
-        """The row's year when it is about one year (None for a whole-period row)."""
-        return self.years[0] if len(self.years) == 1 else None
+    def key(self, offset: int) -> Spend | PoolSpend:
+        return self.kind(self.source, self.outcomes[offset], self.year)
+
+    def col(self, outcome: str) -> int | None:
+        offset = self.position.get(outcome)
+        return None if offset is None else self.columns.start + offset
 
 
 @dataclass
 class Program:
     """Columns, rows and a maximised objective, in GBP millions."""
 
-    col_keys: list[Hashable] = field(default_factory=list)
     col_lower: list[float] = field(default_factory=list)
     col_upper: list[float] = field(default_factory=list)
     col_cost: list[float] = field(default_factory=list)
     col_integer: list[bool] = field(default_factory=list)
-    col_index: dict[Hashable, int] = field(default_factory=dict)
+    runs: list[SpendRun] = field(default_factory=list)
     row_labels: list[RowLabel] = field(default_factory=list)
     row_lower: list[float] = field(default_factory=list)
     row_upper: list[float] = field(default_factory=list)
+    _keys: list[ColumnKey | None] = field(default_factory=list)  # None: a column of a spend run
+    _index: dict[ColumnKey, int] = field(default_factory=dict)
+    _run_at: dict[tuple[type, str, int], SpendRun] = field(default_factory=dict)
+    _run_starts: list[int] = field(default_factory=list)
     _row_cols: list[np.ndarray] = field(default_factory=list)
     _row_vals: list[np.ndarray] = field(default_factory=list)
     row_index: dict[RowLabel, int] = field(default_factory=dict)
@@ -67,42 +74,83 @@ class Program:
 
     def column(
         self,
-        key: Hashable,
+        key: ColumnKey,
         lower: float = 0.0,
         upper: float = INF,
         cost: float = 0.0,
         integer: bool = False,
     ) -> int:
-        if key in self.col_index:
-            raise ValueError(f"column {key!r} declared twice")
-        index = len(self.col_keys)
-        self.col_index[key] = index
-        self.col_keys.append(key)
+        if self.find(key) is not None:
+            raise ValueError(f"column {key_name(key)} declared twice")
+        index = len(self._keys)
+        self._index[key] = index
+        self._keys.append(key)
         self.col_lower.append(lower)
         self.col_upper.append(upper)
         self.col_cost.append(cost)
         self.col_integer.append(integer)
         return index
 
-    def columns(self, keys: list[Hashable], lower: float = 0.0, upper: float = INF) -> range:
-        """Declare many columns at once (no cost, continuous): the spend columns, in bulk."""
-        start = len(self.col_keys)
-        self.col_index.update(zip(keys, range(start, start + len(keys)), strict=True))
-        if len(self.col_index) != start + len(keys):
-            raise ValueError("a column was declared twice")
-        n = len(keys)
-        self.col_keys.extend(keys)
-        self.col_lower.extend([lower] * n)
-        self.col_upper.extend([upper] * n)
+    def spend_run(
+        self,
+        kind: type[Spend] | type[PoolSpend],
+        source: str,
+        year: int,
+        outcomes: Sequence[str],
+        position: dict[str, int] | None = None,
+    ) -> range:
+        """Declare a source's spend columns for one year, one per outcome (no cost, from 0 up)."""
+        if (kind, source, year) in self._run_at:
+            raise ValueError(f"spend of {source} in {year} declared twice")
+        start, n = len(self._keys), len(outcomes)
+        columns = range(start, start + n)
+        position = position if position is not None else {o: i for i, o in enumerate(outcomes)}
+        run = SpendRun(kind, source, year, outcomes, position, columns)
+        self.runs.append(run)
+        self._run_at[(kind, source, year)] = run
+        self._run_starts.append(start)
+        self._keys.extend([None] * n)
+        self.col_lower.extend([0.0] * n)
+        self.col_upper.extend([INF] * n)
         self.col_cost.extend([0.0] * n)
         self.col_integer.extend([False] * n)
-        return range(start, start + n)
+        return columns
 
-    def has(self, key: Hashable) -> bool:
-        return key in self.col_index
+    def run_of(self, kind: type[Spend] | type[PoolSpend], source: str, year: int) -> SpendRun | None:
+        return self._run_at.get((kind, source, year))
 
-    def col(self, key: Hashable) -> int:
-        return self.col_index[key]
+    def find(self, key: ColumnKey) -> int | None:
+        """The column of `key`, or None if the program has none."""
+        if isinstance(key, Spend):
+            run = self._run_at.get((Spend, key.stream, key.year))
+            return None if run is None else run.col(key.outcome)
+        if isinstance(key, PoolSpend):
+            run = self._run_at.get((PoolSpend, key.pot, key.year))
+            return None if run is None else run.col(key.outcome)
+        return self._index.get(key)
+
+    def has(self, key: ColumnKey) -> bool:
+        return self.find(key) is not None
+
+    def col(self, key: ColumnKey) -> int:
+        found = self.find(key)
+        if found is None:
+            raise KeyError(key_name(key))
+        return found
+
+    def key(self, index: int) -> ColumnKey:
+        """What column `index` stands for."""
+        key = self._keys[index]
+        if key is not None:
+            return key
+        run = self.runs[bisect.bisect_right(self._run_starts, index) - 1]
+        return run.key(index - run.columns.start)
+
+    def keys_of(self, kind: type[K]) -> Iterator[tuple[K, int]]:
+        """Every column keyed by `kind` (not the spend runs' columns), with its index."""
+        for key, index in self._index.items():
+            if isinstance(key, kind):
+                yield key, index
 
     def row(
         self,
@@ -186,7 +234,7 @@ class Program:
 
     @property
     def num_cols(self) -> int:
-        return len(self.col_keys)
+        return len(self._keys)
 
     @property
     def num_rows(self) -> int:
@@ -212,11 +260,6 @@ class Program:
             value = np.zeros(0)
         return starts, index, value
 
-    def keys_like(self, kind: str) -> Iterable[tuple[Hashable, int]]:
-        for key, index in self.col_index.items():
-            if isinstance(key, tuple) and key and key[0] == kind:
-                yield key, index
-
     # --- PuLP, for CBC and for writing the model out ---
 
     def to_pulp(
@@ -226,13 +269,13 @@ class Program:
         problem = pulp.LpProblem(_safe(name) or "laa", pulp.LpMaximize)
         variables = [
             problem.add_variable(
-                f"{_safe(_key_name(key))}_{i}",
+                f"{_safe(key_name(self.key(i)))}_{i}",
                 lowBound=None if lo == -INF else lo,
                 upBound=None if hi == INF else hi,
                 cat=pulp.LpInteger if integer else pulp.LpContinuous,
             )
-            for i, (key, lo, hi, integer) in enumerate(
-                zip(self.col_keys, self.col_lower, self.col_upper, self.col_integer, strict=True)
+            for i, (lo, hi, integer) in enumerate(
+                zip(self.col_lower, self.col_upper, self.col_integer, strict=True)
             )
         ]
         problem.setObjective(
@@ -257,13 +300,6 @@ class Program:
             problem.addConstraint(constraint)
             constraints.append(constraint)
         return problem, variables, constraints
-
-
-def _key_name(key: Hashable) -> str:
-    if isinstance(key, tuple):
-        head, *rest = key
-        return f"{head}[{','.join(str(r) for r in rest)}]"
-    return str(key)
 
 
 def _safe(text: str) -> str:

@@ -40,23 +40,36 @@ from laa.pooling.evaluate import OutcomeResult, outcome_result
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.prices import priced_rows
-from laa.pooling.program import INF, Program, RowLabel
+from laa.pooling.program import INF, Program
 from laa.pooling.solvers import (
     PRIMAL_SIMPLEX,
+    Feature,
     Solution,
     SolveOptions,
     Status,
+    change_rows_bounds,
     highs_lp,
     new_highs,
     read_highs,
     set_pooling_mip_options,
+    solve,
 )
 from laa.pooling.spec import ModelSpec, PoolingMode
 from laa.pooling.units import MILLION
+from laa.pooling.vocabulary import PoolShare, RowFamily, RowLabel, Segment
 
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
 # rows where a pooling column's coefficient is a stream's amount times a constant
-AMOUNT_ROWS = frozenset({"stream_money", "stream_carry", "pot_money", "pot_carry", "rule", "rule_pot"})
+AMOUNT_ROWS = frozenset(
+    {
+        RowFamily.STREAM_MONEY,
+        RowFamily.STREAM_CARRY,
+        RowFamily.POT_MONEY,
+        RowFamily.POT_CARRY,
+        RowFamily.RULE,
+        RowFamily.RULE_POT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -101,13 +114,73 @@ def summarise(scenario: Scenario, spend: SpendIndex, solution: Solution) -> Summ
     return Summary(PlanStatus.OPTIMAL, sum(r.score for r in results), results)
 
 
+def rebuild_note(options: SolveOptions) -> str:
+    """What a solver that cannot re-solve a kept model does instead, in a sentence."""
+    return (
+        f"{options.solver.label} cannot re-solve a kept model in place, so each change is built "
+        "and solved afresh"
+    )
+
+
+class RebuiltModel:
+    """The fallback for a solver without re-solving in place (CBC): each change rebuilt and solved.
+
+    It answers as `ReusableModel` does, more slowly; `note` says so.
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        arrangement: Arrangement,
+        options: SolveOptions | None = None,
+        streams: list[str] | None = None,
+    ):
+        if spec.max_pooled_share is not None or spec.elastic:
+            raise LaaError("a frontier step or an elastic program cannot be re-solved in place")
+        self.options = options or SolveOptions()
+        self.arrangement = arrangement
+        self.note = rebuild_note(self.options)
+        self._spec, self._streams = spec, streams
+        self.builder = build(spec, streams)
+        self._spend = SpendIndex.of(self.builder)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._spec.scenario
+
+    def run(self, changed: Scenario | None = None) -> Solution:
+        if changed is not None and changed is not self._spec.scenario:
+            _same_shape(self._spec.scenario, changed)
+            self._spec = replace(self._spec, scenario=changed)
+            self.builder = build(self._spec, self._streams)
+        return solve(self.builder.program, self.options)
+
+    def solve(self, changed: Scenario | None = None) -> Plan:
+        if self.builder.program.is_mip:
+            raise LaaError("a full plan of the optimal arrangement re-solves its fixed choice; use summary()")
+        solution = self.run(changed)
+        return plan_from(self.builder, solution, self.arrangement, {"solve": solution.seconds})
+
+    def summary(self, changed: Scenario | None = None) -> Summary:
+        solution = self.run(changed)
+        return summarise(self.scenario, self._spend, solution)
+
+
 class ReusableModel:
-    """A built program kept in HiGHS between solves of changed effects and amounts."""
+    """A built program kept in HiGHS between solves of changed effects and amounts.
+
+    Only for a solver that re-solves in place (`Feature.RESOLVE_IN_PLACE`); `for_spec` gives a
+    `RebuiltModel` for one that cannot.
+    """
+
+    note = ""  # nothing to say: the kept model is re-solved in place
 
     def __init__(self, builder: Builder, arrangement: Arrangement, options: SolveOptions | None = None):
         spec = builder.spec
         if spec.max_pooled_share is not None or spec.elastic:
             raise LaaError("a frontier step or an elastic program cannot be re-solved in place")
+        if not (options or SolveOptions()).supports(Feature.RESOLVE_IN_PLACE):
+            raise LaaError(rebuild_note(options or SolveOptions()) + ": use ReusableModel.for_spec")
         self.arrangement = arrangement
         self.builder = builder
         program = builder.program
@@ -137,17 +210,17 @@ class ReusableModel:
         slope_at: list[tuple[int, int, int]] = []  # (progress row, segment column, place in numbers' slopes)
         budget_at: list[tuple[int, int]] = []  # (budget row, place in numbers' amounts)
         for row, label in enumerate(program.row_labels):
-            if label.family == "progress" and label.outcome:
+            if label.family is RowFamily.PROGRESS and label.outcome:
                 view, o = label.funder or "", label.outcome
                 curve = scenario.outcome(o).response
                 if not _can_spend(program, label, len(curve)):
                     continue
                 slope_at += [
-                    (row, program.col(("u", view, o, k)), first_segment[o] + k)
+                    (row, program.col(Segment(view, o, k)), first_segment[o] + k)
                     for k, seg in enumerate(curve)
                     if seg.spend is not None  # an unbounded segment's slope is 0 by definition
                 ]
-            elif label.family == "budget" and label.stream and label.year is not None:
+            elif label.family is RowFamily.BUDGET and label.stream and label.year is not None:
                 budget_at.append((row, stream_index[label.stream] * len(years) + years.index(label.year)))
         self._slope_rows, self._slope_cols, self._slope_place = (
             np.array(slope_at, dtype=np.int64).reshape(-1, 3).T
@@ -167,9 +240,16 @@ class ReusableModel:
 
     @classmethod
     def for_spec(
-        cls, spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | None = None
-    ) -> ReusableModel:
-        return cls(build(spec), arrangement, options)
+        cls,
+        spec: ModelSpec,
+        arrangement: Arrangement,
+        options: SolveOptions | None = None,
+        streams: list[str] | None = None,
+    ) -> ReusableModel | RebuiltModel:
+        """A kept model of `spec`, or the rebuilding fallback when the solver cannot keep one."""
+        if not (options or SolveOptions()).supports(Feature.RESOLVE_IN_PLACE):
+            return RebuiltModel(spec, arrangement, options, streams)
+        return cls(build(spec, streams), arrangement, options)
 
     @property
     def scenario(self) -> Scenario:
@@ -178,7 +258,7 @@ class ReusableModel:
     def _amount_terms(self) -> dict[str, list[tuple[int, int, float]]]:
         """Per stream, the (row, pooling column, coefficient as built) that scale with its amount."""
         program = self.builder.program
-        pool_cols = {program.col(("pool", s)): s for s in self.builder.streams if program.has(("pool", s))}
+        pool_cols = {col: key.stream for key, col in program.keys_of(PoolShare)}
         found: dict[str, list[tuple[int, int, float]]] = {}
         for row, label in enumerate(program.row_labels):
             if label.family not in AMOUNT_ROWS:
@@ -243,7 +323,7 @@ class ReusableModel:
     def _update(self, changed: Scenario) -> None:
         """Pass HiGHS the effects and amounts that differ from the model's, and nothing else."""
         _same_shape(self._scenario, changed)
-        h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
+        h = _Both(self.highs, self._relaxed)
         slopes, amounts = changed.numbers
         coefs = -np.asarray(slopes)[self._slope_place] * MILLION
         moved = np.flatnonzero(coefs != self._coefs)
@@ -270,7 +350,7 @@ class ReusableModel:
         self._amounts = new_amounts
         self._scenario = changed
 
-    def _update_pooling(self, changed: Scenario, amounts: np.ndarray, h: highspy.Highs | _Both) -> None:
+    def _update_pooling(self, changed: Scenario, amounts: np.ndarray, h: _Both) -> None:
         """With the pooling chosen by the solver, a stream's amount also scales its pooling column."""
         years = len(changed.years)
         for i, stream in enumerate(changed.streams):
@@ -285,7 +365,7 @@ class ReusableModel:
         """Each switch's M is the most its pot could spend: recompute it from the new amounts."""
         b = replace(self.builder, spec=replace(self.builder.spec, scenario=changed))
         new_m = {p: pot_money_bound(b, p) for p in self.builder.pots}
-        h = self.highs if self._relaxed is None else _Both(self.highs, self._relaxed)
+        h = _Both(self.highs, self._relaxed)
         for row, col, pot, sign, bound_sign in self.builder.big_m:
             if new_m[pot] == self._current_m[pot]:
                 continue
@@ -305,7 +385,7 @@ def _can_spend(program: Program, progress: RowLabel, segments: int) -> bool:
     A silo funder's program carries every outcome's curve, most of them out of its streams'
     reach; skipping those keeps a draw's updates to the curves that can move the answer.
     """
-    response = RowLabel("response", outcome=progress.outcome, funder=progress.funder)
+    response = RowLabel(RowFamily.RESPONSE, outcome=progress.outcome, funder=progress.funder)
     cols, _ = program.row_terms(program.row_index[response])
     return len(cols) > segments
 
@@ -325,8 +405,9 @@ class _Both:
             h.changeRowBounds(row, lower, upper)
 
     def changeRowsBounds(self, n: int, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        assert n == len(rows)
         for h in self.models:
-            h.changeRowsBounds(n, rows, lower, upper)
+            change_rows_bounds(h, rows, lower, upper)
 
 
 def _uniform_factor(base: list[float], new: list[float], stream: str) -> float:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from laa.models.scenario import Outcome
-from laa.pooling.program import INF, Program, RowLabel
+from laa.pooling.program import INF, Program
 from laa.pooling.units import MILLION, millions
+from laa.pooling.vocabulary import Progress, RowFamily, RowLabel, Segment
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
@@ -46,19 +47,19 @@ def add_curve(
     segments = []
     for k, seg in enumerate(outcome.response):
         width = INF if seg.spend is None else millions(seg.spend)
-        segments.append((program.column(("u", view, o, k), upper=width), seg.slope * MILLION))
+        segments.append((program.column(Segment(view, o, k), upper=width), seg.slope * MILLION))
     cols = np.array([c for c, _ in segments] + spend, dtype=np.int32)  # spend columns are distinct
     vals = np.concatenate([np.ones(len(segments)), -np.ones(len(spend))])
     lower = -INF if absorb_excess else 0.0
     program.row_arrays(
-        RowLabel("response", outcome=o, funder=view or None), cols, vals, lower=lower, upper=0.0
+        RowLabel(RowFamily.RESPONSE, outcome=o, funder=view or None), cols, vals, lower=lower, upper=0.0
     )
     if not score:
         return None
     cost = outcome.weight / outcome.gap if in_objective else 0.0
-    progress = program.column(("progress", view, o), upper=outcome.cap, cost=cost)
+    progress = program.column(Progress(view, o), upper=outcome.cap, cost=cost)
     program.row(
-        RowLabel("progress", outcome=o, funder=view or None),
+        RowLabel(RowFamily.PROGRESS, outcome=o, funder=view or None),
         [(progress, 1.0)] + [(c, -slope) for c, slope in segments if slope > 0],
         upper=0.0,
     )

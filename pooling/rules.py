@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from laa.models.scenario import Rule, RuleKind
 from laa.pooling.choice import holding, pot_money_bound
-from laa.pooling.program import INF, RowLabel
+from laa.pooling.program import INF
 from laa.pooling.units import millions
+from laa.pooling.vocabulary import Counted, RowFamily, RowLabel, Slack
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder, Terms
@@ -34,7 +35,7 @@ def add_rules(b: Builder, rules: list[Rule]) -> None:
 def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...]) -> None:
     kind, value = rule.kind, rule.value
     spend: Terms = [(c, 1.0) for s in streams for c in b.x_cols(s, outcomes, years)]
-    label = RowLabel("rule", rule=rule.id, years=years)
+    label = RowLabel(RowFamily.RULE, rule=rule.id, years=years)
     if kind.is_share:
         unpooled = [(c, -value * v) for s in streams for t in years for c, v in b.unpooled_terms(s, t)]
         _bound(b, label, spend + unpooled, kind, 0.0)
@@ -48,13 +49,8 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
         _bound(b, label, spend, kind, millions(value))
     else:  # match: other funders' streams and every pot against the rule's streams
         own_funders = {b.scenario.funder_of(s) for s in streams}
-        keys, funder_of, in_years = b.program.col_keys, b.scenario.funder_of, set(years)
-        matching = [
-            (c, 1.0)
-            for o in outcomes
-            for c in b.x_by_outcome.get(o, [])
-            if keys[c][3] in in_years and funder_of(keys[c][1]) not in own_funders  # ("x", s, o, t)
-        ]
+        others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
+        matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
         matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
         _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, 0.0)
 
@@ -70,7 +66,7 @@ def _share_in_pot(
     members = [m for m in b.members_in_play(p) if m in streams]
     paid_in = [(c, -value * v) for m in members for t in years for c, v in b.pooled_terms(m, t)]
     pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
-    label = RowLabel("rule_pot", rule=rule.id, pot=p, years=years)
+    label = RowLabel(RowFamily.RULE_POT, rule=rule.id, pot=p, years=years)
     if held is True or kind.is_minimum:
         # a minimum share of nothing pooled asks nothing, so it needs no switch
         _bound(b, label, pot_spend + paid_in, kind, 0.0)
@@ -97,23 +93,23 @@ def _pot_spend_counted(
     if held is True:
         return pot_spend
     program, most = b.program, pot_money_bound(b, p)
-    counted = program.column(("counted", rule.id, p, years))
+    counted = program.column(Counted(rule.id, p, years))
     minus_spend = [(c, -1.0) for c, _ in pot_spend]
     if rule.kind.is_minimum:
         program.row(
-            RowLabel("counted_spend", rule=rule.id, pot=p, years=years),
+            RowLabel(RowFamily.COUNTED_SPEND, rule=rule.id, pot=p, years=years),
             [(counted, 1.0), *minus_spend],
             upper=0.0,
         )
         row = program.row(
-            RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
+            RowLabel(RowFamily.COUNTED_IF_HELD, rule=rule.id, pot=p, years=years),
             [(counted, 1.0), (held, -most)],
             upper=0.0,
         )
         b.big_m.append((row, held, p, -1.0, 0.0))
     else:
         row = program.row(
-            RowLabel("counted_if_held", rule=rule.id, pot=p, years=years),
+            RowLabel(RowFamily.COUNTED_IF_HELD, rule=rule.id, pot=p, years=years),
             [(counted, 1.0), *minus_spend, (held, -most)],
             lower=-most,
         )
@@ -127,10 +123,9 @@ def add_statutory_minimums(b: Builder) -> None:
             minimum = outcome.min_spend_in(t)
             if minimum <= 0:
                 continue
-            keys = b.program.col_keys  # ("x", s, o, t)
-            spend = [(c, 1.0) for c in b.x_by_outcome.get(outcome.id, []) if keys[c][3] == t]
+            spend = [(c, 1.0) for _, c in b.streams_spending_on(outcome.id, t)]
             spend += [(c, 1.0) for p in b.pots for c in b.q_cols(p, [outcome.id], (t,))]
-            label = RowLabel("statutory", outcome=outcome.id, years=(t,))
+            label = RowLabel(RowFamily.STATUTORY, outcome=outcome.id, years=(t,))
             _bound(b, label, spend, RuleKind.MIN_AMOUNT, millions(minimum))
 
 
@@ -144,12 +139,8 @@ def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float
     program = b.program
     minimum = kind.is_minimum
     if b.spec.elastic:
-        slack = program.column(("slack", *_slack_key(label)), cost=-1.0)
+        slack = program.column(Slack(label), cost=-1.0)
         terms = [*terms, (slack, 1.0 if minimum else -1.0)]
     if minimum:
         return program.row(label, terms, lower=rhs, upper=INF)
     return program.row(label, terms, upper=rhs)
-
-
-def _slack_key(label: RowLabel) -> tuple:
-    return (label.family, label.rule, label.pot, label.outcome, label.years)

@@ -25,9 +25,9 @@ from laa.pooling import response
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.program import RowLabel
-from laa.pooling.solvers import SolveOptions, solve
+from laa.pooling.solvers import Feature, SolveOptions, solve
 from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.vocabulary import RowFamily, RowLabel
 
 if TYPE_CHECKING:
     from laa.pooling.resolve import Summary
@@ -88,22 +88,17 @@ def area_program(
     program = b.program
     rows = {}
     for f in optimum:
-        streams = {s.id for s in scenario.streams if s.funder in planners[f]}
+        streams = [s.id for s in scenario.streams if s.funder in planners[f]]
         own_score = []
         for outcome in scenario.outcomes:
-            spend = [
-                program.col(("x", s, outcome.id, t))
-                for s in streams
-                for t in scenario.years
-                if program.has(("x", s, outcome.id, t))
-            ]
+            spend = [c for s in streams for c in b.x_cols(s, [outcome.id], scenario.years)]
             if not spend:  # the funder cannot move this outcome: its view would add columns fixed at 0
                 continue
             progress = response.add_curve(program, outcome, spend, view=f, in_objective=False)
             assert progress is not None
             own_score.append((progress, outcome.weight / outcome.gap))
         rows[f] = program.row(
-            RowLabel("silo_own_optimum", funder=f), own_score, lower=own_optimum_target(optimum[f])
+            RowLabel(RowFamily.SILO_OWN_OPTIMUM, funder=f), own_score, lower=own_optimum_target(optimum[f])
         )
     for outcome in scenario.outcomes:
         response.add_curve(program, outcome, b.x_by_outcome.get(outcome.id, []), absorb_excess=True)
@@ -116,6 +111,7 @@ def plan_silo(
     """The silo plan; with `planners`, the plan in which each group of funders plans as one."""
     planners = planners or alone(scenario)
     options = options or SolveOptions()
+    begun = time.perf_counter()  # the funders' programs and the area's share one time limit
     timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
     optimum: dict[str, float] = {}
     for f, group in planners.items():
@@ -123,7 +119,7 @@ def plan_silo(
         started = time.perf_counter()
         b = build(spec, streams)
         timings["build"] += time.perf_counter() - started
-        solution = solve(b.program, options)
+        solution = solve(b.program, options.remaining(begun))
         timings["solve"] += solution.seconds
         if not solution.ok:
             return Plan(
@@ -139,8 +135,9 @@ def plan_silo(
     timings["build"] += time.perf_counter() - started
     # measured: the area program took 9.7 s at L by dual simplex (its own-optimum rows leave the dual
     # much degenerate work), 1.6 s by primal and 1.6 s by interior point; at XL 32 s by primal, 12 s
-    # by interior point (with crossover, so the solution is a vertex as the simplex's is)
-    solution = solve(b.program, replace(options, interior_point=True))
+    # by interior point (with crossover, so the solution is a vertex as the simplex's is); a solver
+    # without one uses its own default
+    solution = solve(b.program, replace(options.remaining(begun), interior_point=True))
     timings["solve"] += solution.seconds
     all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, planners[f]))
     plan = plan_from(
@@ -155,12 +152,20 @@ def _alone(scenario: Scenario, funder: str, reason: str) -> str:
 
 
 class SiloModel:
-    """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place."""
+    """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place.
+
+    With a solver that cannot re-solve in place (`note` says so), each change is planned afresh.
+    """
 
     def __init__(self, scenario: Scenario, options: SolveOptions | None = None):
-        from laa.pooling.resolve import ReusableModel  # resolve builds on this module's programs
+        from laa.pooling.resolve import ReusableModel, rebuild_note  # resolve builds on this module
 
-        self.funders = {}
+        self.options = options or SolveOptions()
+        self.in_place = self.options.supports(Feature.RESOLVE_IN_PLACE)
+        self.note = "" if self.in_place else rebuild_note(self.options)
+        self.funders: dict[str, ReusableModel] = {}
+        if not self.in_place:
+            return
         for f in silo_funders(scenario):
             spec, streams = funder_spec(scenario, f)
             self.funders[f] = ReusableModel(build(spec, streams), Arrangement.SILO, options)
@@ -171,6 +176,11 @@ class SiloModel:
     def summary(self, changed: Scenario) -> Summary:
         from laa.pooling.resolve import Summary
 
+        if not self.in_place:
+            plan = plan_silo(changed, self.options)
+            if plan.evaluation is None or plan.score is None:
+                return Summary(plan.status, None, [])
+            return Summary(plan.status, plan.score, plan.evaluation.outcomes)
         for f, model in self.funders.items():
             solution = model.run(changed)
             if not solution.ok:

@@ -1,7 +1,7 @@
 """Solving a `Program` with HiGHS (through highspy) or CBC (through PuLP), and reading it back.
 
 What each solver can do is in one registry (`CAPABILITIES`), so callers ask
-"does this solver give an infeasible subset?" instead of testing its name.
+`options.supports(Feature.INFEASIBLE_SUBSET)` instead of testing its name.
 The status is read before anything else, every time: a time limit is not
 an optimum (PuLP's own HiGHS wrapper reports it as one), and nothing is
 read from a solver that did not finish.
@@ -20,8 +20,9 @@ import os
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol, cast
 
 import highspy
 import numpy as np
@@ -34,20 +35,65 @@ class SolverName(StrEnum):
     HIGHS = "highs"
     CBC = "cbc"
 
+    @property
+    def label(self) -> str:
+        """The solver's name as its makers write it."""
+        return {"highs": "HiGHS", "cbc": "CBC"}[self.value]
+
+
+class Feature(StrEnum):
+    """Something a caller may need from a solver beyond an optimum."""
+
+    DUALS = "duals"  # shadow prices and reduced costs of a linear program
+    INFEASIBLE_SUBSET = "infeasible_subset"  # an irreducible set of rows and bounds that cannot all hold
+    RESOLVE_IN_PLACE = "resolve_in_place"  # a kept model changed and re-solved from its last basis
+    INTEGER = "integer"  # integer columns (the pooling choice)
+    INTERIOR_POINT = "interior_point"  # an interior point method with crossover to a vertex
+
 
 @dataclass(frozen=True)
 class SolverCapabilities:
+    """What one solver can do, so callers ask `supports(feature)` instead of testing its name."""
+
     name: SolverName
     duals: bool
     infeasible_subset: bool
     resolve_in_place: bool
     integer: bool
+    interior_point: bool
+
+    def supports(self, feature: Feature) -> bool:
+        return bool(getattr(self, feature.value))
 
 
 CAPABILITIES = {
-    SolverName.HIGHS: SolverCapabilities(SolverName.HIGHS, True, True, True, True),
-    SolverName.CBC: SolverCapabilities(SolverName.CBC, True, False, False, True),
+    SolverName.HIGHS: SolverCapabilities(
+        SolverName.HIGHS,
+        duals=True,
+        infeasible_subset=True,
+        resolve_in_place=True,
+        integer=True,
+        interior_point=True,
+    ),
+    # through PuLP's command-line CBC: each solve is a fresh process reading a written model
+    SolverName.CBC: SolverCapabilities(
+        SolverName.CBC,
+        duals=True,
+        infeasible_subset=False,
+        resolve_in_place=False,
+        integer=True,
+        interior_point=False,
+    ),
 }
+
+
+def capabilities(solver: SolverName) -> SolverCapabilities:
+    """What `solver` can do."""
+    return CAPABILITIES[solver]
+
+
+# a solve given no time left still gets this long (seconds), so it stops with `time_limit`, not an error
+MIN_TIME_LIMIT = 1e-3
 
 
 class Status(StrEnum):
@@ -67,6 +113,26 @@ class SolveOptions:
     # dual simplex (HiGHS's default) suits the plans; the interior point method suits the silo's
     # second program (silo.py)
     interior_point: bool = False
+
+    @property
+    def capabilities(self) -> SolverCapabilities:
+        """What the chosen solver can do."""
+        return CAPABILITIES[self.solver]
+
+    def supports(self, feature: Feature) -> bool:
+        return self.capabilities.supports(feature)
+
+    def remaining(self, started: float) -> SolveOptions:
+        """These options with the time limit that is left since `started` (a `time.perf_counter()`).
+
+        A plan that needs several solves (the optimal arrangement's MIP and its priced re-solve,
+        the silo's funders and area, a diagnosis) shares one time limit among them; a solve that
+        starts with none left is given a moment, and stops at once with `time_limit`.
+        """
+        if self.time_limit is None:
+            return self
+        left = self.time_limit - (time.perf_counter() - started)
+        return replace(self, time_limit=max(left, MIN_TIME_LIMIT))
 
 
 @dataclass
@@ -133,7 +199,7 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
-    if options.interior_point:
+    if options.interior_point and options.supports(Feature.INTERIOR_POINT):
         h.setOptionValue("solver", "ipm")
     return h
 
@@ -161,6 +227,17 @@ def highs_lp(program: Program, relax: bool = False) -> highspy.HighsLp:
             for i in program.col_integer
         ]
     return lp
+
+
+class _ChangesRowsBounds(Protocol):
+    def changeRowsBounds(
+        self, num_set_entries: int, indices: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> object: ...
+
+
+def change_rows_bounds(h: highspy.Highs, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """HiGHS's `changeRowsBounds` (many rows in one call), which highspy's type stubs leave out."""
+    cast(_ChangesRowsBounds, h).changeRowsBounds(len(rows), rows, lower, upper)
 
 
 def _finite(bounds: list[float]) -> np.ndarray:

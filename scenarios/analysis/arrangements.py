@@ -7,8 +7,10 @@ uses, so a new arrangement is added in one place.
 
 from __future__ import annotations
 
+import time
+
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.diagnosis import diagnose
+from laa.pooling.diagnosis import Diagnosis, diagnose
 from laa.pooling.optimise import optimise
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.silo import plan_silo
@@ -55,14 +57,27 @@ RUNNERS = {
 def plan_arrangement(
     scenario: Scenario, arrangement: Arrangement, options: SolveOptions | None = None
 ) -> Plan:
-    """One arrangement's plan; a failure inside becomes an `error` plan, never an exception."""
+    """One arrangement's plan; a failure inside becomes an `error` plan, never an exception.
+
+    An infeasible plan is diagnosed within what is left of the time limit. A diagnosis that
+    fails is a diagnosis saying so: the plan stays infeasible, with its reason.
+    """
+    options = options or SolveOptions()
+    begun = time.perf_counter()
     try:
         plan = RUNNERS[arrangement](scenario, options)
-        if plan.status is PlanStatus.INFEASIBLE:
-            plan.diagnosis = diagnose(scenario, arrangement)
-        return plan
     except Exception as exc:  # a batch must keep going; the reason travels with the plan
         return Plan(scenario, arrangement, PlanStatus.ERROR, f"{type(exc).__name__}: {exc}")
+    if plan.status is PlanStatus.INFEASIBLE:
+        plan.diagnosis = _diagnosis(scenario, arrangement, options.remaining(begun))
+    return plan
+
+
+def _diagnosis(scenario: Scenario, arrangement: Arrangement, options: SolveOptions) -> Diagnosis:
+    try:
+        return diagnose(scenario, arrangement, options)
+    except Exception as exc:  # the plan's status and reason stand; the diagnosis says it failed
+        return Diagnosis.failed(arrangement, f"{type(exc).__name__}: {exc}")
 
 
 def plan_all(

@@ -1,0 +1,75 @@
+"""Solvers asked, not assumed: capabilities, fallbacks said plainly, one time limit per plan."""
+
+import pytest
+from laa.models.load import load_scenario
+from laa.models.scenario import Arrangement
+from laa.pooling import solvers
+from laa.pooling.diagnosis import diagnose
+from laa.pooling.resolve import RebuiltModel, ReusableModel
+from laa.pooling.silo import SiloModel
+from laa.pooling.solvers import Feature, SolveOptions, SolverName, capabilities
+from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.scenarios.analysis.arrangements import aligned, silo
+
+from tests.paths import CHECKS, EXAMPLE
+
+CBC = SolveOptions(solver=SolverName.CBC)
+
+
+def test_capabilities_are_asked_by_feature():
+    highs, cbc = capabilities(SolverName.HIGHS), capabilities(SolverName.CBC)
+    assert all(highs.supports(f) for f in Feature)
+    assert cbc.supports(Feature.DUALS) and cbc.supports(Feature.INTEGER)
+    assert not cbc.supports(Feature.INFEASIBLE_SUBSET)
+    assert not cbc.supports(Feature.RESOLVE_IN_PLACE)
+    assert CBC.supports(Feature.DUALS) and not CBC.supports(Feature.INFEASIBLE_SUBSET)
+
+
+def test_cbc_diagnosis_says_highs_found_the_subset():
+    scenario = load_scenario(CHECKS / "check4.yaml")
+    by_highs = diagnose(scenario, Arrangement.POOLED)
+    by_cbc = diagnose(scenario, Arrangement.POOLED, CBC)
+    assert by_highs.note == "" and by_highs.complete
+    assert "CBC gives no infeasible subset, so HiGHS found the colliding one" in by_cbc.note
+    assert [f.text for f in by_cbc.subset] == [f.text for f in by_highs.subset]
+    # the smallest relaxation is CBC's own, and the same
+    assert [f.amount for f in by_cbc.relaxation] == pytest.approx([f.amount for f in by_highs.relaxation])
+
+
+def test_a_diagnosis_cut_short_by_the_time_limit_says_so(monkeypatch):
+    monkeypatch.setattr(solvers, "MIN_TIME_LIMIT", 0.0)  # no time left means none at all
+    scenario = load_scenario(CHECKS / "check4.yaml")
+    d = diagnose(scenario, Arrangement.POOLED, SolveOptions(time_limit=0.0))
+    assert not d.complete
+    assert "could not be completed: the time limit was reached" in d.note
+    assert d.relaxation == []
+    assert d.checks  # the checks need no solver
+
+
+def test_remaining_shares_one_time_limit():
+    import time
+
+    started = time.perf_counter() - 2.0
+    assert SolveOptions(time_limit=5.0).remaining(started).time_limit == pytest.approx(3.0, abs=0.1)
+    assert SolveOptions(time_limit=1.0).remaining(started).time_limit == solvers.MIN_TIME_LIMIT
+    assert SolveOptions().remaining(started).time_limit is None
+
+
+def test_without_resolving_in_place_models_are_rebuilt_and_agree():
+    scenario = load_scenario(EXAMPLE)
+    spec = ModelSpec(scenario, PoolingChoice.aligned())
+    kept = ReusableModel.for_spec(spec, Arrangement.ALIGNED)
+    rebuilt = ReusableModel.for_spec(spec, Arrangement.ALIGNED, CBC)
+    assert isinstance(kept, ReusableModel) and kept.note == ""
+    assert isinstance(rebuilt, RebuiltModel)
+    assert "CBC cannot re-solve a kept model in place" in rebuilt.note
+    assert rebuilt.summary(scenario).score == pytest.approx(aligned(scenario).score, abs=1e-6)
+    with pytest.raises(Exception, match="cannot re-solve"):
+        ReusableModel(kept.builder, Arrangement.ALIGNED, CBC)
+
+
+def test_silo_model_without_resolving_in_place_plans_afresh():
+    scenario = load_scenario(CHECKS / "check3.yaml")
+    model = SiloModel(scenario, CBC)
+    assert "CBC" in model.note
+    assert model.summary(scenario).score == pytest.approx(silo(scenario, CBC).score, abs=1e-9)
