@@ -1,47 +1,41 @@
 """Reading a scenario file into a validated `Scenario`, or every problem with it at once.
 
 Files come from finance leads' desktops and nightly folders, so they are
-treated as untrusted: a size cap before reading, YAML's safe loader (no
-Python objects), a cap on how far aliases expand (a "billion laughs" file
-would otherwise hang validation), and no NaN or infinity anywhere.
+treated as untrusted: only a regular file is read, and its size is checked
+before a byte is (`models.reading`); the text is parsed with nesting, aliases
+and duplicate keys guarded and no object tags (`models.documents`); no NaN or
+infinity anywhere, and every number within its range (`models.ranges`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from laa.models.checks import cross_check
+from laa.models.documents import expect_mapping, parse_json, parse_yaml
 from laa.models.errors import Problem, ScenarioError, item_label
 from laa.models.messages import validation_message
+from laa.models.reading import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: the cap callers state
+from laa.models.reading import read_scenario_file, refuse_oversized
 from laa.models.scenario import Scenario
 from laa.models.variants import check_variants, read_variants
 from laa.models.workbook.ods import is_opendocument, ods_as_xlsx
 from laa.models.workbook.reader import OLE_MAGIC, CellProblem, read_workbook
 from pydantic import ValidationError
 
-MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_EXPANDED_NODES = 2_000_000
 OPENDOCUMENT_SUFFIXES = (".ods",)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OPENDOCUMENT_SUFFIXES)
 OLD_EXCEL_SUFFIXES = (".xls", ".xlt")
 SAVE_AS_XLSX = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
 LIST_SECTIONS = ("blocks", "funders", "outcomes", "streams", "rules", "pots", "historic")
 
-try:  # the C loader is much faster on large files and just as safe
-    _SafeLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
-
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file (YAML, JSON or an Excel workbook)."""
     path = Path(path)
     name = path.name or str(path)
-    _refuse_unreadable(path, name)
-    return load_scenario_bytes(path.read_bytes(), name)
+    return load_scenario_bytes(read_scenario_file(path, name), name)
 
 
 def load_scenario_bytes(data: bytes, name: str) -> Scenario:
@@ -51,7 +45,7 @@ def load_scenario_bytes(data: bytes, name: str) -> Scenario:
     bytes to a worker), so nothing is written to disk to be parsed; problems
     are located in `name`, and a workbook's at its sheet and cell (`Streams!F7`).
     """
-    _refuse_oversized(len(data), name)
+    refuse_oversized(len(data), name)
     suffix = Path(name).suffix.lower()
     if suffix in OLD_EXCEL_SUFFIXES:
         old = f"is an Excel 97-2003 workbook (.xls), which is not read: {SAVE_AS_XLSX}"
@@ -66,8 +60,7 @@ def load_scenario_bytes(data: bytes, name: str) -> Scenario:
 def read_document(path: Path) -> dict[str, Any]:
     """The file's content as plain data, refusing what cannot be a scenario."""
     name = path.name or str(path)
-    _refuse_unreadable(path, name)
-    return _document(path.read_bytes(), name)
+    return _document(read_scenario_file(path, name), name)
 
 
 def _document(raw: bytes, name: str) -> dict[str, Any]:
@@ -95,116 +88,6 @@ def _binary(raw: bytes) -> str:
     if raw.startswith(b"PK\x03\x04"):
         return f"{binary}: a zip archive (an Excel workbook?); name it .xlsx to read it"
     return binary
-
-
-def _refuse_unreadable(path: Path, name: str) -> None:
-    """A missing file, a folder or an oversized file, refused before anything is read."""
-    if not path.exists():
-        raise ScenarioError([Problem(name, None, None, None, f"no such file: {path}")])
-    if path.is_dir():
-        raise ScenarioError([Problem(name, None, None, None, "is a directory, not a scenario file")])
-    _refuse_oversized(path.stat().st_size, name)
-
-
-def _refuse_oversized(size: int, name: str) -> None:
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"file is {size:,} bytes; a scenario file is expected to be under "
-                    f"{MAX_FILE_BYTES:,} bytes",
-                )
-            ]
-        )
-
-
-def parse_json(text: str, name: str) -> dict[str, Any]:
-    def no_constants(token: str) -> float:
-        raise ValueError(f"{token} is not a number a scenario may hold")
-
-    try:
-        data = json.loads(text, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            [Problem(name, None, None, None, f"JSON does not parse at line {exc.lineno}: {exc.msg}")]
-        ) from None
-    except ValueError as exc:
-        raise ScenarioError([Problem(name, None, None, None, str(exc))]) from None
-    return _expect_mapping(data, name)
-
-
-def parse_yaml(text: str, name: str) -> dict[str, Any]:
-    try:
-        node = yaml.compose(text, Loader=_SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise ScenarioError([Problem(name, None, None, None, _yaml_message(exc))]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(name, None, None, None, f"YAML does not parse: {exc}")]) from None
-    if node is None:
-        raise ScenarioError([Problem(name, None, None, None, "is empty; a scenario is expected")])
-    expanded = _expanded_size(node, {})
-    if expanded > MAX_EXPANDED_NODES:
-        raise ScenarioError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"YAML aliases expand the file to over {MAX_EXPANDED_NODES:,} items; "
-                    "write the values out instead of repeating anchors",
-                )
-            ]
-        )
-    try:
-        data = _SafeLoader(text).get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        raise ScenarioError([Problem(name, None, None, None, _yaml_message(exc))]) from None
-    return _expect_mapping(data, name)
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    what = exc.problem or exc.context or "invalid YAML"
-    if "could not determine a constructor" in str(exc):
-        what = f"tag {exc.problem.split('tag')[-1].strip() if exc.problem else ''} is not allowed"
-        what += " (a scenario holds plain values only)"
-    return f"YAML does not parse{where}: {what}"
-
-
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """How many nodes the document has once aliases are expanded (shared nodes counted each time)."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # guards against recursive aliases
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            total += _expanded_size(child, memo)
-            if total > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            total += _expanded_size(k, memo) + _expanded_size(v, memo)
-            if total > MAX_EXPANDED_NODES:
-                break
-    memo[key] = total
-    return total
-
-
-def _expect_mapping(data: Any, name: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        found = type(data).__name__ if data is not None else "nothing"
-        raise ScenarioError(
-            [Problem(name, None, None, None, f"a mapping of sections is expected; found {found}")]
-        )
-    return data
 
 
 def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
@@ -236,7 +119,7 @@ def parse_workbook(raw: bytes, name: str) -> Scenario:
 
 
 def _validated(data: dict[str, Any], source: str) -> tuple[Scenario | None, list[Problem]]:
-    data = _expect_mapping(data, source)
+    data = expect_mapping(data, source)
     problems = cross_check(data, source)
     # variants are read apart, so their problems read as the changes they are in (models.variants)
     variants, problems_in_variants = read_variants(data.get("variants"), source)
