@@ -20,8 +20,13 @@ from laa.cli.common import (
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
-from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, rank_freedoms, value_of_pooling
-from laa.scenarios.analysis.table import grid
+from laa.scenarios.analysis.freedoms import (
+    FREEDOM_ARRANGEMENTS,
+    freedoms_text,
+    pooling_value_text,
+    rank_freedoms,
+    value_of_pooling,
+)
 from laa.scenarios.analysis.variants import (
     all_plans,
     plan_variants,
@@ -47,7 +52,12 @@ from laa.scenarios.analysis.variants import (
 def compare(
     file: str, fmt: str, out: str | None, variants: bool, solver: str, time_limit: float | None
 ) -> None:
-    """One row per arrangement: score, targets, reward, overhead, set-up, lapsed money, gains."""
+    """One row per arrangement: targets met, reward, money lost, rules broken and score, against silo and
+    aligned; then the outcomes the arrangements disagree on most.
+
+    Exit codes as `laa run`: 0 every arrangement solved, 2 the file cannot be planned, 3 some arrangement
+    is infeasible, 4 some failed (solver error or time limit).
+    """
     scenario = load(file)
     if variants:
         planned = plan_variants(scenario, None, solve_options(solver, time_limit))
@@ -90,26 +100,17 @@ def compare(
 @solver_option
 @guarded
 def freedoms(file: str, arrangement: str, top: int, fmt: str, out: str | None, solver: str) -> None:
-    """Rank the freedoms worth asking for: eligibility limits lifted and rules relaxed."""
+    """Rank the freedoms worth asking for: eligibility limits lifted and rules relaxed.
+
+    The top asks are re-solved with the freedom granted: the exact score gained, the targets met and the
+    reward earned or risked, and which outcomes move from what to what.
+    """
     scenario = load(file)
     asks = rank_freedoms(scenario, Arrangement(arrangement), top, solve_options(solver, None))
     if fmt == "json":
         emit(json.dumps([a.to_dict() for a in asks], indent=1, allow_nan=False) + "\n", out)
         return
-    rows = [
-        [str(i), a.kind, f"{a.per_million:.4f}", "-" if a.gain is None else f"{a.gain:+.4f}", a.ask]
-        for i, a in enumerate(asks[: max(top, 10)], start=1)
-    ]
-    head = (
-        f"{scenario.name}: freedoms on the {arrangement} plan, best first "
-        f"({len(asks)} with a positive marginal value; exact gain re-solved for the top {top})\n\n"
-    )
-    body = (
-        grid(["#", "kind", "per £1m", "gain", "ask"], rows, right={0, 2, 3})
-        if rows
-        else "(none: no limit binds)"
-    )
-    emit(head + body + "\n", out)
+    emit(freedoms_text(scenario, arrangement, asks, top), out)
 
 
 @click.command("pooling-value")
@@ -119,27 +120,11 @@ def freedoms(file: str, arrangement: str, top: int, fmt: str, out: str | None, s
 @solver_option
 @guarded
 def pooling_value(file: str, fmt: str, out: str | None, solver: str) -> None:
-    """How much of the pooled-over-aligned gain each lifted ring-fence or eligibility limit explains."""
+    """Pooling's gain over aligned in parts that add up to it: each ring-fence or eligibility limit it lifts,
+    its lower overhead less set-up, and the interactions."""
     scenario = load(file)
-    total, gains = value_of_pooling(scenario, solve_options(solver, None))
+    value = value_of_pooling(scenario, solve_options(solver, None))
     if fmt == "json":
-        doc = {"pooling_gain": total, "limits": [g.to_dict() for g in gains]}
-        emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
+        emit(json.dumps(value.to_dict(), indent=1, allow_nan=False) + "\n", out)
         return
-    rows = [
-        [
-            g.kind,
-            g.id,
-            g.pot,
-            "-" if g.gain is None else f"{g.gain:+.4f}",
-            "-" if g.share_of_pooling_gain is None else f"{g.share_of_pooling_gain:.0%}",
-            g.text,
-        ]
-        for g in gains
-    ]
-    shown = "infeasible" if total is None else f"{total:+.4f}"
-    head = (
-        f"{scenario.name}: pooling gains {shown} score over aligned. "
-        "Each limit lifted alone in the aligned plan:\n\n"
-    )
-    emit(head + grid(["kind", "id", "pot", "gain", "share", "what"], rows, right={3, 4}) + "\n", out)
+    emit(pooling_value_text(scenario, value), out)

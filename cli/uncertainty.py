@@ -53,7 +53,13 @@ def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> N
 @click.option(
     "--change", "change", default=DEFAULT_CHANGE, show_default=True, help="Range of the change, in %."
 )
-@click.option("--steps", type=click.IntRange(min=1, max=200), default=8, show_default=True)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=2, max=200),
+    default=5,
+    show_default=True,
+    help="Values across the range, both ends included (0% is always added when in range).",
+)
 @click.option(
     "--arrangement",
     "-a",
@@ -97,7 +103,7 @@ def sweep_command(
     elif fmt == "xlsx":
         emit(sweep_workbook(scenario, what, found), out)
     else:
-        emit(sweep_text(scenario, what, found), out)
+        emit(sweep_text(scenario, found, stream, rule), out)
 
 
 @click.command("sensitivity")

@@ -149,3 +149,24 @@ def _gain(
         return None
     gain = plan.score - base
     return 0.0 if abs(gain) < PRICE_NOISE else gain
+
+
+def priced_plan(values: FreedomValues, options: SolveOptions | None = None) -> Plan:
+    """The plan the freedoms were priced on, as a plan (its figures are each freedom's "before")."""
+    return optimise(values.base, values.arrangement, options)
+
+
+def granted_plan(
+    values: FreedomValues,
+    stream: str | None = None,
+    outcome: str | None = None,
+    rule: str | None = None,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """The plan re-solved with one freedom granted: `stream` may fund `outcome`, or `rule` is dropped."""
+    if rule is not None:
+        spec = replace(values.base, without_rules=frozenset({rule}))
+    else:
+        assert stream is not None and outcome is not None
+        spec = replace(values.base, extra_eligible=frozenset({(stream, outcome)}))
+    return optimise(spec, values.arrangement, options)

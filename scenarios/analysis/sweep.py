@@ -4,25 +4,34 @@ A negotiator asks "what if the PCT's grant is cut by 10%?" or "what if the
 ring-fence were 30% instead of 40%?". Each step is a full re-plan of the
 changed scenario; the report gives the score at each step and where the
 money moved relative to the unchanged plan.
+
+`--steps K` is the number of values across the range, its ends included,
+and the unchanged scenario (0%) is always one of them when the range holds
+it: the row every other is read against. A change that would take a rule
+outside what it can mean (a share above 100%) is refused before anything is
+solved, with the largest change the rule takes; a step with no feasible
+plan says so, and has no "where the money moved", since there is no plan.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from laa.models.errors import InputError
+from laa.models.errors import InputError, ScenarioError
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
+from laa.pooling.units import dust_gbp, is_real, money_text
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.table import grid, pounds
+from laa.scenarios.analysis.table import grid, short
+from pydantic import ValidationError
 
 RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)%?\s*\.\.\s*([+-]?\d+(?:\.\d+)?)%?\s*$")
 DEFAULT_CHANGE = "-20%..+20%"
-SHIFT_NOISE_GBP = 100.0
-SHIFT_NOISE_SHARE = 1e-6  # of the area's money: equally good plans differ by solver tolerance, not choice
+SHIFTS_SHOWN = 3
 
 
 def parse_range(text: str, option: str = "--change") -> tuple[float, float]:
@@ -54,6 +63,33 @@ def check_target(
         raise InputError(f"{rule_option}: unknown rule {rule!r}")
 
 
+def changes(low: float, high: float, steps: int) -> list[float]:
+    """`steps` values evenly from `low` to `high` (both ends), with 0 added when the range holds it."""
+    count = max(steps, 2) if high > low else 1
+    found = {round(low + (high - low) * i / (count - 1), 10) if count > 1 else low for i in range(count)}
+    if low <= 0 <= high:
+        found.add(0.0)
+    return sorted(found)
+
+
+def label_decimals(low: float, high: float, steps: int) -> int:
+    """Decimals of a percentage that give each step its own label and write the ends as given."""
+    step = (high - low) / max(steps - 1, 1) * 100
+    fine = math.ceil(round(-math.log10(step), 9)) if step > 0 else 0
+    return max(fine, _places(low * 100), _places(high * 100), 0)
+
+
+def _places(percent: float) -> int:
+    """The fewest decimals, up to 3, that write `percent` as it was given."""
+    return next((d for d in range(3) if abs(percent - round(percent, d)) < 1e-9), 3)
+
+
+def change_label(change: float, decimals: int = 0) -> str:
+    """'-20%', '+12.5%', and the unchanged scenario as '0%' (never '-0%' or '+0%')."""
+    value = round(change * 100, decimals) + 0.0
+    return f"{value:.{decimals}f}%" if value == 0 else f"{value:+.{decimals}f}%"
+
+
 @dataclass(frozen=True)
 class Shift:
     """Spend on an outcome over the period, against the unchanged plan (GBP).
@@ -72,7 +108,8 @@ class SweepStep:
     arrangement: str
     status: str
     score: float | None
-    shifts: list[Shift] = field(default_factory=list)
+    shifts: list[Shift] | None = field(default_factory=list)  # None: no plan at this step to compare
+    value: float | None = None  # the rule's value, or the stream's money over the period, at this step
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -80,14 +117,20 @@ class SweepStep:
             "arrangement": self.arrangement,
             "status": self.status,
             "score": self.score,
-            "shifts": [s.__dict__ for s in self.shifts],
+            "value": self.value,
+            "shifts": None if self.shifts is None else [s.__dict__ for s in self.shifts],
         }
 
 
 def changed(scenario: Scenario, change: float, stream: str | None, rule: str | None) -> Scenario:
-    """The scenario with the stream's amounts, or the rule's value, scaled by (1 + change)."""
-    doc = scenario.model_dump(mode="python")
+    """The scenario with the stream's amounts, or the rule's value, scaled by (1 + change).
+
+    A value the scenario cannot hold (a share over 1) is an `InputError` naming the largest change
+    the rule takes, never quietly capped.
+    """
+    doc = scenario.model_dump(mode="python", exclude_unset=True)
     factor = 1.0 + change
+    label = change_label(change, _places(change * 100))
     if stream is not None:
         item = next(s for s in doc["streams"] if s["id"] == stream)
         amounts = item["amounts"]
@@ -97,9 +140,32 @@ def changed(scenario: Scenario, change: float, stream: str | None, rule: str | N
     if rule is not None:
         item = next(r for r in doc["rules"] if r["id"] == rule)
         kind = scenario.rule(rule).kind
-        value = item[kind.value] * factor
-        item[kind.value] = min(max(value, 0.0), 1.0) if kind.is_share else max(value, 0.0)
-    return Scenario.model_validate(doc)
+        base = item[kind.value]
+        value = base * factor
+        if kind.is_share and value > 1 + 1e-12:
+            largest = change_label(1 / base - 1, 1) if base > 0 else "any"
+            raise InputError(
+                f"--change: at {label} rule {rule}'s {kind.value} {base:g} would be {value:.4g}, "
+                f"but a share is at most 1 (100%); the largest rise it takes is {largest}"
+            )
+        item[kind.value] = min(value, 1.0) if kind.is_share else value
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        what = f"stream {stream}'s amounts" if stream else f"rule {rule}'s value"
+        why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise InputError(f"--change: at {label} {what} cannot be planned: {why}") from None
+    except ScenarioError as exc:
+        what = f"stream {stream}'s amounts" if stream else f"rule {rule}'s value"
+        raise InputError(f"--change: at {label} {what} cannot be planned: {exc}") from None
+
+
+def swept_value(scenario: Scenario, stream: str | None, rule: str | None) -> float:
+    """What moves: the rule's value, or the stream's money over the agreement (GBP)."""
+    if rule is not None:
+        return scenario.rule(rule).value
+    assert stream is not None
+    return sum(scenario.stream(stream).amount_in(t) for t in scenario.years)
 
 
 def sweep(
@@ -114,65 +180,113 @@ def sweep(
     base_plans: list[Plan] | None = None,
 ) -> list[SweepStep]:
     """Every step's plans; `base_plans`, the unchanged scenario's plans when the caller has them, are
-    what the shifts are measured against (else they are solved here)."""
+    what the shifts are measured against (else they are solved here). Every step's scenario is made
+    (and refused, if it cannot be) before anything is solved."""
     check_target(scenario, stream, rule)
     chosen = arrangements or [a for a in scenario.arrangements_to_run() if a is not Arrangement.HISTORIC]
+    variants = {change: changed(scenario, change, stream, rule) for change in changes(low, high, steps)}
     base = {p.arrangement.value: p for p in base_plans or ()}
     missing = [a for a in chosen if a.value not in base]
     if missing:  # plan_all plans the scenario's own list when given none
         base.update((p.arrangement.value, p) for p in plan_all(scenario, missing, options))
-    changes = sorted({low + (high - low) * i / steps for i in range(steps + 1)} if steps else {low, high})
     found = []
-    for change in changes:
-        plans = plan_all(changed(scenario, change, stream, rule), chosen, options)
+    for change, variant in variants.items():
+        value = swept_value(variant, stream, rule)
+        plans = plan_all(variant, chosen, options) if change != 0 else [base[a.value] for a in chosen]
         for plan in plans:
             found.append(
                 SweepStep(
-                    round(change, 10),
+                    change,
                     plan.arrangement.value,
                     plan.status.value,
                     plan.score,
                     _shifts(base[plan.arrangement.value], plan),
+                    value,
                 )
             )
     return found
 
 
-def _totals(plan: Plan) -> dict[str, float]:
+def _totals(plan: Plan) -> dict[str, float] | None:
     if plan.evaluation is None or plan.score is None:
-        return {}
+        return None
     return {o.id: o.spend for o in plan.evaluation.outcomes}
 
 
-def _shifts(base: Plan, plan: Plan, top: int = 5) -> list[Shift]:
+def _shifts(base: Plan, plan: Plan) -> list[Shift] | None:
+    """Spend moved per outcome (real amounts only, `units.dust_gbp`); None when either has no plan."""
     before, after = _totals(base), _totals(plan)
+    if before is None or after is None:
+        return None
     moved = [Shift(o, after.get(o, 0.0) - before.get(o, 0.0)) for o in set(before) | set(after)]
-    money = sum(s.amount_in(t) for s in base.scenario.streams for t in base.scenario.years)
-    noise = max(SHIFT_NOISE_GBP, SHIFT_NOISE_SHARE * money)
-    moved = [m for m in moved if abs(m.amount) > noise]
+    dust = dust_gbp(base.scenario)
+    moved = [m for m in moved if is_real(m.amount, dust)]
     moved.sort(key=lambda m: (-abs(m.amount), m.outcome))
-    return moved[:top]
+    return moved
 
 
-def sweep_text(scenario: Scenario, what: str, steps: list[SweepStep]) -> str:
+def shifts_text(scenario: Scenario, shifts: list[Shift], top: int = SHIFTS_SHOWN) -> str:
+    """'+£1,200,000 Serious acquisitive crime rate; -£300,000 ...' for the largest moves."""
+    dust = dust_gbp(scenario)
+    shown = [f"{money_text(m.amount, dust, signed=True)} {short(scenario.label('outcomes', m.outcome))}"
+             for m in shifts[:top]]  # fmt: skip
+    more = len(shifts) - top
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def _value_text(scenario: Scenario, stream: str | None, rule: str | None, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if stream is not None or scenario.rule(rule or "").kind.is_amount:
+        return money_text(value, dust_gbp(scenario))
+    if scenario.rule(rule or "").kind.is_share:
+        return f"{value:.1%}"
+    return f"{value:.3g}"
+
+
+def sweep_text(
+    scenario: Scenario, steps: list[SweepStep], stream: str | None = None, rule: str | None = None
+) -> str:
+    """The score of each arrangement at each step, then, per arrangement, where the money moved."""
     names = list(dict.fromkeys(s.arrangement for s in steps))
     by_change: dict[float, dict[str, SweepStep]] = defaultdict(dict)
     for s in steps:
         by_change[s.change][s.arrangement] = s
-    rows = [
-        [f"{change:+.0%}"]
-        + ["-" if cell.get(n) is None or cell[n].score is None else f"{cell[n].score:.4f}" for n in names]
-        for change, cell in sorted(by_change.items())
-    ]
-    lines = [f"{scenario.name}: sweeping {what}", "", grid(["change", *names], rows), ""]
-    last = max(by_change)
+    ordered = sorted(by_change)
+    decimals = max((_places(c * 100) for c in ordered), default=0)
+    what = f"stream {stream} (its money over the agreement)" if stream else f"rule {rule} (its value)"
+    rows = []
+    for change in ordered:
+        cells = by_change[change]
+        value = next(iter(cells.values())).value
+        rows.append(
+            [change_label(change, decimals), _value_text(scenario, stream, rule, value)]
+            + [_score_cell(cells.get(n)) for n in names]
+        )
+    column = "amount" if stream else "value"
+    table = grid(["change", column, *names], rows, right=set(range(len(names) + 2)))
+    lines = [f"{scenario.name}: sweeping {what}", "", table, ""]
+    lines += ["Where the money moved against the unchanged plan (spend per outcome over the agreement)", ""]
     for n in names:
-        step = by_change[last].get(n)
-        if step and step.shifts:
-            lines.append(f"{n} at {last:+.0%}: spend per outcome against the unchanged plan")
-            lines += [
-                f"  {pounds(m.amount) if m.amount >= 0 else '-' + pounds(-m.amount)}  "
-                f"{scenario.label('outcomes', m.outcome)}"
-                for m in step.shifts
-            ]
-    return "\n".join(lines) + "\n"
+        moves = []
+        for change in ordered:
+            step = by_change[change].get(n)
+            if step is None:
+                continue
+            if change == 0:
+                text = "(the unchanged plan)"
+            elif step.shifts is None:
+                text = f"{step.status}: no plan, so nothing to compare"
+            elif not step.shifts:
+                text = "no outcome's spend moves"
+            else:
+                text = shifts_text(scenario, step.shifts)
+            moves.append([change_label(change, decimals), text])
+        lines += [n, grid(["change", "spend moved"], moves, right={0}), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _score_cell(step: SweepStep | None) -> str:
+    if step is None:
+        return "-"
+    return step.status if step.score is None else f"{step.score:.4f}"

@@ -1,17 +1,24 @@
-"""The terminal view a finance lead reads: arrangements side by side, then outcome by outcome."""
+"""The arrangement table: one row per arrangement, shown alike by `laa run`, `laa compare` and the report.
+
+A finance lead reads targets met, reward and pounds first, and the score
+beside them; every comparison is against the silo plan (each funder alone)
+and the aligned one, so the gains of aligning and of pooling read off one
+table. The same rows give the compare document's JSON and CSV, so no two
+views of a plan can disagree on a figure or its form (stretch is `1/10`
+everywhere, money is `£` everywhere).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
+from laa.pooling.units import dust_gbp, money_text
+from laa.scenarios.analysis.effects import indicator_text, plural
 
-
-def pounds(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"£{value:,.0f}"
+NAME_CHARS = 44
 
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None) -> str:
@@ -32,75 +39,174 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] 
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
-def comparison_table(plans: list[Plan]) -> str:
-    if not plans:
-        return "(no arrangements)"
-    outcomes = len(plans[0].scenario.outcomes)
-    stretches = sum(o.stretch is not None for o in plans[0].scenario.outcomes)
+def short(name: str, limit: int = NAME_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class ArrangementRow:
+    """One arrangement's figures as every table shows them (None where the plan has no numbers)."""
+
+    arrangement: str
+    status: str
+    score: float | None
+    targets_met: int | None
+    stretch_met: int | None
+    reward: float | None  # GBP of Performance Reward Grant earned
+    overhead: float | None
+    setup: float | None
+    lapsed: float | None
+    streams_pooled: int | None
+    breaches: int | None  # rules and limits the plan breaks (silo and historic may)
+    gain_over_silo: float | None  # score
+    gain_over_aligned: float | None  # score
+    targets_over_silo: int | None  # how many more targets than each funder alone meets
+    reward_over_silo: float | None  # GBP
+    message: str
+
+
+def _plan_of(plans: list[Plan], arrangement: str) -> Plan | None:
+    return next((p for p in plans if p.arrangement.value == arrangement and p.has_numbers), None)
+
+
+def arrangement_rows(plans: list[Plan]) -> list[ArrangementRow]:
+    silo, aligned = _plan_of(plans, "silo"), _plan_of(plans, "aligned")
+    base = silo.evaluation if silo is not None else None
     rows = []
     for p in plans:
         ev = p.evaluation if p.has_numbers else None
+        score = p.score
         rows.append(
-            [
-                p.arrangement.value,
-                p.status.value,
-                f"{p.score:.3f}" if p.score is not None else "-",
-                f"{ev.targets_met}/{outcomes}" if ev else "-",
-                f"{ev.stretch_met}/{stretches}" if ev else "-",
-                pounds(ev.reward) if ev else "-",
-                pounds(ev.money.overhead) if ev else "-",
-                pounds(ev.money.setup) if ev else "-",
-                pounds(ev.money.lapsed) if ev else "-",
-                str(len(p.pooled)) if ev else "-",
-                str(len(ev.violations)) if ev else "-",
-            ]
+            ArrangementRow(
+                arrangement=p.arrangement.value,
+                status=p.status.value,
+                score=score,
+                targets_met=ev.targets_met if ev else None,
+                stretch_met=ev.stretch_met if ev else None,
+                reward=ev.reward if ev else None,
+                overhead=ev.money.overhead if ev else None,
+                setup=ev.money.setup if ev else None,
+                lapsed=ev.money.lapsed if ev else None,
+                streams_pooled=len(p.pooled) if ev else None,
+                breaches=len(ev.violations) if ev else None,
+                gain_over_silo=None if score is None or silo is None else score - (silo.score or 0.0),
+                gain_over_aligned=None
+                if score is None or aligned is None
+                else score - (aligned.score or 0.0),
+                targets_over_silo=None if ev is None or base is None else ev.targets_met - base.targets_met,
+                reward_over_silo=None if ev is None or base is None else ev.reward - base.reward,
+                message=p.message,
+            )
         )
-    headers = [
-        "arrangement",
-        "status",
-        "score",
-        "targets",
-        "stretch",
-        "reward",
-        "overhead",
-        "set-up",
-        "lapsed",
-        "pooled",
-        "breaches",
+    return rows
+
+
+def reward_at_stake(scenario: Scenario) -> float:
+    """GBP of reward the stretch targets carry (an outcome with no stretch target earns none)."""
+    return sum(o.reward for o in scenario.outcomes if o.stretch is not None)
+
+
+def signed(value: float | None) -> str:
+    """A score change as every table prints it."""
+    return "-" if value is None else f"{value:+.3f}"
+
+
+def _count(value: int | None, of: int | None = None, sign: bool = False) -> str:
+    if value is None:
+        return "-"
+    if sign:
+        return f"{value:+d}"
+    return f"{value}/{of}" if of is not None else str(value)
+
+
+def arrangement_tables(scenario: Scenario, plans: list[Plan]) -> str:
+    """What each arrangement achieves (targets, reward, score) and what it costs (money lost, breaches)."""
+    if not plans:
+        return "(no arrangements)"
+    rows = arrangement_rows(plans)
+    dust = dust_gbp(scenario)
+    outcomes = len(scenario.outcomes)
+    stretches = sum(o.stretch is not None for o in scenario.outcomes)
+    stake = reward_at_stake(scenario)
+
+    def status(r: ArrangementRow) -> str:
+        return r.status if r.status != "optimal" or not r.breaches else "optimal, breaks rules"
+
+    # against silo and aligned only where they were planned: a column of dashes says nothing
+    silo = any(p.arrangement.value == "silo" and p.has_numbers for p in plans)
+    aligned = any(p.arrangement.value == "aligned" and p.has_numbers for p in plans)
+    columns: list[tuple[str, bool, Callable[[ArrangementRow], str]]] = [
+        ("arrangement", True, lambda r: r.arrangement),
+        ("status", True, status),
+        ("targets met", True, lambda r: _count(r.targets_met, outcomes)),
+        ("vs silo", silo, lambda r: _count(r.targets_over_silo, sign=True)),
+        ("stretch met", True, lambda r: _count(r.stretch_met, stretches)),
+        ("reward", True, lambda r: money_text(r.reward, dust)),
+        ("vs silo", silo, lambda r: money_text(r.reward_over_silo, dust, signed=True)),
+        ("score", True, lambda r: "-" if r.score is None else f"{r.score:.3f}"),
+        ("vs silo", silo, lambda r: signed(r.gain_over_silo)),
+        ("vs aligned", aligned, lambda r: signed(r.gain_over_aligned)),
     ]
-    return grid(headers, rows, right=set(range(2, len(headers))))
+    shown = [(name, cell) for name, wanted, cell in columns if wanted]
+    head = [name for name, _ in shown]
+    achieved = [[cell(r) for _, cell in shown] for r in rows]
+    costs = [
+        [
+            r.arrangement,
+            money_text(r.overhead, dust),
+            money_text(r.setup, dust),
+            money_text(r.lapsed, dust),
+            _count(r.streams_pooled),
+            _count(r.breaches),
+        ]
+        for r in rows
+    ]
+    reward = (
+        f"{money_text(stake, dust)} of reward at stake on {plural(stretches, 'stretch target')}"
+        if stake
+        else "no reward at stake"
+    )
+    parts = [
+        f"{scenario.name}: {plural(outcomes, 'outcome')}, {reward}",
+        "",
+        grid(head, achieved, right=set(range(2, len(head)))),
+        "",
+        grid(["arrangement", "overhead", "set-up", "lapsed", "streams pooled", "rules broken"], costs),
+    ]
+    failed = [r for r in rows if r.score is None]
+    if failed:
+        parts.append("")
+        parts += [f"{r.arrangement}: {r.status}. {r.message}" for r in failed]
+    return "\n".join(parts)
 
 
 def outcomes_table(scenario: Scenario, plans: list[Plan]) -> str:
+    """Every outcome's projected indicator under each plan, to the scenario's precision, marked T or S."""
     solved = [p for p in plans if p.has_numbers and p.evaluation is not None]
     headers = ["outcome", "baseline", "target", "stretch"] + [p.arrangement.value for p in solved]
     rows = []
     for i, outcome in enumerate(scenario.outcomes):
-        name = outcome.name or outcome.id
         cells = [
-            name if len(name) <= 44 else name[:41] + "...",
-            f"{outcome.baseline:g}",
-            f"{outcome.target:g}",
-            f"{outcome.stretch:g}" if outcome.stretch is not None else "",
+            short(outcome.name or outcome.id),
+            indicator_text(outcome, outcome.baseline),
+            indicator_text(outcome, outcome.target),
+            indicator_text(outcome, outcome.stretch) if outcome.stretch is not None else "",
         ]
         for p in solved:
             assert p.evaluation is not None
             result = p.evaluation.outcomes[i]
             mark = " S" if result.stretch_met else " T" if result.target_met else "  "
-            cells.append(f"{result.projected:,.4g}{mark}")
+            cells.append(f"{indicator_text(outcome, result.projected)}{mark}")
         rows.append(cells)
     return grid(headers, rows, right=set(range(1, len(headers))))
 
 
 def plans_report(scenario: Scenario, plans: list[Plan]) -> str:
-    parts = [scenario.name, "", comparison_table(plans), ""]
-    failed = [p for p in plans if not p.has_numbers]
-    for p in failed:
-        parts.append(f"{p.arrangement.value}: {p.status.value}. {p.message}")
-        if p.diagnosis is not None:
-            parts.append(p.diagnosis.to_text())
-    if failed:
-        parts.append("")
+    """`laa run`'s table: the arrangement table, why a plan failed, every outcome, the rules broken."""
+    parts = [arrangement_tables(scenario, plans), ""]
+    for p in plans:
+        if not p.has_numbers and p.diagnosis is not None:
+            parts += [p.diagnosis.to_text(), ""]
     if any(p.has_numbers for p in plans):
         parts += [
             "Projected indicator values (T: target met, S: stretch target met)",
@@ -110,12 +216,12 @@ def plans_report(scenario: Scenario, plans: list[Plan]) -> str:
         ]
     for p in plans:
         if p.has_numbers and p.evaluation is not None and p.evaluation.violations:
-            shown = p.evaluation.violations[:5]
-            parts.append(f"{p.arrangement.value} breaks {len(p.evaluation.violations)} rule(s) or limit(s):")
+            broken = p.evaluation.violations
+            shown = broken[:5]
+            what = plural(len(broken), "rule or limit", "rules or limits")
+            parts.append(f"{p.arrangement.value} breaks {what}:")
             parts += [f"  - {v.message}" for v in shown]
-            if len(p.evaluation.violations) > len(shown):
-                parts.append(
-                    f"  ... and {len(p.evaluation.violations) - len(shown)} more (see --format json)"
-                )
+            if len(broken) > len(shown):
+                parts.append(f"  ... and {len(broken) - len(shown)} more (see --format json)")
             parts.append("")
     return "\n".join(parts).rstrip() + "\n"

@@ -10,7 +10,6 @@ optional sweep); `report_sections` lays them out.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -21,7 +20,17 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
-from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, SweepStep, check_target, parse_range, sweep
+from laa.scenarios.analysis.sweep import (
+    DEFAULT_CHANGE,
+    SweepStep,
+    change_label,
+    changed,
+    changes,
+    check_target,
+    label_decimals,
+    parse_range,
+    sweep,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,11 @@ class SweepRequest:
             return None
         check_target(scenario, stream, rule, "--sweep-stream", "--sweep-rule")
         low, high = parse_range(change or DEFAULT_CHANGE, "--sweep-change")
+        for step in changes(low, high, steps):  # a share pushed past 100% is refused before any solve
+            try:
+                changed(scenario, step, stream, rule)
+            except InputError as exc:
+                raise InputError(str(exc).replace("--change", "--sweep-change", 1)) from None
         return cls(stream, rule, low, high, steps)
 
     def what(self, scenario: Scenario) -> str:
@@ -55,17 +69,10 @@ class SweepRequest:
     @property
     def decimals(self) -> int:
         """Decimals of a percentage that give each step its own label and write the ends as given."""
-        step = (self.high - self.low) / self.steps * 100
-        fine = math.ceil(round(-math.log10(step), 9)) if step > 0 else 0
-        return max(fine, _places(self.low * 100), _places(self.high * 100))
+        return label_decimals(self.low, self.high, self.steps)
 
     def label(self, change: float) -> str:
-        return f"{round(change * 100, self.decimals) + 0.0:+.{self.decimals}f}%"  # + 0.0: never "-0%"
-
-
-def _places(percent: float) -> int:
-    """The fewest decimals, up to 3, that write `percent` as it was given."""
-    return next((d for d in range(3) if abs(percent - round(percent, d)) < 1e-9), 3)
+        return change_label(change, self.decimals)
 
 
 @dataclass

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement
 from laa.pooling.plan import Plan
-from laa.pooling.units import millions
-from laa.scenarios.analysis.compare import comparison_rows, money_and_gain_cells, signed
+from laa.pooling.units import dust_gbp, millions, money_text
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
+from laa.scenarios.analysis.table import arrangement_rows, signed
 from laa.scenarios.report.charts import (
     fragment,
     money_chart,
@@ -74,7 +74,7 @@ def _cards(report: Report) -> str:
         return (
             '<div class="cards">' + card("Best arrangement", "none", "no arrangement has a plan") + "</div>"
         )
-    row = next(r for r in comparison_rows(report.plans) if r.arrangement == best.arrangement.value)
+    row = next(r for r in arrangement_rows(report.plans) if r.arrangement == best.arrangement.value)
     stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
     money = best.evaluation.money
     cards = [
@@ -101,7 +101,8 @@ def _marks(arrangement: str, chosen: str | None, broken: set[str]) -> str:
 
 
 def _comparison(report: Report) -> Section:
-    rows = comparison_rows(report.plans)
+    rows = arrangement_rows(report.plans)
+    dust = dust_gbp(report.scenario)
     total = len(report.scenario.outcomes)
     stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
     # the flows drawn: a chosen plan without numbers has none, so no row claims them
@@ -114,7 +115,13 @@ def _comparison(report: Report) -> Section:
             score_text(r.score),
             "-" if r.targets_met is None else f"{r.targets_met}/{total}",
             "-" if r.stretch_met is None else f"{r.stretch_met}/{stretches}",
-            *money_and_gain_cells(r),
+            money_text(r.reward, dust),
+            money_text(r.overhead, dust),
+            money_text(r.setup, dust),
+            money_text(r.lapsed, dust),
+            "-" if r.streams_pooled is None else str(r.streams_pooled),
+            signed(r.gain_over_silo),
+            signed(r.gain_over_aligned),
         ]
         for r in rows
     ]

@@ -40,13 +40,16 @@ def test_asks_ranked_with_marginal_and_exact_gain(scenario, solver):
 
 
 def test_value_of_pooling_by_limit(scenario):
-    total, gains = value_of_pooling(scenario)
-    assert total == pytest.approx(0.30, abs=1e-6)
-    found = {(g.kind, g.id): g for g in gains}
+    value = value_of_pooling(scenario)
+    assert value.total == pytest.approx(0.30, abs=1e-6)
+    found = {(g.kind, g.id): g for g in value.limits}
     assert found[("eligibility", "a")].gain == pytest.approx(0.25, abs=1e-6)
     assert found[("eligibility", "a")].share_of_pooling_gain == pytest.approx(0.25 / 0.30, abs=1e-6)
     assert found[("eligibility", "b")].gain == pytest.approx(0.0, abs=1e-9)
     assert found[("rule", "b-cap")].gain == pytest.approx(0.05, abs=1e-6)
+    # no overhead to save, and the parts add up without interactions: 0.25 + 0 + 0.05
+    assert value.overhead == pytest.approx(0.0, abs=1e-9)
+    assert value.interactions == pytest.approx(0.0, abs=1e-9)
 
 
 def test_shadow_prices_of_the_aligned_plan(scenario):

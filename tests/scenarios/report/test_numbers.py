@@ -14,7 +14,8 @@ from laa.models.errors import LaaError
 from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.compare import comparison_rows, outcome_spreads, signed
+from laa.scenarios.analysis.compare import outcome_spreads
+from laa.scenarios.analysis.table import arrangement_rows, signed
 from laa.scenarios.report import build as report_module
 from laa.scenarios.report.build import SweepRequest, prepare_report
 from laa.scenarios.report.progress import OutcomeProgress, outcome_progress
@@ -56,7 +57,7 @@ def test_cards_are_compare_s_numbers(medium):
     page = report_html(report)
     best = report.best
     assert best is not None and best.arrangement is not Arrangement.SILO
-    row = next(r for r in comparison_rows(plans) if r.arrangement == best.arrangement.value)
+    row = next(r for r in arrangement_rows(plans) if r.arrangement == best.arrangement.value)
     shown = cards(page)
     assert shown["Best arrangement"] == best.arrangement.value
     assert shown["Targets met"] == f"{row.targets_met}/{len(scenario.outcomes)}"
@@ -86,7 +87,7 @@ def test_silo_alone_claims_no_gain_and_says_nothing_joint_was_run():
     scenario = parse_scenario(doc, "silo.yaml")
     plans = plan_all(scenario)
     page = report_html(prepare_report(scenario, plans))
-    row = comparison_rows(plans)[0]
+    row = arrangement_rows(plans)[0]
     shown = cards(page)
     assert shown["Best arrangement"] == "silo"
     assert shown["Targets met"] == f"{row.targets_met}/{len(scenario.outcomes)}"
@@ -134,6 +135,6 @@ def test_fine_sweeps_give_every_step_its_own_label_and_scores_to_four_places():
     page = report_html(prepare_report(scenario, plans, freedoms_top=0, sweep_request=request))
     table = page[page.index('id="sweep"') :]
     labels = re.findall(r'<tr><td class="name">([^<]*)</td>', table)
-    assert len(set(labels)) == 9 and (labels[0], labels[4], labels[8]) == ("-1.0%", "+0.0%", "+1.0%")
+    assert len(set(labels)) == 9 and (labels[0], labels[4], labels[8]) == ("-1.0%", "0.0%", "+1.0%")
     assert "by -1.0% to +1.0%" in page
     assert ">0.9500<" in table  # pooled at the unchanged amounts, as `laa sweep` prints it

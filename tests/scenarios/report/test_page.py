@@ -119,4 +119,4 @@ def test_a_silo_plan_that_breaks_a_minimum_is_said_to():
     assert report.best is not None and report.best.arrangement.value == "silo"  # the only plan with numbers
     page = report_html(report)
     assert "silo: planned, but not every rule holds" in page
-    assert "statutory minimum for &#x27;Outcome two&#x27; in 2026: 5,000,000 required" in page
+    assert "statutory minimum for &#x27;Outcome two&#x27; in 2026: £5,000,000 required" in page
