@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,23 @@ def real_allocation(plan: Plan) -> pd.DataFrame:
     frame = plan.allocation_frame()
     dust = dust_gbp(plan.scenario)
     return frame[frame["amount"].abs() >= dust].reset_index(drop=True)
+
+
+def allocation_records(plan: Plan) -> list[dict[str, Any]]:
+    """The document's allocation: `real_allocation`'s rows in its order (kind, source, outcome, year),
+    built from the plan's spending directly. Going through a DataFrame row by row took 60% of a plan's
+    record at XL, and a dense allocation (an interior-point plan, a historic one) has tens of thousands."""
+    spending = plan.spending
+    if spending is None:
+        return []
+    dust = dust_gbp(plan.scenario)
+    rows = [("pot", p, o, t, v) for (p, o, t), v in spending.pot_spend.items() if abs(v) >= dust]
+    rows += [("stream", s, o, t, v) for (s, o, t), v in spending.stream_spend.items() if abs(v) >= dust]
+    rows.sort(key=itemgetter(0, 1, 2, 3))
+    return [
+        {"source": source, "kind": kind, "outcome": o, "year": int(t), "amount": gbp(v)}
+        for kind, source, o, t, v in rows
+    ]
 
 
 def _number(value: float | None) -> float | None:
@@ -93,17 +111,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         }
         for o in ev.outcomes
     ]
-    frame = real_allocation(plan)
-    record["allocation"] = [
-        {
-            "source": r.source,
-            "kind": r.kind,
-            "outcome": r.outcome,
-            "year": int(r.year),
-            "amount": gbp(r.amount),
-        }
-        for r in frame.itertuples(index=False)
-    ]
+    record["allocation"] = allocation_records(plan)
     record["pooled"] = [{"stream": s, "pot": p, "share": share} for s, p, share in plan.pooled]
     record["shadow_prices"] = [
         {
