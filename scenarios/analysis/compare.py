@@ -7,7 +7,7 @@ from typing import Any
 
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
-from laa.scenarios.analysis.effects import indicator_text
+from laa.scenarios.analysis.effects import figure_text, indicator_text
 from laa.scenarios.analysis.table import (
     ArrangementRow,
     arrangement_rows,
@@ -73,7 +73,7 @@ def comparison_text(scenario: Scenario, plans: list[Plan]) -> str:
             outcome = scenario.outcome(s.id)
             values = [f"{indicator_text(outcome, s.projected[n])}{' T' if s.target_met[n] else '  '}"
                       for n in names]  # fmt: skip
-            table.append([short(s.name), indicator_text(outcome, outcome.target), *values, f"{s.spread:.3f}"])
+            table.append([short(s.name), figure_text(outcome.target), *values, f"{s.spread:.3f}"])
         parts.append(grid(["outcome", "target", *names, "score spread"], table))
     return "\n".join(parts) + "\n"
 

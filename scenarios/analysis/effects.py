@@ -39,6 +39,12 @@ def indicator_decimals(outcome: Outcome) -> int:
     return min(places, MAX_DECIMALS)
 
 
+def figure_text(value: float) -> str:
+    """A figure the scenario gives (a baseline, a target) as it gives it: 1,700; 7.5; 0.375."""
+    places = -Decimal(repr(float(value))).normalize().as_tuple().exponent  # type: ignore[operator]
+    return f"{value:,.{min(max(places, 0), MAX_DECIMALS)}f}"
+
+
 def indicator_text(outcome: Outcome, value: float) -> str:
     """An indicator value to the scenario's precision, with thousands separators (1,617; 7.2)."""
     return f"{value:,.{indicator_decimals(outcome)}f}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.effects import indicator_text, plural
+from laa.scenarios.analysis.effects import figure_text, indicator_text, plural
 
 NAME_CHARS = 44
 
@@ -188,9 +188,9 @@ def outcomes_table(scenario: Scenario, plans: list[Plan]) -> str:
     for i, outcome in enumerate(scenario.outcomes):
         cells = [
             short(outcome.name or outcome.id),
-            indicator_text(outcome, outcome.baseline),
-            indicator_text(outcome, outcome.target),
-            indicator_text(outcome, outcome.stretch) if outcome.stretch is not None else "",
+            figure_text(outcome.baseline),
+            figure_text(outcome.target),
+            figure_text(outcome.stretch) if outcome.stretch is not None else "",
         ]
         for p in solved:
             assert p.evaluation is not None
