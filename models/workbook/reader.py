@@ -198,11 +198,53 @@ def archive_refusal(raw: bytes) -> str | None:
     # zipfile raises NotImplementedError for a compression method it does not know: still not a workbook
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
         return "is not an Excel workbook (.xlsx): it is not a readable zip archive"
+                oversized = oversized_markup(content)
+                if oversized:
+                    return f"part {info.filename} {oversized}; refused before parsing"
     return None
 
 
 class _Unreadable(Exception):
     """A sheet openpyxl cannot parse; the problem is recorded with those found before it."""
+
+# the XML parser (expat 2.5) rescans a token that spans its read buffers from the token's start, so a
+# token's cost grows with its square: a 40 MB comment took 34.6 s. Excel writes no comments, processing
+# instructions beyond the declaration, or CDATA, and no text or tag longer than a cell's 32,767
+# characters (under 200 kB escaped), so each is bounded well above that and refused before parsing
+MAX_MARKUP_BYTES = 1024 * 1024
+MAX_MARKUP_COUNT = 10_000
+_MARKUP = (
+    (b"<!--", b"-->", "an XML comment", "XML comments"),
+    (b"<?", b"?>", "a processing instruction", "processing instructions"),
+    (b"<![CDATA[", b"]]>", "a CDATA section", "CDATA sections"),
+)
+_LONG_RUN = re.compile(rb"[^<]{%d}" % (MAX_MARKUP_BYTES + 1))
+
+
+def oversized_markup(content: bytes) -> str | None:
+    """What in an XML part is too long (or too many) to parse in time, or None.
+
+    Text and tags hold no `<`, so a run of bytes without one bounds them both;
+    comments, processing instructions and CDATA may hold `<`, so they are measured
+    from start to end.
+    """
+    for start, end, what, many in _MARKUP:
+        count = content.count(start)
+        if count > MAX_MARKUP_COUNT:
+            return f"holds {count:,} {many}; a workbook part holds a few at most"
+        at = content.find(start)
+        while at != -1:
+            close = content.find(end, at + len(start))
+            stop = len(content) if close == -1 else close + len(end)
+            if stop - at > MAX_MARKUP_BYTES:
+                return f"holds {what} of {stop - at:,} bytes; at most {MAX_MARKUP_BYTES:,} is read"
+            at = content.find(start, stop)
+    run = _LONG_RUN.search(content)
+    if run is not None:
+        too_long = f"holds a text or tag of over {MAX_MARKUP_BYTES:,} bytes"
+        return f"{too_long}; a cell holds 32,767 characters at most"
+    return None
+
 
 
 @dataclass(frozen=True)
