@@ -71,6 +71,11 @@ def timings(driver: webdriver.Chrome) -> list[float]:
     return [float(t) for t in driver.execute_script("return window.laaMeeting.timings")]
 
 
+def replans(driver: webdriver.Chrome) -> list[float]:
+    """Seconds the server spent re-planning each change, in the same order as `timings`."""
+    return [float(t) for t in driver.execute_script("return window.laaMeeting.replans")]
+
+
 def console_errors(driver: webdriver.Chrome) -> list[dict[str, object]]:
     return [m for m in driver.get_log("browser") if m.get("level") == "SEVERE"]
 
