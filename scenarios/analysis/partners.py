@@ -1,0 +1,451 @@
+"""The partners' view (MODEL.md, Partners): what each funder puts in and gets out, who gains from
+aligning and pooling, and a fairer plan within reach.
+
+`partners` plans silo, aligned and pooled (and any other arrangement asked
+for), then reads them from each funder's side: its account with pooled
+money badged back to it, the score its money bought, its own view and
+whether it is better off than planning alone, its Shapley shares of the
+gain of aligning and of the gain of pooling, and, for each arrangement
+asked for, the fair plan and the room to negotiate by block. Programs are
+built and solved in `pooling` (coalitions, partners, fair, ranges); this
+module says what to ask them and composes the answers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.coalitions import AligningPlans, Coalition, CoalitionPlan, PoolingPlans
+from laa.pooling.fair import fair_plan
+from laa.pooling.partners import WithinReach
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.ranges import Counted, money_range
+from laa.pooling.solvers import SolveOptions
+from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.units import area_money
+from laa.scenarios.analysis.arrangements import plan_arrangement
+from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on, pot_shares
+from laa.scenarios.analysis.shapley import Method, Shares, shapley
+from laa.scenarios.outputs.results import gbp
+
+DEFAULT_EPSILON = 0.01
+FAIR_ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
+# an own-view score within the solver's tolerance of silo's is not worse off
+BETTER_OFF_TOLERANCE = 1e-7
+
+
+@dataclass
+class FairResult:
+    """The fair plan beside the arrangement's optimum, each funder's own-view gain over silo in both."""
+
+    arrangement: Arrangement
+    status: PlanStatus
+    message: str = ""
+    plan: Plan | None = None
+    score: float | None = None
+    optimum: float | None = None
+    min_gain: float | None = None
+    optimum_min_gain: float | None = None
+    gains: dict[str, float] = field(default_factory=dict)
+    optimum_gains: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    """How far a funder's money on a block can move among plans within epsilon of the optimum."""
+
+    funder: str
+    block: str
+    least: float | None
+    most: float | None
+    in_optimum: float
+    message: str = ""
+
+
+@dataclass
+class PartnersResult:
+    scenario: Scenario
+    epsilon: float
+    arrangements: list[Arrangement]  # those the fair plan and ranges are for
+    funders: list[str]
+    views: dict[str, list[str]]
+    plans: dict[Arrangement, Plan]
+    accounts: dict[Arrangement, list[Account]]
+    own_view: dict[str, dict[Arrangement, float | None]]
+    aligning: Shares
+    pooling: Shares
+    fair: dict[Arrangement, FairResult]
+    ranges: dict[Arrangement, list[RangeRow]]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def better_off(self, funder: str, arrangement: Arrangement) -> bool | None:
+        """Whether the funder's own-view score under `arrangement` is at least its silo one."""
+        own = self.own_view[funder]
+        here, alone = own.get(arrangement), own.get(Arrangement.SILO)
+        if here is None or alone is None:
+            return None
+        return here >= alone - BETTER_OFF_TOLERANCE
+
+
+def own_views(scenario: Scenario) -> dict[str, list[str]]:
+    """Each funder's own view: its `interests` where the file gives them, else what its streams may fund."""
+    views = {}
+    for f in funders_with_streams(scenario):
+        interests = scenario.funder(f).interests
+        if interests is not None:
+            views[f] = scenario.expand(interests)
+        else:
+            reach = {o for s in scenario.streams if s.funder == f for o in scenario.eligible(s.id)}
+            views[f] = [o.id for o in scenario.outcomes if o.id in reach]
+    return views
+
+
+def own_view_score(plan: Plan, view: Sequence[str]) -> float | None:
+    """The area's score counted over the view's outcomes only (everyone's money counts towards them)."""
+    if not plan.has_numbers or plan.evaluation is None:
+        return None
+    wanted = set(view)
+    return sum(o.score for o in plan.evaluation.outcomes if o.id in wanted)
+
+
+def fixed_spec(plan: Plan) -> ModelSpec:
+    """The arrangement's program with its pooling choice fixed as the plan made it."""
+    scenario = plan.scenario
+    if plan.arrangement is Arrangement.ALIGNED:
+        return ModelSpec(scenario, PoolingChoice.aligned())
+    if plan.arrangement is Arrangement.POOLED:
+        return ModelSpec(scenario, PoolingChoice.pooled(scenario))
+    assert plan.spending is not None
+    choice = PoolingChoice(PoolingMode.FIXED, dict(plan.spending.shares), plan.spending.pots_used)
+    return ModelSpec(scenario, choice)
+
+
+def partners(
+    scenario: Scenario,
+    arrangements: Sequence[Arrangement] = (Arrangement.ALIGNED, Arrangement.POOLED),
+    epsilon: float = DEFAULT_EPSILON,
+    orders: int | None = None,
+    seed: int = 0,
+    options: SolveOptions | None = None,
+) -> PartnersResult:
+    """Every figure of MODEL.md's Partners section, for every funder with streams.
+
+    `arrangements` are those whose fair plan and ranges are worked out (aligned, pooled, optimal);
+    `orders` asks for the Shapley shares to be estimated from that many random orders (seeded by
+    `seed`) even where they could be exact.
+    """
+    chosen = list(dict.fromkeys(arrangements))
+    for a in chosen:
+        if a not in FAIR_ARRANGEMENTS:
+            raise ValueError(f"the fair plan and ranges are for aligned, pooled or optimal; not {a.value}")
+    if not 0.0 <= epsilon < 1.0:
+        raise ValueError(f"epsilon must be at least 0 and below 1; got {epsilon}")
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    planned = [Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED]
+    planned += [a for a in chosen if a not in planned]
+    plans = {a: plan_arrangement(scenario, a, options) for a in planned}
+    seconds["plans"] = time.perf_counter() - started
+    highs = sum(p.seconds.get("solve", 0.0) + p.seconds.get("resolve", 0.0) for p in plans.values())
+
+    funders = funders_with_streams(scenario)
+    views = own_views(scenario)
+    books = {a: accounts(p, funders) for a, p in plans.items() if p.has_numbers}
+    own = {f: {a: own_view_score(p, views[f]) for a, p in plans.items()} for f in funders}
+
+    mark = time.perf_counter()
+    aligning, kept = _gain_of_aligning(scenario, plans, funders, orders, seed, options)
+    seconds["aligning"] = time.perf_counter() - mark
+    highs += kept
+    mark = time.perf_counter()
+    pooling, kept = _gain_of_pooling(scenario, plans, funders, orders, seed, options)
+    seconds["pooling"] = time.perf_counter() - mark
+    highs += kept
+
+    mark = time.perf_counter()
+    fair: dict[Arrangement, FairResult] = {}
+    ranges: dict[Arrangement, list[RangeRow]] = {}
+    silo_own = {f: own[f][Arrangement.SILO] for f in funders}
+    for a in chosen:
+        silo = plans[Arrangement.SILO]
+        ranges[a], fair[a], kept = _within_reach(plans[a], silo, funders, views, silo_own, epsilon, options)
+        highs += kept
+    seconds["within_reach"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - started
+    seconds["highs"] = highs
+    return PartnersResult(
+        scenario, epsilon, chosen, funders, views, plans, books, own, aligning, pooling, fair, ranges, seconds
+    )
+
+
+# --- the gains and their shares ---
+
+
+def _names(scenario: Scenario, coalition: Coalition) -> str:
+    return ", ".join(scenario.label("funders", f) for f in sorted(coalition))
+
+
+def _undefined(funders: list[str], why: str, total: float | None = None) -> Shares:
+    return Shares(total, Method.EXACT, dict.fromkeys(funders), undefined_because=why)
+
+
+def _failed_plan(plan: Plan) -> str:
+    return f"the {plan.arrangement.value} plan is {plan.status.value}: {plan.message or 'no reason given'}"
+
+
+def _explainer(
+    scenario: Scenario, game: AligningPlans | PoolingPlans, lead: Callable[[str], str]
+) -> Callable[[CoalitionPlan], str]:
+    """Why a coalition's plan failed, in the scenario's names: `lead(names)` says which plan it was."""
+
+    def explain(plan: CoalitionPlan) -> str:
+        text = f"{lead(_names(scenario, plan.coalition))} is {plan.status.value}: {plan.message}"
+        if plan.status is PlanStatus.INFEASIBLE:
+            reasons = game.why(plan.coalition)
+            if reasons:
+                text += "; these cannot all hold together: " + "; ".join(reasons)
+        return text
+
+    return explain
+
+
+def _gain_of_aligning(
+    scenario: Scenario,
+    plans: dict[Arrangement, Plan],
+    funders: list[str],
+    orders: int | None,
+    seed: int,
+    options: SolveOptions | None,
+) -> tuple[Shares, float]:
+    """Shares of aligned - silo: vA(C) plans C's funders as one planner, everyone else alone."""
+    silo, aligned = plans[Arrangement.SILO], plans[Arrangement.ALIGNED]
+    for plan in (silo, aligned):
+        if plan.score is None:
+            return _undefined(funders, _failed_plan(plan)), 0.0
+    everyone = frozenset(funders)
+    game = AligningPlans(scenario, options)
+
+    def value(coalition: Coalition) -> CoalitionPlan:
+        # MODEL.md: every funder together is the aligned score, so the shares add up to aligned - silo
+        # (first: a lone funder is both); at most one funder is the silo score
+        if coalition == everyone:
+            return CoalitionPlan(coalition, PlanStatus.OPTIMAL, aligned.score)
+        if len(coalition) <= 1:
+            return CoalitionPlan(coalition, PlanStatus.OPTIMAL, silo.score)
+        return game.plan(coalition)
+
+    explain = _explainer(scenario, game, lambda names: f"the plan with {names} planning as one funder")
+    shares = shapley(funders, value, explain, orders, seed)
+    return shares, sum(k.highs_seconds for k in game.kept)
+
+
+def _gain_of_pooling(
+    scenario: Scenario,
+    plans: dict[Arrangement, Plan],
+    funders: list[str],
+    orders: int | None,
+    seed: int,
+    options: SolveOptions | None,
+) -> tuple[Shares, float]:
+    """Shares of pooled - aligned: vP(C) pools only C's streams into their pots."""
+    aligned, pooled = plans[Arrangement.ALIGNED], plans[Arrangement.POOLED]
+    for plan in (aligned, pooled):
+        if plan.score is None:
+            return _undefined(funders, _failed_plan(plan)), 0.0
+    game = PoolingPlans(scenario, options)
+    poolers = game.poolers
+    everyone = frozenset(funders)
+    known: dict[Coalition, CoalitionPlan] = {}
+
+    def value(coalition: Coalition) -> CoalitionPlan:
+        paying = coalition & poolers  # a funder with nothing to pool changes no pooled plan
+        if coalition == everyone or (paying and paying == poolers):  # MODEL.md: the pooled score
+            return CoalitionPlan(coalition, PlanStatus.OPTIMAL, pooled.score)
+        if not paying:  # MODEL.md: the aligned score
+            return CoalitionPlan(coalition, PlanStatus.OPTIMAL, aligned.score)
+        if paying not in known:
+            known[paying] = game.plan(paying)
+        return known[paying]
+
+    explain = _explainer(
+        scenario, game, lambda names: f"the pooled plan in which only the streams of {names} pay into pots"
+    )
+    shares = shapley(funders, value, explain, orders, seed)
+    return shares, game.kept.highs_seconds
+
+
+# --- the fair plan and the room to negotiate ---
+
+
+def _within_reach(
+    plan: Plan,
+    silo: Plan,
+    funders: list[str],
+    views: dict[str, list[str]],
+    silo_own: dict[str, float | None],
+    epsilon: float,
+    options: SolveOptions | None,
+) -> tuple[list[RangeRow], FairResult, float]:
+    arrangement = plan.arrangement
+    if plan.score is None:
+        return [], FairResult(arrangement, plan.status, _failed_plan(plan)), 0.0
+    reach = WithinReach(fixed_spec(plan), arrangement, plan.score, epsilon, options)
+    rows = _ranges(reach, plan, funders)  # before the fair plan, whose rows stay in the program
+    fair = FairResult(arrangement, PlanStatus.OPTIMAL, optimum=plan.score)
+    if silo.score is None:
+        fair.status, fair.message = silo.status, "the fair plan needs the silo plan: " + _failed_plan(silo)
+        return rows, fair, reach.kept.highs_seconds
+    alone = {f: v for f, v in silo_own.items() if v is not None}
+    in_maxmin = {f: views[f] for f in funders if views[f]}
+    found = fair_plan(reach, in_maxmin, alone)
+    fair.plan = found.plan
+    fair.optimum_gains = {f: (own_view_score(plan, views[f]) or 0.0) - alone[f] for f in funders}
+    fair.optimum_min_gain = min((fair.optimum_gains[f] for f in in_maxmin), default=None)
+    if not found.plan.has_numbers:
+        fair.status, fair.message = found.plan.status, found.plan.message
+        return rows, fair, reach.kept.highs_seconds
+    fair.score = found.plan.score
+    fair.gains = {f: (own_view_score(found.plan, views[f]) or 0.0) - alone[f] for f in funders}
+    fair.min_gain = min((fair.gains[f] for f in in_maxmin), default=None)
+    return rows, fair, reach.kept.highs_seconds
+
+
+def _ranges(reach: WithinReach, plan: Plan, funders: list[str]) -> list[RangeRow]:
+    scenario = plan.scenario
+    assert plan.spending is not None
+    badge = pot_shares(scenario, plan.spending.shares)
+    rows = []
+    for f in funders:
+        streams = tuple(s.id for s in scenario.streams if s.funder == f)
+        pots = {p: shares[f] for p, shares in badge.items() if f in shares}
+        for block, outcomes in scenario.lookup.blocks.items():
+            if not outcomes:
+                continue
+            within = frozenset(outcomes)
+            found = money_range(reach, Counted(streams, pots, tuple(outcomes)))
+            least, low = _read_back(found.least, found.least_gbp, f, within, badge, "least")
+            most, high = _read_back(found.most, found.most_gbp, f, within, badge, "most")
+            message = "; ".join(m for m in (low, high) if m)
+            rows.append(RangeRow(f, block, least, most, money_on(plan, f, within, badge), message))
+    return rows
+
+
+def _read_back(
+    plan: Plan | None,
+    bound: float | None,
+    funder: str,
+    outcomes: frozenset[str],
+    badge: dict[str, dict[str, float]],
+    side: str,
+) -> tuple[float | None, str]:
+    """The funder's money on the outcomes in a range's plan, as re-scored; checked against the program."""
+    if plan is None:  # its money cannot reach these outcomes
+        return 0.0, ""
+    if not plan.has_numbers:
+        return None, f"the {side} plan is {plan.status.value}: {plan.message}"
+    value = money_on(plan, funder, outcomes, badge)
+    # the read-back drops spends below a thousandth of a penny, and the solver works to about 1e-7
+    # of GBP 1m a column: a pound, or a billionth of the area's money, is within both
+    tolerance = max(1.0, 1e-9 * area_money(plan.scenario))
+    if bound is None or abs(value - bound) > tolerance:
+        return None, f"internal check failed: the {side} plan reads back £{value:,.2f}, its program {bound}"
+    return value, ""
+
+
+# --- the partners document (SCENARIO.md, "The partners document") ---
+
+FORMAT_VERSION = 1
+
+
+def partners_document(result: PartnersResult) -> dict[str, Any]:
+    """The JSON contract: money in GBP to the penny, scores in MODEL.md's units."""
+    scenario = result.scenario
+    compared = [a for a in result.plans if a is not Arrangement.SILO]
+    return {
+        "format_version": FORMAT_VERSION,
+        "scenario": scenario.name,
+        "epsilon": result.epsilon,
+        "arrangements": [a.value for a in result.arrangements],
+        "plans": {
+            a.value: {"status": p.status.value, "score": p.score, "message": p.message}
+            for a, p in result.plans.items()
+        },
+        "accounts": {a.value: [_account_record(x) for x in books] for a, books in result.accounts.items()},
+        "own_view": {
+            f: {
+                "outcomes": result.views[f],
+                **{a.value: result.own_view[f][a] for a in result.plans},
+                "better_off": {a.value: result.better_off(f, a) for a in compared},
+            }
+            for f in result.funders
+        },
+        "gain_of_aligning": _shares_record(result.aligning),
+        "gain_of_pooling": _shares_record(result.pooling),
+        "fair": {a.value: _fair_record(fair) for a, fair in result.fair.items()},
+        "ranges": {a.value: [_range_record(r) for r in rows] for a, rows in result.ranges.items()},
+        "seconds": {k: round(v, 6) for k, v in result.seconds.items()},
+    }
+
+
+def _account_record(account: Account) -> dict[str, Any]:
+    return {
+        "funder": account.funder,
+        "amounts": gbp(account.amounts),
+        "paid_into_pots": gbp(account.paid_into_pots),
+        "overhead": gbp(account.overhead),
+        "setup": gbp(account.setup),
+        "lapsed": gbp(account.lapsed),
+        "spent": gbp(account.spent),
+        "score_bought": account.score_bought,
+        "spend": [
+            {"outcome": s.outcome, "direct": gbp(s.direct), "through_pots": gbp(s.through_pots)}
+            for s in account.spend
+        ],
+        "paid_into": [{"pot": p, "amount": gbp(v)} for p, v in account.paid_into.items()],
+    }
+
+
+def _shares_record(shares: Shares) -> dict[str, Any]:
+    return {
+        "total": shares.total,
+        "method": shares.method.value,
+        "shares": shares.shares,
+        "standard_error": shares.standard_error,
+        "orders": shares.orders,
+        "seed": shares.seed,
+        "undefined_because": shares.undefined_because,
+        "plans": shares.plans,
+    }
+
+
+def _fair_record(fair: FairResult) -> dict[str, Any]:
+    return {
+        "status": fair.status.value,
+        "message": fair.message,
+        "score": fair.score,
+        "optimum": fair.optimum,
+        "min_gain": fair.min_gain,
+        "optimum_min_gain": fair.optimum_min_gain,
+        "gains": fair.gains,
+        "optimum_gains": fair.optimum_gains,
+    }
+
+
+def _range_record(row: RangeRow) -> dict[str, Any]:
+    return {
+        "funder": row.funder,
+        "block": row.block,
+        "least": None if row.least is None else gbp(row.least),
+        "most": None if row.most is None else gbp(row.most),
+        "in_optimum": gbp(row.in_optimum),
+        "message": row.message or None,
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, allow_nan=False) + "\n"
