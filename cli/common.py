@@ -23,7 +23,7 @@ from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.historic import read_historic_csv
 from laa.scenarios.batch.cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
-from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.atomic import destination, write_atomic
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -89,12 +89,24 @@ def format_option(*choices: str, help: str | None = None) -> Callable[[Any], Any
     )
 
 
+def _usable_out(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--out` checked before any work is done: its folder exists, and it can hold a file."""
+    if value is not None:
+        try:
+            destination(Path(value))
+        except InputError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
 out_option = click.option(
     "--out",
     "-o",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write to this file (atomically) instead of standard output.",
+    callback=_usable_out,
+    help="Write to this file (atomically) instead of standard output; its folder must exist. "
+    "A link is kept: the file it points to is replaced.",
 )
 
 
@@ -116,9 +128,13 @@ variant_option = click.option(
     default=None,
     help="Plan this variant of the file (its id in the file's variants section) instead of the base.",
 )
+# long enough for any real area (the largest benchmark's slowest solve, silo at XL, takes under a minute),
+# short enough that a file far beyond any area ends with a time_limit record instead of running all night
+DEFAULT_TIME_LIMIT = 600.0
 time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0.1),
-    default=None,
-    help="Seconds a solve may take; a plan past it is reported as time_limit.",
+    default=DEFAULT_TIME_LIMIT,
+    help=f"Seconds each solve may take (default {DEFAULT_TIME_LIMIT:g}); a plan past it is reported as "
+    "time_limit (exit 4). Raise it for a scenario far larger than an area's.",
 )

@@ -71,5 +71,9 @@ class InputError(LaaError):
     """A command's argument that cannot be used (an unknown id, a malformed range)."""
 
 
+class OutputError(LaaError):
+    """A result that could not be written (a full disk): the message names the path; the old file stays."""
+
+
 class SolverUnavailableError(LaaError):
     """The requested solver is not installed or cannot run here."""

@@ -416,7 +416,7 @@ class Batch:
             name = self.files[path].scenario or Path(path).stem
             text = document_text(name, [record_text])
             target = self.out_dir / self.keys[path] / f"{arrangement}.json"
-            write_atomic(target, text)
+            write_atomic(target, text, make_folders=True)
             document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
             self.records.setdefault(path, {})[arrangement] = record_text
         sha = self.sha[path]
@@ -458,7 +458,7 @@ class Batch:
                     Path(self.done[path][arrangement].document or "").read_text()
                 )
         text = document_text(file.scenario or Path(path).stem, [texts[a] for a in file.arrangements])
-        write_atomic(self.out_dir / f"{self.keys[path]}.json", text)
+        write_atomic(self.out_dir / f"{self.keys[path]}.json", text, make_folders=True)
         del self.records[path]
 
 

@@ -75,7 +75,7 @@ def write_summary(
     writer.writerow(SUMMARY_COLUMNS)
     for row in rows:
         writer.writerow([safe_cell("" if row[k] is None else row[k]) for k in SUMMARY_COLUMNS])
-    write_atomic(out_dir / "summary.csv", buffer.getvalue())
+    write_atomic(out_dir / "summary.csv", buffer.getvalue(), make_folders=True)
     document = {
         "format_version": 1,
         "run": run.id,
@@ -86,4 +86,5 @@ def write_summary(
         "exit_code": exit_code,
         "cases": rows,
     }
-    write_atomic(out_dir / "summary.json", json.dumps(document, indent=1, allow_nan=False) + "\n")
+    text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+    write_atomic(out_dir / "summary.json", text, make_folders=True)

@@ -5,12 +5,13 @@ import stat
 
 import pytest
 from laa.models.cells import safe_cell
+from laa.models.errors import OutputError
 from laa.scenarios.outputs import atomic as output
 from laa.scenarios.outputs.atomic import UMASK, write_atomic
 
 
 def test_a_result_lands_whole_with_the_permissions_a_new_file_gets(tmp_path):
-    path = write_atomic(tmp_path / "deep" / "results.json", "{}")
+    path = write_atomic(tmp_path / "deep" / "results.json", "{}", make_folders=True)
     assert path.read_text() == "{}"
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~UMASK
     assert [p.name for p in path.parent.iterdir()] == ["results.json"]
@@ -24,7 +25,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
         raise OSError("disk full")
 
     monkeypatch.setattr(output.os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"results\.json: could not be written: disk full"):
         write_atomic(path, "new")
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["results.json"]
