@@ -537,3 +537,11 @@ def diagnose(scenario: Scenario, arrangement: Arrangement, options: SolveOptions
         notes.append(f"The diagnosis could not be completed: {stopped}.")
     diagnosis.note = " ".join(n for n in notes if n)
     return diagnosis
+
+
+def diagnose_safely(scenario: Scenario, arrangement: Arrangement, options: SolveOptions) -> Diagnosis:
+    """`diagnose`, but a diagnosis that fails says so instead of raising: the plan keeps its status."""
+    try:
+        return diagnose(scenario, arrangement, options)
+    except Exception as exc:  # the plan's status and reason stand; the diagnosis says it failed
+        return Diagnosis.failed(arrangement, f"{type(exc).__name__}: {exc}")

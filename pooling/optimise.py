@@ -16,21 +16,23 @@ from laa.pooling.evaluate import evaluate
 from laa.pooling.extract import allocation_from, chosen_pooling
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.prices import PricedRow, shadow_prices
-from laa.pooling.solvers import Solution, SolveOptions, solve
+from laa.pooling.solvers import Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 
 # the solver's score and the independent re-score agree to this (relative); beyond it, a bug
 RESCORE_TOLERANCE = 1e-6
 
 
-def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | None = None) -> Plan:
+def optimise(
+    spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | None = None, solver: Solver = cold
+) -> Plan:
     """Solve `spec`; when the solver chose the pooling, re-solve with it fixed to price the plan."""
     options = options or SolveOptions()
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
     builder = build(spec)
     timings["build"] = time.perf_counter() - started
-    solution = solve(builder.program, options)
+    solution = solver(builder.program, options, "plan")
     timings["solve"] = solution.seconds
     if solution.ok and spec.choice.mode is not PoolingMode.FIXED:
         assert solution.values is not None
@@ -38,7 +40,7 @@ def optimise(spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | 
         fixed = replace(spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used), max_pooled_share=None)
         started = time.perf_counter()
         builder = build(fixed)
-        resolved = solve(builder.program, options.remaining(begun))  # one time limit for both
+        resolved = solver(builder.program, options.remaining(begun), "priced")  # one time limit for both
         timings["resolve"] = time.perf_counter() - started
         if resolved.ok:
             solution = resolved

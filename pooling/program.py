@@ -146,6 +146,23 @@ class Program:
         run = self.runs[bisect.bisect_right(self._run_starts, index) - 1]
         return run.key(index - run.columns.start)
 
+    def keyed_columns(self) -> Iterator[tuple[ColumnKey, int]]:
+        """Every column not in a spend run, by its key, with its index."""
+        return iter(self._index.items())
+
+    def column_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Columns' lower and upper bounds, costs and integrality, as arrays (bounds may be infinite)."""
+        return (
+            np.asarray(self.col_lower, dtype=np.float64),
+            np.asarray(self.col_upper, dtype=np.float64),
+            np.asarray(self.col_cost, dtype=np.float64),
+            np.asarray(self.col_integer, dtype=bool),
+        )
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows' lower and upper bounds, as arrays (either may be infinite)."""
+        return np.asarray(self.row_lower, dtype=np.float64), np.asarray(self.row_upper, dtype=np.float64)
+
     def keys_of(self, kind: type[K]) -> Iterator[tuple[K, int]]:
         """Every column keyed by `kind` (not the spend runs' columns), with its index."""
         for key, index in self._index.items():

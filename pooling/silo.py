@@ -25,7 +25,7 @@ from laa.pooling import response
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.solvers import Feature, SolveOptions, solve
+from laa.pooling.solvers import Feature, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.pooling.vocabulary import RowFamily, RowLabel
 
@@ -106,7 +106,10 @@ def area_program(
 
 
 def plan_silo(
-    scenario: Scenario, options: SolveOptions | None = None, planners: Planners | None = None
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    planners: Planners | None = None,
+    solver: Solver = cold,
 ) -> Plan:
     """The silo plan; with `planners`, the plan in which each group of funders plans as one."""
     planners = planners or alone(scenario)
@@ -119,7 +122,7 @@ def plan_silo(
         started = time.perf_counter()
         b = build(spec, streams)
         timings["build"] += time.perf_counter() - started
-        solution = solve(b.program, options.remaining(begun))
+        solution = solver(b.program, options.remaining(begun), f"own view of {f}")
         timings["solve"] += solution.seconds
         if not solution.ok:
             return Plan(
@@ -137,7 +140,7 @@ def plan_silo(
     # much degenerate work), 1.6 s by primal and 1.6 s by interior point; at XL 32 s by primal, 12 s
     # by interior point (with crossover, so the solution is a vertex as the simplex's is); a solver
     # without one uses its own default
-    solution = solve(b.program, replace(options.remaining(begun), interior_point=True))
+    solution = solver(b.program, replace(options.remaining(begun), interior_point=True), "area")
     timings["solve"] += solution.seconds
     all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, planners[f]))
     plan = plan_from(

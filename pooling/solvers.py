@@ -170,6 +170,21 @@ def quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+class Solver(Protocol):
+    """How a plan's programs are solved: afresh (`cold`), or in a model kept for `role` (warm.py).
+
+    `role` names the program's part in its plan ("plan", "priced", a silo funder's, "area"), so a
+    kept model is found again when the changed scenario's plan asks for the same part.
+    """
+
+    def __call__(self, program: Program, options: SolveOptions, role: str) -> Solution: ...
+
+
+def cold(program: Program, options: SolveOptions, role: str = "") -> Solution:
+    """Solve `program` from nothing (the `role` matters only to a kept model)."""
+    return solve(program, options)
+
+
 def solve(program: Program, options: SolveOptions | None = None) -> Solution:
     options = options or SolveOptions()
     started = time.perf_counter()

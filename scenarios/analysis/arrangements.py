@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.diagnosis import Diagnosis, diagnose
+from laa.pooling.diagnosis import diagnose_safely
 from laa.pooling.optimise import optimise
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.silo import plan_silo
@@ -69,15 +69,8 @@ def plan_arrangement(
     except Exception as exc:  # a batch must keep going; the reason travels with the plan
         return Plan(scenario, arrangement, PlanStatus.ERROR, f"{type(exc).__name__}: {exc}")
     if plan.status is PlanStatus.INFEASIBLE:
-        plan.diagnosis = _diagnosis(scenario, arrangement, options.remaining(begun))
+        plan.diagnosis = diagnose_safely(scenario, arrangement, options.remaining(begun))
     return plan
-
-
-def _diagnosis(scenario: Scenario, arrangement: Arrangement, options: SolveOptions) -> Diagnosis:
-    try:
-        return diagnose(scenario, arrangement, options)
-    except Exception as exc:  # the plan's status and reason stand; the diagnosis says it failed
-        return Diagnosis.failed(arrangement, f"{type(exc).__name__}: {exc}")
 
 
 def plan_all(

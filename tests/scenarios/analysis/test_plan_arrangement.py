@@ -2,6 +2,7 @@
 
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
+from laa.pooling import diagnosis
 from laa.pooling.diagnosis import Diagnosis
 from laa.pooling.plan import PlanStatus
 from laa.scenarios.analysis import arrangements
@@ -24,7 +25,7 @@ def test_a_failing_diagnosis_leaves_the_plan_infeasible(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the diagnosis broke")
 
-    monkeypatch.setattr(arrangements, "diagnose", broken)
+    monkeypatch.setattr(diagnosis, "diagnose", broken)
     plan = plan_arrangement(scenario, Arrangement.POOLED)
     assert plan.status is PlanStatus.INFEASIBLE
     assert plan.message == reason
