@@ -122,19 +122,20 @@ def _validated(data: dict[str, Any], source: str) -> tuple[Scenario | None, list
     data = expect_mapping(data, source)
     problems = cross_check(data, source)
     # variants are read apart, so their problems read as the changes they are in (models.variants)
-    variants, problems_in_variants = read_variants(data.get("variants"), source)
-    problems += problems_in_variants
+    variants = read_variants(data.get("variants"), source)
     base = {k: v for k, v in data.items() if k != "variants"}
     try:
         scenario = Scenario.model_validate(base, context={"years": _years_of(data)})
     except ValidationError as exc:
-        return None, _located(exc, data, source) + problems
+        return None, _located(exc, data, source) + problems + variants.problems
     except (RecursionError, TypeError, ValueError) as exc:
-        return None, [Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"), *problems]
-    if variants is not None:
-        scenario = scenario.model_copy(update={"variants": variants})
-        if not problems:  # each variant applied to a valid base: unknown ids, values out of range
-            problems = check_variants(scenario, source)
+        problems = [Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"), *problems]
+        return None, problems + variants.problems
+    if not [p for p in problems if p.section != "variants"]:  # a valid base: the changes' ids and values
+        problems += check_variants(scenario, variants)
+    problems += variants.problems
+    if variants.variants is not None and not problems:
+        scenario = scenario.model_copy(update={"variants": variants.variants})
     return scenario, problems
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "RuleChange",
     "StreamChange",
     "Variant",
+    "VariantsRead",
     "apply_changes",
     "check_variants",
     "find_variant",
@@ -75,7 +76,7 @@ __all__ = [
 ]
 
 _Item = TypeVar("_Item", bound=BaseModel)
-_CHANGES: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
+_CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 _SUBJECT_TAGS = ("rule", "stream", "outcome", "pin")
 _UNION_TAGS = ("float", "int", "constrained-float")
 _WHERE = re.compile(r"^(?P<section>[^\[\]]+)\[(?P<item>[^\]]*)\]\.(?P<prefix>.+)$")
@@ -111,11 +112,10 @@ def parse_changes(data: Any, where: str, *, source: str = "<changes>") -> list[C
     Raises `ScenarioError` listing every problem, each at its change and field
     (`changes[2].pooled_share: ...`). Whether the ids exist is checked by `apply_changes`.
     """
-    place = _Place.parse(where, source)
-    changes, problems = _typed(data, place)
+    changes, problems = _typed(data, _Place.parse(where, source))
     if problems:
         raise ScenarioError(problems)
-    return changes
+    return [change for _, change in changes]
 
 
 def apply_changes(
@@ -128,7 +128,7 @@ def apply_changes(
     above 1 on a share rule, a pooled share above the stream's limit, a target worse than
     the baseline), each located at `{where}[i].field`.
     """
-    return _Applied(scenario, _Place.parse(where, source)).run(changes)
+    return _Applied(scenario, _Place.parse(where, source)).run(list(enumerate(changes)))
 
 
 def variant_scenario(scenario: Scenario, variant_id: str) -> Scenario:
@@ -146,19 +146,35 @@ def find_variant(scenario: Scenario, variant_id: str) -> Variant:
     raise InputError(f"unknown variant {variant_id!r}; the scenario's variants are: {known}")
 
 
-def read_variants(raw: Any, source: str) -> tuple[list[Variant] | None, list[Problem]]:
-    """A file's `variants:` section as typed variants, or the problems with its fields.
+@dataclass(frozen=True)
+class VariantsRead:
+    """A file's `variants:` section as read, before the rest of the file is known to be valid.
+
+    `variants` is every variant when none has a problem of its own (None otherwise, or when the
+    file has no section); `checkable` is every well-formed change at its place, so that once the
+    base scenario is valid the ids and values of those changes are checked too, and a file's
+    problems are all listed in one pass.
+    """
+
+    variants: list[Variant] | None
+    problems: list[Problem]
+    checkable: list[tuple[_Place, list[tuple[int, Change]]]]
+
+
+def read_variants(raw: Any, source: str) -> VariantsRead:
+    """A file's `variants:` section as typed variants, and the problems with its fields.
 
     Validated apart from the rest of the file so each problem reads as the change it is in
     (`variants[v1].changes[2].scale`), the same words a page's changes get.
     """
     if raw is None:
-        return None, []
+        return VariantsRead(None, [], [])
     if not isinstance(raw, list):
         message = f"a list of variants is expected; found {type(raw).__name__}"
-        return None, [Problem(source, "variants", None, None, message)]
+        return VariantsRead(None, [Problem(source, "variants", None, None, message)], [])
     variants: list[Variant] = []
     problems: list[Problem] = []
+    checkable: list[tuple[_Place, list[tuple[int, Change]]]] = []
     for index, entry in enumerate(raw):
         label = item_label("variants", entry, index)
         if not isinstance(entry, dict):
@@ -166,11 +182,10 @@ def read_variants(raw: Any, source: str) -> tuple[list[Variant] | None, list[Pro
             problems.append(Problem(source, "variants", label, None, message, index))
             continue
         place = _Place(source, "variants", label, "changes", index)
-        found: list[Problem] = []
         changes, found = _typed(entry.get("changes", []), place)
-        rest = {k: v for k, v in entry.items() if k != "changes"}
+        checkable.append((place, changes))
         try:
-            variant = Variant.model_validate(rest)
+            variant = Variant.model_validate({k: v for k, v in entry.items() if k != "changes"})
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 field = ".".join(str(p) for p in err["loc"]) or None
@@ -178,31 +193,37 @@ def read_variants(raw: Any, source: str) -> tuple[list[Variant] | None, list[Pro
             variant = None
         problems += found
         if variant is not None and not found:
-            variants.append(variant.model_copy(update={"changes": changes}))
-    return variants, problems
+            variants.append(variant.model_copy(update={"changes": [c for _, c in changes]}))
+    return VariantsRead(None if problems else variants, problems, checkable)
 
 
-def check_variants(scenario: Scenario, source: str) -> list[Problem]:
-    """Every problem any of the scenario's variants has when applied to it, each at its change."""
+def check_variants(scenario: Scenario, read: VariantsRead) -> list[Problem]:
+    """Every problem the well-formed changes of a file's variants have when applied to its base."""
     problems: list[Problem] = []
-    for index, variant in enumerate(scenario.variants or []):
-        place = _Place(source, "variants", variant.id, "changes", index)
+    for place, changes in read.checkable:
         try:
-            _Applied(scenario, place).run(variant.changes)
+            _Applied(scenario, place).run(changes)
         except ScenarioError as exc:
             problems += exc.problems
     return problems
 
 
-def _typed(data: Any, place: _Place) -> tuple[list[Change], list[Problem]]:
+def _typed(data: Any, place: _Place) -> tuple[list[tuple[int, Change]], list[Problem]]:
+    """Each well-formed change with its position in the list, and the problems of the others."""
     if not isinstance(data, list):
         found = "nothing" if data is None else type(data).__name__
         return [], [place.problem(None, None, f"a list of changes is expected; found {found}")]
-    try:
-        return _CHANGES.validate_python(data), []
-    except ValidationError as exc:
-        located = (_located(err, data, place) for err in exc.errors(include_url=False))
-        return [], [p for p in located if p is not None]
+    changes: list[tuple[int, Change]] = []
+    problems: list[Problem] = []
+    for position, item in enumerate(data):
+        try:
+            changes.append((position, _CHANGE.validate_python(item)))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                problem = _located({**err, "loc": (position, *err["loc"])}, data, place)
+                if problem is not None:
+                    problems.append(problem)
+    return changes, problems
 
 
 def _located(err: Any, data: list[Any], place: _Place) -> Problem | None:
@@ -248,8 +269,9 @@ class _Applied:
         self.problems: list[Problem] = []
         self.at = 0
 
-    def run(self, changes: Sequence[Change]) -> Scenario:
-        for self.at, change in enumerate(changes):
+    def run(self, changes: Sequence[tuple[int, Change]]) -> Scenario:
+        """The scenario with the changes applied in order; each is located by its position in its list."""
+        for self.at, change in changes:
             if isinstance(change, RuleChange):
                 self._rule(change)
             elif isinstance(change, StreamChange):

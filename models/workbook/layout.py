@@ -395,6 +395,101 @@ HISTORIC = Sheet(
     required=False,
 )
 
+# the Variants sheet: one row per change; `variant` and `name` say which variant the row's change is in
+VARIANT_ID, VARIANT_NAME = "variant", "name"
+VARIANTS = Sheet(
+    "Variants",
+    "variants",
+    "(opt) What-ifs for a meeting: one row per change, a variant's changes in row order. Fill the "
+    "column of the thing changed (rule, stream, outcome or pin stream) and what changes in it.",
+    (
+        Column(
+            VARIANT_ID,
+            VARIANT_ID,
+            Kind.ID,
+            "The variant the change is in (its id, as laa run --variant names it).",
+            required=True,
+            width=18,
+        ),
+        Column(VARIANT_NAME, VARIANT_NAME, Kind.TEXT, "(opt) The variant's name, on any one of its rows."),
+        Column("rule", "rule", Kind.ID, "A rule (an id on Rules): with drop or value.", ids_from="Rules"),
+        Column("drop", "drop", Kind.BOOL, "TRUE: the rule is dropped.", choices=YES_NO),
+        Column("value", "value", Kind.NUMBER, "The rule's new share (0 to 1), amount (GBP) or match ratio."),
+        Column(
+            "stream",
+            "stream",
+            Kind.ID,
+            "A stream (an id on Streams): with one of grant, scale, amounts or pooled_share.",
+            ids_from="Streams",
+        ),
+        Column(
+            "grant",
+            "grant",
+            Kind.ID,
+            "Outcome and block ids the stream may also pay for, comma-separated.",
+            many=True,
+            ids_from="Outcomes",
+            strict=False,
+            width=24,
+        ),
+        Column("scale", "scale", Kind.NUMBER, "Every year's amount times this (0.9: cut by 10%)."),
+        Column("amounts", "amounts", Kind.MONEY, "The stream's amount in this year (GBP).", per_year=True),
+        Column(
+            "pooled_share",
+            "pooled_share",
+            Kind.SHARE,
+            "0%: the stream leaves its pot. Otherwise the share it pays in when pooled (at most its "
+            "max_pool_share).",
+        ),
+        Column(
+            "outcome",
+            "outcome",
+            Kind.ID,
+            "An outcome (an id on Outcomes): with any of weight, target, stretch, min_spend, "
+            "spend_at_least, spend_at_most.",
+            ids_from="Outcomes",
+        ),
+        Column("weight", "weight", Kind.NUMBER, "The outcome's new weight."),
+        Column("target", "target", Kind.NUMBER, "The outcome's new target."),
+        Column("stretch", "stretch", Kind.NUMBER, "The outcome's new stretch target."),
+        Column("min_spend", "min_spend", Kind.MONEY, "The new statutory minimum, each year (GBP)."),
+        Column("min_spend", "min_spend", Kind.MONEY, "The minimum in this year (GBP).", per_year=True),
+        Column(
+            "spend_at_least",
+            "spend_at_least",
+            Kind.MONEY,
+            "A floor on the outcome's spend over the period, pots' spend included (GBP).",
+        ),
+        Column(
+            "spend_at_most",
+            "spend_at_most",
+            Kind.MONEY,
+            "A cap on the outcome's spend over the period, pots' spend included (GBP).",
+        ),
+        Column(
+            "pin stream",
+            "pin.stream",
+            Kind.ID,
+            "A pin: this stream's spend on the pin outcomes over the period is held (money stays put).",
+            ids_from="Streams",
+        ),
+        Column(
+            "pin outcomes",
+            "pin.outcomes",
+            Kind.ID,
+            "The outcome and block ids the pin holds the stream's spend on, comma-separated.",
+            many=True,
+            ids_from="Outcomes",
+            strict=False,
+            width=24,
+        ),
+        Column("pin at", "pin.at", Kind.MONEY, "The pinned spend exactly (GBP, period)."),
+        Column("pin at_least", "pin.at_least", Kind.MONEY, "The pinned spend at least (GBP, period)."),
+        Column("pin at_most", "pin.at_most", Kind.MONEY, "The pinned spend at most (GBP, period)."),
+    ),
+    required=False,
+)
+
 # in the order written; Outcomes comes before Response, whose rows attach to it
-LAYOUT = (AREA, BLOCKS, FUNDERS, OUTCOMES, RESPONSE, STREAMS, RULES, POTS, HISTORIC)
+LAYOUT = (AREA, BLOCKS, FUNDERS, OUTCOMES, RESPONSE, STREAMS, RULES, POTS, HISTORIC, VARIANTS)
 SHEETS = {s.name: s for s in LAYOUT}

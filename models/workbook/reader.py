@@ -48,6 +48,9 @@ from laa.models.workbook.layout import (
     RULE_KINDS,
     RULE_VALUE,
     RULES,
+    VARIANT_ID,
+    VARIANT_NAME,
+    VARIANTS,
     Column,
     Kind,
     Sheet,
@@ -315,6 +318,10 @@ class _Reader:
                 data.update(self._area(ws.title, rows))
             elif sheet is RESPONSE:
                 responses = [(r.item.pop(RESPONSE_LINK), r) for r in self._table(sheet, ws.title, rows)]
+            elif sheet is VARIANTS:
+                variants = self._variants(ws.title, rows)
+                if variants:  # no rows: no variants, as when YAML leaves the section out
+                    data[sheet.section] = variants
             else:
                 data[sheet.section] = self._section(sheet, ws.title, rows)
         self._attach(responses)
@@ -557,6 +564,49 @@ class _Reader:
                 self.cells.add((sheet.section, index, path), place)
         self._rows_of[sheet.section] = parsed
         return [row.item for row in parsed]
+
+    def _variants(self, title: str, rows: list[tuple[int, tuple[Any, ...]]]) -> list[dict[str, Any]]:
+        """The Variants sheet's rows as variants: a row is one change of the variant it names, in row order.
+
+        Each change's cells are kept under the path a problem names (`variants[v].changes[2].scale`),
+        so a problem with a change reads at its cell.
+        """
+        found: dict[Any, tuple[int, dict[str, Any]]] = {}
+        self.cells.add((VARIANTS.section, None, None), Place(title, ""))
+        for row in self._table(VARIANTS, title, rows):
+            ident, name = row.item.pop(VARIANT_ID, None), row.item.pop(VARIANT_NAME, None)
+            if ident is None:
+                if VARIANT_ID in row.places:  # else the header's missing column is the problem
+                    message = "the variant is missing: the id of the variant this change is in"
+                    self.fail(row.places[VARIANT_ID].cell, message, VARIANTS.section)
+                continue
+            if ident not in found:
+                found[ident] = (len(found), {"id": ident, "changes": []})
+                self.cells.add((VARIANTS.section, len(found) - 1, None), Place(row.first, ""))
+                self.cells.add((VARIANTS.section, len(found) - 1, "id"), row.places[VARIANT_ID])
+            index, variant = found[ident]
+            if name is not None:
+                if variant.get("name", name) != name:
+                    message = f"variant {ident!r} is named {variant['name']!r} on a row above; name it once"
+                    self.fail(row.places[VARIANT_NAME].cell, message, VARIANTS.section)
+                elif "name" not in variant:
+                    variant["name"] = name
+                    self.cells.add((VARIANTS.section, index, "name"), row.places[VARIANT_NAME])
+            if not row.item:
+                continue  # a row that names its variant and changes nothing (a variant with no changes)
+            change: dict[str, Any] = {}
+            for key, value in row.item.items():
+                if key.startswith("pin."):
+                    change.setdefault("pin", {})[key.removeprefix("pin.")] = value
+                else:
+                    change[key] = value
+            at = f"changes[{len(variant['changes'])}]"
+            variant["changes"].append(change)
+            self.cells.add((VARIANTS.section, index, at), Place(row.first, ""))
+            for path, place in row.places.items():
+                if path not in (VARIANT_ID, VARIANT_NAME):
+                    self.cells.add((VARIANTS.section, index, f"{at}.{path}"), place)
+        return [variant for _, variant in found.values()]
 
     def _attach(self, responses: list[tuple[Any, _Row]]) -> None:
         """Each Response row onto its outcome's curve, in row order."""

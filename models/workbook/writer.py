@@ -33,6 +33,9 @@ from laa.models.workbook.layout import (
     RULE_VALUE,
     RULES,
     SHEETS,
+    VARIANT_ID,
+    VARIANT_NAME,
+    VARIANTS,
     Column,
     Kind,
     Sheet,
@@ -76,6 +79,8 @@ def sheet_rows(scenario: Scenario) -> tuple[dict[str, Any], Rows]:
             items = [
                 {RESPONSE_LINK: o["id"], **segment} for o in doc["outcomes"] for segment in o[RESPONSE_FIELD]
             ]
+        elif sheet is VARIANTS:
+            items = _change_rows(doc.get("variants") or [])
         else:
             items = doc.get(sheet.section) or []
             if sheet is HISTORIC and doc.get("historic") == []:
@@ -85,6 +90,30 @@ def sheet_rows(scenario: Scenario) -> tuple[dict[str, Any], Rows]:
                 )
         rows[sheet.name] = [_row(sheet, item, index, scenario.years) for index, item in enumerate(items)]
     return area, rows
+
+
+def _change_rows(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each variant's changes as the Variants sheet's rows: one a change, the name on the first.
+
+    A pin's fields go to the `pin ...` columns; a variant with no changes is one row naming it.
+    """
+    rows = []
+    for variant in variants:
+        head = {VARIANT_ID: variant["id"], VARIANT_NAME: variant.get("name") or None}
+        for k, change in enumerate(variant.get("changes") or [{}]):
+            row = dict(head) if k == 0 else {VARIANT_ID: variant["id"]}
+            for key, value in change.items():
+                if key == "pin":
+                    row.update({f"pin.{f}": v for f, v in value.items()})
+                else:
+                    row[key] = value
+            if "stretch" in row and row["stretch"] is None:
+                raise InputError(
+                    f"variants[{variant['id']}].changes[{k}].stretch: a stretch target removed (null) cannot "
+                    "be written to a workbook, where a blank cell leaves it as it is"
+                )
+            rows.append(row)
+    return rows
 
 
 def _row(sheet: Sheet, item: dict[str, Any], index: int, years: list[int]) -> dict[str, Any]:

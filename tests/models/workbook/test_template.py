@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from hypothesis import given
+from laa.models import changes
 from laa.models import scenario as models
 from laa.models.load import load_scenario, parse_workbook
 from laa.models.workbook.layout import (
@@ -18,6 +19,8 @@ from laa.models.workbook.layout import (
     RULE_KINDS,
     RULE_VALUE,
     RULES,
+    VARIANT_ID,
+    VARIANT_NAME,
 )
 from laa.models.workbook.writer import template_workbook
 from laa.scenarios.analysis.arrangements import plan_all
@@ -75,7 +78,7 @@ def test_money_and_shares_are_formatted(template):
 
 def test_the_layout_names_every_field_of_every_model():
     """A field added to the models but not to the layout would be lost in every workbook."""
-    sections = {"blocks", "funders", "outcomes", "streams", "rules", "pots", "historic"}
+    sections = {"blocks", "funders", "outcomes", "streams", "rules", "pots", "historic", "variants"}
     assert {c.field for c in AREA.columns} == set(models.Scenario.model_fields) - sections
     by_sheet = {s.name: {c.field for c in s.columns} for s in LAYOUT}
     assert by_sheet["Blocks"] == set(models.Block.model_fields)
@@ -86,7 +89,13 @@ def test_the_layout_names_every_field_of_every_model():
     assert by_sheet["Rules"] - {RULE_KIND, RULE_VALUE} | set(RULE_KINDS) == set(models.Rule.model_fields)
     assert by_sheet["Pots"] == set(models.Pot.model_fields)
     assert by_sheet["Historic"] == set(models.HistoricSpend.model_fields)
+    kinds = (changes.RuleChange, changes.StreamChange, changes.OutcomeChange)
+    change_fields = {f for kind in kinds for f in kind.model_fields}
+    pin_fields = {f"pin.{f}" for f in changes.Pin.model_fields}
+    assert by_sheet["Variants"] - {VARIANT_ID, VARIANT_NAME} == change_fields | pin_fields
     for sheet in LAYOUT:
+        if sheet.name == "Variants":
+            continue  # a row is a change of one of several kinds: none of its fields is required by all
         for column in sheet.columns:
             model = _model_of(sheet.name)
             if sheet not in (RESPONSE, RULES) and not column.per_year and column.field in model.model_fields:
@@ -136,6 +145,8 @@ def fill(template_bytes: bytes, scenario) -> bytes:
         items = doc.get(section) or []
         if name == "Response":
             items = [{"outcome": o["id"], **segment} for o in doc["outcomes"] for segment in o["response"]]
+        if name == "Variants":
+            items = _change_rows(items)
         ws = book[name]
         where = {c.value: c.column for c in ws[1] if c.value}
         for number, item in enumerate(items, start=2):
@@ -151,6 +162,18 @@ def fill(template_bytes: bytes, scenario) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _change_rows(variants):
+    """A variant's changes typed one a row, its name on the first, a pin's fields under `pin ...`."""
+    rows = []
+    for v in variants:
+        for k, change in enumerate(v.get("changes") or [{}]):
+            row = {"variant": v["id"], **({"name": v.get("name")} if k == 0 else {})}
+            for key, value in change.items():
+                row.update({f"pin {f}": x for f, x in value.items()} if key == "pin" else {key: value})
+            rows.append(row)
+    return rows
 
 
 def test_the_template_filled_with_the_example_plans_to_the_same_scores(tmp_path):
