@@ -25,6 +25,7 @@ from laa.scenarios.meeting.view import meeting_view
 from laa.scenarios.outputs.results import results_document
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -196,7 +197,10 @@ def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
             with meeting.lock:
                 variant = {"id": ident, **({"name": name} if name else {}), "changes": meeting.changes}
                 written = save_variant(meeting.path, meeting.base, variant, new_file or None)
-                return {"saved": written.name, "variant": ident}
+                if written == meeting.path:
+                    meeting.saved()
+                listed = scenario_controls(meeting.base)["variants"]
+                return {"saved": written.name, "variant": ident, "variants": listed}
 
         return _json(await run_in_threadpool(run))
 
@@ -233,4 +237,8 @@ def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
         Route("/api/session/save", guarded(save), methods=["POST"]),
         Route("/api/plan", guarded(plan), methods=["POST"]),
     ]
-    return Guard(Starlette(routes=routes), audience)
+    async def not_here(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        return _json({"error": f"{request.method} {request.url.path}: {exc}", "problems": []}, status)
+
+    return Guard(Starlette(routes=routes, exception_handlers={HTTPException: not_here}), audience)

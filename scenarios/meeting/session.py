@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from laa.models.errors import InputError
+from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import apply_changes, parse_changes
 from laa.pooling.plan import Plan
@@ -140,6 +141,11 @@ class Meeting:
             self._plan_base(missing)
             self.arrangements, self.focus = list(arrangements), focus
             self._replan(self.changes)
+
+    def saved(self) -> None:
+        """The file now holds one more variant: read its variants again (the rest is the base, checked)."""
+        with self.lock:
+            self.base = self.base.model_copy(update={"variants": load_scenario(self.path).variants})
 
     def plan(self, data: Any, arrangements: list[Arrangement]) -> tuple[Scenario, list[Plan], list[Change]]:
         """Plan the base with these changes, leaving the meeting as it is (the JSON API)."""

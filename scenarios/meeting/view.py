@@ -14,6 +14,7 @@ from laa.models.scenario import Arrangement
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp
 from laa.scenarios.meeting.charts import figure_data, score_change_chart
+from laa.scenarios.meeting.partners import partner_rows
 from laa.scenarios.meeting.words import change_text
 from laa.scenarios.report.build import best_plan
 from laa.scenarios.report.charts import money_chart, progress_chart, sankey_chart
@@ -45,6 +46,7 @@ def meeting_view(meeting: Meeting) -> dict[str, Any]:
             for b, n in zip(base, now, strict=True)
         ],
         "outcomes": [] if focus is None else moved_outcomes(meeting.base_plans[focus], meeting.plans[focus]),
+        "partners": partner_rows(meeting.base, base, now, focus),
         "figures": _figures(scenario, base, now, None if focus is None else meeting.plans[focus]),
     }
 
@@ -85,6 +87,7 @@ def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
                     "name": sc.label("outcomes", outcome.id),
                     "block": sc.label("blocks", outcome.block),
                     "unit": outcome.unit,
+                    "direction": outcome.direction.value,
                     "target": outcome.target,
                     "base": {"spend": b.spend, "projected": b.projected, "score": b.score,
                              "target_met": b.target_met, "stretch_met": b.stretch_met},

@@ -7,7 +7,8 @@
   "use strict";
 
   const token = document.querySelector('meta[name="laa-token"]').content;
-  const meeting = { timings: [], rendered: 0, busy: false, errors: [] };
+  // timings: ms from each change's click to its result painted; replans: the server's seconds planning it
+  const meeting = { timings: [], replans: [], rendered: 0, busy: false, errors: [] };
   window.laaMeeting = meeting; // read by the tests and the benchmark
   let controls = null;
   let view = null;
@@ -44,12 +45,22 @@
     return (v > 0 ? "+" : "-") + shown;
   }
 
-  function delta(now, base, format, noise) {
+  // the change from base to now; `sense` colours it: 1 more is better, -1 less is better, 0 neither
+  function delta(now, base, format, noise, sense) {
     if (now === null || base === null || now === undefined || base === undefined) return null;
     const d = now - base;
     const text = signed(d, format);
-    const cls = Math.abs(d) <= (noise || 0) || text === "±0" ? "same" : d > 0 ? "up" : "down";
-    return el("span", { className: "delta " + cls }, [text === "±0" ? "no change" : text]);
+    if (Math.abs(d) <= (noise || 0) || text === "±0") return el("span", { className: "delta same" }, ["no change"]);
+    const good = (sense === undefined ? 1 : sense) * d;
+    return el("span", { className: "delta " + (good > 0 ? "up" : good < 0 ? "down" : "moved") }, [text]);
+  }
+
+  // a card's line: the change in words, or that there is none
+  function against(now, base, format, noise) {
+    const d = delta(now, base, format, noise);
+    if (d === null) return base === null ? "no plan at base" : "";
+    if (d.classList.contains("same")) return el("span", { className: "delta same" }, ["as at the base"]);
+    return el("span", {}, [d, " against the base"]);
   }
 
   // --- talking to the server ---
@@ -76,6 +87,7 @@
         await draw(next);
         await painted();
         meeting.timings.push(performance.now() - started);
+        meeting.replans.push(next.seconds);
       } catch (problem) {
         showProblems(problem);
       } finally {
@@ -346,6 +358,9 @@
       const done = await api("POST", "/api/session/save", body);
       showProblems(null);
       out.textContent = "Saved " + done.variant + " in " + done.saved;
+      controls.variants = done.variants;
+      const start = byId("variant");
+      if (start) start.replaceChildren(...done.variants.map((v) => el("option", { value: v.id }, [v.name])));
     } catch (problem) {
       showProblems(problem);
     }
@@ -400,10 +415,17 @@
     if (!o) return;
     byId("outcome-info").textContent = "Baseline " + number(o.baseline) + " " + o.unit + ", target " + number(o.target) +
       (o.stretch === null ? "" : ", stretch " + number(o.stretch)) + "; " + o.direction + " is better.";
-    byId("outcome-weight").value = String(o.weight);
-    byId("outcome-target").value = String(o.target);
-    byId("outcome-stretch").value = o.stretch === null ? "" : String(o.stretch);
-    byId("outcome-min_spend").value = o.min_spend === null ? "" : String(o.min_spend);
+    // what the meeting has set, else the file's value
+    const set = {};
+    view.changes.forEach((c) => { if (c.change.outcome === o.id) Object.assign(set, c.change); });
+    const shown = (key, fallback) => (key in set ? set[key] : fallback);
+    const text = (v) => (v === null || v === undefined || typeof v === "object" ? "" : String(v));
+    byId("outcome-weight").value = text(shown("weight", o.weight));
+    byId("outcome-target").value = text(shown("target", o.target));
+    byId("outcome-stretch").value = text(shown("stretch", o.stretch));
+    byId("outcome-min_spend").value = text(shown("min_spend", o.min_spend));
+    byId("outcome-spend_at_least").value = text(shown("spend_at_least", null));
+    byId("outcome-spend_at_most").value = text(shown("spend_at_most", null));
   }
 
   // --- drawing the view ---
@@ -415,9 +437,11 @@
     drawCards();
     drawMoved();
     drawOutcomes();
+    drawPartners();
     await drawCharts();
     refreshStream();
     if (controls.rules.length) refreshRule();
+    refreshOutcome();
     const names = view.rows.map((r) => r.arrangement).join(", ");
     byId("status").textContent = "Planned " + names + " in " + view.seconds.toFixed(2) + " s · " +
       view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base";
@@ -452,10 +476,10 @@
       return el("div", { className: "card", dataset: { arrangement: r.arrangement, score: n.score === null ? "" : String(n.score), status: n.status } }, [
         el("div", { className: "label" }, [r.arrangement]),
         el("div", { className: "value" }, [n.score === null ? n.status : score(n.score)]),
-        el("div", { className: "note" }, [delta(n.score, b.score, score, 1e-9), " score against the base"]),
+        el("div", { className: "note" }, [against(n.score, b.score, score, 1e-9)]),
         el("div", { className: "note" }, [
-          n.targets_met === null ? "no plan" : n.targets_met + "/" + total + " targets met ",
-          delta(n.targets_met, b.targets_met, String),
+          n.targets_met === null ? "no plan" : n.targets_met + "/" + total + " targets met",
+          n.targets_met !== b.targets_met && n.targets_met !== null && b.targets_met !== null ? " (" + b.targets_met + " at base)" : "",
         ]),
         n.broken && n.broken.length ? el("div", { className: "note warn" }, [n.broken.length + " rule" + (n.broken.length === 1 ? "" : "s") + " broken"]) : null,
         n.message && !n.score ? el("div", { className: "note warn" }, [n.message]) : null,
@@ -463,10 +487,10 @@
     }));
   }
 
-  function cell(now, base, format, noise) {
+  function cell(now, base, format, noise, sense) {
     return el("td", { className: "num" }, [
       el("div", {}, [now === null || now === undefined ? "-" : format(now)]),
-      el("div", {}, [delta(now, base, format, noise)]),
+      el("div", {}, [delta(now, base, format, noise, sense)]),
     ]);
   }
 
@@ -480,10 +504,10 @@
       cell(r.now.targets_met, r.base.targets_met, String),
       cell(r.now.stretch_met, r.base.stretch_met, String),
       cell(r.now.reward, r.base.reward, money, 0.5),
-      cell(m(r.now, "overhead"), m(r.base, "overhead"), money, 0.5),
-      cell(m(r.now, "setup"), m(r.base, "setup"), money, 0.5),
-      cell(m(r.now, "lapsed"), m(r.base, "lapsed"), money, 0.5),
-      cell(r.now.pooled, r.base.pooled, String),
+      cell(m(r.now, "overhead"), m(r.base, "overhead"), money, 0.5, -1),
+      cell(m(r.now, "setup"), m(r.base, "setup"), money, 0.5, -1),
+      cell(m(r.now, "lapsed"), m(r.base, "lapsed"), money, 0.5, -1),
+      cell(r.now.pooled, r.base.pooled, String, 0, 0),
     ]));
     byId("moved-table").replaceChildren(el("thead", {}, [el("tr", {}, head.map((h, i) => el("th", { className: i > 1 ? "num" : "" }, [h])))]),
       el("tbody", {}, rows));
@@ -499,8 +523,8 @@
     const body = view.outcomes.map((o) => el("tr", {}, [
       el("td", {}, [o.name]),
       el("td", {}, [o.block]),
-      cell(o.now.spend, o.base.spend, money, 0.5),
-      cell(o.now.projected, o.base.projected, number, 1e-9),
+      cell(o.now.spend, o.base.spend, money, 0.5, 0),
+      cell(o.now.projected, o.base.projected, number, 1e-9, o.direction === "lower" ? -1 : 1),
       el("td", { className: "num" }, [number(o.target)]),
       cell(o.now.score, o.base.score, (v) => v.toFixed(3), 1e-9),
       el("td", {}, [mark(o.now) + (mark(o.now) !== mark(o.base) ? " (was " + (mark(o.base) || "not met") + ")" : "")]),
@@ -512,6 +536,36 @@
     }
     const head = ["outcome", "block", "spend", "projected", "target", "score", "met"];
     table.replaceChildren(el("thead", {}, [el("tr", {}, head.map((h, i) => el("th", { className: i > 1 && i < 6 ? "num" : "" }, [h])))]),
+      el("tbody", {}, body));
+  }
+
+  function drawPartners() {
+    const names = view.rows.map((r) => r.arrangement);
+    const focus = view.focus;
+    byId("partners-title").textContent = "Partners: each one's own view" + (focus ? ", and its money under the " + focus + " plan" : "");
+    const head = ["partner", "outcomes in view", ...names.map((a) => a + (names.includes("silo") && a !== "silo" ? " (vs alone)" : "")),
+      ...(focus ? ["paid into pots", "score bought"] : [])];
+    const body = view.partners.map((p) => {
+      const cells = names.map((a) => {
+        const s = p.arrangements[a];
+        const td = cell(s.now, s.base, score, 1e-9);
+        if (s.better_off !== null && a !== "silo") {
+          td.append(el("div", { className: s.better_off ? "ok" : "warn" }, [s.better_off ? "better off" : "worse off"]));
+        }
+        return td;
+      });
+      const acc = p.account;
+      const figure = (key, format, noise, sense) =>
+        cell(acc.now ? acc.now[key] : null, acc.base ? acc.base[key] : null, format, noise, sense);
+      return el("tr", { dataset: { funder: p.funder } }, [
+        el("td", {}, [p.name]),
+        el("td", { className: "num" }, [String(p.outcomes)]),
+        ...cells,
+        ...(focus ? [figure("paid_into_pots", money, 0.5, 0), figure("score_bought", score, 1e-9)] : []),
+      ]);
+    });
+    byId("partners-table").replaceChildren(
+      el("thead", {}, [el("tr", {}, head.map((h, i) => el("th", { className: i > 0 ? "num" : "" }, [h])))]),
       el("tbody", {}, body));
   }
 
@@ -533,13 +587,19 @@
 
   function buildResults() {
     const section = (id, title, body) => el("section", { id }, [el("h2", { id: id + "-title" }, [title]), ...body]);
+    const scroll = (id) => el("div", { className: "scroll" }, [el("table", { id })]);
     const chart = (id, title) => el("div", { className: "chart" }, [el("h3", {}, [title]), el("div", { id, className: "plot" })]);
     byId("results").replaceChildren(
       el("div", { className: "cards", id: "cards" }),
-      section("moved", "What moved against the base", [el("table", { id: "moved-table" }), el("div", { id: "broken" })]),
+      section("moved", "What moved against the base", [scroll("moved-table"), el("div", { id: "broken" })]),
       el("div", { className: "grid2" }, [chart("chart-scores", "Score: base and with the changes"),
         chart("chart-money", "Money that never reaches an outcome")]),
-      section("outcomes", "Outcomes that moved", [el("table", { id: "outcomes-table" })]),
+      section("outcomes", "Outcomes that moved", [scroll("outcomes-table")]),
+      section("partners", "Partners", [
+        el("p", { className: "info" }, ["Each partner's own-view score: the area's score counted over the outcomes it answers " +
+          "for (its interests, or what its streams may fund in the file). Better off: at least its score when every " +
+          "partner plans alone (silo), with the same changes."]),
+        scroll("partners-table")]),
       section("progress", "Progress to target and stretch", [chart("chart-progress", "Share of each target gap closed, with the changes")]),
       section("flows", "Where every pound goes", [chart("chart-flows", "Money flows of the plan shown")])
     );

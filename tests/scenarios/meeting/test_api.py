@@ -230,3 +230,34 @@ def test_scenario_text_reaches_the_shell_escaped(tmp_path):
         assert hostile not in html and "<img" not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
         assert c.get("/api/scenario").json()["name"] == hostile  # data, set as text by the page
+
+
+def test_each_partner_sees_its_own_view_now_and_at_base(client: TestClient):
+    change = {"stream": "nrf", "pooled_share": 0}
+    view = client.post("/api/session/change", json={"change": change}).json()
+    now = client.post("/api/plan", json={"changes": [change]}).json()["arrangements"]
+    base = client.post("/api/plan", json={}).json()["arrangements"]
+    data = yaml.safe_load(EXAMPLE.read_text())
+    blocks = {o["id"]: o["block"] for o in data["outcomes"]}
+    rows = {r["funder"]: r for r in view["partners"]}
+    assert list(rows) == [f["id"] for f in data["funders"]]  # every funder here has streams
+    for funder, row in rows.items():
+        named = {i for s in data["streams"] if s["funder"] == funder for i in s["eligible"]}
+        own = {o for o, b in blocks.items() if o in named or b in named}  # its streams' reach, by hand
+        assert row["outcomes"] == len(own)
+        alone = _over(next(r for r in now if r["arrangement"] == "silo"), own)
+        for at_base, planned in zip(base, now, strict=True):
+            shown = row["arrangements"][planned["arrangement"]]
+            assert shown["now"] == pytest.approx(_over(planned, own))
+            assert shown["base"] == pytest.approx(_over(at_base, own))
+            assert shown["better_off"] == (shown["now"] >= alone - 1e-7)
+    clg = rows["clg"]["account"]  # NRF out of the pot: its funder pays the NRF's amounts in no more
+    nrf = data["streams"][0]
+    assert nrf["id"] == "nrf" and view["focus"] in ("pooled", "optimal")
+    paid_less = clg["base"]["paid_into_pots"] - clg["now"]["paid_into_pots"]
+    assert paid_less == pytest.approx(sum(nrf["amounts"].values()))
+
+
+def _over(record: dict[str, Any], outcomes: set[str]) -> float:
+    """A plan's score counted over these outcomes only."""
+    return sum(o["score"] for o in record["outcomes"] if o["id"] in outcomes)

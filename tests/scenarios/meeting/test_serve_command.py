@@ -7,10 +7,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from laa.scenarios.meeting import server as served
 
 from tests.paths import EXAMPLE
 
@@ -66,3 +70,20 @@ def test_serving_beyond_loopback_warns_and_bad_files_are_located(tmp_path: Path)
         [LAA, "serve", str(bad), "--port", "0"], capture_output=True, text=True, timeout=60
     )
     assert refused.returncode == 2 and "bad.yaml: streams[" in refused.stderr
+
+
+def test_a_browser_is_opened_only_when_asked(monkeypatch, meeting):
+    opened: list[str] = []
+    monkeypatch.setattr(served.webbrowser, "open", opened.append)
+    for asked in (False, True):
+        running = served.MeetingServer(meeting, "127.0.0.1", served.bind("127.0.0.1", 0))
+        thread = threading.Thread(target=running.run, args=(asked,))
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not running.server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)  # time for a browser to have been asked for, had it been
+        running.server.should_exit = True
+        thread.join(10)
+        running.sock.close()
+        assert opened == ([running.url] if asked else [])
