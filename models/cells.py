@@ -8,10 +8,14 @@ formula (`=HYPERLINK(...)`) or an error value (`#N/A`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-# a cell a spreadsheet would run as a formula
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a cell a spreadsheet would run as a formula (a leading line break is trimmed by some, leaving the rest)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# characters a CSV reader may take for the end of a row, or a spreadsheet for a cell's end: C0 and C1
+# controls, DEL, and Unicode's line and paragraph separators
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Excel's own limit on the characters in one cell
 MAX_CELL_CHARS = 32_767
 # text that starts with this is stored escaped (see `escape_text`)
@@ -23,6 +27,11 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return QUOTE + value
     return value
+
+
+def has_control(value: object) -> bool:
+    """Whether a text holds a control character (a CSV field that holds one is written quoted)."""
+    return isinstance(value, str) and CONTROL.search(value) is not None
 
 
 def escape_text(text: str) -> str:

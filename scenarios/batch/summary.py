@@ -8,16 +8,15 @@ the batch never parses and re-serialises a 100 kB record just to wrap it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from laa.models.cells import safe_cell
+from laa.scenarios.batch.cases import WHOLE_FILE
 from laa.scenarios.batch.ledger import CaseRow, Run
 from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.csvout import to_csv
 from laa.scenarios.outputs.results import FORMAT_VERSION
 
 SUMMARY_COLUMNS = [
@@ -69,13 +68,16 @@ def summary_rows(cases: list[CaseRow], display: dict[str, str]) -> list[dict[str
 def write_summary(
     out_dir: Path, run: Run, rows: list[dict[str, Any]], counts: dict[str, int], exit_code: int
 ) -> None:
-    """summary.csv and summary.json, each written whole or not at all."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SUMMARY_COLUMNS)
-    for row in rows:
-        writer.writerow([safe_cell("" if row[k] is None else row[k]) for k in SUMMARY_COLUMNS])
-    write_atomic(out_dir / "summary.csv", buffer.getvalue(), make_folders=True)
+    """summary.csv and summary.json, each written whole or not at all.
+
+    In the CSV a file that never reached an arrangement has an empty arrangement
+    cell: the JSON's `-` is a placeholder, not text for a spreadsheet to show.
+    """
+    table = [
+        [None if k == "arrangement" and row[k] == WHOLE_FILE else row[k] for k in SUMMARY_COLUMNS]
+        for row in rows
+    ]
+    write_atomic(out_dir / "summary.csv", to_csv(SUMMARY_COLUMNS, table), make_folders=True)
     document = {
         "format_version": 1,
         "run": run.id,

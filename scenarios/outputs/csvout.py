@@ -1,4 +1,13 @@
-"""CSV forms of the results, for spreadsheets; text cells are neutralised against formulas."""
+"""CSV forms of the results, for spreadsheets; text cells are neutralised against formulas.
+
+Every CSV the engine writes goes through `to_csv`: a text that a spreadsheet
+would run as a formula is quoted with an apostrophe (`models.cells`), and a
+row holding a control character anywhere is written with every field in
+double quotes, so no carriage return or line break inside a name can end the
+row early and start the next "row" with a formula (a stream id
+`s\r=2+5+cmd|' /C calc'!A0` once did). Empty cells are empty, never a
+placeholder.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +15,20 @@ import csv
 import io
 from collections.abc import Sequence
 
-from laa.models.cells import safe_cell
+from laa.models.cells import has_control, safe_cell
 from laa.pooling.plan import Plan
 from laa.scenarios.outputs.results import real_allocation
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Headers and rows as CSV text; None is an empty cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+    plain = csv.writer(buffer, lineterminator="\n")
+    # the csv module quotes a field holding "\n" but not a bare "\r" (it is not in the line terminator)
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [headers, *rows]:
+        cells = ["" if v is None else safe_cell(v) for v in row]
+        (quoted if any(has_control(c) for c in cells) else plain).writerow(cells)
     return buffer.getvalue()
 
 
