@@ -19,6 +19,7 @@ Input nobody can plan raises `ScenarioError`, which lists every problem.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from laa.models.errors import InputError, LaaError, Problem, ScenarioError, Solv
 if TYPE_CHECKING:
     import pandas as pd
 
+    from laa.models.changes import Change
     from laa.models.scenario import Arrangement, Scenario
     from laa.pooling.plan import Plan, PlanStatus
     from laa.pooling.solvers import SolveOptions, SolverName
@@ -53,12 +55,14 @@ __all__ = [
     "ScenarioError",
     "SolverName",
     "SolverUnavailableError",
+    "apply_changes",
     "compare",
     "freedoms",
     "load",
     "plan",
     "plan_all",
     "results_document",
+    "variant",
 ]
 
 
@@ -163,8 +167,35 @@ def freedoms(
     return pd.DataFrame([a.__dict__ for a in asks])
 
 
-def results_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
-    """The results document of SCENARIO.md (what `laa run --format json` writes) for these plans."""
+def results_document(scenario: Scenario, plans: list[Plan], variant: str | None = None) -> dict[str, Any]:
+    """The results document of SCENARIO.md (what `laa run --format json` writes) for these plans;
+    `variant` is the id of the scenario's variant they plan (None: the base), as the document says."""
     from laa.scenarios.outputs.results import results_document as document
 
-    return document(scenario, plans)
+    return document(scenario, plans, variant)
+
+
+def variant(scenario: Scenario, variant_id: str) -> Scenario:
+    """The scenario with the changes of its variant `variant_id` applied: what `laa run --variant` plans.
+
+    The base is never changed; the result is a valid scenario without variants. `InputError`
+    names the variants the scenario has when it has none of that id.
+    """
+    from laa.models.variants import variant_scenario
+
+    return variant_scenario(scenario, variant_id)
+
+
+def apply_changes(scenario: Scenario, changes: Sequence[Mapping[str, Any] | Change]) -> Scenario:
+    """The scenario with `changes` applied in order, each in the form of a variant's changes
+    (SCENARIO.md, `variants`): `{"stream": "nrf", "scale": 0.9}`, `{"rule": "r", "drop": True}`,
+    `{"pin": {"stream": "police", "outcomes": ["SSC"], "at_least": 2000000}}`, ...
+
+    A meeting's "what if?" without writing it into the file. The base is never changed.
+    `ScenarioError` lists every change that cannot be made, located as `changes[2].rule`.
+    """
+    from laa.models.variants import apply_changes as apply
+    from laa.models.variants import parse_changes
+
+    plain = [c.model_dump(exclude_unset=True) if hasattr(c, "model_dump") else dict(c) for c in changes]
+    return apply(scenario, parse_changes(plain, "changes"), "changes")

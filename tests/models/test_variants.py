@@ -299,3 +299,19 @@ def test_changes_sent_alone_are_located_under_where(area):
     assert str(caught.value.problems[0]).startswith("meeting: changes[0].scale: input should be a valid")
     with pytest.raises(ScenarioError, match="changes: a list of changes is expected; found dict"):
         parse_changes({"rule": "r"}, "changes")  # type: ignore[arg-type]
+
+
+def test_the_python_api(area):
+    doc = copy.deepcopy(AREA)
+    doc["variants"] = [{"id": "free", "changes": [{"rule": "r", "drop": True}]}]
+    scenario = parse_scenario(doc, "area.yaml")
+    freed = laa.variant(scenario, "free")
+    assert [r.id for r in freed.rules] == [] and [r.id for r in scenario.rules] == ["r"]
+    typed = parse_changes([{"stream": "s1", "scale": 2}], "changes")
+    by_dict = laa.apply_changes(area, [{"stream": "s1", "scale": 2}, {"stream": "s1", "grant": ["Y"]}])
+    by_model = laa.apply_changes(area, [*typed, {"stream": "s1", "grant": ["Y"]}])
+    assert by_dict == by_model and score(by_dict) == pytest.approx(1.75, abs=1e-7)
+    with pytest.raises(ScenarioError, match=r"changes\[0\]\.rule: unknown rule 'x'"):
+        laa.apply_changes(area, [{"rule": "x", "drop": True}])
+    document = laa.results_document(freed, [laa.plan(freed)], "free")
+    assert document["variant"] == "free" and laa.results_document(area, [])["variant"] is None
