@@ -10,6 +10,7 @@ inside and may move.
     plan = laa.plan(scenario, "pooled")
     plan.score, plan.allocation.head()       # pandas DataFrames: allocation, outcomes, money
     laa.compare(scenario)                    # every arrangement side by side, as a DataFrame
+    laa.partners(scenario).shares_frame()    # each partner's share of the gains of aligning and pooling
 
 Solver failures are not exceptions: a plan carries its `status` and
 `message`, so a loop over scenarios never stops on one that is infeasible.
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from laa.models.scenario import Arrangement, Scenario
     from laa.pooling.plan import Plan, PlanStatus
     from laa.pooling.solvers import SolveOptions, SolverName
+    from laa.scenarios.analysis.partners import PartnersResult
 
 # Names whose modules load pydantic, pandas, numpy or the solvers: imported when first asked for, so
 # that `import laa` (which every `laa` command runs first) costs nothing a command does not use (issue 15:
@@ -42,12 +44,14 @@ _LAZY = {
     "Plan": "laa.pooling.plan",
     "PlanStatus": "laa.pooling.plan",
     "SolverName": "laa.pooling.solvers",
+    "PartnersResult": "laa.scenarios.analysis.partners",
 }
 
 __all__ = [
     "Arrangement",
     "InputError",
     "LaaError",
+    "PartnersResult",
     "Plan",
     "PlanStatus",
     "Problem",
@@ -59,6 +63,7 @@ __all__ = [
     "compare",
     "freedoms",
     "load",
+    "partners",
     "plan",
     "plan_all",
     "results_document",
@@ -199,3 +204,31 @@ def apply_changes(scenario: Scenario, changes: Sequence[Mapping[str, Any] | Chan
 
     plain = [c.model_dump(exclude_unset=True) if hasattr(c, "model_dump") else dict(c) for c in changes]
     return apply(scenario, parse_changes(plain, "changes"), "changes")
+
+
+def partners(
+    scenario: Scenario,
+    arrangements: list[str | Arrangement] | None = None,
+    epsilon: float = 0.01,
+    orders: int | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> PartnersResult:
+    """The partners' view (what `laa partners` shows): each funder's accounts, own view, shares of
+    the gains of aligning and pooling, and, for each of `arrangements` (default aligned and pooled),
+    the fair plan and the room to negotiate within `epsilon` of the optimum.
+
+    The result's `document()` is the partners document of SCENARIO.md; `shares_frame()`,
+    `accounts_frame()`, `own_view_frame()`, `fair_frame()` and `ranges_frame()` are DataFrames.
+    Shapley shares are exact up to 12 funders unless `orders` asks for an estimate from that many
+    random orders (seeded by `seed`).
+    """
+    from laa.models.scenario import Arrangement
+    from laa.scenarios.analysis.partners import partners as partners_view
+
+    default = [Arrangement.ALIGNED, Arrangement.POOLED]
+    chosen = [_arrangement(a) for a in arrangements] if arrangements else default
+    try:
+        return partners_view(scenario, chosen, epsilon, orders, seed, _options("highs", time_limit))
+    except ValueError as exc:  # an arrangement with no fair plan, or epsilon outside 0..1
+        raise InputError(str(exc)) from None

@@ -17,7 +17,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.coalitions import AligningPlans, Coalition, CoalitionPlan, PoolingPlans
@@ -32,6 +32,9 @@ from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on, pot_shares
 from laa.scenarios.analysis.shapley import Method, Shares, shapley
 from laa.scenarios.outputs.results import gbp
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_EPSILON = 0.01
 FAIR_ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
@@ -90,6 +93,74 @@ class PartnersResult:
         if here is None or alone is None:
             return None
         return here >= alone - BETTER_OFF_TOLERANCE
+
+    # --- the public API's views (laa.partners) ---
+
+    def document(self) -> dict[str, Any]:
+        """The partners document of SCENARIO.md (what `laa partners --format json` writes)."""
+        return partners_document(self)
+
+    def shares_frame(self) -> pd.DataFrame:
+        """Per funder: its share of the gain of aligning and of pooling (and standard errors if sampled)."""
+        import pandas as pd
+
+        rows = []
+        for f in self.funders:
+            row: dict[str, Any] = {"funder": f}
+            for name, shares in (("aligning", self.aligning), ("pooling", self.pooling)):
+                row[f"share_of_{name}"] = shares.shares.get(f)
+                row[f"standard_error_{name}"] = (shares.standard_error or {}).get(f)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def accounts_frame(self) -> pd.DataFrame:
+        """One row per arrangement and funder: money in, into pots, overhead, set-up, lapsed, spent (GBP)
+        and score bought."""
+        import pandas as pd
+
+        keys = ["amounts", "paid_into_pots", "overhead", "setup", "lapsed", "spent", "score_bought"]
+        rows = [
+            {"arrangement": a.value, "funder": x.funder, **{k: getattr(x, k) for k in keys}}
+            for a, books in self.accounts.items()
+            for x in books
+        ]
+        return pd.DataFrame(rows, columns=["arrangement", "funder", *keys])
+
+    def own_view_frame(self) -> pd.DataFrame:
+        """Per funder: its own-view score under each arrangement planned."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"funder": f, **{a.value: self.own_view[f][a] for a in self.plans}} for f in self.funders]
+        )
+
+    def fair_frame(self) -> pd.DataFrame:
+        """Per arrangement and funder: its own-view gain over silo in the optimum and in the fair plan."""
+        import pandas as pd
+
+        rows = [
+            {
+                "arrangement": a.value,
+                "funder": f,
+                "gain_in_optimum": fair.optimum_gains.get(f),
+                "gain_in_fair_plan": fair.gains.get(f),
+            }
+            for a, fair in self.fair.items()
+            for f in self.funders
+        ]
+        return pd.DataFrame(rows, columns=["arrangement", "funder", "gain_in_optimum", "gain_in_fair_plan"])
+
+    def ranges_frame(self) -> pd.DataFrame:
+        """Per arrangement, funder and block: its money in the optimum and the least and most (GBP)."""
+        import pandas as pd
+
+        columns = ["arrangement", "funder", "block", "in_optimum", "least", "most"]
+        rows = [
+            [a.value, r.funder, r.block, r.in_optimum, r.least, r.most]
+            for a, found in self.ranges.items()
+            for r in found
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
 
 def own_views(scenario: Scenario) -> dict[str, list[str]]:
