@@ -13,6 +13,7 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.diagnosis import diagnose_safely
 from laa.pooling.optimise import optimise
 from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.selfcheck import checked, checked_run
 from laa.pooling.silo import plan_silo
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice
@@ -70,7 +71,7 @@ def plan_arrangement(
         return Plan(scenario, arrangement, PlanStatus.ERROR, f"{type(exc).__name__}: {exc}")
     if plan.status is PlanStatus.INFEASIBLE:
         plan.diagnosis = diagnose_safely(scenario, arrangement, options.remaining(begun))
-    return plan
+    return checked(plan)  # figures that cannot be right make it an error (pooling.selfcheck)
 
 
 def plan_all(
@@ -79,4 +80,5 @@ def plan_all(
     options: SolveOptions | None = None,
 ) -> list[Plan]:
     chosen = arrangements or scenario.arrangements_to_run()
-    return [plan_arrangement(scenario, a, options) for a in chosen]
+    # and the plans against each other: optimal below aligned or pooled is not the optimum
+    return checked_run([plan_arrangement(scenario, a, options) for a in chosen])

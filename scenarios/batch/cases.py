@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from laa.models.errors import LaaError
 from laa.models.load import load_scenario_bytes
 from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.outputs.results import empty_record, plan_record
@@ -201,10 +202,22 @@ def canonical_input(scenario: Scenario) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
 
-def solve_case(scenario: Scenario, path: str, arrangement: str, options: SolveOptions) -> CaseResult:
-    """Plan one arrangement and make its record; never raises, so one case cannot stop a batch."""
+def solve_case(
+    scenario: Scenario, path: str, arrangement: str, options: SolveOptions, earlier: list[Plan] | None = None
+) -> CaseResult:
+    """Plan one arrangement and make its record; never raises, so one case cannot stop a batch.
+
+    `earlier`: the file's plans so far in this worker, which this one joins and is checked against
+    (`pooling.selfcheck.checked_run`: an optimal plan below aligned or pooled is an error), as
+    `laa run` checks its plans.
+    """
     started = time.perf_counter()
     plan = plan_arrangement(scenario, Arrangement(arrangement), options)
+    if earlier is not None:
+        from laa.pooling.selfcheck import checked_run
+
+        earlier.append(plan)
+        checked_run(earlier)
     solved = time.perf_counter()
     status, message = plan.status.value, plan.message
     try:
@@ -235,5 +248,6 @@ def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
     yield first
     if scenario is None or not isinstance(first, Loaded):
         return
+    plans: list[Plan] = []
     for arrangement in task.todo(first.arrangements):
-        yield solve_case(scenario, task.path, arrangement, options)
+        yield solve_case(scenario, task.path, arrangement, options, plans)

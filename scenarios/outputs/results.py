@@ -166,4 +166,22 @@ def results_document(scenario: Scenario, plans: list[Plan], variant: str | None 
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+    """The document as JSON text; it never fails on a non-finite number.
+
+    A plan with one is an `error` before it gets here (`pooling.selfcheck`), so the
+    fallback, writing null where JSON has no number, is the writer's last defence.
+    """
+    try:
+        return json.dumps(document, indent=1, allow_nan=False) + "\n"
+    except ValueError:
+        return json.dumps(_finite(document), indent=1, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
