@@ -1,125 +1,122 @@
-"""The `laa` command. Each command parses its arguments, calls one function, and prints."""
+"""The `laa` command: a click group that imports each command's module only when that command runs.
+
+`laa --help` lists every command from `COMMANDS` alone, and `laa validate` imports only what
+loading a file needs: importing every command's module (pandas, numpy, highspy, pulp, plotly,
+openpyxl, dask) took 0.5 s before a command began (issue 15). Each command is a few lines in its
+own module that parses its arguments, calls one function, and prints.
+
+To add a command, add one line to `COMMANDS`: its name, where it is ("module:attribute", a click
+command), and its one-line help as `laa --help` shows it (the first sentence of its docstring;
+tests/cli/test_startup.py checks that the two agree and that every entry loads).
+"""
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 import click
-from laa.cli import analysis, uncertainty, workbook
-from laa.cli import batch as batch_commands
-from laa.cli import report as report_command
-from laa.cli import serve as serve_command
-from laa.cli.common import (
-    EXIT_OK,
-    emit,
-    exit_code,
-    fail,
-    format_option,
-    guarded,
-    historic_option,
-    load,
-    out_option,
-    solve_options,
-    solver_option,
-    time_limit_option,
-    variant_option,
-)
-from laa.models.scenario import Arrangement
-from laa.models.variants import find_variant, variant_scenario
-from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.explain import prices_text
-from laa.scenarios.analysis.table import plans_report
-from laa.scenarios.outputs.csvout import allocation_csv
-from laa.scenarios.outputs.results import results_document, to_json
-from laa.scenarios.outputs.results_workbook import run_workbook
 
-ARRANGEMENTS = [a.value for a in Arrangement]
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("laa.cli.validate:validate", "Check a scenario file and list every problem with it."),
+    "run": ("laa.cli.run:run", "Plan a scenario under each arrangement and report the results."),
+    "compare": (
+        "laa.cli.analysis:compare",
+        "One row per arrangement: targets met, reward, money lost, rules broken and score, against silo and "
+        "aligned; then the outcomes the arrangements disagree on most.",
+    ),
+    "freedoms": (
+        "laa.cli.analysis:freedoms",
+        "Rank the freedoms worth asking for: eligibility limits lifted and rules relaxed.",
+    ),
+    "pooling-value": (
+        "laa.cli.analysis:pooling_value",
+        "Pooling's gain over aligned in parts that add up to it: each ring-fence or eligibility limit it "
+        "lifts, its lower overhead less set-up, and the interactions.",
+    ),
+    "frontier": (
+        "laa.cli.uncertainty:frontier",
+        "Score against the share of poolable money pooled, each step optimal.",
+    ),
+    "sweep": (
+        "laa.cli.uncertainty:sweep_command",
+        "Re-plan as a stream's amounts or a rule's value move across a range.",
+    ),
+    "sensitivity": (
+        "laa.cli.uncertainty:sensitivity_command",
+        "Re-plan under random draws of effects and amounts: score spread and the chance each option is best.",
+    ),
+    "batch": (
+        "laa.cli.batch:batch_command",
+        "Run every case (scenario file x arrangement) of the files, folders and globs given.",
+    ),
+    "history": (
+        "laa.cli.batch:history_command",
+        "List the ledger's runs: when, how many cases, how they ended, with which options.",
+    ),
+    "drift": (
+        "laa.cli.batch:drift_command",
+        "What changed between two runs (default: the last two), and the input changes that explain it.",
+    ),
+    "template": (
+        "laa.cli.workbook:template",
+        "Write a blank scenario workbook to fill in: one sheet per section, notes on every header.",
+    ),
+    "convert": (
+        "laa.cli.workbook:convert",
+        "Convert a scenario between YAML, JSON and an Excel workbook (formats from the file names).",
+    ),
+    "report": (
+        "laa.cli.report:report",
+        "Write one self-contained HTML page comparing the arrangements, for a negotiation meeting.",
+    ),
+    "partners": (
+        "laa.cli.partners:partners_command",
+        "What each partner puts in and gets out, who gains from aligning and pooling, and a fairer plan.",
+    ),
+    "serve": (
+        "laa.cli.serve:serve",
+        "Serve a live page for a negotiation meeting: change the scenario, see it re-planned.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands, named in a table, are imported when one is called (or its own
+    help asked for); its command listing comes from the table, so `laa --help` imports none."""
+
+    def __init__(self, *args: object, lazy: dict[str, tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name][0].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.commands:  # loaded already, or added directly
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                listed = click.Command(name, help=self.lazy[name][1])  # shortened as click shortens
+                rows.append((name, listed.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="laa-pooling")
 def laa() -> None:
     """Plan partners' budgets against shared Local Area Agreement targets."""
-
-
-@laa.command()
-@click.argument("file", type=click.Path(dir_okay=True))
-@guarded
-def validate(file: str) -> None:
-    """Check a scenario file and list every problem with it."""
-    scenario = load(file)
-    click.echo(
-        f"{file}: valid: {len(scenario.streams)} streams from {len(scenario.funders)} funders, "
-        f"{len(scenario.outcomes)} outcomes, {len(scenario.rules)} rules, {len(scenario.pots)} pots, "
-        f"years {scenario.first_year}-{scenario.last_year}"
-    )
-    sys.exit(EXIT_OK)
-
-
-@laa.command()
-@click.argument("file", type=click.Path(dir_okay=True))
-@click.option(
-    "--arrangement",
-    "-a",
-    "arrangements",
-    multiple=True,
-    type=click.Choice(ARRANGEMENTS),
-    help="Arrangement to plan (repeatable); default: the file's list, or all four.",
-)
-@format_option("table", "json", "csv", "xlsx", help="xlsx: a results workbook (needs --out).")
-@out_option
-@historic_option
-@click.option(
-    "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
-)
-@variant_option
-@solver_option
-@time_limit_option
-@guarded
-def run(
-    file: str,
-    arrangements: tuple[str, ...],
-    fmt: str,
-    out: str | None,
-    historic: str | None,
-    explain: bool,
-    variant: str | None,
-    solver: str,
-    time_limit: float | None,
-) -> None:
-    """Plan a scenario under each arrangement and report the results."""
-    if fmt == "xlsx" and not out:
-        fail("--format xlsx writes a workbook: give --out FILE.xlsx")
-    base = load(file, historic)
-    scenario = base if variant is None else variant_scenario(base, variant)
-    chosen = [Arrangement(a) for a in arrangements] or None
-    plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
-    if fmt == "json":
-        emit(to_json(results_document(scenario, plans, variant)), out)
-    elif fmt == "csv":
-        emit(allocation_csv(plans), out)
-    elif fmt == "xlsx":
-        emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
-    else:
-        text = plans_report(scenario, plans)
-        if variant is not None:
-            text = f"Variant {variant}: {find_variant(base, variant).name or variant}\n{text}"
-        if explain:
-            text += "\n" + "\n\n".join(prices_text(p) for p in plans) + "\n"
-        emit(text, out)
-    sys.exit(exit_code(plans))
-
-
-laa.add_command(analysis.compare)
-laa.add_command(analysis.freedoms)
-laa.add_command(analysis.pooling_value)
-laa.add_command(uncertainty.frontier)
-laa.add_command(uncertainty.sweep_command)
-laa.add_command(uncertainty.sensitivity_command)
-laa.add_command(batch_commands.batch_command)
-laa.add_command(batch_commands.history_command)
-laa.add_command(batch_commands.drift_command)
-laa.add_command(workbook.template)
-laa.add_command(workbook.convert)
-laa.add_command(report_command.report)
-laa.add_command(serve_command.serve)

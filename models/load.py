@@ -20,9 +20,10 @@ from laa.models.reading import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: 
 from laa.models.reading import read_scenario_file, refuse_oversized
 from laa.models.scenario import Scenario
 from laa.models.variants import check_variants, read_variants
-from laa.models.workbook.ods import is_opendocument, ods_as_xlsx
-from laa.models.workbook.reader import OLE_MAGIC, CellProblem, read_workbook
 from pydantic import ValidationError
+
+# The workbook readers (openpyxl, pandas for .ods) are imported only for a workbook, inside the
+# functions below: `laa validate` on YAML or JSON starts without them (issue 15).
 
 OPENDOCUMENT_SUFFIXES = (".ods",)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OPENDOCUMENT_SUFFIXES)
@@ -51,6 +52,8 @@ def load_scenario_bytes(data: bytes, name: str) -> Scenario:
         old = f"is an Excel 97-2003 workbook (.xls), which is not read: {SAVE_AS_XLSX}"
         raise ScenarioError([Problem(name, None, None, None, old)])
     if suffix in OPENDOCUMENT_SUFFIXES:
+        from laa.models.workbook.ods import ods_as_xlsx
+
         return parse_workbook(ods_as_xlsx(data, name), name)
     if suffix in WORKBOOK_SUFFIXES:
         return parse_workbook(data, name)
@@ -80,6 +83,9 @@ def _document(raw: bytes, name: str) -> dict[str, Any]:
 
 def _binary(raw: bytes) -> str:
     """What a binary file named as YAML or JSON seems to be, and what to do with it."""
+    from laa.models.workbook.ods import is_opendocument
+    from laa.models.workbook.reader import OLE_MAGIC
+
     binary = "is a binary file, not YAML or JSON"
     if raw.startswith(OLE_MAGIC):
         return f"{binary}: an Excel 97-2003 (.xls) or password-protected workbook; {SAVE_AS_XLSX}"
@@ -107,6 +113,8 @@ def parse_workbook(raw: bytes, name: str) -> Scenario:
     at once; a validation problem at a cell the reader already flagged (the amount
     missing where a formula was) only repeats it, and is left out.
     """
+    from laa.models.workbook.reader import CellProblem, read_workbook
+
     book = read_workbook(raw, name)
     scenario, problems = _validated(book.data, name)
     flagged = {p.where for p in book.problems}

@@ -1,0 +1,90 @@
+"""`laa run`: plan a scenario under each arrangement and report the results.
+
+Its own module, so that the engine it imports is loaded only when a plan is
+asked for (`laa --help` and `laa validate` do not pay for it; issue 15).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from laa.cli.common import (
+    emit,
+    exit_code,
+    fail,
+    format_option,
+    guarded,
+    historic_option,
+    load,
+    out_option,
+    solve_options,
+    solver_option,
+    time_limit_option,
+    variant_option,
+)
+from laa.models.scenario import Arrangement
+from laa.models.variants import find_variant, variant_scenario
+from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.explain import prices_text
+from laa.scenarios.analysis.table import plans_report
+from laa.scenarios.outputs.csvout import allocation_csv
+from laa.scenarios.outputs.results import results_document, to_json
+from laa.scenarios.outputs.results_workbook import run_workbook
+
+ARRANGEMENTS = [a.value for a in Arrangement]
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option(
+    "--arrangement",
+    "-a",
+    "arrangements",
+    multiple=True,
+    type=click.Choice(ARRANGEMENTS),
+    help="Arrangement to plan (repeatable); default: the file's list, or all four.",
+)
+@format_option("table", "json", "csv", "xlsx", help="xlsx: a results workbook (needs --out).")
+@out_option
+@historic_option
+@click.option(
+    "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
+)
+@variant_option
+@solver_option
+@time_limit_option
+@guarded
+def run(
+    file: str,
+    arrangements: tuple[str, ...],
+    fmt: str,
+    out: str | None,
+    historic: str | None,
+    explain: bool,
+    variant: str | None,
+    solver: str,
+    time_limit: float | None,
+) -> None:
+    """Plan a scenario under each arrangement and report the results."""
+    if fmt == "xlsx" and not out:
+        fail("--format xlsx writes a workbook: give --out FILE.xlsx")
+    base = load(file, historic)
+    scenario = base if variant is None else variant_scenario(base, variant)
+    chosen = [Arrangement(a) for a in arrangements] or None
+    plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
+    if fmt == "json":
+        emit(to_json(results_document(scenario, plans, variant)), out)
+    elif fmt == "csv":
+        emit(allocation_csv(plans), out)
+    elif fmt == "xlsx":
+        emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
+    else:
+        text = plans_report(scenario, plans)
+        if variant is not None:
+            text = f"Variant {variant}: {find_variant(base, variant).name or variant}\n{text}"
+        if explain:
+            text += "\n" + "\n\n".join(prices_text(p) for p in plans) + "\n"
+        emit(text, out)
+    sys.exit(exit_code(plans))
+
