@@ -33,12 +33,19 @@ def partners_text(result: PartnersResult) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+SHOWN = 0.0005  # scores are shown to three places: anything smaller reads as zero, never -0.000
+
+
 def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    return "-" if value is None else f"{_clean(value):.3f}"
 
 
 def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.3f}"
+    return "-" if value is None else f"{_clean(value):+.3f}"
+
+
+def _clean(value: float) -> float:
+    return 0.0 if abs(value) < SHOWN else value
 
 
 def _scores(result: PartnersResult) -> str:
@@ -114,10 +121,10 @@ def _share_cells(shares: Shares, funder: str) -> list[str]:
     value = shares.shares.get(funder)
     if value is None:
         return ["-", "-"]
-    text = f"{value:+.3f}"
+    text = _signed(value)
     if shares.standard_error is not None:
         text += f" ±{shares.standard_error[funder]:.3f}"
-    part = f"{value / shares.total:.0%}" if shares.total else "-"
+    part = f"{value / shares.total:.0%}" if shares.total and abs(shares.total) >= SHOWN else "-"
     return [text, part]
 
 
@@ -156,9 +163,9 @@ def _fair(result: PartnersResult, arrangement: Arrangement) -> str:
     head = f"A fairer {arrangement.value} plan"
     if fair.score is None:
         return f"{head}: not found ({fair.status.value}: {fair.message})"
-    lost = (fair.optimum or 0.0) - fair.score
+    lost = max((fair.optimum or 0.0) - fair.score, 0.0)
     head += (
-        f": score {fair.score:.3f} against the optimum's {_score(fair.optimum)} ({lost:.3f} less); "
+        f": score {_score(fair.score)} against the optimum's {_score(fair.optimum)} ({_score(lost)} less); "
         f"the smallest partner gain rises from {_signed(fair.optimum_min_gain)} to {_signed(fair.min_gain)}"
     )
     rows = [
