@@ -92,6 +92,11 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     type=click.Choice([a.value for a in Arrangement]),
     help="Arrangement to plan in every file (repeatable); default: each file's list, or all four.",
 )
+@click.option(
+    "--variants",
+    is_flag=True,
+    help="Also run each variant in the files (their variants section) as cases of their own.",
+)
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option(
     "--scheduler",
@@ -108,6 +113,7 @@ def batch_command(
     timeout: float | None,
     resume: bool,
     arrangements: tuple[str, ...],
+    variants: bool,
     executor: str,
     scheduler: str | None,
     solver: str,
@@ -131,6 +137,7 @@ def batch_command(
         solver=SolverName(solver),
         executor=executor,
         scheduler=scheduler,
+        variants=variants,
     )
     cwd = Path.cwd()
     try:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from laa.models.errors import LaaError
 from laa.models.load import load_scenario_bytes
 from laa.models.scenario import Arrangement, Scenario
+from laa.scenarios.batch.variant_cases import split_case, with_variant_cases
 
 if TYPE_CHECKING:  # the engine is imported where a case is solved: every `laa` command reads the exit codes
     from laa.pooling.plan import Plan
@@ -90,6 +91,7 @@ class Task:
     arrangements: tuple[str, ...] | None
     done: frozenset[str] = frozenset()
     want_input: bool = True
+    variants: bool = False  # `laa batch --variants`: each variant of the file is a case per arrangement
 
     def todo(self, order: list[str]) -> list[str]:
         """The file's arrangements, in order, not yet done."""
@@ -113,7 +115,8 @@ class Task:
         finished = set(self.done) | set(order[: order.index(arrangement) + 1])
         if finished >= set(order):
             return None
-        return Task(self.path, self.name, self.data, tuple(order), frozenset(finished), want_input=False)
+        rest = (self.path, self.name, self.data, tuple(order), frozenset(finished))
+        return Task(*rest, want_input=False, variants=self.variants)
 
 
 @dataclass(frozen=True)
@@ -187,10 +190,11 @@ def load_task(task: Task) -> tuple[Scenario | None, Loaded | Invalid]:
         text = f"{task.name}: cannot be read: {type(exc).__name__}: {exc}"
         return None, Invalid(task.path, text, time.perf_counter() - started)
     blob = canonical_input(scenario) if task.want_input else None
+    cases = chosen_arrangements(scenario, task.arrangements)
     loaded = Loaded(
         task.path,
         scenario.name,
-        chosen_arrangements(scenario, task.arrangements),
+        with_variant_cases(scenario, cases) if task.variants else cases,
         time.perf_counter() - started,
         blob,
     )
@@ -216,7 +220,7 @@ def solve_case(
     from laa.scenarios.outputs.results import empty_record, plan_record
 
     started = time.perf_counter()
-    plan = plan_arrangement(scenario, Arrangement(arrangement), options)
+    plan = plan_arrangement(scenario, Arrangement(split_case(arrangement)[1]), options)
     if earlier is not None:
         from laa.pooling.selfcheck import checked_run
 
@@ -247,11 +251,17 @@ def solve_case(
 
 
 def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
-    """Load once, then every arrangement not yet done, in the file's order."""
+    """Load once, then every case not yet done, in the file's order (a variant's on its scenario)."""
     scenario, first = load_task(task)
     yield first
     if scenario is None or not isinstance(first, Loaded):
         return
-    plans: list[Plan] = []
-    for arrangement in task.todo(first.arrangements):
-        yield solve_case(scenario, task.path, arrangement, options, plans)
+    from laa.models.variants import variant_scenario
+
+    planned: dict[str | None, tuple[Scenario, list[Plan]]] = {None: (scenario, [])}
+    for key in task.todo(first.arrangements):
+        variant = split_case(key)[0]
+        if variant not in planned:  # its changes were checked when the file loaded
+            planned[variant] = (variant_scenario(scenario, variant), [])
+        on, earlier = planned[variant]
+        yield solve_case(on, task.path, key, options, earlier)

@@ -24,8 +24,9 @@ from typing import Any
 from laa.models.errors import InputError
 from laa.scenarios.batch.ledger import CaseRow, Ledger, Run
 from laa.scenarios.batch.run import display_name
+from laa.scenarios.batch.variant_cases import split_case
 
-ITEM_SECTIONS = ("funders", "blocks", "outcomes", "streams", "rules", "pots")
+ITEM_SECTIONS = ("funders", "blocks", "outcomes", "streams", "rules", "pots", "variants")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class CaseDrift:
     score_a: float | None
     score_b: float | None
     spend: list[SpendChange]
+    variant: str | None = None  # the variant the case plans (laa batch --variants); None: the file as written
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ def _case_drift(
     )
     if status_a == status_b and not score_moved and not spend:
         return None
-    return CaseDrift(arrangement, status_a, status_b, score_a, score_b, spend)
+    variant, plain = split_case(arrangement)
+    return CaseDrift(plain, status_a, status_b, score_a, score_b, spend, variant)
 
 
 def input_changes(before: dict[str, Any], after: dict[str, Any]) -> list[InputChange]:
@@ -269,7 +272,8 @@ def drift_text(report: Drift, cwd: Path) -> str:
             score = f"score {_num(c.score_a)} -> {_num(c.score_b)}"
             if c.score_a is not None and c.score_b is not None:
                 score += f" ({c.score_b - c.score_a:+.4f})"
-            lines.append(f"  {c.arrangement}: {status}; {score}")
+            case = c.arrangement if c.variant is None else f"variant {c.variant}, {c.arrangement}"
+            lines.append(f"  {case}: {status}; {score}")
             for sp in c.spend[:10]:
                 lines.append(f"    {sp.outcome}: {_gbp(sp.before)} -> {_gbp(sp.after)}")
             if len(c.spend) > 10:

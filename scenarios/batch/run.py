@@ -52,6 +52,7 @@ from laa.scenarios.batch.cases import (
 )
 from laa.scenarios.batch.ledger import CaseRow, FileRow, Ledger, Run, ledger_lock, now
 from laa.scenarios.batch.summary import document_text, record_text_of, summary_rows, write_summary
+from laa.scenarios.batch.variant_cases import by_variant, file_part, split_case
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.outputs.results import empty_record
 
@@ -80,6 +81,7 @@ class BatchOptions:
     solver: SolverName = SolverName.HIGHS
     executor: str = "local"
     scheduler: str | None = None
+    variants: bool = False  # each variant of a file is a case per arrangement too
 
     def recorded(self) -> dict[str, Any]:
         """Every option, as the ledger keeps it for `laa history`."""
@@ -91,6 +93,7 @@ class BatchOptions:
             "solver": self.solver.value,
             "executor": self.executor,
             "scheduler": self.scheduler,
+            "variants": self.variants,
         }
 
     def fingerprint(self, cwd: Path, engine: dict[str, str]) -> str:
@@ -108,6 +111,8 @@ class BatchOptions:
             "solver": self.solver.value,
             "engine": engine,
         }
+        if self.variants:  # a key only when asked, so the runs of earlier versions still resume
+            key["variants"] = True
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
@@ -311,6 +316,7 @@ class Batch:
                     tuple(arrangements or self.options.arrangements) or None,
                     frozenset(done),
                     want_input=not self.ledger.has_input(sha),
+                    variants=self.options.variants,
                 )
             )
         # largest first: the longest cases start early instead of finishing alone at the end
@@ -414,8 +420,10 @@ class Batch:
         document = document_sha = None
         if record_text is not None:
             name = self.files[path].scenario or Path(path).stem
-            text = document_text(name, [record_text])
-            target = self.out_dir / self.keys[path] / f"{arrangement}.json"
+            variant, plain = split_case(arrangement)
+            text = document_text(name, [record_text], variant)
+            folder = self.out_dir / self.keys[path]
+            target = (folder if variant is None else folder / file_part(variant)) / f"{plain}.json"
             write_atomic(target, text, make_folders=True)
             document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
             self.records.setdefault(path, {})[arrangement] = record_text
@@ -457,8 +465,11 @@ class Batch:
                 texts[arrangement] = record_text_of(
                     Path(self.done[path][arrangement].document or "").read_text()
                 )
-        text = document_text(file.scenario or Path(path).stem, [texts[a] for a in file.arrangements])
-        write_atomic(self.out_dir / f"{self.keys[path]}.json", text, make_folders=True)
+        # one document for the scenario as written, one for each variant: as laa run --variant writes it
+        for variant, keys in by_variant(file.arrangements).items():
+            text = document_text(file.scenario or Path(path).stem, [texts[k] for k in keys], variant)
+            stem = self.keys[path] if variant is None else f"{self.keys[path]}@{file_part(variant)}"
+            write_atomic(self.out_dir / f"{stem}.json", text, make_folders=True)
         del self.records[path]
 
 

@@ -32,10 +32,12 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def document_text(scenario: str, record_texts: list[str]) -> str:
-    """The results document around records given as `json.dumps(record, indent=1)` texts."""
+def document_text(scenario: str, record_texts: list[str], variant: str | None = None) -> str:
+    """The results document around records given as `json.dumps(record, indent=1)` texts; `variant`:
+    the id of the scenario's variant they plan (None: the scenario as written)."""
     head = (
-        f'{{\n "format_version": {FORMAT_VERSION},\n "scenario": {json.dumps(scenario)},\n "arrangements": ['
+        f'{{\n "format_version": {FORMAT_VERSION},\n "scenario": {json.dumps(scenario)},\n'
+        f' "variant": {json.dumps(variant)},\n "arrangements": ['
     )
     if not record_texts:
         return head + "]\n}\n"
