@@ -19,6 +19,7 @@ from laa.models.errors import InputError
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE
+from laa.scenarios.analysis.variants import plan_variants
 from laa.scenarios.report.build import SweepRequest, prepare_report
 from laa.scenarios.report.sections import report_html
 
@@ -58,6 +59,12 @@ from laa.scenarios.report.sections import report_html
     show_default=True,
     help="Equal steps across the range.",
 )
+@click.option(
+    "--variants",
+    "with_variants",
+    is_flag=True,
+    help="Add the Variants section: every variant in the file against the base (laa compare --variants).",
+)
 @solver_option
 @time_limit_option
 @guarded
@@ -71,6 +78,7 @@ def report(
     sweep_rule: str | None,
     sweep_change: str | None,
     sweep_steps: int,
+    with_variants: bool,
     solver: str,
     time_limit: float | None,
 ) -> None:
@@ -90,5 +98,7 @@ def report(
     gathered = prepare_report(
         scenario, plans, Arrangement(arrangement) if arrangement else None, freedoms_top, request, options
     )
+    if with_variants:
+        gathered.variants = plan_variants(scenario, chosen, options, plans)
     emit(report_html(gathered), out)
     sys.exit(exit_code(plans))

@@ -93,11 +93,18 @@ class Row:
 
 
 def plan_variants(
-    scenario: Scenario, arrangements: list[Arrangement] | None = None, options: SolveOptions | None = None
+    scenario: Scenario,
+    arrangements: list[Arrangement] | None = None,
+    options: SolveOptions | None = None,
+    base_plans: list[Plan] | None = None,
 ) -> list[VariantPlans]:
-    """The base, then each of its variants in file order, all planned under the same arrangements."""
+    """The base, then each of its variants in file order, all planned under the same arrangements.
+
+    `base_plans`: the base's plans of those arrangements when already made (the report has them).
+    """
     chosen = arrangements or scenario.arrangements_to_run()
-    planned = [VariantPlans(None, BASE, scenario, plan_all(scenario, chosen, options))]
+    base = base_plans if base_plans is not None else plan_all(scenario, chosen, options)
+    planned = [VariantPlans(None, BASE, scenario, base)]
     for variant in scenario.variants or []:
         changed = variant_scenario(scenario, variant.id)
         planned.append(VariantPlans(variant.id, variant.name, changed, plan_all(changed, chosen, options)))
@@ -197,7 +204,7 @@ def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:
                     r.variant or BASE,
                     r.status,
                     "-" if f.score is None else f"{f.score:.3f}",
-                    "-" if d is None else _signed_score(d.score),
+                    "-" if d is None else signed_score(d.score),
                     "-" if f.targets_met is None else f"{f.targets_met}/{outcomes}",
                     "-" if d is None else f"{d.targets_met:+d}" if d.targets_met else "0",
                     money_text(f.reward, dust),
@@ -220,7 +227,7 @@ def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _signed_score(change: float | None) -> str:
+def signed_score(change: float | None) -> str:
     """A score's change to the table's 3 decimals; no change (or a solver's 1e-12) reads 0."""
     shown = "-" if change is None else f"{change:+.3f}"
     return "0" if shown in ("+0.000", "-0.000") else shown

@@ -31,6 +31,7 @@ from laa.scenarios.analysis.sweep import (
     parse_range,
     sweep,
 )
+from laa.scenarios.analysis.variants import VariantPlans
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Report:
     freedoms_note: str = ""
     sweep: SweepRequest | None = None
     sweep_steps: list[SweepStep] = field(default_factory=list)
+    variants: list[VariantPlans] | None = None  # laa report --variants: the base and each variant planned
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
     engine: str = field(default_factory=lambda: version("laa-pooling"))
 
