@@ -63,10 +63,11 @@ def spec_for(scenario, arrangement: Arrangement) -> ModelSpec:
     return ModelSpec(scenario, PoolingChoice.chosen_by_solver(scenario.partial_pooling))
 
 
-def floor_seconds(scenario, arrangement: Arrangement) -> tuple[float, float, float]:
+def floor_seconds(scenario, arrangement: Arrangement) -> tuple[float, float, float, int, int, int]:
     """HiGHS's runs alone on the programs the arrangement needs (their assembly is not timed).
 
-    Returns the time of every run, the time of the first (for optimal: the MIP alone), and the score.
+    Returns the time of every run, the time of the first (for optimal: the MIP alone), the score, and
+    the first program's columns, rows and simplex iterations (to set beside the independent floor's).
     For optimal the engine also re-solves the linear program with the chosen pooling fixed, to price
     it (issue 3), so that run is part of the floor too.
     """
@@ -79,15 +80,16 @@ def floor_seconds(scenario, arrangement: Arrangement) -> tuple[float, float, flo
     h.run()
     first = time.perf_counter() - started
     score = -h.getInfo().objective_function_value
+    size = (builder.program.num_cols, builder.program.num_rows, h.getInfo().simplex_iteration_count)
     if not builder.program.is_mip:
-        return first, first, score
+        return first, first, score, *size
     shares, used = chosen_pooling(builder, np.asarray(h.getSolution().col_value))
     fixed = build(replace(builder.spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used)))
     h2 = new_highs(SolveOptions())
     h2.passModel(highs_lp(fixed.program))
     started = time.perf_counter()
     h2.run()
-    return first + time.perf_counter() - started, first, score
+    return first + time.perf_counter() - started, first, score, *size
 
 
 def engine_run(doc: dict[str, Any], arrangement: Arrangement) -> dict[str, float]:
@@ -191,6 +193,7 @@ def _file_and_floor(
         row["independent_floor"] = median([f.seconds for f in floors])
         row["file_over_independent"] = row["file_to_document"] / row["independent_floor"]
         row["independent_columns"], row["independent_rows"] = floors[0].columns, floors[0].rows
+        row["independent_iterations"] = floors[0].iterations
     return row
 
 
@@ -207,6 +210,7 @@ def _baselines(
     row["floor_solve"] = median([f[0] for f in floors])
     row["total_over_floor"] = row["total"] / row["floor_solve"]
     row["first_solve"] = median([f[1] for f in floors])
+    row["engine_columns"], row["engine_rows"], row["engine_iterations"] = floors[0][3:]
     if score == score and not _same(floors[0][2], score):
         raise SystemExit(f"{name} {arrangement.value}: the floor's score {floors[0][2]} != {score}")
     if pulp and arrangement is not Arrangement.OPTIMAL:
@@ -296,8 +300,9 @@ def table(rows: list[dict[str, Any]], memory: dict[str, float]) -> str:
             f"{shape}: {SHAPES[shape].description}",
             "",
             "| size | arrangement | file to document s | independent floor s | ratio | build s | solve s "
-            "| extract s | HiGHS on engine's program s | PuLP build / engine build | peak MB |",
-            "|" + "---|" * 11,
+            "| extract s | HiGHS on engine's program s | columns engine / floor | rows engine / floor "
+            "| simplex iterations engine / floor | peak MB |",
+            "|" + "---|" * 13,
         ]
         for r in (r for r in rows if r["shape"] == shape):
             solve = r["file_solve"] + r["file_resolve"]
@@ -306,8 +311,8 @@ def table(rows: list[dict[str, Any]], memory: dict[str, float]) -> str:
                 f"| {r['size']} | {r['arrangement']} | {r['file_to_document']:.3f} "
                 f"| {_cell(r, 'independent_floor', '.3f')} | {_cell(r, 'file_over_independent', '.2f')} "
                 f"| {r['file_build']:.3f} | {solve:.3f} | {r['file_extract']:.3f} "
-                f"| {_cell(r, 'floor_solve', '.3f')} | {_cell(r, 'pulp_build_over_engine_build', '.1f')} "
-                f"| {'-' if peak is None else format(peak, '.0f')} |"
+                f"| {_cell(r, 'floor_solve', '.3f')} | {_pair(r, 'columns')} | {_pair(r, 'rows')} "
+                f"| {_pair(r, 'iterations')} | {'-' if peak is None else format(peak, '.0f')} |"
             )
         sections.append("\n".join(lines))
     return "\n\n".join(sections)
@@ -315,6 +320,11 @@ def table(rows: list[dict[str, Any]], memory: dict[str, float]) -> str:
 
 def _cell(row: dict[str, Any], key: str, spec: str) -> str:
     return "-" if key not in row else format(row[key], spec)
+
+
+def _pair(row: dict[str, Any], what: str) -> str:
+    """The engine's program against the independent floor's: columns, rows or simplex iterations."""
+    return f"{_cell(row, f'engine_{what}', ',')} / {_cell(row, f'independent_{what}', ',')}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,13 +39,15 @@ INF = highspy.kHighsInf
 
 @dataclass(frozen=True)
 class FloorRun:
-    """HiGHS's run on the independent program: its status, the plan's score, and its time alone."""
+    """HiGHS's run on the independent program: its status, the plan's score, its time alone, the
+    program's size and the simplex iterations it took (to compare with the engine's program)."""
 
     status: str
     score: float | None
     seconds: float
     columns: int
     rows: int
+    iterations: int
 
 
 @dataclass
@@ -128,7 +130,8 @@ def independent_floor(scenario: Scenario, arrangement: str) -> FloorRun:
     status = h.modelStatusToString(h.getModelStatus())
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     score = -h.getInfo().objective_function_value if optimal else None
-    return FloorRun(status, score, seconds, lp.num_col_, lp.num_row_)
+    iterations = h.getInfo().simplex_iteration_count
+    return FloorRun(status, score, seconds, lp.num_col_, lp.num_row_, iterations)
 
 
 def independent_program(scenario: Scenario, pooled: bool) -> highspy.HighsLp:

@@ -139,9 +139,10 @@ def _validated(data: dict[str, Any], source: str) -> tuple[Scenario | None, list
     except (RecursionError, TypeError, ValueError) as exc:
         problems = [Problem(source, None, None, None, f"cannot be read as a scenario: {exc}"), *problems]
         return None, problems + variants.problems
-    if not [p for p in problems if p.section != "variants"]:  # a valid base: the changes' ids and values
+    if [p for p in problems if p.section != "variants"]:
+        problems += variants.problems
+    else:  # a valid base: the changes' ids and values too
         problems += check_variants(scenario, variants)
-    problems += variants.problems
     if variants.variants is not None and not problems:
         scenario = scenario.model_copy(update={"variants": variants.variants})
     return scenario, problems

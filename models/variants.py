@@ -79,6 +79,7 @@ _Item = TypeVar("_Item", bound=BaseModel)
 _CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 _SUBJECT_TAGS = ("rule", "stream", "outcome", "pin")
 _UNION_TAGS = ("float", "int", "constrained-float")
+_CHANGE_AT = re.compile(r"^changes\[(\d+)\]")
 _WHERE = re.compile(r"^(?P<section>[^\[\]]+)\[(?P<item>[^\]]*)\]\.(?P<prefix>.+)$")
 
 
@@ -198,14 +199,21 @@ def read_variants(raw: Any, source: str) -> VariantsRead:
 
 
 def check_variants(scenario: Scenario, read: VariantsRead) -> list[Problem]:
-    """Every problem the well-formed changes of a file's variants have when applied to its base."""
-    problems: list[Problem] = []
+    """Every problem of a file's variants on its (valid) base: their fields' and, for each
+    well-formed change, its ids' and values', in the order of the variants and their changes."""
+    problems = list(read.problems)
     for place, changes in read.checkable:
         try:
             _Applied(scenario, place).run(changes)
         except ScenarioError as exc:
             problems += exc.problems
-    return problems
+    return sorted(problems, key=_change_order)
+
+
+def _change_order(problem: Problem) -> tuple[int, int]:
+    """(variant's position, change's position): a variant's own fields before its changes."""
+    found = _CHANGE_AT.match(problem.field or "")
+    return (problem.index if problem.index is not None else -1, int(found[1]) if found else -1)
 
 
 def _typed(data: Any, place: _Place) -> tuple[list[tuple[int, Change]], list[Problem]]:
