@@ -7,8 +7,9 @@
   "use strict";
 
   const token = document.querySelector('meta[name="laa-token"]').content;
-  // timings: ms from each change's click to its result painted; replans: the server's seconds planning it
-  const meeting = { timings: [], replans: [], rendered: 0, busy: false, errors: [] };
+  // timings: ms from each change's click to its result painted; answered: ms from the click to the
+  // server's answer in hand; replans: the server's seconds planning it
+  const meeting = { timings: [], answered: [], replans: [], rendered: 0, busy: false, errors: [] };
   window.laaMeeting = meeting; // read by the tests and the benchmark
   let controls = null;
   let view = null;
@@ -83,6 +84,7 @@
       setBusy(true);
       try {
         const next = await api("POST", path, body);
+        meeting.answered.push(performance.now() - started);
         showProblems(null);
         await draw(next);
         await painted();

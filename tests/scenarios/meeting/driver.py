@@ -71,6 +71,11 @@ def timings(driver: webdriver.Chrome) -> list[float]:
     return [float(t) for t in driver.execute_script("return window.laaMeeting.timings")]
 
 
+def answered(driver: webdriver.Chrome) -> list[float]:
+    """Milliseconds from each change's click to the server's answer in the page's hands."""
+    return [float(t) for t in driver.execute_script("return window.laaMeeting.answered")]
+
+
 def replans(driver: webdriver.Chrome) -> list[float]:
     """Seconds the server spent re-planning each change, in the same order as `timings`."""
     return [float(t) for t in driver.execute_script("return window.laaMeeting.replans")]
