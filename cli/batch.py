@@ -97,6 +97,12 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     is_flag=True,
     help="Also run each variant in the files (their variants section) as cases of their own.",
 )
+@click.option(
+    "--partners",
+    is_flag=True,
+    help="Add every funder's account to each record: money in, into pots, overhead, set-up, lapsed, "
+    "spent and score bought, pooled money badged back (as laa partners gives them).",
+)
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option(
     "--scheduler",
@@ -114,6 +120,7 @@ def batch_command(
     resume: bool,
     arrangements: tuple[str, ...],
     variants: bool,
+    partners: bool,
     executor: str,
     scheduler: str | None,
     solver: str,
@@ -138,6 +145,7 @@ def batch_command(
         executor=executor,
         scheduler=scheduler,
         variants=variants,
+        partners=partners,
     )
     cwd = Path.cwd()
     try:

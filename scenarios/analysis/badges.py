@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
@@ -53,6 +54,23 @@ class Account:
 
     def spend_on(self, outcomes: set[str] | frozenset[str]) -> float:
         return sum(s.total for s in self.spend if s.outcome in outcomes)
+
+    def to_record(self) -> dict[str, Any]:
+        """The account as the partners document (and a batch record with --partners) gives it."""
+        return {
+            "funder": self.funder,
+            "amounts": self.amounts,
+            "paid_into_pots": self.paid_into_pots,
+            "overhead": self.overhead,
+            "setup": self.setup,
+            "lapsed": self.lapsed,
+            "spent": self.spent,
+            "score_bought": self.score_bought,
+            "spend": [
+                {"outcome": s.outcome, "direct": s.direct, "through_pots": s.through_pots} for s in self.spend
+            ],
+            "paid_into": [{"pot": p, "amount": v} for p, v in self.paid_into.items()],
+        }
 
 
 def funders_with_streams(scenario: Scenario) -> list[str]:
@@ -116,6 +134,11 @@ def money_on(
         if o in outcomes:
             total += badge.get(p, {}).get(funder, 0.0) * v
     return total
+
+
+def plan_accounts(plan: Plan) -> list[Account]:
+    """Every funder's account of `plan` (a plan with numbers): what `laa batch --partners` records."""
+    return accounts(plan, funders_with_streams(plan.scenario))
 
 
 def accounts(plan: Plan, funders: list[str]) -> list[Account]:

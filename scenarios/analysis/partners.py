@@ -446,7 +446,7 @@ def partners_document(result: PartnersResult) -> dict[str, Any]:
             a.value: {"status": p.status.value, "score": p.score, "message": p.message}
             for a, p in result.plans.items()
         },
-        "accounts": {a.value: [_account_record(x) for x in books] for a, books in result.accounts.items()},
+        "accounts": {a.value: [x.to_record() for x in books] for a, books in result.accounts.items()},
         "own_view": {
             f: {
                 "outcomes": result.views[f],
@@ -460,24 +460,6 @@ def partners_document(result: PartnersResult) -> dict[str, Any]:
         "fair": {a.value: _fair_record(fair) for a, fair in result.fair.items()},
         "ranges": {a.value: [_range_record(r) for r in rows] for a, rows in result.ranges.items()},
         "seconds": {k: round(v, 6) for k, v in result.seconds.items()},
-    }
-
-
-def _account_record(account: Account) -> dict[str, Any]:
-    return {
-        "funder": account.funder,
-        "amounts": gbp(account.amounts),
-        "paid_into_pots": gbp(account.paid_into_pots),
-        "overhead": gbp(account.overhead),
-        "setup": gbp(account.setup),
-        "lapsed": gbp(account.lapsed),
-        "spent": gbp(account.spent),
-        "score_bought": account.score_bought,
-        "spend": [
-            {"outcome": s.outcome, "direct": gbp(s.direct), "through_pots": gbp(s.through_pots)}
-            for s in account.spend
-        ],
-        "paid_into": [{"pot": p, "amount": gbp(v)} for p, v in account.paid_into.items()],
     }
 
 

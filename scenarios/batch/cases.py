@@ -22,7 +22,7 @@ import json
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from laa.models.errors import LaaError
@@ -92,6 +92,7 @@ class Task:
     done: frozenset[str] = frozenset()
     want_input: bool = True
     variants: bool = False  # `laa batch --variants`: each variant of the file is a case per arrangement
+    partners: bool = False  # `laa batch --partners`: each record carries every funder's account
 
     def todo(self, order: list[str]) -> list[str]:
         """The file's arrangements, in order, not yet done."""
@@ -115,8 +116,7 @@ class Task:
         finished = set(self.done) | set(order[: order.index(arrangement) + 1])
         if finished >= set(order):
             return None
-        rest = (self.path, self.name, self.data, tuple(order), frozenset(finished))
-        return Task(*rest, want_input=False, variants=self.variants)
+        return replace(self, arrangements=tuple(order), done=frozenset(finished), want_input=False)
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,12 @@ def canonical_input(scenario: Scenario) -> bytes:
 
 
 def solve_case(
-    scenario: Scenario, path: str, arrangement: str, options: SolveOptions, earlier: list[Plan] | None = None
+    scenario: Scenario,
+    path: str,
+    arrangement: str,
+    options: SolveOptions,
+    earlier: list[Plan] | None = None,
+    accounts: bool = False,
 ) -> CaseResult:
     """Plan one arrangement and make its record; never raises, so one case cannot stop a batch.
 
@@ -230,6 +235,10 @@ def solve_case(
     status, message = plan.status.value, plan.message
     try:
         record = plan_record(plan)
+        if accounts and plan.has_numbers:  # laa batch --partners: pooled money badged back (MODEL.md)
+            from laa.scenarios.analysis.badges import plan_accounts
+
+            record["accounts"] = [a.to_record() for a in plan_accounts(plan)]
         text = json.dumps(record, indent=1, allow_nan=False)
     except Exception as exc:  # e.g. a non-finite number the document may not hold
         status, message = "error", f"the results record could not be written: {type(exc).__name__}: {exc}"
@@ -264,4 +273,4 @@ def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
         if variant not in planned:  # its changes were checked when the file loaded
             planned[variant] = (variant_scenario(scenario, variant), [])
         on, earlier = planned[variant]
-        yield solve_case(on, task.path, key, options, earlier)
+        yield solve_case(on, task.path, key, options, earlier, task.partners)

@@ -52,12 +52,16 @@ WORKERS_WAIT_SECONDS = 60
 
 
 def solve_on_worker(
-    loaded: tuple[Scenario | None, Loaded | Invalid], path: str, arrangement: str, options: SolveOptions
+    loaded: tuple[Scenario | None, Loaded | Invalid],
+    path: str,
+    arrangement: str,
+    options: SolveOptions,
+    accounts: bool = False,
 ) -> CaseResult:
     """One case, from the scenario its file's load left in this worker's memory."""
     scenario = loaded[0]
     assert scenario is not None  # only a file that loaded has cases submitted
-    return solve_case(scenario, path, arrangement, options)
+    return solve_case(scenario, path, arrangement, options, accounts=accounts)
 
 
 @dataclass
@@ -113,7 +117,7 @@ class DaskPool:
                     future = client.submit(load_task, task, pure=False)
                 else:
                     future = client.submit(
-                        solve_on_worker, load, task.path, arrangement, self.options, pure=False
+                        solve_on_worker, load, task.path, arrangement, self.options, task.partners, pure=False
                     )
                 running[future] = Pending(task, arrangement, time.monotonic(), load)
             started = [p.submitted for p in running.values()]

@@ -82,6 +82,7 @@ class BatchOptions:
     executor: str = "local"
     scheduler: str | None = None
     variants: bool = False  # each variant of a file is a case per arrangement too
+    partners: bool = False  # each record carries every funder's account (laa batch --partners)
 
     def recorded(self) -> dict[str, Any]:
         """Every option, as the ledger keeps it for `laa history`."""
@@ -94,6 +95,7 @@ class BatchOptions:
             "executor": self.executor,
             "scheduler": self.scheduler,
             "variants": self.variants,
+            "partners": self.partners,
         }
 
     def fingerprint(self, cwd: Path, engine: dict[str, str]) -> str:
@@ -113,6 +115,8 @@ class BatchOptions:
         }
         if self.variants:  # a key only when asked, so the runs of earlier versions still resume
             key["variants"] = True
+        if self.partners:  # likewise
+            key["partners"] = True
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
@@ -240,6 +244,8 @@ def case_hash(file_sha256: str, arrangement: str, options: BatchOptions, engine:
     same case (README, "The run ledger").
     """
     key = [file_sha256, arrangement, options.solver.value, options.timeout, sorted(engine.items())]
+    if options.partners:  # the record holds the accounts too (only then, so earlier hashes stand)
+        key.append("partners")
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 
@@ -317,6 +323,7 @@ class Batch:
                     frozenset(done),
                     want_input=not self.ledger.has_input(sha),
                     variants=self.options.variants,
+                    partners=self.options.partners,
                 )
             )
         # largest first: the longest cases start early instead of finishing alone at the end
