@@ -261,3 +261,14 @@ def test_each_partner_sees_its_own_view_now_and_at_base(client: TestClient):
 def _over(record: dict[str, Any], outcomes: set[str]) -> float:
     """A plan's score counted over these outcomes only."""
     return sum(o["score"] for o in record["outcomes"] if o["id"] in outcomes)
+
+
+def test_a_change_that_makes_a_plan_impossible_is_shown_as_infeasible_not_refused(client: TestClient):
+    impossible = {"pin": {"stream": "police_cs", "outcomes": ["SSC"], "at_least": 900_000_000}}
+    view = client.post("/api/session/change", json={"change": impossible}).json()
+    for row in view["rows"]:
+        if row["arrangement"] != "silo":  # silo plans each funder alone and reports the rules it breaks
+            assert row["now"]["status"] == "infeasible" and row["now"]["score"] is None
+            assert row["base"]["status"] == "optimal"
+    assert view["figures"]["scores"]["data"]
+    assert client.post("/api/session/undo", json={}).json()["changes"] == []
