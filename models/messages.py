@@ -8,10 +8,11 @@ same wherever it was made.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 
-def validation_message(err: dict[str, Any]) -> str:
+def validation_message(err: Mapping[str, Any]) -> str:
     """A pydantic error (one of `ValidationError.errors()`) as a sentence saying what was expected."""
     kind = err.get("type", "")
     msg = str(err.get("msg", "invalid"))

@@ -270,7 +270,7 @@ def run_task(task: Task, options: SolveOptions) -> Iterator[Message]:
     planned: dict[str | None, tuple[Scenario, list[Plan]]] = {None: (scenario, [])}
     for key in task.todo(first.arrangements):
         variant = split_case(key)[0]
-        if variant not in planned:  # its changes were checked when the file loaded
+        if variant is not None and variant not in planned:  # its changes were checked when the file loaded
             planned[variant] = (variant_scenario(scenario, variant), [])
         on, earlier = planned[variant]
         yield solve_case(on, task.path, key, options, earlier, task.partners)
