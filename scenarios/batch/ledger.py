@@ -137,8 +137,14 @@ def ledger_lock(path: Path) -> Iterator[None]:
     exits, so a killed batch never leaves a stale lock for `--resume` to
     trip over. The lock file is left in place: removing it would let a
     batch lock a file another has just replaced.
+
+    The lock is beside the ledger's real path, every link resolved, so the
+    same ledger reached through a linked folder or file name is one lock,
+    however its path is spelled.
     """
-    lock = path.with_name(path.name + ".lock")
+    real = Path(os.path.realpath(path))
+    real.parent.mkdir(parents=True, exist_ok=True)
+    lock = real.with_name(real.name + ".lock")
     with open(lock, "a+") as file:
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
+from laa.models.errors import ScenarioError
 from laa.models.load import WORKBOOK_SUFFIXES
+from laa.models.reading import irregular_kind, read_scenario_file, unreadable
 from laa.pooling.solvers import SolveOptions, SolverName
 from laa.scenarios.batch.cases import (
     EXIT_FAILED,
@@ -106,7 +109,7 @@ class BatchOptions:
         """
         key = {
             "paths": sorted(
-                str((cwd / p).resolve()) if not glob.has_magic(p) else str(cwd / p) for p in self.paths
+                str(real_path(cwd / p)) if not glob.has_magic(p) else str(cwd / p) for p in self.paths
             ),
             "timeout": self.timeout,
             "arrangements": list(self.arrangements),
@@ -173,40 +176,68 @@ def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], l
     A folder gives its own scenario files (not its subfolders'; use a glob
     such as `dir/**/*.yaml` for those). Hidden files, and anything under an
     output folder of this ledger, are left out, so results documents are
-    never read back as scenarios.
+    never read back as scenarios. A file named on its own is always kept,
+    whatever it is (a pipe, a link loop): reading it records why it is
+    `invalid`. What a folder or a glob holds that is not a regular file is
+    skipped with a warning saying what it is.
     """
     found: dict[Path, None] = {}
     missing: list[Path] = []
     warnings: list[str] = []
-    excluded = [e.resolve() for e in exclude]
+    excluded = [real_path(e) for e in exclude]
 
     def keep(path: Path) -> bool:
-        resolved = path.resolve()
+        resolved = real_path(path)
         hidden = any(part.startswith(".") for part in path.parts if part not in (".", ".."))
         return not hidden and not any(resolved.is_relative_to(e) for e in excluded)
+
+    def regular(candidates: list[Path]) -> list[Path]:
+        kept = []
+        for p in candidates:
+            what = _not_a_regular_file(p)
+            if what is None:
+                kept.append(p)
+            else:
+                warnings.append(f"{p}: skipped: {what}")
+        return kept
 
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            inside = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCENARIO_SUFFIXES
-            )
-            chosen = [p for p in inside if keep(p)]
-            if not chosen:
+            inside = sorted(p for p in path.iterdir() if p.suffix.lower() in SCENARIO_SUFFIXES and keep(p))
+            chosen = regular(inside)
+            if not inside:
                 warnings.append(f"{given}: no scenario files (*.yaml, *.yml, *.json, *.xlsx) in this folder")
-        elif path.exists():
+        elif os.path.lexists(path):
             chosen = [path]
         elif glob.has_magic(given):
-            chosen = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file()]
-            chosen = [p for p in chosen if keep(p)]
-            if not chosen:
+            matched = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if not Path(p).is_dir()]
+            chosen = regular([p for p in matched if keep(p)])
+            if not matched:
                 warnings.append(f"{given}: matches no files")
         else:
             missing.append(path)
             continue
         for p in chosen:
-            found[p.resolve()] = None
+            found[real_path(p)] = None
     return list(found), missing, warnings
+
+
+def real_path(path: Path) -> Path:
+    """The path with every link resolved; a link loop or a link to nothing, which has no real path, as
+    given (absolute), so a case names the link the user sees."""
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
+        return path.absolute()
+    return resolved if resolved.exists() or not path.is_symlink() else path.absolute()
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    try:
+        return irregular_kind(os.stat(path).st_mode)
+    except OSError as exc:
+        return unreadable(path, exc)
 
 
 def display_name(path: str, cwd: Path) -> str:
@@ -290,10 +321,10 @@ class Batch:
             self._record_unreadable(str(path.absolute()), f"{path}: no such file or folder")
         for file in files:
             path = str(file)
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                self._record_unreadable(path, f"{file.name}: cannot be read: {exc.strerror or exc}")
+            try:  # a regular file only, its size checked before a byte is read
+                data = read_scenario_file(file, file.name)
+            except ScenarioError as exc:
+                self._record_unreadable(path, "; ".join(str(p) for p in exc.problems))
                 continue
             sha = self.sha[path] = hashlib.sha256(data).hexdigest()
             known = self.files.get(path)
@@ -535,7 +566,8 @@ def run_batch(
 ) -> BatchResult:
     """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
     cwd = cwd or Path.cwd()
-    with Ledger(options.ledger) as ledger, ledger_lock(options.ledger):
+    # the lock before the ledger is opened: a second batch is refused before it touches SQLite
+    with ledger_lock(options.ledger), Ledger(options.ledger) as ledger:
         executor = make_executor(options)
         # before the run is opened, so a cluster that cannot be reached leaves no run behind;
         # local workers import while the files are read and hashed
