@@ -7,6 +7,7 @@ failed field validation, and a user sees every problem in one pass.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections import Counter
 from itertools import pairwise
 from typing import Any
@@ -38,7 +39,8 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
     if isinstance(years_raw, list):
         years = [y for y in years_raw if isinstance(y, int) and not isinstance(y, bool)]
         if len(years) == len(years_raw) and any(b <= a for a, b in pairwise(years)):
-            add("years", None, None, f"years must be distinct and in increasing order; found {years}")
+            found = reprlib.repr(years)
+            add("years", None, None, f"years must be distinct and in increasing order; found {found}")
     year_set = set(years)
 
     for section in ("blocks", "funders", "outcomes", "streams", "rules", "pots", "variants"):
@@ -204,6 +206,8 @@ def _historic_totals(historic: list[Any]) -> list[tuple[int, str]]:
         if isinstance(amount, bool) or not isinstance(amount, int | float):
             continue
         key = (entry.get("stream"), entry.get("outcome"), entry.get("year"))
+        if not all(isinstance(part, str | int) for part in key):
+            continue  # field validation reports a stream, outcome or year that is not one
         groups.setdefault(key, []).append((index, float(amount)))
     found = []
     for (stream, outcome, year), rows in groups.items():

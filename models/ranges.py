@@ -34,7 +34,9 @@ class Range:
     pounds: bool = False
 
     def holds(self, value: float) -> bool:
-        return math.isfinite(value) and (self.low <= value <= self.high or (self.zero and value == 0))
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        return self.low <= value <= self.high or (self.zero and value == 0)  # exact for any int too
 
     def text(self) -> str:
         span = f"{self._shown(self.low)} to {self._shown(self.high)}"
@@ -43,7 +45,7 @@ class Range:
     def check(self, value: float) -> float:
         """The value, or `ValueError` saying what was found and the range (pydantic locates it)."""
         if not self.holds(value):
-            raise ValueError(f"{self.what} must be {self.text()}; found {value:g}")
+            raise ValueError(f"{self.what} must be {self.text()}; found {_found(value)}")
         return value
 
     def _shown(self, value: float) -> str:
@@ -52,6 +54,14 @@ class Range:
         if value == int(value) and abs(value) < 1e6:
             return str(int(value))
         return f"{value:g}"
+
+
+def _found(value: float) -> str:
+    """A number as a problem quotes it: `1e+13`; an integer too long for a float, by its length."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = len(str(abs(value)))
+        return f"an integer of {digits} digits"
+    return f"{value:g}"
 
 
 MONEY = Range("money", 1.0, 1e12, zero=True, pounds=True)
