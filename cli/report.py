@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 from laa.cli.common import (
@@ -17,10 +20,9 @@ from laa.cli.common import (
 )
 from laa.models.errors import InputError
 from laa.models.scenario import Arrangement
-from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE
 from laa.scenarios.analysis.variants import plan_variants
-from laa.scenarios.report.build import SweepRequest, prepare_report
+from laa.scenarios.report.build import SweepRequest, plan_each, prepare_report
 from laa.scenarios.report.sections import report_html
 
 
@@ -54,10 +56,10 @@ from laa.scenarios.report.sections import report_html
 @click.option("--sweep-change", default=None, help=f"Range of the sweep, in %  [default: {DEFAULT_CHANGE}]")
 @click.option(
     "--sweep-steps",
-    type=click.IntRange(min=1, max=100),
+    type=click.IntRange(min=2, max=100),
     default=8,
     show_default=True,
-    help="Equal steps across the range.",
+    help="Values across the range, both ends included (0% is always added when in range).",
 )
 @click.option(
     "--variants",
@@ -82,7 +84,12 @@ def report(
     solver: str,
     time_limit: float | None,
 ) -> None:
-    """Write one self-contained HTML page comparing the arrangements, for a negotiation meeting."""
+    """Write one self-contained HTML page comparing the arrangements, for a negotiation meeting.
+
+    On a terminal a status line says what is under way (planning each arrangement, pricing the
+    freedoms, each sweep step). Exit codes are those of `laa run`: 0 every arrangement planned, 2 the
+    file cannot be planned, 3 some arrangement is infeasible (the page is still written), 4 some failed.
+    """
     scenario = load(file, historic)
     if arrangement == Arrangement.HISTORIC.value and scenario.historic is None:
         raise InputError(
@@ -94,11 +101,44 @@ def report(
     chosen = scenario.arrangements_to_run()
     if arrangement is not None and Arrangement(arrangement) not in chosen:
         chosen.append(Arrangement(arrangement))
-    plans = plan_all(scenario, chosen, options)
-    gathered = prepare_report(
-        scenario, plans, Arrangement(arrangement) if arrangement else None, freedoms_top, request, options
-    )
-    if with_variants:
-        gathered.variants = plan_variants(scenario, chosen, options, plans)
-    emit(report_html(gathered), out)
+    with progress_line() as progress:
+        plans = plan_each(scenario, chosen, options, progress)
+        gathered = prepare_report(
+            scenario,
+            plans,
+            Arrangement(arrangement) if arrangement else None,
+            freedoms_top,
+            request,
+            options,
+            progress,
+        )
+        if with_variants:
+            progress("planning the variants")
+            gathered.variants = plan_variants(scenario, chosen, options, plans)
+        progress("writing the page")
+        page = report_html(gathered)
+    emit(page, out)
     sys.exit(exit_code(plans))
+
+
+@contextmanager
+def progress_line() -> Iterator[Callable[[str], None]]:
+    """A status line on stderr when it is a terminal (what is under way, seconds so far); else nothing,
+    so a report made under cron or into a log writes only its result."""
+    if not sys.stderr.isatty():
+        yield lambda _what: None
+        return
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    start = time.monotonic()
+    console = Console(stderr=True)
+    with Live(Text("laa report: starting"), console=console, transient=True) as live:
+
+        def show(what: str) -> None:
+            # drawn at once, not at the next tick: a step may be over before a tick comes
+            live.update(Text(f"laa report: {what} ({time.monotonic() - start:.0f} s)"), refresh=True)
+
+        yield show
+    console.print(f"laa report: done in {time.monotonic() - start:.1f} s", highlight=False)

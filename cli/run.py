@@ -27,10 +27,11 @@ from laa.models.scenario import Arrangement
 from laa.models.variants import find_variant, variant_scenario
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import prices_text
+from laa.scenarios.analysis.negotiation import negotiation_figures
 from laa.scenarios.analysis.table import plans_report
 from laa.scenarios.outputs.csvout import allocation_csv
 from laa.scenarios.outputs.results import results_document, to_json
-from laa.scenarios.outputs.results_workbook import run_workbook
+from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
 
 ARRANGEMENTS = [a.value for a in Arrangement]
 
@@ -66,7 +67,15 @@ def run(
     solver: str,
     time_limit: float | None,
 ) -> None:
-    """Plan a scenario under each arrangement and report the results."""
+    """Plan a scenario under each arrangement and report the results.
+
+    \b
+    Exit codes:
+      0  every arrangement planned
+      2  the file cannot be planned (every problem on stderr)
+      3  some arrangement is infeasible (its record is still written, with why)
+      4  some arrangement failed (solver error or time limit)
+    """
     if fmt == "xlsx" and not out:
         fail("--format xlsx writes a workbook: give --out FILE.xlsx")
     base = load(file, historic)
@@ -78,7 +87,12 @@ def run(
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
     elif fmt == "xlsx":
-        emit(run_workbook(scenario, plans, solve_options(solver, time_limit)), out)
+        options = solve_options(solver, time_limit)
+        figures = negotiation_figures(scenario, plans, options=options)
+        names = ", ".join(p.arrangement.value for p in plans)
+        planned = {"arrangements": names, "variant": variant or "none"}
+        info = RunInfo.of(file, options, planned, historic)
+        emit(results_workbook(scenario, plans, figures, info), out)
     else:
         text = plans_report(scenario, plans)
         if variant is not None:

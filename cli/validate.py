@@ -10,6 +10,7 @@ import sys
 
 import click
 from laa.cli.common import EXIT_OK, guarded, load
+from laa.pooling.units import years_text
 
 
 @click.command()
@@ -18,9 +19,16 @@ from laa.cli.common import EXIT_OK, guarded, load
 def validate(file: str) -> None:
     """Check a scenario file and list every problem with it."""
     scenario = load(file)
+    streams, funders = _many(len(scenario.streams), "stream"), _many(len(scenario.funders), "funder")
+    outcomes, rules = _many(len(scenario.outcomes), "outcome"), _many(len(scenario.rules), "rule")
+    pots, years = _many(len(scenario.pots), "pot"), _many(len(scenario.years), "year")
     click.echo(
-        f"{file}: valid: {len(scenario.streams)} streams from {len(scenario.funders)} funders, "
-        f"{len(scenario.outcomes)} outcomes, {len(scenario.rules)} rules, {len(scenario.pots)} pots, "
-        f"years {scenario.first_year}-{scenario.last_year}"
+        f"{file}: valid: {streams} from {funders}, {outcomes}, {rules}, {pots}, "
+        f"{years} {years_text(scenario.years)}"
     )
     sys.exit(EXIT_OK)
+
+
+def _many(count: int, noun: str) -> str:
+    """'1 rule', '8 rules'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

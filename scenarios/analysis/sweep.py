@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from laa.models.errors import InputError, ScenarioError
@@ -29,6 +30,7 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.table import grid, short
 from pydantic import ValidationError
 
+Progress = Callable[[str], None]  # hears what is under way, for a terminal's status line
 RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)%?\s*\.\.\s*([+-]?\d+(?:\.\d+)?)%?\s*$")
 DEFAULT_CHANGE = "-20%..+20%"
 SHIFTS_SHOWN = 3
@@ -178,6 +180,7 @@ def sweep(
     arrangements: list[Arrangement] | None = None,
     options: SolveOptions | None = None,
     base_plans: list[Plan] | None = None,
+    progress: Progress | None = None,
 ) -> list[SweepStep]:
     """Every step's plans; `base_plans`, the unchanged scenario's plans when the caller has them, are
     what the shifts are measured against (else they are solved here). Every step's scenario is made
@@ -190,7 +193,9 @@ def sweep(
     if missing:  # plan_all plans the scenario's own list when given none
         base.update((p.arrangement.value, p) for p in plan_all(scenario, missing, options))
     found = []
-    for change, variant in variants.items():
+    for i, (change, variant) in enumerate(variants.items(), start=1):
+        if progress is not None:
+            progress(f"sweep step {i} of {len(variants)} ({change_label(change, _places(change * 100))})")
         value = swept_value(variant, stream, rule)
         plans = plan_all(variant, chosen, options) if change != 0 else [base[a.value] for a in chosen]
         for plan in plans:

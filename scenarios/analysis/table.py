@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, money_text
+from laa.scenarios.analysis.breaches import breaches_text
 from laa.scenarios.analysis.effects import figure_text, indicator_text, plural
 
 NAME_CHARS = 44
@@ -119,15 +120,19 @@ def _count(value: int | None, of: int | None = None, sign: bool = False) -> str:
     return f"{value}/{of}" if of is not None else str(value)
 
 
-def arrangement_tables(scenario: Scenario, plans: list[Plan]) -> str:
-    """What each arrangement achieves (targets, reward, score) and what it costs (money lost, breaches)."""
-    if not plans:
-        return "(no arrangements)"
+Grid = tuple[list[str], list[list[str]]]  # headers and rows of cells
+COSTS = ["arrangement", "overhead", "set-up", "lapsed", "streams pooled", "rules broken"]
+
+
+def arrangement_grids(scenario: Scenario, plans: list[Plan]) -> tuple[Grid, Grid]:
+    """The cells of the two tables: what each arrangement achieves, and what it costs.
+
+    Shared by the terminal (`arrangement_tables`) and the report, so both say every figure alike.
+    """
     rows = arrangement_rows(plans)
     dust = dust_gbp(scenario)
     outcomes = len(scenario.outcomes)
     stretches = sum(o.stretch is not None for o in scenario.outcomes)
-    stake = reward_at_stake(scenario)
 
     def status(r: ArrangementRow) -> str:
         return r.status if r.status != "optimal" or not r.breaches else "optimal, breaks rules"
@@ -148,7 +153,6 @@ def arrangement_tables(scenario: Scenario, plans: list[Plan]) -> str:
         ("vs aligned", aligned, lambda r: signed(r.gain_over_aligned)),
     ]
     shown = [(name, cell) for name, wanted, cell in columns if wanted]
-    head = [name for name, _ in shown]
     achieved = [[cell(r) for _, cell in shown] for r in rows]
     costs = [
         [
@@ -161,17 +165,33 @@ def arrangement_tables(scenario: Scenario, plans: list[Plan]) -> str:
         ]
         for r in rows
     ]
+    return ([name for name, _ in shown], achieved), (list(COSTS), costs)
+
+
+def stake_text(scenario: Scenario) -> str:
+    """'23 outcomes, £5,150,000 of reward at stake on 10 stretch targets'."""
+    stake = reward_at_stake(scenario)
+    stretches = sum(o.stretch is not None for o in scenario.outcomes)
     reward = (
-        f"{money_text(stake, dust)} of reward at stake on {plural(stretches, 'stretch target')}"
+        f"{money_text(stake, dust_gbp(scenario))} of reward at stake on {plural(stretches, 'stretch target')}"
         if stake
         else "no reward at stake"
     )
+    return f"{plural(len(scenario.outcomes), 'outcome')}, {reward}"
+
+
+def arrangement_tables(scenario: Scenario, plans: list[Plan]) -> str:
+    """What each arrangement achieves (targets, reward, score) and what it costs (money lost, breaches)."""
+    if not plans:
+        return "(no arrangements)"
+    rows = arrangement_rows(plans)
+    (head, achieved), (cost_head, costs) = arrangement_grids(scenario, plans)
     parts = [
-        f"{scenario.name}: {plural(outcomes, 'outcome')}, {reward}",
+        f"{scenario.name}: {stake_text(scenario)}",
         "",
         grid(head, achieved, right=set(range(2, len(head)))),
         "",
-        grid(["arrangement", "overhead", "set-up", "lapsed", "streams pooled", "rules broken"], costs),
+        grid(cost_head, costs),
     ]
     failed = [r for r in rows if r.score is None]
     if failed:
@@ -216,12 +236,5 @@ def plans_report(scenario: Scenario, plans: list[Plan]) -> str:
         ]
     for p in plans:
         if p.has_numbers and p.evaluation is not None and p.evaluation.violations:
-            broken = p.evaluation.violations
-            shown = broken[:5]
-            what = plural(len(broken), "rule or limit", "rules or limits")
-            parts.append(f"{p.arrangement.value} breaks {what}:")
-            parts += [f"  - {v.message}" for v in shown]
-            if len(broken) > len(shown):
-                parts.append(f"  ... and {len(broken) - len(shown)} more (see --format json)")
-            parts.append("")
+            parts += [*breaches_text(scenario, p.arrangement.value, p.evaluation.violations), ""]
     return "\n".join(parts).rstrip() + "\n"

@@ -1,85 +1,160 @@
-"""Results as a workbook for reading: one sheet per question, pounds formatted, headers frozen.
+"""Results as a workbook a finance lead hands on: one sheet per question, figures as they mean.
 
-Every cell holds a computed value, never a formula, so what a reader sees
-is what the engine worked out, whatever the spreadsheet does. Text comes
-from the scenario, which someone else wrote, so every text cell goes
-through `models.cells.safe_cell` (a name `=HYPERLINK(...)` is shown,
-not run) and loses the control characters a workbook cannot store.
+About says where the figures came from (the file and its sha256, when,
+which engine and solver, which options); Summary gives each arrangement's
+targets, reward, money and score; Outcomes each indicator in its own units
+and precision; Allocation and Money where every pound goes, and Totals
+shows the two tie out, per stream and pot and per year, with a visible
+check; Shadow prices and Freedoms say what more money or a freedom would
+do; Diagnosis why a plan cannot be made; Checks every rule, PASS or FAIL.
+
+Nothing is solved here: the plans and the negotiator's figures
+(`analysis.negotiation.negotiation_figures`) come in, so writing a workbook
+never changes what was planned. The figures are the JSON results' own
+(`plan_record`), read by key, so the two cannot disagree.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import hashlib
+import platform
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from laa.models.cells import MAX_CELL_CHARS, put_value, safe_cell
-from laa.models.errors import LaaError
 from laa.models.scenario import Scenario
-from laa.models.workbook.writer import book_bytes, new_book, style_header
+from laa.models.workbook.writer import book_bytes, new_book
 from laa.pooling.evaluate import Evaluation
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
-from laa.pooling.units import years_text
-from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
-from laa.scenarios.analysis.sweep import SweepStep
+from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.scenarios.analysis.effects import Effect, indicator_decimals
+from laa.scenarios.analysis.explain import PriceEffect
+from laa.scenarios.analysis.negotiation import NegotiationFigures
+from laa.scenarios.analysis.sweep import SweepStep, shifts_text
 from laa.scenarios.outputs.results import gbp, plan_record
+from laa.scenarios.outputs.sheets import (
+    COUNT,
+    DOES_NOT_TIE,
+    FAIL,
+    MONEY,
+    PASS,
+    SCORE,
+    SHARE,
+    TIES,
+    YEAR,
+    Col,
+    Shown,
+    add_table,
+    decimals_format,
+)
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 if TYPE_CHECKING:
     from laa.scenarios.analysis.partners import PartnersResult
 
-MONEY, SCORE, SHARE, YEAR = "#,##0", "0.0000", "0.0%", "0"
-MIN_WIDTH, MAX_WIDTH = 8, 60
-FREEDOMS_TOP = 5
-# the results document's money fields, in the order the Summary shows them
-MONEY_KEYS = (
-    "available",
-    "overhead",
-    "setup",
-    "lapsed",
-    "spent",
-)  # asks re-solved for their exact gain, per arrangement
+__all__ = [
+    "COUNT",
+    "MONEY",
+    "SCORE",
+    "SHARE",
+    "YEAR",
+    "Col",
+    "RunInfo",
+    "Shown",
+    "add_table",
+    "results_workbook",
+    "sweep_workbook",
+]
+
+MONEY_KEYS = ("available", "overhead", "setup", "lapsed", "spent")  # the Summary's, in the document's terms
+MONEY_HEADERS = {"available": "money in", "overhead": "overhead", "setup": "set-up", "lapsed": "lapsed",
+                 "spent": "spent"}
+ARRANGEMENTS_NOTE = (
+    "silo: each funder alone; aligned: one joint plan; pooled: every pot's members pool; optimal: the "
+    "engine chooses what to pool; historic: as spent."
+)
+STATUS_NOTE = (
+    "optimal (or evaluated, for historic) when the plan has figures; infeasible, error or time_limit when "
+    "it has none (see Diagnosis)."
+)
+BROKEN_NOTE = (
+    "Rules, statutory minimums, budgets and eligibility limits the plan breaks (silo and historic may); "
+    "see Checks."
+)
+SCORE_NOTE = "Each outcome's weight times the share of its target gap closed, counted up to its stretch."
+MONEY_NOTES = {
+    "available": "Every stream's amounts over the agreement.",
+    "overhead": "Money lost to separate administration and reporting (streams' and pots' admin rates).",
+    "setup": "Pots' set-up costs, charged in the first year a pot is used.",
+    "lapsed": "Money left unspent that could not be carried forward.",
+    "spent": "Money spent on outcomes.",
+}
 
 
 @dataclass(frozen=True)
-class Col:
-    header: str
-    fmt: str | None = None  # number format of the column's numbers
+class RunInfo:
+    """Where the figures came from, for the About sheet: a result handed on must say how it was made."""
+
+    source: str  # the scenario file as the user named it
+    sha256: str | None  # of its bytes
+    generated: datetime
+    options: dict[str, str] = field(default_factory=dict)  # what the user chose: arrangements, solver, ...
+    historic: str | None = None
+    historic_sha256: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        options: SolveOptions | None = None,
+        chosen: dict[str, str] | None = None,
+        historic: str | None = None,
+    ) -> RunInfo:
+        settings = dict(chosen or {})
+        if options is not None:
+            settings["solver"] = options.solver.value
+            settings["time limit"] = "none" if options.time_limit is None else f"{options.time_limit:g} s"
+        return cls(
+            source,
+            _sha256(source),
+            datetime.now().astimezone(),
+            settings,
+            historic,
+            _sha256(historic) if historic else None,
+        )
 
 
-def run_workbook(scenario: Scenario, plans: list[Plan], options: SolveOptions | None = None) -> bytes:
-    """`laa run --format xlsx`: the plans, and the freedoms worth asking for on each joint plan."""
-    asks: dict[str, list[Ask] | str] = {}
-    for plan in plans:
-        if plan.arrangement in FREEDOM_ARRANGEMENTS and plan.score is not None:
-            try:
-                asks[plan.arrangement.value] = rank_freedoms(
-                    scenario, plan.arrangement, FREEDOMS_TOP, options
-                )
-            except LaaError as exc:
-                asks[plan.arrangement.value] = f"not priced: {exc}"
-    return results_workbook(scenario, plans, asks)
+def _sha256(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def results_workbook(
     scenario: Scenario,
     plans: list[Plan],
-    asks: dict[str, list[Ask] | str],
+    figures: NegotiationFigures | None = None,
+    info: RunInfo | None = None,
     partners: PartnersResult | None = None,
 ) -> bytes:
     """The plans' sheets; with `partners` (`laa partners --format xlsx`), the partners' sheets too."""
+    figures = figures or NegotiationFigures()
     records = [plan_record(plan) for plan in plans]  # the JSON results' figures, so the two agree
+    dust = dust_gbp(scenario)
     book = new_book()
+    _about(book, scenario, info, dust)
     _summary(book, scenario, records)
     _outcomes(book, scenario, records)
     _allocation(book, scenario, records)
-    _money(book, plans)
-    _prices(book, plans)
-    _freedoms(book, asks)
+    _money(book, plans, dust)
+    _totals(book, scenario, plans, records, dust)
+    _prices(book, scenario, plans, figures)
+    _freedoms(book, scenario, figures)
     _diagnosis(book, plans)
     _checks(book, scenario, plans, records)
     if partners is not None:
@@ -93,122 +168,170 @@ def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> byt
     """`laa sweep --format xlsx`: one row per change and arrangement, with where the money moved."""
     book = new_book()
     columns = [
-        Col("scenario"),
-        Col("swept"),
-        Col("change", SHARE),
+        Col("scenario", note="The scenario swept."),
+        Col("swept", note="The stream whose amounts, or the rule whose value, moves."),
+        Col("change", SHARE, "The change to its amounts or value (0% is the scenario as it is)."),
+        Col("value", note="The rule's value, or the stream's money over the agreement, at this step."),
         Col("arrangement"),
-        Col("status"),
+        Col("status", note="optimal, or why there is no plan at this step (infeasible: none can be made)."),
         Col("score", SCORE),
-        Col("shifts (spend per outcome against the unchanged plan, GBP)"),
+        Col(
+            "spend moved",
+            note="Spend per outcome over the agreement against the unchanged plan; blank where there is no "
+            "plan to compare. Amounts under the solver's dust are left out.",
+        ),
     ]
     rows = [
         [
             scenario.name,
             what,
             s.change,
+            s.value,
             s.arrangement,
             s.status,
             s.score,
-            "; ".join(f"{scenario.label('outcomes', m.outcome)} {m.amount:+,.0f}" for m in s.shifts),
+            None if s.shifts is None else (shifts_text(scenario, s.shifts, len(s.shifts)) or "no move"),
         ]
         for s in steps
     ]
-    add_table(book, "Sweep", columns, rows)
+    add_table(book, "Sweep", columns, rows, f"{scenario.name}: each arrangement re-planned as {what} moves.")
     return book_bytes(book)
 
 
 # --- sheets ---
 
 
-def _summary(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
+def _about(book: Workbook, scenario: Scenario, info: RunInfo | None, dust: float) -> None:
+    rows: list[list[object]] = [["scenario", scenario.name], ["years", years_text(scenario.years)]]
+    if info is not None:
+        rows += [
+            ["source file", info.source],
+            ["source file sha256", info.sha256 or "(could not be read)"],
+            ["generated", info.generated.isoformat(timespec="seconds")],
+        ]
+        if info.historic:
+            rows += [["historic file", info.historic], ["historic file sha256", info.historic_sha256]]
+        rows += [[f"option: {k}", v] for k, v in info.options.items()]
+    rows += [
+        ["engine", f"laa-pooling {version('laa-pooling')}"],
+        ["solvers", f"HiGHS through highspy {version('highspy')}; CBC through PuLP {version('pulp')}"],
+        ["python", platform.python_version()],
+        [
+            "solver dust",
+            f"amounts under {money_text(dust)} (a millionth of the area's money, at least £1) are solver "
+            "tolerance, not choices, and are left out",
+        ],
+        ["money", "pounds, rounded to whole pounds; scores to three decimal places"],
+        ["indicators", "each outcome to the precision of its own figures (baseline, targets, evidence)"],
+    ]
     columns = [
-        Col("scenario"),
-        Col("arrangement"),
-        Col("status"),
-        Col("score", SCORE),
-        Col("targets met"),
-        Col("stretch met"),
-        Col("reward", MONEY),
-        *(Col(key, MONEY) for key in MONEY_KEYS),
-        Col("rules and limits broken"),
-        Col("message"),
+        Col("about", note="What the workbook holds and where its figures came from."),
+        Col("value"),
+    ]
+    add_table(book, "About", columns, rows, "Where these results came from, and how to read them.")
+
+
+def _summary(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
+    outcomes = len(scenario.outcomes)
+    stretches = sum(o.stretch is not None for o in scenario.outcomes)
+    columns = [
+        Col("arrangement", note=ARRANGEMENTS_NOTE),
+        Col("status", note=STATUS_NOTE),
+        Col("targets met", COUNT, f"Outcomes meeting their target, of {outcomes}."),
+        Col("outcomes", COUNT, "Outcomes in the agreement."),
+        Col("stretch met", COUNT, f"Outcomes meeting their stretch target, of {stretches} with one."),
+        Col("stretch targets", COUNT, "Outcomes with a stretch target."),
+        Col("reward", MONEY, "Performance Reward Grant earned on the stretch targets (MODEL.md, Reward)."),
+        *(Col(MONEY_HEADERS[k], MONEY, MONEY_NOTES[k]) for k in MONEY_KEYS),
+        Col("rules and limits broken", COUNT, BROKEN_NOTE),
+        Col("score", SCORE, SCORE_NOTE),
+        Col("message", note="Why a plan has no figures."),
     ]
     rows = []
     for record in records:
         money = record["money"] or {}
         rows.append(
             [
-                scenario.name,
                 record["arrangement"],
                 record["status"],
-                record["score"],
                 record["targets_met"],
+                outcomes,
                 record["stretch_met"],
+                stretches,
                 record["reward"],
                 *(money.get(key) for key in MONEY_KEYS),
                 len(record["violations"]) if record["money"] is not None else None,
-                record["message"],
+                record["score"],
+                record["message"] or None,
             ]
         )
-    add_table(book, "Summary", columns, rows)
+    add_table(book, "Summary", columns, rows, f"{scenario.name}: each arrangement's results.")
 
 
 def _outcomes(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
     columns = [
         Col("arrangement"),
-        Col("outcome"),
+        Col("outcome", note="The outcome's id in the scenario."),
         Col("name"),
         Col("block"),
-        Col("direction"),
-        Col("baseline"),
+        Col("unit", note="The indicator's unit, as the scenario gives it."),
+        Col("direction", note="higher or lower: which way is better."),
+        Col("baseline", note="The indicator before the agreement."),
         Col("target"),
-        Col("stretch"),
-        Col("spend", MONEY),
-        Col("improvement"),
-        Col("projected"),
-        Col("target met"),
-        Col("stretch met"),
-        Col("reward", MONEY),
+        Col("stretch", note="The stretch target, where there is one."),
+        Col("spend", MONEY, "Spend on the outcome over the agreement, from streams and pots."),
+        Col("improvement", note="How far the spend moves the indicator, in its unit, the better way."),
+        Col("projected", note="The indicator after the agreement: the baseline moved by the improvement."),
+        Col("target met", note="Yes when the projected indicator reaches the target."),
+        Col("stretch met", note="Yes when it reaches the stretch target; blank when there is none."),
+        Col("reward", MONEY, "Reward earned on the stretch target."),
         Col("score", SCORE),
     ]
     rows = []
     for record in records:
         for o in record["outcomes"]:
             spec = scenario.outcome(o["id"])
+            fmt = decimals_format(indicator_decimals(spec))
+
+            def shown(value: float | None, fmt: str = fmt) -> Shown:
+                return Shown(value, fmt)
+
             rows.append(
                 [
                     record["arrangement"],
                     o["id"],
-                    spec.name,
+                    spec.name or None,
                     spec.block,
+                    spec.unit or None,
                     spec.direction.value,
-                    spec.baseline,
-                    spec.target,
-                    spec.stretch,
+                    shown(spec.baseline),
+                    shown(spec.target),
+                    shown(spec.stretch),
                     o["spend"],
-                    o["improvement"],
-                    o["projected"],
+                    shown(o["improvement"]),
+                    shown(o["projected"]),
                     o["target_met"],
-                    o["stretch_met"],
+                    o["stretch_met"] if spec.stretch is not None else None,
                     o["reward"],
                     o["score"],
                 ]
             )
-    add_table(book, "Outcomes", columns, rows)
+    add_table(book, "Outcomes", columns, rows, "Each outcome under each arrangement, in its own units.")
 
 
 def _allocation(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) -> None:
     columns = [
         Col("arrangement"),
-        Col("kind"),
-        Col("source"),
+        Col("kind", note="stream: a stream's own money; pot: pooled money."),
+        Col("source", note="The stream's or pot's id."),
         Col("source name"),
-        Col("funder"),
+        Col("funder", note="The stream's funder (pooled money belongs to the pot)."),
         Col("outcome"),
         Col("outcome name"),
         Col("block"),
         Col("year", YEAR),
-        Col("amount", MONEY),
+        Col("amount", MONEY, "Spend of the source on the outcome in the year (amounts under the solver's "
+                             "dust are left out; see About)."),
     ]
     rows = []
     for record in records:
@@ -228,112 +351,176 @@ def _allocation(book: Workbook, scenario: Scenario, records: list[dict[str, Any]
                     r["amount"],
                 ]
             )
-    add_table(book, "Allocation", columns, rows)
+    add_table(book, "Allocation", columns, rows, "Where every pound is spent: source, outcome and year.")
 
 
-def _money(book: Workbook, plans: list[Plan]) -> None:
+def _numbers(plan: Plan) -> Evaluation | None:
+    return plan.evaluation if plan.has_numbers else None
+
+
+def _real(value: float, dust: float) -> float:
+    return gbp(value) if abs(value) >= dust else 0.0
+
+
+def _money(book: Workbook, plans: list[Plan], dust: float) -> None:
     columns = [
         Col("arrangement"),
-        Col("kind"),
+        Col("kind", note="stream or pot."),
         Col("source"),
         Col("year", YEAR),
-        Col("money in", MONEY),
-        Col("overhead", MONEY),
-        Col("setup", MONEY),
-        Col("carried in", MONEY),
-        Col("spent", MONEY),
-        Col("carried out", MONEY),
-        Col("lapsed", MONEY),
+        Col("money in", MONEY, "A stream's amount not paid into its pot, or the money paid into a pot."),
+        Col("overhead", MONEY, "Lost to administration at the source's admin rate."),
+        Col("set-up", MONEY, "A pot's set-up cost, in the first year it is used."),
+        Col("carried in", MONEY, "Carried forward from the year before."),
+        Col("spent", MONEY, "Spent on outcomes in the year (the Allocation's rows for it add up to this)."),
+        Col("carried out", MONEY, "Carried forward into the next year."),
+        Col("lapsed", MONEY, "Unspent and not carried: lost."),
     ]
     rows = []
     for plan in plans:
         ev = _numbers(plan)
         for s in ev.sources if ev else []:
-            rows.append(
-                [
-                    plan.arrangement.value,
-                    s.kind,
-                    s.id,
-                    s.year,
-                    *(
-                        gbp(v)
-                        for v in (
-                            s.gross,
-                            s.overhead,
-                            s.setup,
-                            s.carried_in,
-                            s.spent,
-                            s.carried_out,
-                            s.lapsed,
-                        )
-                    ),
-                ]
-            )
-    add_table(book, "Money", columns, rows)
+            figures = (s.gross, s.overhead, s.setup, s.carried_in, s.spent, s.carried_out, s.lapsed)
+            rows.append([plan.arrangement.value, s.kind, s.id, s.year, *(_real(v, dust) for v in figures)])
+    add_table(book, "Money", columns, rows, "Each stream's and pot's money, year by year.")
 
 
-def _prices(book: Workbook, plans: list[Plan]) -> None:
+def _totals(
+    book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]], dust: float
+) -> None:
+    """Allocation against Money: per source and year, per source, per year and in all, with a check."""
     columns = [
         Col("arrangement"),
-        Col("kind"),
+        Col("source", note="A stream or pot, or 'all' for every source."),
+        Col("year", note="A year, or 'all years'."),
+        Col("allocated", MONEY, "The Allocation sheet's amounts for this source and year, added up."),
+        Col("spent", MONEY, "The Money sheet's spend for this source and year, added up."),
+        Col("difference", MONEY, "Allocated less spent."),
+        Col(
+            "check",
+            note=f"ties out when the difference is under the solver's dust ({money_text(dust)}, see About) "
+            "and the rounding to whole pounds; DOES NOT TIE OUT otherwise.",
+        ),
+    ]
+    rows: list[list[object]] = []
+    for plan, record in zip(plans, records, strict=True):
+        ev = _numbers(plan)
+        if ev is None:
+            continue
+        allocated: dict[tuple[str, int], float] = defaultdict(float)
+        counts: dict[tuple[str, int], int] = defaultdict(int)
+        for r in record["allocation"]:
+            allocated[(r["source"], r["year"])] += round(r["amount"])
+            counts[(r["source"], r["year"])] += 1
+        spent = {(s.id, s.year): float(round(_real(s.spent, dust))) for s in ev.sources}
+        keys = sorted(set(allocated) | set(spent), key=lambda k: (k[0], k[1]))
+        groups: list[tuple[str, str, list[tuple[str, int]]]] = [(s, str(t), [(s, t)]) for s, t in keys]
+        for source in dict.fromkeys(s for s, _ in keys):
+            groups.append((source, "all years", [k for k in keys if k[0] == source]))
+        for year in scenario.years:
+            groups.append(("all", str(year), [k for k in keys if k[1] == year]))
+        groups.append(("all", "all years", keys))
+        for source, year, members in groups:
+            a = sum(allocated.get(k, 0.0) for k in members)
+            s = sum(spent.get(k, 0.0) for k in members)
+            tolerance = dust + 0.5 * (sum(counts.get(k, 0) for k in members) + len(members))
+            check = TIES if abs(a - s) <= tolerance else DOES_NOT_TIE
+            rows.append([plan.arrangement.value, source, year, a, s, a - s, check])
+    note = "The Allocation sheet against the Money sheet: they must tie out."
+    add_table(book, "Totals", columns, rows, note)
+
+
+def _effect_cells(effect: Effect | None, scenario: Scenario) -> list[object]:
+    if effect is None:
+        return [None, None, None, None]
+    moves = effect.moves_text(scenario, 5)
+    return [effect.score_change, effect.targets_met_change, effect.reward_change, moves]
+
+
+EFFECT_COLUMNS = [
+    Col("score change", SCORE, "The score gained when the plan is made again with it, not at the margin."),
+    Col("targets met change", note="Targets met after, less before."),
+    Col("reward change", MONEY, "Reward earned (+) or put at risk (-)."),
+    Col("what moves", note="The indicators that move, from what to what, in their units."),
+]
+
+
+def _prices(book: Workbook, scenario: Scenario, plans: list[Plan], figures: NegotiationFigures) -> None:
+    columns = [
+        Col("arrangement"),
+        Col("kind", note="stream: £1m more of its money in the year; rule or statutory: £1m of slack."),
         Col("id"),
         Col("funder"),
-        Col("pot"),
+        Col("pot", note="The pot a rule binds inside, if it survives pooling."),
         Col("years"),
-        Col("score per GBP 1m", SCORE),
-        Col("score per 0.01 of its ratio", SCORE),
+        Col("score per £1m", SCORE, "The shadow price: score per £1m, at the margin."),
+        Col("score per 0.01 of its ratio", SCORE, "Share and match rules: score per 0.01 of their ratio."),
+        *EFFECT_COLUMNS,
     ]
-    rows = [
-        [
-            plan.arrangement.value,
-            p.kind,
-            p.id,
-            p.funder,
-            p.pot,
-            _years((p.year,) if p.year is not None else p.years),
-            p.per_million,
-            p.per_point,
-        ]
-        for plan in plans
-        for p in plan.shadow_prices
-    ]
-    add_table(book, "Shadow prices", columns, rows)
+    rows = []
+    for plan in plans:
+        name = plan.arrangement.value
+        effects: dict[tuple[str, str, int | None, str | None], PriceEffect] = {
+            (f.price.kind, f.price.id, f.price.year, f.price.pot): f
+            for f in figures.money.get(name, []) + figures.rules.get(name, [])
+        }
+        for p in plan.shadow_prices:
+            found = effects.get((p.kind, p.id, p.year, p.pot))
+            rows.append(
+                [
+                    name,
+                    p.kind,
+                    p.id,
+                    p.funder,
+                    p.pot,
+                    years_text((p.year,) if p.year is not None else p.years) or None,
+                    p.per_million,
+                    p.per_point,
+                    *_effect_cells(found.effect if found else None, scenario),
+                ]
+            )
+    note = "What £1m more of a stream, or of slack in a rule, is worth, and what it does."
+    add_table(book, "Shadow prices", columns, rows, note)
 
 
-def _freedoms(book: Workbook, asks: dict[str, list[Ask] | str]) -> None:
+def _freedoms(book: Workbook, scenario: Scenario, figures: NegotiationFigures) -> None:
     columns = [
         Col("arrangement"),
         Col("rank"),
-        Col("kind"),
+        Col("kind", note="eligibility: let a stream pay for an outcome; rule: drop a rule."),
         Col("stream"),
         Col("outcome"),
         Col("rule"),
-        Col("score per GBP 1m", SCORE),
-        Col("exact gain", SCORE),
-        Col("ask"),
+        Col("ask", note="The freedom, in the scenario's words."),
+        Col("score per £1m", SCORE, "Its marginal value."),
+        Col("score change", SCORE, f"The exact gain, re-solved with it granted (the top {figures.top})."),
+        Col("targets met change", note="Targets met with it granted, less without."),
+        Col("reward change", MONEY, "Reward earned (+) or put at risk (-) by granting it."),
+        Col("what moves", note="The indicators it moves, from what to what."),
     ]
     rows: list[list[object]] = []
-    for arrangement, found in asks.items():
+    for arrangement, found in figures.asks.items():
         if isinstance(found, str):
-            rows.append([arrangement, None, None, None, None, None, None, None, found])
+            rows.append([arrangement, None, None, None, None, None, found, None, None, None, None, None])
             continue
         for rank, a in enumerate(found, start=1):
-            rows.append(
-                [arrangement, rank, a.kind, a.stream, a.outcome, a.rule, a.per_million, a.gain, a.ask]
-            )
-    add_table(book, "Freedoms", columns, rows)
+            moves = "; ".join(m.words(scenario) for m in a.outcomes[:5]) or None
+            rows.append([arrangement, rank, a.kind, a.stream, a.outcome, a.rule, a.ask, a.per_million, a.gain,
+                         a.targets_met_change, a.reward_change, moves])
+    add_table(book, "Freedoms", columns, rows, "The freedoms worth asking a department for, best first.")
 
 
 def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
     columns = [
         Col("arrangement"),
-        Col("part"),
+        Col("part", note="Which part of the diagnosis: checks before solving, what cannot hold together, "
+                         "eligibility, or the smallest change that makes a plan possible."),
         Col("kind"),
         Col("id"),
         Col("pot"),
         Col("years"),
-        Col("amount", MONEY),
-        Col("finding"),
+        Col("amount", MONEY, "The money the finding is about."),
+        Col("finding", note="In the scenario's own names and amounts."),
     ]
     rows: list[list[object]] = []
     for plan in plans:
@@ -351,26 +538,25 @@ def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
         for part, findings in parts.items():
             for f in findings:
                 amount = None if f.amount is None else gbp(f.amount)
-                rows.append(
-                    [plan.arrangement.value, part, f.kind, f.id, f.pot, _years(f.years), amount, f.text]
-                )
-    add_table(book, "Diagnosis", columns, rows)
+                when = years_text(f.years) or None
+                rows.append([plan.arrangement.value, part, f.kind, f.id, f.pot, when, amount, f.text])
+    add_table(book, "Diagnosis", columns, rows, "Why an arrangement cannot be planned.")
 
 
 def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]]) -> None:
     """Every rule and statutory minimum, required against achieved, and every other limit broken."""
     columns = [
         Col("arrangement"),
-        Col("kind"),
+        Col("kind", note="rule, statutory (an outcome's minimum spend), budget or eligibility."),
         Col("id"),
         Col("rule kind"),
-        Col("pot"),
+        Col("pot", note="The pot a rule that survives pooling is checked inside."),
         Col("years"),
-        Col("bound"),
+        Col("bound", note="at least or at most."),
         Col("required", MONEY),
         Col("achieved", MONEY),
-        Col("result"),
-        Col("binding"),
+        Col("result", note="PASS or FAIL; blank when the arrangement has no plan to check."),
+        Col("binding", note="Yes when the plan is held exactly at the bound."),
         Col("note"),
     ]
     rows: list[list[object]] = []
@@ -378,100 +564,18 @@ def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list
         name = plan.arrangement.value
         ev = _numbers(plan)
         if ev is None:
-            for rule in scenario.rules:
-                note = f"{plan.status.value}: not planned, so nothing to check"
-                rows.append(
-                    [name, "rule", rule.id, rule.kind.value, None, None, None, None, None, "-", None, note]
-                )
+            note = f"{plan.status.value}: not planned, so nothing to check"
+            rows += [[name, "rule", r.id, r.kind.value, None, None, None, None, None, None, None, note]
+                     for r in scenario.rules]
             continue
         for c in ev.checks:
             kind = scenario.rule(c.id).kind.value if c.kind == "rule" else "min_spend"
             bound = "at least" if c.bound == "min" else "at most"
-            result = "PASS" if c.holds else "FAIL"
-            required, achieved = gbp(c.required), gbp(c.achieved)
-            rows.append(
-                [
-                    name,
-                    c.kind,
-                    c.id,
-                    kind,
-                    c.pot,
-                    _years(c.years),
-                    bound,
-                    required,
-                    achieved,
-                    result,
-                    c.binding,
-                    None,
-                ]
-            )
+            rows.append([name, c.kind, c.id, kind, c.pot, years_text(c.years) or None, bound, gbp(c.required),
+                         gbp(c.achieved), PASS if c.holds else FAIL, c.binding, None])
         for v in record["violations"]:
             if v["kind"] in ("budget", "eligibility"):
-                when = _years((v["year"],) if v["year"] is not None else ())
-                rows.append(
-                    [
-                        name,
-                        v["kind"],
-                        v["id"],
-                        None,
-                        None,
-                        when,
-                        "at most",
-                        v["required"],
-                        v["achieved"],
-                        "FAIL",
-                        None,
-                        v["message"],
-                    ]
-                )
-    add_table(book, "Checks", columns, rows)
-
-
-# --- the table writer ---
-
-
-def add_table(book: Workbook, title: str, columns: Sequence[Col], rows: Sequence[Sequence[object]]) -> None:
-    """One sheet: a bold frozen header with a filter, formatted numbers, columns as wide as they read."""
-    ws = book.create_sheet(title)
-    widths = [len(c.header) for c in columns]
-    for col, column in enumerate(columns, start=1):
-        style_header(put_value(ws, 1, col, safe_cell(column.header)))
-    for number, row in enumerate(rows, start=2):
-        for col, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-            value = _cell_value(value)
-            if value is None:
-                continue
-            cell = put_value(ws, number, col, value)
-            if column.fmt and isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = column.fmt
-            widths[col - 1] = max(widths[col - 1], _shown_width(value, column.fmt))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
-
-
-def _cell_value(value: object) -> object:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str):
-        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[: MAX_CELL_CHARS - 1])
-    return value
-
-
-def _shown_width(value: object, fmt: str | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return len(str(value))
-    if fmt == MONEY:
-        return len(f"{value:,.0f}")
-    if fmt in (SCORE, SHARE):
-        return len(f"{value:.4f}")
-    return len(str(value))
-
-
-def _numbers(plan: Plan) -> Evaluation | None:
-    return plan.evaluation if plan.has_numbers else None
-
-
-def _years(years: tuple[int, ...]) -> str | None:
-    return years_text(years) or None  # blank, not empty text, for no years
+                when = years_text((v["year"],)) if v["year"] is not None else None
+                rows.append([name, v["kind"], v["id"], None, None, when, "at most", v["required"],
+                             v["achieved"], FAIL, None, v["message"]])
+    add_table(book, "Checks", columns, rows, "Every rule and statutory minimum, per year or period.")

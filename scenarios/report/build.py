@@ -19,9 +19,12 @@ from laa.models.errors import InputError, LaaError
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
+from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.explain import PriceEffect, price_effects
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
 from laa.scenarios.analysis.sweep import (
     DEFAULT_CHANGE,
+    Progress,
     SweepStep,
     change_label,
     changed,
@@ -86,6 +89,8 @@ class Report:
     freedoms_note: str = ""
     sweep: SweepRequest | None = None
     sweep_steps: list[SweepStep] = field(default_factory=list)
+    # the priced plan's dearest money and rules, re-planned with £1m more (empty with --freedoms 0)
+    price_effects: tuple[list[PriceEffect], list[PriceEffect]] = field(default_factory=lambda: ([], []))
     variants: list[VariantPlans] | None = None  # laa report --variants: the base and each variant planned
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
     engine: str = field(default_factory=lambda: version("laa-pooling"))
@@ -102,6 +107,21 @@ def best_plan(plans: list[Plan]) -> Plan | None:
     return max(feasible or scored, key=lambda p: p.score or 0.0) if scored else None
 
 
+def plan_each(
+    scenario: Scenario,
+    arrangements: list[Arrangement],
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+) -> list[Plan]:
+    """The arrangements planned one by one, saying which is under way (a large one takes minutes)."""
+    plans = []
+    for i, arrangement in enumerate(arrangements, start=1):
+        if progress is not None:
+            progress(f"planning {arrangement.value} ({i} of {len(arrangements)})")
+        plans += plan_all(scenario, [arrangement], options)
+    return plans
+
+
 def prepare_report(
     scenario: Scenario,
     plans: list[Plan],
@@ -109,11 +129,14 @@ def prepare_report(
     freedoms_top: int = 5,
     sweep_request: SweepRequest | None = None,
     options: SolveOptions | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Everything the page shows; `arrangement` picks the flows drawn (default: the best plan).
 
     `sweep_request` comes from `SweepRequest.read`, which has checked it against the scenario.
+    `progress`, when given, hears what is under way (for a terminal's status line).
     """
+    say = progress or (lambda _: None)
     report = Report(scenario, plans, None, None, sweep=sweep_request)
     if arrangement is None:
         report.chosen = report.best
@@ -123,13 +146,17 @@ def prepare_report(
             raise InputError(f"--arrangement: {arrangement.value} was not planned")
     priced = report.priced = _priced_plan(plans, report.chosen)
     if priced is not None and freedoms_top > 0:
+        say(f"pricing the freedoms on the {priced.arrangement.value} plan")
         try:
             report.asks = rank_freedoms(scenario, priced.arrangement, freedoms_top, options)
         except LaaError as exc:
             report.freedoms_note = f"Freedoms could not be priced: {exc}"
+        say(f"re-planning the {priced.arrangement.value} plan with £1m more")
+        report.price_effects = price_effects(priced, options=options)
     elif freedoms_top == 0:
         report.freedoms_note = "Freedoms were not priced for this report."
     if sweep_request is not None:
+        say(f"sweeping {sweep_request.what(scenario)}")
         swept = [p for p in plans if p.arrangement is not Arrangement.HISTORIC]
         report.sweep_steps = sweep(
             scenario,
@@ -141,6 +168,7 @@ def prepare_report(
             [p.arrangement for p in swept] or None,
             options,
             base_plans=swept,
+            progress=progress,
         )
     return report
 

@@ -50,6 +50,11 @@ OTHER_COLOUR, LOSS_COLOUR, SOURCE_COLOUR, OUTCOME_COLOUR = "#b8c2cc", "#e76f51",
 # equal scores draw equal lines: the later arrangements dashed, so one never hides another
 DASHES = {"pooled": "dash", "optimal": "dot"}
 LABEL_CHARS = 46
+# the flow chart: a label fits beside its node when the node is at least a line tall, and in the
+# space between two columns when it is at most this many characters
+SANKEY_FONT, SANKEY_PAD, SANKEY_MARGIN = 12, 8, 20
+SANKEY_LINE = SANKEY_FONT + 2
+SANKEY_LABEL_CHARS = 30
 
 
 def chart_text(text: str) -> str:
@@ -83,15 +88,18 @@ def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
     return fig
 
 
-def score_chart(scores: Sequence[tuple[str, float | None]], chosen: str | None) -> go.Figure:
-    """Score per arrangement; a plan without a score is named on the axis with no bar."""
+def score_chart(
+    scores: Sequence[tuple[str, float | None]], chosen: str | None, statuses: dict[str, str] | None = None
+) -> go.Figure:
+    """Score per arrangement; a plan without a score is named on the axis, its bar its status (infeasible)."""
     names = [a for a, _ in scores]
     values = [s for _, s in scores]
+    statuses = statuses or {}
     fig = go.Figure(
         go.Bar(
             x=names,
-            y=values,
-            text=["no plan" if v is None else f"{v:.3f}" for v in values],
+            y=[0 if v is None else v for v in values],
+            text=[f"{statuses.get(a, 'no plan')}: no plan" if v is None else f"{v:.3f}" for a, v in scores],
             textposition="outside",
             cliponaxis=False,
             marker={
@@ -111,21 +119,31 @@ def score_chart(scores: Sequence[tuple[str, float | None]], chosen: str | None) 
     )
 
 
-def money_chart(money: Sequence[tuple[str, dict[str, float]]]) -> go.Figure:
-    """The money each arrangement loses before it reaches an outcome: overhead, set-up, lapsed (GBP m)."""
+def money_chart(
+    money: Sequence[tuple[str, dict[str, float] | None]], statuses: dict[str, str] | None = None
+) -> go.Figure:
+    """The money each arrangement loses before it reaches an outcome: overhead, set-up, lapsed (GBP m).
+
+    An arrangement with no plan keeps its row, labelled with its status, so no chart hides it.
+    """
     names = [a for a, _ in money]
+    statuses = statuses or {}
     fig = go.Figure()
     for key, label, colour in MONEY_LOST:
         fig.add_trace(
             go.Bar(
                 y=names,
-                x=[millions(parts[key]) for _, parts in money],
+                x=[0 if parts is None else millions(parts[key]) for _, parts in money],
                 name=label,
                 orientation="h",
                 marker={"color": colour},
                 hovertemplate=f"%{{y}}: £%{{x:,.2f}}m {label.lower()}<extra></extra>",
             )
         )
+    for name, parts in money:
+        if parts is None:
+            said = f"{statuses.get(name, 'no plan')}: no plan"
+            fig.add_annotation(x=0, y=name, text=said, showarrow=False, xanchor="left", font={"color": MUTED})
     return _layout(
         fig,
         300,
@@ -137,8 +155,14 @@ def money_chart(money: Sequence[tuple[str, dict[str, float]]]) -> go.Figure:
     )
 
 
-def progress_chart(rows: Sequence[OutcomeProgress], arrangements: Sequence[str]) -> go.Figure:
-    """Outcomes by arrangement, coloured by progress to target; ✓ marks a target met, ★ a stretch met."""
+def progress_chart(
+    rows: Sequence[OutcomeProgress], arrangements: Sequence[str], statuses: dict[str, str] | None = None
+) -> go.Figure:
+    """Outcomes by arrangement, coloured by progress to target; ✓ marks a target met, ★ a stretch met.
+
+    An arrangement with no plan keeps its column, every cell saying why (infeasible).
+    """
+    statuses = statuses or {}
     z, text, hover = [], [], []
     for r in rows:
         z_row, text_row, hover_row = [], [], []
@@ -146,8 +170,8 @@ def progress_chart(rows: Sequence[OutcomeProgress], arrangements: Sequence[str])
             cell = r.cells.get(a)
             if cell is None:
                 z_row.append(None)
-                text_row.append("")
-                hover_row.append(f"{chart_text(r.name)}<br>{a}: no plan")
+                text_row.append(statuses.get(a, "no plan"))
+                hover_row.append(f"{chart_text(r.name)}<br>{a}: {statuses.get(a, 'no plan')}, no plan")
                 continue
             z_row.append(max(min(cell.progress, 1.3), -0.3))
             text_row.append(f"{cell.progress:.0%}{cell.mark}")
@@ -235,16 +259,17 @@ def sankey_chart(flows: Flows) -> go.Figure:
         for link in flows.links
     ]
     tallest = max((sum(n.column == c for n in flows.nodes) for c in range(4)), default=0)
+    height = max(560, 30 * tallest + 60)
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             valueformat=",.0f",
             node={
-                "label": [chart_text(short(n.name, 40)) for n in flows.nodes],
+                "label": sankey_labels(flows, height),
                 "customdata": [f"{chart_text(n.name)}<br>£{n.amount:,.0f}" for n in flows.nodes],
                 "hovertemplate": "%{customdata}<extra></extra>",
                 "color": colours,
-                "pad": 8,
+                "pad": SANKEY_PAD,
                 "thickness": 14,
                 "line": {"width": 0},
             },
@@ -253,29 +278,71 @@ def sankey_chart(flows: Flows) -> go.Figure:
                 "target": [link.target for link in flows.links],
                 "value": [link.amount for link in flows.links],
                 "color": link_colours,
-                "hovertemplate": "%{source.label} → %{target.label}<br>£%{value:,.0f}<extra></extra>",
+                # full names: a node too thin for its label has a blank one
+                "customdata": [_link_names(flows, link.source, link.target) for link in flows.links],
+                "hovertemplate": "%{customdata}<br>£%{value:,.0f}<extra></extra>",
             },
         )
     )
-    return _layout(fig, max(560, 30 * tallest + 60), font={"family": FONT, "size": 12, "color": INK})
+    return _layout(fig, height, font={"family": FONT, "size": SANKEY_FONT, "color": INK})
+
+
+def _link_names(flows: Flows, source: int, target: int) -> str:
+    return f"{chart_text(flows.nodes[source].name)} → {chart_text(flows.nodes[target].name)}"
+
+
+def sankey_labels(flows: Flows, height: int) -> list[str]:
+    """Each node's label, shortened to fit between its column and the next; blank where the node is
+    drawn too thin to hold a line of text, so no two labels overlap (every full name is in the hover).
+
+    Plotly scales every column by one factor, the one that fits the fullest column (its money plus
+    the padding between its boxes) into the chart's height; a node is as many pixels tall as its
+    money times that factor.
+    """
+    usable = height - SANKEY_MARGIN
+    columns: dict[int, list[float]] = {}
+    for n in flows.nodes:
+        columns.setdefault(n.column, []).append(n.amount)
+    scales = [(usable - SANKEY_PAD * (len(a) - 1)) / sum(a) for a in columns.values() if sum(a) > 0]
+    scale = min(scales, default=0.0)
+    return [
+        chart_text(short(n.name, SANKEY_LABEL_CHARS)) if n.amount * scale >= SANKEY_LINE else ""
+        for n in flows.nodes
+    ]
 
 
 def sweep_chart(steps: Sequence[SweepStep], decimals: int) -> go.Figure:
     """Score against the change (in %, to `decimals` places), one line per arrangement; a step with no
     plan is a gap."""
     fig = go.Figure()
+    lowest = min((s.score for s in steps if s.score is not None), default=0.0)
     for name in dict.fromkeys(s.arrangement for s in steps):
         mine = sorted((s for s in steps if s.arrangement == name), key=lambda s: s.change)
+        colour = ARRANGEMENT_COLOURS.get(name, MUTED)
         fig.add_trace(
             go.Scatter(
                 x=[s.change * 100 for s in mine],
                 y=[s.score for s in mine],
                 mode="lines+markers",
                 name=name,
-                line={"color": ARRANGEMENT_COLOURS.get(name, MUTED), "width": 2.5, "dash": DASHES.get(name)},
+                line={"color": colour, "width": 2.5, "dash": DASHES.get(name)},
                 hovertemplate=f"{name}: score %{{y:.4f}} at %{{x:+.{decimals}f}}%<extra></extra>",
             )
         )
+        failed = [s for s in mine if s.score is None]
+        if failed:  # a step with no plan is a gap in the line, and marked with its status on the axis
+            fig.add_trace(
+                go.Scatter(
+                    x=[s.change * 100 for s in failed],
+                    y=[lowest] * len(failed),
+                    mode="markers+text",
+                    marker={"symbol": "x", "size": 10, "color": colour},
+                    text=[s.status for s in failed],
+                    textposition="bottom center",
+                    name=f"{name}: no plan",
+                    hovertemplate=f"{name}: %{{text}} at %{{x:+.{decimals}f}}%<extra></extra>",
+                )
+            )
     return _layout(
         fig,
         360,

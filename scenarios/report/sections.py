@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from laa.models.scenario import Arrangement
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, millions, money_text
+from laa.scenarios.analysis.breaches import breach_groups, breach_kinds
+from laa.scenarios.analysis.effects import plural
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
-from laa.scenarios.analysis.table import arrangement_rows, signed
+from laa.scenarios.analysis.table import arrangement_grids, arrangement_rows, signed, stake_text
 from laa.scenarios.report.charts import (
     fragment,
     money_chart,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 PROGRESS_ROWS = 25  # outcomes drawn in the progress chart; every outcome is in the table below it
 FREEDOMS_SHOWN = 8
+BREACH_GROUPS_SHOWN = 10  # groups of breaches in the table; every breach is in the list below it
 
 
 def score_text(score: float | None) -> str:
@@ -106,54 +109,35 @@ def _marks(arrangement: str, chosen: str | None, broken: set[str]) -> str:
 
 def _comparison(report: Report) -> Section:
     rows = arrangement_rows(report.plans)
-    dust = dust_gbp(report.scenario)
-    total = len(report.scenario.outcomes)
-    stretches = sum(o.stretch is not None for o in report.scenario.outcomes)
     # the flows drawn: a chosen plan without numbers has none, so no row claims them
     chosen = report.chosen.arrangement.value if report.chosen and report.chosen.has_numbers else None
     broken = {p.arrangement.value for p in report.plans if p.has_numbers and _blocked(p)}
-    cells = [
-        [
-            r.arrangement + _marks(r.arrangement, chosen, broken),
-            r.status,
-            score_text(r.score),
-            "-" if r.targets_met is None else f"{r.targets_met}/{total}",
-            "-" if r.stretch_met is None else f"{r.stretch_met}/{stretches}",
-            money_text(r.reward, dust),
-            money_text(r.overhead, dust),
-            money_text(r.setup, dust),
-            money_text(r.lapsed, dust),
-            "-" if r.streams_pooled is None else str(r.streams_pooled),
-            signed(r.gain_over_silo),
-            signed(r.gain_over_aligned),
-        ]
-        for r in rows
-    ]
-    headers = ["arrangement", "status", "score", "targets met", "stretch met", "reward", "overhead",
-               "set-up", "lapsed", "streams pooled", "vs silo", "vs aligned"]  # fmt: skip
-    grid = table(
-        headers,
-        cells,
-        numeric=set(range(2, len(headers))),
-        row_classes=["chosen" if r.arrangement == chosen else "" for r in rows],
+    classes = ["chosen" if r.arrangement == chosen else "" for r in rows]
+    (head, achieved), (cost_head, costs) = arrangement_grids(report.scenario, report.plans)
+    for r, cells in zip(rows, achieved, strict=True):
+        cells[0] += _marks(r.arrangement, chosen, broken)
+    grids = table(head, achieved, numeric=set(range(2, len(head))), row_classes=classes) + table(
+        cost_head, costs, numeric=set(range(1, len(cost_head))), row_classes=classes
     )
-    scores = fragment(score_chart([(r.arrangement, r.score) for r in rows], chosen), "chart-scores")
+    statuses = {p.arrangement.value: p.status.value for p in report.plans if not p.has_numbers}
+    scores = fragment(
+        score_chart([(r.arrangement, r.score) for r in rows], chosen, statuses), "chart-scores"
+    )
     money = [
-        (p.arrangement.value, p.evaluation.money.__dict__)
+        (p.arrangement.value, p.evaluation.money.__dict__ if p.has_numbers and p.evaluation else None)
         for p in report.plans
-        if p.has_numbers and p.evaluation is not None
     ]
-    lost = fragment(money_chart(money), "chart-money")
+    lost = fragment(money_chart(money, statuses), "chart-money")
     charts = (
         f'<div class="grid2"><div class="chart"><h3>Score</h3>{scores}</div>'
         f'<div class="chart"><h3>Money that never reaches an outcome</h3>{lost}</div></div>'
     )
     lead = paragraph(
-        "The same money and the same targets under each way of working together. Silo: each funder plans "
-        "alone; aligned: one joint plan, every stream keeping its rules; pooled: every pot's members pool "
-        "what they may; optimal: the engine chooses what to pool."
+        f"{stake_text(report.scenario)}. The same money and the same targets under each way of working "
+        "together. Silo: each funder plans alone; aligned: one joint plan, every stream keeping its rules; "
+        "pooled: every pot's members pool what they may; optimal: the engine chooses what to pool."
     )
-    return Section("arrangements", "Arrangements", "Arrangements side by side", lead + grid + charts)
+    return Section("arrangements", "Arrangements", "Arrangements side by side", lead + grids + charts)
 
 
 def _blocked(plan: Plan) -> bool:
@@ -167,10 +151,33 @@ def _infeasible(report: Report) -> Section:
         if not plan.has_numbers:
             parts.append(_explanation(plan))
         elif plan.evaluation is not None and plan.evaluation.violations:
-            broken = plan.evaluation.violations
-            head = f"<h3>{esc(plan.arrangement.value)}: planned, but not every rule holds</h3>"
-            parts.append('<div class="box">' + head + bullets(v.message for v in broken) + "</div>")
+            parts.append(_breaches(report, plan))
     return Section("infeasible", "Problems", "Infeasible plans and broken rules", "".join(parts))
+
+
+def _breaches(report: Report, plan: Plan) -> str:
+    """A plan's breaches grouped by what they break, the largest gap first; the full list collapsible."""
+    assert plan.evaluation is not None
+    sc = report.scenario
+    broken = plan.evaluation.violations
+    groups = breach_groups(sc, broken)
+    head = f"<h3>{esc(plan.arrangement.value)}: planned, but not every rule holds</h3>"
+    things = plural(len(groups), "rule, outcome or limit", "rules, outcomes or limits")
+    lead = paragraph(f"It breaks {breach_kinds(broken)}, on {things}; the largest gaps first.", "")
+    dust = dust_gbp(sc)
+    rows = [
+        [g.what, str(g.count), years_text(g.years) or "-", money_text(g.gap, dust), g.worst.message]
+        for g in groups[:BREACH_GROUPS_SHOWN]
+    ]
+    grouped = table(["what is broken", "times", "years", "gap in all", "the worst"], rows, numeric={1, 3})
+    if len(groups) > BREACH_GROUPS_SHOWN:
+        grouped += paragraph(f"... and {len(groups) - BREACH_GROUPS_SHOWN} more, in the full list below.", "")
+    full = (
+        f'<details class="breaches"><summary>All {len(broken)} breaches</summary>'
+        + bullets(v.message for v in broken)
+        + "</details>"
+    )
+    return '<div class="box">' + head + lead + grouped + full + "</div>"
 
 
 def _explanation(plan: Plan) -> str:
@@ -218,7 +225,10 @@ def _progress(report: Report) -> Section:
             "Each cell is the share of the gap from baseline to target that the plan closes "
             "(100% is the target; beyond it, progress towards the stretch): ✓ target met, ★ stretch met."
         )
-    chart = f'<div class="chart">{fragment(progress_chart(shown, arrangements), "chart-progress")}</div>'
+    # every arrangement has its column; one with no plan says why in its cells
+    statuses = {p.arrangement.value: p.status.value for p in report.plans if not p.has_numbers}
+    drawn = progress_chart(shown, [p.arrangement.value for p in report.plans], statuses)
+    chart = f'<div class="chart">{fragment(drawn, "chart-progress")}</div>'
     cells = []
     for r in rows:
         values = [f"{r.cells[a].projected:,.4g}{r.cells[a].mark}" for a in arrangements]
@@ -269,7 +279,7 @@ def _prices(report: Report) -> Section:
     plan = report.priced
     if plan is None:
         return Section("prices", "What would help", title, paragraph(_nothing_priced(report)))
-    money, rules = price_sentences(plan)
+    money, rules = price_sentences(plan, effects=report.price_effects)
     parts = [
         paragraph(
             f"Shadow prices of the {plan.arrangement.value} plan: the score gained per £1m more of a stream, "
@@ -283,7 +293,7 @@ def _prices(report: Report) -> Section:
         "<h3>Freedoms worth asking for</h3>",
     ]
     if report.asks:
-        parts.append(bullets(freedom_sentence(a) for a in report.asks[:FREEDOMS_SHOWN]))
+        parts.append(bullets(freedom_sentence(a, report.scenario) for a in report.asks[:FREEDOMS_SHOWN]))
     else:
         parts.append(paragraph(report.freedoms_note or "No freedom would raise the score.", ""))
     return Section("prices", "What would help", title, "".join(parts))

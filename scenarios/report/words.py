@@ -1,8 +1,10 @@
 """The report's sentences: shadow prices and freedoms as a negotiator would say them.
 
 `scenarios.explain` lays prices out as terminal columns; a meeting reads
-sentences, so the same prices are said here in words, best first, and
-these are plain strings the page escapes like any other scenario text.
+sentences, so the same prices are said here in words, best first, with
+what £1m more does to the indicators, targets and reward where it was
+re-planned; these are plain strings the page escapes like any other
+scenario text.
 """
 
 from __future__ import annotations
@@ -10,15 +12,32 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.prices import ShadowPrice
+from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import years_text as _years_text
+from laa.scenarios.analysis.effects import Effect, targets_text
+from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.freedoms import Ask
 
 PRICE_NOISE = 1e-9
+MOVES_SAID = 3
 
 
-def price_sentences(plan: Plan, top: int = 5) -> tuple[list[str], list[str]]:
-    """(money, rules): what £1m more of a stream would buy, and what relaxing a binding rule would."""
+def effect_words(scenario: Scenario, effect: Effect | None) -> str:
+    """' Made again with it: +0.066 score; no change in targets met; reward £0; crime 18.8 -> 18.6.'"""
+    if effect is None:
+        return ""
+    return f" Made again with it: {effect.summary()}; {effect.moves_text(scenario, MOVES_SAID)}."
+
+
+def price_sentences(
+    plan: Plan, top: int = 5, effects: tuple[list[PriceEffect], list[PriceEffect]] | None = None
+) -> tuple[list[str], list[str]]:
+    """(money, rules): what £1m more of a stream would buy, and what relaxing a binding rule would;
+    with `effects` (`explain.price_effects`), what that does when the plan is made again."""
+    made = {(f.price.kind, f.price.id): f for f in (effects[0] + effects[1] if effects else [])}
     sc = plan.scenario
     by_stream: dict[str, dict[int, float]] = defaultdict(dict)
     for p in plan.shadow_prices:
@@ -30,11 +49,20 @@ def price_sentences(plan: Plan, top: int = 5) -> tuple[list[str], list[str]]:
         value = max(values.values())
         years = [t for t, v in sorted(values.items()) if v >= value - PRICE_NOISE]
         when = "in any year" if len(years) == len(sc.years) else "in " + years_text(years)
+        found = made.get(("stream", s))
+        again = ""
+        if found is not None and found.effect is not None:
+            effect = found.effect
+            moves = effect.moves_text(sc, MOVES_SAID)
+            again = f" With £1m more in {found.price.year}: {effect.summary()}; {moves}."
         money.append(
             f"£1m more of {sc.label('streams', s)} ({sc.label('funders', sc.funder_of(s))}) {when} "
-            f"would add {value:.3f} to the score."
+            f"would add {value:.3f} to the score.{again}"
         )
-    rules = [_rule_sentence(plan, prices) for prices in _binding(plan)[:top]]
+    rules = []
+    for prices in _binding(plan)[:top]:
+        found = made.get((prices[0].kind, prices[0].id))
+        rules.append(_rule_sentence(plan, prices) + effect_words(sc, found.effect if found else None))
     return money, rules
 
 
@@ -66,19 +94,21 @@ def _rule_sentence(plan: Plan, prices: list[ShadowPrice]) -> str:
 
 
 def years_text(years: Iterable[int]) -> str:
-    """Years as runs ("2026-2027, 2029"): a range must not claim the years a gap leaves out."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    """Years as runs ("2026-2027, 2029"), in any order given: `units.years_text` of them sorted."""
+    return _years_text(sorted(set(years)))
 
 
-def freedom_sentence(ask: Ask) -> str:
-    """An ask with its worth: the exact gain when it was re-solved, else its marginal value."""
+def freedom_sentence(ask: Ask, scenario: Scenario | None = None) -> str:
+    """An ask with its worth: the exact gain, targets, reward and what moves when it was re-solved, else
+    its marginal value."""
     text = ask.ask[0].upper() + ask.ask[1:]
-    if ask.gain is not None:
-        return f"{text}: {ask.gain:+.3f} score if granted ({ask.per_million:.3f} per £1m at the margin)."
-    return f"{text}: worth {ask.per_million:.3f} score per £1m at the margin."
+    if ask.gain is None:
+        return f"{text}: worth {ask.per_million:.3f} score per £1m at the margin."
+    said = f"{text}: {ask.gain:+.3f} score if granted ({ask.per_million:.3f} per £1m at the margin)"
+    if scenario is not None and ask.targets_met_change is not None and ask.reward_change is not None:
+        reward = money_text(ask.reward_change, dust_gbp(scenario), signed=True)
+        said += f"; {targets_text(ask.targets_met_change)}; reward {reward}"
+        moves = "; ".join(m.words(scenario) for m in ask.outcomes[:MOVES_SAID])
+        if moves:
+            said += f"; {moves}"
+    return said + "."

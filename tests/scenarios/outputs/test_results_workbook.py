@@ -1,7 +1,13 @@
-"""`laa run --format xlsx`, `laa sweep --format xlsx`, `laa template`, `laa convert`, as a user runs them."""
+"""The results workbook a finance lead hands on, and `laa sweep --format xlsx`, `laa template`, `laa convert`.
+
+Figures as they mean (pounds whole, indicators to the scenario's precision, Yes/No), a note on
+every header, PASS/FAIL coloured by conditional formatting, totals that tie out with a visible
+check, print set-up, and an About sheet that says where the figures came from.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -11,20 +17,24 @@ import openpyxl
 import pytest
 import yaml
 from laa.models.load import load_scenario, parse_scenario
+from laa.pooling.units import dust_gbp
 from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.outputs import results_workbook as workbook_module
 from laa.scenarios.outputs.results import plan_record
-from laa.scenarios.outputs.results_workbook import results_workbook
+from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
 
 from tests.models.workbook.helpers import cells
 from tests.paths import CHECKS, EXAMPLE
 
 LAA = str(Path(sys.executable).parent / "laa")
-SHEETS = ["Summary", "Outcomes", "Allocation", "Money", "Shadow prices", "Freedoms", "Diagnosis", "Checks"]
+SHEETS = ["About", "Summary", "Outcomes", "Allocation", "Money", "Totals", "Shadow prices", "Freedoms",
+          "Diagnosis", "Checks"]
+MONEY = "£#,##0;-£#,##0"
 HOSTILE = '=HYPERLINK("http://evil.example","click")'
 
 
 def laa(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([LAA, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([LAA, *args], capture_output=True, text=True, timeout=180)
 
 
 @pytest.fixture(scope="module")
@@ -46,36 +56,164 @@ def results(hostile) -> Path:
     return out
 
 
-def test_the_results_workbook_has_its_sheets_formatted_for_reading(results):
-    book = openpyxl.load_workbook(results)
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> tuple[Path, openpyxl.Workbook]:
+    """The example's results workbook, as `laa run --format xlsx` writes it."""
+    out = tmp_path_factory.mktemp("example") / "northbridge-results.xlsx"
+    done = laa("run", str(EXAMPLE), "--format", "xlsx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out, openpyxl.load_workbook(out)
+
+
+def _by_header(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def _column(ws, header: str) -> int:
+    return next(c.column for c in ws[1] if c.value == header)
+
+
+def test_every_sheet_has_noted_frozen_headers_a_filter_and_a_print_set_up(example):
+    _, book = example
     assert book.sheetnames == SHEETS
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2" and ws["A1"].font.bold, ws.title
-    summary = book["Summary"]
-    head = [c.value for c in summary[1]]
-    assert summary.cell(2, head.index("reward") + 1).number_format == "#,##0"
-    allocation = book["Allocation"]
-    head = [c.value for c in allocation[1]]
-    assert {"kind", "source", "funder", "outcome", "block", "year", "amount"} <= set(head)
-    assert allocation.cell(2, head.index("amount") + 1).number_format == "#,##0"
-    names = [c.value for c in allocation["D"]]  # "source name": as wide as its longest, plus a margin
-    assert allocation.column_dimensions["D"].width == min(max(len(str(v)) for v in names if v) + 2, 60)
+        assert all(c.comment is not None and c.comment.text.strip() for c in ws[1]), ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_pounds_are_whole_and_formatted_with_the_pound_sign(example):
+    _, book = example
+    for title, header in (("Summary", "reward"), ("Allocation", "amount"), ("Money", "spent")):
+        ws = book[title]
+        col = _column(ws, header)
+        values = [ws.cell(r, col) for r in range(2, ws.max_row + 1) if ws.cell(r, col).value is not None]
+        assert values and all(c.number_format == MONEY for c in values), title
+        assert all(isinstance(c.value, int) for c in values), title  # whole pounds, not pence
+
+
+def test_indicators_to_the_scenario_s_precision_and_booleans_as_yes_no(example):
+    _, book = example
+    ws = book["Outcomes"]
+    rows = _by_header(ws)
+    neet = next(r for r in rows if (r["arrangement"], r["outcome"]) == ("silo", "neet"))
+    assert neet["projected"] == 7.0  # 7.02: NEET's figures (9.5, 7.5, 6.5, 1.0, 0.8) speak in tenths
+    row = next(r.row for r in ws["B"] if r.value == "neet")
+    assert ws.cell(row, _column(ws, "projected")).number_format == "#,##0.0"
+    assert {r["target met"] for r in rows} == {"Yes", "No"}
+    assert {r["stretch met"] for r in rows} <= {"Yes", "No", None}
+    checks = _by_header(book["Checks"])
+    assert {r["binding"] for r in checks} <= {"Yes", "No", None}
+
+
+def test_pass_and_fail_are_green_and_red_by_conditional_formatting(example):
+    _, book = example
+    ws = book["Checks"]
+    rules = {
+        rule.formula[0]: rule.dxf.fill.fgColor.rgb
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+        if rule.formula
+    }
+    assert rules['"FAIL"'].endswith("FFC7CE") and rules['"PASS"'].endswith("C6EFCE")
+    results = {r["result"] for r in _by_header(ws)}
+    assert results == {"PASS", "FAIL"}  # the silo plan breaks the statutory minimum for youth justice
+
+
+def test_allocation_ties_out_against_money_per_stream_and_year_with_a_visible_check(example):
+    _, book = example
+    totals = _by_header(book["Totals"])
+    assert totals and {r["check"] for r in totals} == {"ties out"}
+    scenario = load_scenario(EXAMPLE)
+    for arrangement in ("silo", "aligned", "pooled", "optimal"):
+        mine = [r for r in totals if r["arrangement"] == arrangement]
+        assert {r["year"] for r in mine} == {"2026", "2027", "2028", "all years"}
+        assert {"all"} < {r["source"] for r in mine}
+        whole = next(r for r in mine if (r["source"], r["year"]) == ("all", "all years"))
+        rows = _by_header(book["Allocation"])
+        allocated = sum(r["amount"] for r in rows if r["arrangement"] == arrangement)
+        assert whole["allocated"] == allocated
+        assert abs(whole["difference"]) <= dust_gbp(scenario) + 0.5 * len(scenario.streams) * 3
+
+
+def test_a_total_that_does_not_tie_out_is_shown_so(monkeypatch):
+    """The check can fail: drop one allocation row and its source and year no longer tie out."""
+    scenario = load_scenario(CHECKS / "check1.yaml")
+    plans = plan_all(scenario, None)
+
+    def short_one(plan):
+        record = plan_record(plan)
+        record["allocation"] = record["allocation"][1:]
+        return record
+
+    monkeypatch.setattr(workbook_module, "plan_record", short_one)
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(scenario, plans)))
+    checks = {r["check"] for r in _by_header(book["Totals"])}
+    assert "DOES NOT TIE OUT" in checks
+
+
+def test_the_about_sheet_says_where_the_figures_came_from(example):
+    _, book = example
+    about = {r[0]: r[1] for r in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["source file"] == str(EXAMPLE)
+    assert about["source file sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+    assert about["engine"].startswith("laa-pooling ")
+    assert "highspy" in about["solvers"] and "PuLP" in about["solvers"]
+    assert about["option: solver"] == "highs"
+    assert about["option: arrangements"] == "silo, aligned, pooled, optimal"
+    assert about["generated"][:4].isdigit() and "T" in about["generated"]
+    assert "£216" in about["solver dust"]
+
+
+def test_no_placeholder_no_dust_and_no_formula_anywhere(example):
+    path, book = example
+    written = cells(path.read_bytes())
+    assert not [c for c in written if c.data_type == "f"]
+    assert not [c.coordinate for c in written if c.value in ("-", "'-")]
+    dust = dust_gbp(load_scenario(EXAMPLE))
+    amounts = [r["amount"] for r in _by_header(book["Allocation"])]
+    assert amounts and min(abs(a) for a in amounts) >= dust
+
+
+def test_freedoms_and_prices_say_what_they_do(example):
+    _, book = example
+    asks = [r for r in _by_header(book["Freedoms"]) if r["arrangement"] == "aligned"]
+    solved = [r for r in asks if r["score change"] is not None]
+    assert len(solved) == 5 and all(r["what moves"] and r["targets met change"] is not None for r in solved)
+    assert all(isinstance(r["reward change"], int) for r in solved)
+    assert any("(now meets its target)" in r["what moves"] for r in solved)
+    prices = [r for r in _by_header(book["Shadow prices"]) if r["what moves"]]
+    assert prices and all(r["score change"] is not None for r in prices)
 
 
 def test_checks_list_every_rule_with_required_achieved_and_a_result(results, hostile):
     scenario = load_scenario(hostile)
     book = openpyxl.load_workbook(results)
-    rows = list(book["Checks"].iter_rows(values_only=True))
-    head, body = rows[0], rows[1:]
-    col = {h: i for i, h in enumerate(head)}
+    rows = _by_header(book["Checks"])
     for arrangement in ("silo", "aligned", "pooled", "optimal"):
-        mine = [r for r in body if r[col["arrangement"]] == arrangement]
-        assert {r.id for r in scenario.rules} <= {r[col["id"]] for r in mine if r[col["kind"]] == "rule"}
-    assert {r[col["result"]] for r in body} <= {"PASS", "FAIL"}
-    assert "FAIL" in {r[col["result"]] for r in body if r[col["arrangement"]] == "silo"}  # silo breaks 3
-    for r in body:
-        if r[col["kind"]] in ("rule", "statutory"):
-            assert isinstance(r[col["required"]], int | float) and isinstance(r[col["achieved"]], int | float)
+        mine = [r for r in rows if r["arrangement"] == arrangement]
+        assert {r.id for r in scenario.rules} <= {r["id"] for r in mine if r["kind"] == "rule"}
+    assert {r["result"] for r in rows} <= {"PASS", "FAIL"}
+    assert "FAIL" in {r["result"] for r in rows if r["arrangement"] == "silo"}
+    for r in rows:
+        if r["kind"] in ("rule", "statutory"):
+            assert isinstance(r["required"], int) and isinstance(r["achieved"], int)
+
+
+def test_an_infeasible_plan_s_checks_are_blank_not_a_placeholder():
+    scenario = load_scenario(CHECKS / "check4.yaml")
+    plans = plan_all(scenario, None)
+    assert any(p.status.value == "infeasible" for p in plans)
+    payload = results_workbook(scenario, plans)
+    assert not [c.coordinate for c in cells(payload) if c.value in ("-", "'-")]
+    book = openpyxl.load_workbook(io.BytesIO(payload))
+    unplanned = [r for r in _by_header(book["Checks"]) if r["note"] and "not planned" in r["note"]]
+    assert unplanned and all(r["result"] is None for r in unplanned)
+    assert any(r["status"] == "infeasible" for r in _by_header(book["Summary"]))
 
 
 def test_no_cell_is_a_formula_and_hostile_names_are_neutralised(results, hostile, tmp_path):
@@ -96,7 +234,7 @@ def test_text_spelled_like_an_error_value_is_text_in_the_results():
     doc["name"] = "#DIV/0!"
     doc["streams"][0]["name"] = "#N/A"
     scenario = parse_scenario(doc, "errors.yaml")
-    written = cells(results_workbook(scenario, plan_all(scenario), {}))
+    written = cells(results_workbook(scenario, plan_all(scenario), info=RunInfo.of("errors.yaml")))
     assert not [c for c in written if c.data_type == "e"], "an error cell was written"
     assert {"#DIV/0!", "#N/A"} <= {c.value for c in written}
 
@@ -104,26 +242,24 @@ def test_text_spelled_like_an_error_value_is_text_in_the_results():
 def test_summary_and_outcome_figures_are_the_json_results_read_by_header():
     scenario = load_scenario(CHECKS / "check1.yaml")
     plans = plan_all(scenario)
-    book = openpyxl.load_workbook(io.BytesIO(results_workbook(scenario, plans, {})))
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(scenario, plans)))
     summary = _by_header(book["Summary"])
     outcomes = _by_header(book["Outcomes"])
+    headers = {"available": "money in", "overhead": "overhead", "setup": "set-up", "lapsed": "lapsed",
+               "spent": "spent"}
     for plan in plans:
         record = plan_record(plan)
         row = next(r for r in summary if r["arrangement"] == record["arrangement"])
-        for key in ("available", "overhead", "setup", "lapsed", "spent"):
-            assert row[key] == pytest.approx(record["money"][key], abs=0.005), key
-        assert row["reward"] == pytest.approx(record["reward"], abs=0.005)
+        for key, header in headers.items():
+            assert row[header] == round(record["money"][key]), key
+        assert row["reward"] == round(record["reward"])
         assert row["score"] == pytest.approx(record["score"])
+        assert row["targets met"] == record["targets_met"]
         for o in record["outcomes"]:
             shown = next(
                 r for r in outcomes if (r["arrangement"], r["outcome"]) == (plan.arrangement, o["id"])
             )
-            assert shown["spend"] == pytest.approx(o["spend"], abs=0.005)
-
-
-def _by_header(ws) -> list[dict]:
-    rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+            assert shown["spend"] == round(o["spend"])
 
 
 def test_xlsx_needs_an_out_file():
@@ -133,24 +269,12 @@ def test_xlsx_needs_an_out_file():
 
 def test_sweep_as_a_workbook(tmp_path):
     out = tmp_path / "sweep.xlsx"
-    done = laa(
-        "sweep",
-        str(CHECKS / "check1.yaml"),
-        "--stream",
-        "s0",
-        "--steps",
-        "2",
-        "-a",
-        "aligned",
-        "--format",
-        "xlsx",
-        "--out",
-        str(out),
-    )
+    done = laa("sweep", str(CHECKS / "check1.yaml"), "--stream", "s0", "--steps", "3", "-a", "aligned",
+               "--format", "xlsx", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    rows = list(openpyxl.load_workbook(out)["Sweep"].iter_rows(values_only=True))
-    assert rows[0][2:6] == ("change", "arrangement", "status", "score")
-    assert [r[2] for r in rows[1:]] == [-0.2, 0.0, 0.2] and all(r[5] is not None for r in rows[1:])
+    rows = _by_header(openpyxl.load_workbook(out)["Sweep"])
+    assert [r["change"] for r in rows] == [-0.2, 0.0, 0.2] and all(r["score"] is not None for r in rows)
+    assert all(r["status"] == "optimal" for r in rows)
 
 
 def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
