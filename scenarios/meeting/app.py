@@ -234,6 +234,7 @@ def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
         Route("/api/session/clear", guarded(acting(lambda _: meeting.clear())), methods=["POST"]),
         Route("/api/session/start", guarded(acting(start)), methods=["POST"]),
         Route("/api/session/show", guarded(acting(show)), methods=["POST"]),
+        Route("/api/session/catch-up", guarded(acting(lambda _: meeting.catch_up())), methods=["POST"]),
         Route("/api/session/save", guarded(save), methods=["POST"]),
         Route("/api/plan", guarded(plan), methods=["POST"]),
     ]

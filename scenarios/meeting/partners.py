@@ -20,13 +20,13 @@ from laa.scenarios.analysis.partners import BETTER_OFF_TOLERANCE, own_view_score
 
 
 def partner_rows(
-    base: Scenario, base_plans: list[Plan], now_plans: list[Plan], focus: Arrangement | None
+    base: Scenario, base_plans: list[Plan], now_plans: list[Plan | None], focus: Arrangement | None
 ) -> list[dict[str, Any]]:
-    """One row per funder with streams, in the file's order."""
+    """One row per funder with streams, in the file's order (a pending arrangement: no figures now)."""
     views = own_views(base)
     funders = funders_with_streams(base)
-    silo = next((p for p in now_plans if p.arrangement is Arrangement.SILO), None)
-    shown = [(b, n) for b, n in zip(base_plans, now_plans, strict=True)]
+    silo = next((p for p in now_plans if p is not None and p.arrangement is Arrangement.SILO), None)
+    shown = list(zip(base_plans, now_plans, strict=True))
     account_base, account_now = _accounts(shown, focus, funders)
     rows = []
     for f in funders:
@@ -34,10 +34,10 @@ def partner_rows(
         alone = own_view_score(silo, view) if silo is not None else None
         arrangements = {}
         for b, n in shown:
-            now = own_view_score(n, view)
+            now = None if n is None else own_view_score(n, view)
             better = None if now is None or alone is None else now >= alone - BETTER_OFF_TOLERANCE
             base_score = own_view_score(b, view)
-            arrangements[n.arrangement.value] = {"base": base_score, "now": now, "better_off": better}
+            arrangements[b.arrangement.value] = {"base": base_score, "now": now, "better_off": better}
         rows.append(
             {
                 "funder": f,
@@ -51,11 +51,11 @@ def partner_rows(
 
 
 def _accounts(
-    shown: list[tuple[Plan, Plan]], focus: Arrangement | None, funders: list[str]
+    shown: list[tuple[Plan, Plan | None]], focus: Arrangement | None, funders: list[str]
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """Each funder's paid-in money, spend and score bought under the plan shown, at base and now."""
-    pair = next(((b, n) for b, n in shown if n.arrangement is focus), None)
-    if pair is None:
+    pair = next(((b, n) for b, n in shown if n is not None and n.arrangement is focus), None)
+    if pair is None or pair[1] is None:
         return {}, {}
     return _figures(pair[0], funders), _figures(pair[1], funders)
 

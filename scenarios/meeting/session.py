@@ -9,6 +9,13 @@ file (`changes[2].rule: unknown rule 'sp-housing'`).
 A control set twice (an amount slid to +10%, then to +20%) replaces its
 earlier change rather than stacking on it, so the list reads as the table's
 current position and a slider always means "against the base".
+
+On a large area some arrangements take seconds to re-plan (silo is a plan
+per funder; optimal a mixed-integer program). The page is answered as soon
+as the quickest arrangements, within `QUICK_SECONDS` by their last times,
+are planned; the others are `pending` and are planned one at a time by
+`catch_up`, which the page asks for until none is left. A pending
+arrangement shows no numbers, never the numbers of an earlier change.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from laa.pooling.solvers import SolveOptions
 from laa.scenarios.meeting.planners import Planners
 
 WHERE = "changes"
+QUICK_SECONDS = 0.6  # planned before the page is answered, by each arrangement's last planning time
 Change = dict[str, Any]
 
 
@@ -77,6 +85,9 @@ class Meeting:
     plans: dict[Arrangement, Plan] = field(default_factory=dict)
     base_plans: dict[Arrangement, Plan] = field(default_factory=dict)
     seconds: float = 0.0  # the last re-plan, from checked changes to plans
+    pending: list[Arrangement] = field(default_factory=list)  # shown, not yet planned for `changes`
+    took: dict[Arrangement, float] = field(default_factory=dict)  # each arrangement's last planning time
+    quick_seconds: float = QUICK_SECONDS
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -91,7 +102,7 @@ class Meeting:
         chosen = arrangements or base.arrangements_to_run()
         meeting = cls(path, base, Planners(base, options), chosen)
         meeting._plan_base(chosen)
-        meeting._replan([])
+        meeting.scenario, meeting.plans = base, dict(meeting.base_plans)
         return meeting
 
     # --- what the page asks for ---
@@ -142,6 +153,14 @@ class Meeting:
             self.arrangements, self.focus = list(arrangements), focus
             self._replan(self.changes)
 
+    def catch_up(self) -> None:
+        """Plan the next pending arrangement for the changes as they stand (the quickest first)."""
+        with self.lock:
+            if self.pending:
+                start = time.perf_counter()
+                self._plan_one(self.scenario or self.base, self.pending.pop(0))
+                self.seconds = time.perf_counter() - start
+
     def saved(self) -> None:
         """The file now holds one more variant: read its variants again (the rest is the base, checked)."""
         with self.lock:
@@ -163,21 +182,44 @@ class Meeting:
         self._replan(changes)
         self.history.append(previous)
 
-    def _replan(self, changes: list[Change]) -> None:
-        """Apply and plan `changes`; the state moves only when both have worked."""
+    def _replan(self, changes: list[Change], everything: bool = False) -> None:
+        """Apply `changes` and plan the quickest arrangements (`everything`: all); the state moves only
+        when the changes apply."""
         start = time.perf_counter()
-        scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE) if changes else self.base
-        plans = self.planners.plan(scenario, self.arrangements)
-        self.seconds = time.perf_counter() - start
+        if not changes:  # back to the base: its plans are at hand
+            self.changes, self.scenario, self.pending = [], self.base, []
+            self.plans = {a: self.base_plans[a] for a in self.arrangements}
+            self.seconds = time.perf_counter() - start
+            return
+        scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE)
         self.changes, self.scenario = list(changes), scenario
-        self.plans = {p.arrangement: p for p in plans}
+        quickest = sorted(self.arrangements, key=lambda a: self.took.get(a, 0.0))
+        self.pending = []
+        for arrangement in quickest:
+            spent = time.perf_counter() - start
+            late = spent + self.took.get(arrangement, 0.0) > self.quick_seconds
+            if not everything and arrangement is not quickest[0] and late:
+                self.pending.append(arrangement)
+                self.plans.pop(arrangement, None)
+                continue
+            self._plan_one(scenario, arrangement)
+        self.pending.sort(key=lambda a: self.took.get(a, 0.0))
+        self.seconds = time.perf_counter() - start
+
+    def _plan_one(self, scenario: Scenario, arrangement: Arrangement) -> None:
+        start = time.perf_counter()
+        (self.plans[arrangement],) = self.planners.plan(scenario, [arrangement])
+        self.took[arrangement] = time.perf_counter() - start
 
     def _plan_base(self, arrangements: list[Arrangement]) -> None:
-        for plan in self.planners.plan(self.base, arrangements):
-            self.base_plans[plan.arrangement] = plan
+        for arrangement in arrangements:
+            start = time.perf_counter()
+            (self.base_plans[arrangement],) = self.planners.plan(self.base, [arrangement])
+            self.took[arrangement] = time.perf_counter() - start
 
-    def current(self) -> list[Plan]:
-        return [self.plans[a] for a in self.arrangements]
+    def current(self) -> list[Plan | None]:
+        """Each arrangement's plan for the changes as they stand; None while it is pending."""
+        return [None if a in self.pending else self.plans[a] for a in self.arrangements]
 
     def based(self) -> list[Plan]:
         return [self.base_plans[a] for a in self.arrangements]

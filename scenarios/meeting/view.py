@@ -24,6 +24,7 @@ from laa.scenarios.report.progress import most_different, outcome_progress
 if TYPE_CHECKING:
     from laa.scenarios.meeting.session import Meeting
 
+PLANNING = "planning"  # the status shown for a pending arrangement
 PROGRESS_ROWS = 25  # as the report draws
 OUTCOMES_LISTED = 40
 SCORE_NOISE = 1e-9
@@ -32,7 +33,8 @@ SCORE_NOISE = 1e-9
 def meeting_view(meeting: Meeting) -> dict[str, Any]:
     """The page's whole state: the change list, each arrangement now and at base, and the charts."""
     base, now = meeting.based(), meeting.current()
-    focus = _focus(meeting, now)
+    planned = [p for p in now if p is not None]
+    focus = _focus(meeting, planned)
     scenario = meeting.scenario or meeting.base
     return {
         "changes": [{"change": c, "text": change_text(meeting.base, c)} for c in meeting.changes],
@@ -41,8 +43,9 @@ def meeting_view(meeting: Meeting) -> dict[str, Any]:
         "chosen_focus": None if meeting.focus is None else meeting.focus.value,
         "focus": None if focus is None else focus.value,
         "seconds": round(meeting.seconds, 4),
+        "pending": [a.value for a in meeting.pending],
         "rows": [
-            {"arrangement": n.arrangement.value, "base": summary(b), "now": summary(n)}
+            {"arrangement": b.arrangement.value, "base": summary(b), "now": summary(n)}
             for b, n in zip(base, now, strict=True)
         ],
         "outcomes": [] if focus is None else moved_outcomes(meeting.base_plans[focus], meeting.plans[focus]),
@@ -51,9 +54,13 @@ def meeting_view(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def summary(plan: Plan) -> dict[str, Any]:
-    """A plan's headline figures: what the cards and the 'what moved' table show."""
-    ev = plan.evaluation if plan.has_numbers else None
+def summary(plan: Plan | None) -> dict[str, Any]:
+    """A plan's headline figures: what the cards and the 'what moved' table show (None: being planned)."""
+    ev = plan.evaluation if plan is not None and plan.has_numbers else None
+    if plan is None:
+        return {"status": PLANNING, "message": "being planned for these changes", "score": None,
+                "targets_met": None, "stretch_met": None, "reward": None, "money": None, "pooled": None,
+                "broken": None}  # fmt: skip
     return {
         "status": plan.status.value,
         "message": plan.message,
@@ -100,20 +107,22 @@ def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
     return moved[:OUTCOMES_LISTED]
 
 
-def _focus(meeting: Meeting, now: list[Plan]) -> Arrangement | None:
+def _focus(meeting: Meeting, planned: list[Plan]) -> Arrangement | None:
+    """The chosen arrangement, or the best of those planned; None while the chosen one is pending."""
     if meeting.focus is not None:
-        return meeting.focus
-    best = best_plan(now)
+        return None if meeting.focus in meeting.pending else meeting.focus
+    best = best_plan(planned)
     return None if best is None else best.arrangement
 
 
-def _figures(scenario: Any, base: list[Plan], now: list[Plan], focus: Plan | None) -> dict[str, Any]:
-    scores = [(n.arrangement.value, b.score, n.score) for b, n in zip(base, now, strict=True)]
+def _figures(scenario: Any, base: list[Plan], now: list[Plan | None], focus: Plan | None) -> dict[str, Any]:
+    scores = [(b.arrangement.value, b.score, n.score if n else None) for b, n in zip(base, now, strict=True)]
+    planned = [p for p in now if p is not None]
     money = [
-        (p.arrangement.value, p.evaluation.money.__dict__) for p in now if p.has_numbers and p.evaluation
+        (p.arrangement.value, p.evaluation.money.__dict__) for p in planned if p.has_numbers and p.evaluation
     ]
-    rows = outcome_progress(scenario, now)
-    solved = [p.arrangement.value for p in now if p.has_numbers]
+    rows = outcome_progress(scenario, planned)
+    solved = [p.arrangement.value for p in planned if p.has_numbers]
     figures: dict[str, Any] = {
         "scores": figure_data(score_change_chart(scores)),
         "money": figure_data(money_chart(money)),
@@ -121,7 +130,7 @@ def _figures(scenario: Any, base: list[Plan], now: list[Plan], focus: Plan | Non
         "flows": None,
     }
     if solved:
-        shown = most_different(scenario, now, rows, PROGRESS_ROWS).rows
+        shown = most_different(scenario, planned, rows, PROGRESS_ROWS).rows
         figures["progress"] = figure_data(progress_chart(shown, solved))
     if focus is not None and focus.has_numbers:
         figures["flows"] = figure_data(sankey_chart(money_flows(focus)))

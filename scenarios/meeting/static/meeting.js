@@ -8,8 +8,9 @@
 
   const token = document.querySelector('meta[name="laa-token"]').content;
   // timings: ms from each change's click to its result painted; answered: ms from the click to the
-  // server's answer in hand; replans: the server's seconds planning it
-  const meeting = { timings: [], answered: [], replans: [], rendered: 0, busy: false, errors: [] };
+  // server's answer in hand; replans: the server's seconds planning it; complete: ms from the click
+  // to every arrangement painted (later than timings when slow arrangements were left pending)
+  const meeting = { timings: [], answered: [], replans: [], complete: [], rendered: 0, busy: false, errors: [] };
   window.laaMeeting = meeting; // read by the tests and the benchmark
   let controls = null;
   let view = null;
@@ -78,25 +79,48 @@
     return data;
   }
 
+  let waiting = 0; // actions sent or queued, not yet drawn
+  let clicked = null; // when the change now being planned was asked for
+
   function act(path, body, event) {
     const started = event && event.timeStamp ? event.timeStamp : performance.now();
-    queue = queue.then(async () => {
-      setBusy(true);
-      try {
-        const next = await api("POST", path, body);
+    waiting += 1;
+    queue = queue.then(() => send(path, body, started, true));
+    return queue;
+  }
+
+  async function send(path, body, started, asked) {
+    setBusy(true);
+    let answered = false;
+    try {
+      const next = await api("POST", path, body);
+      if (asked) {
         meeting.answered.push(performance.now() - started);
-        showProblems(null);
-        await draw(next);
-        await painted();
+        clicked = started;
+      }
+      answered = true;
+      showProblems(null);
+      await draw(next);
+      await painted();
+      if (asked) {
         meeting.timings.push(performance.now() - started);
         meeting.replans.push(next.seconds);
-      } catch (problem) {
-        showProblems(problem);
-      } finally {
-        setBusy(false);
       }
-    });
-    return queue;
+      if (!next.pending.length && clicked !== null) {
+        meeting.complete.push(performance.now() - clicked);
+        clicked = null;
+      }
+    } catch (problem) {
+      showProblems(problem);
+      if (!answered && view && view.pending.length) view.pending = []; // planning stopped: say so, do not spin
+    } finally {
+      if (asked) waiting -= 1;
+      setBusy(false);
+      // the slow arrangements, one at a time, while nobody has asked for anything newer
+      if (answered && waiting === 0 && view && view.pending.length) {
+        queue = queue.then(() => send("/api/session/catch-up", {}, performance.now(), false));
+      }
+    }
   }
 
   function painted() {
@@ -104,7 +128,7 @@
   }
 
   function setBusy(busy) {
-    meeting.busy = busy;
+    meeting.busy = busy || waiting > 0 || Boolean(view && view.pending.length);
     document.body.classList.toggle("busy", busy);
     if (busy) byId("status").textContent = "Planning…";
   }
@@ -444,9 +468,10 @@
     refreshStream();
     if (controls.rules.length) refreshRule();
     refreshOutcome();
-    const names = view.rows.map((r) => r.arrangement).join(", ");
+    const names = view.rows.map((r) => r.arrangement).filter((a) => !view.pending.includes(a)).join(", ");
     byId("status").textContent = "Planned " + names + " in " + view.seconds.toFixed(2) + " s · " +
-      view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base";
+      view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base" +
+      (view.pending.length ? " · planning " + view.pending.join(", ") + "…" : "");
     meeting.rendered += 1;
     document.body.dataset.rendered = String(meeting.rendered);
   }

@@ -272,3 +272,22 @@ def test_a_change_that_makes_a_plan_impossible_is_shown_as_infeasible_not_refuse
             assert row["base"]["status"] == "optimal"
     assert view["figures"]["scores"]["data"]
     assert client.post("/api/session/undo", json={}).json()["changes"] == []
+
+
+def test_slow_arrangements_wait_to_be_caught_up_and_never_show_old_numbers(client: TestClient, meeting):
+    meeting.quick_seconds = 0  # only the quickest arrangement is planned before the answer
+    change = {"stream": "sscf", "scale": 0.5}
+    first = client.post("/api/session/change", json={"change": change}).json()
+    planned = [r for r in first["rows"] if r["now"]["status"] != "planning"]
+    assert len(planned) == 1 and sorted(first["pending"]) == sorted(
+        r["arrangement"] for r in first["rows"] if r["now"]["status"] == "planning"
+    )
+    assert all(r["now"]["score"] is None for r in first["rows"] if r["arrangement"] in first["pending"])
+    planned_alone = client.post("/api/plan", json={"changes": [change]}).json()["arrangements"]
+    expected = {r["arrangement"]: r["score"] for r in planned_alone}
+    view = first
+    for left in range(len(first["pending"]) - 1, -1, -1):
+        view = client.post("/api/session/catch-up", json={}).json()
+        assert len(view["pending"]) == left
+    assert {r["arrangement"]: r["now"]["score"] for r in view["rows"]} == pytest.approx(expected)
+    assert client.post("/api/session/catch-up", json={}).json()["pending"] == []  # nothing left: no change
