@@ -1,0 +1,373 @@
+"""Robust planning: the plan chosen against draws of the evidence, not only measured on them.
+
+`laa sensitivity` shows what uncertain effects and amounts do to a plan made for the central
+estimates. Here the plan itself is chosen against N draws, in one program that shares the
+allocation across them (see `robust_program` for what "the plan" means in a draw), by one of
+three measures:
+
+- `mean`: the best expected score over the draws;
+- `cvar:ALPHA`: the best mean score over the worst ALPHA share of draws (conditional value at
+  risk; a linear program with one threshold column and one shortfall column a draw);
+- `targets:P`: the most targets met in at least a share P of the draws, and among such plans
+  the best expected score (a binary per outcome and draw: a mixed-integer program, stopped at
+  the time limit with the best plan found and its gap).
+
+A plan must keep every budget, rule and statutory minimum in every draw it is planned against.
+Draws where no plan can (each tried alone with the central estimate) are left out and named.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from laa.models.errors import InputError
+from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.evaluate import evaluate
+from laa.pooling.extract import allocation_from
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.program import INF
+from laa.pooling.robust_program import Matrix, Stack, add_curves, stack
+from laa.pooling.robust_targets import (
+    FEASIBILITY,
+    TargetDraws,
+    exact,
+    restricted,
+    start_from,
+    target_draws,
+)
+from laa.pooling.solvers import Solution, SolveOptions, SolverName, Status, new_highs, read_highs
+from laa.pooling.spec import ModelSpec
+
+# the targets program is a MIP with a binary per outcome and draw: without a time limit it stops here
+TARGETS_TIME_LIMIT = 20.0
+
+
+class MeasureKind(StrEnum):
+    MEAN = "mean"
+    CVAR = "cvar"
+    TARGETS = "targets"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a robust plan maximises over the draws; `level` is ALPHA (cvar) or P (targets)."""
+
+    kind: MeasureKind
+    level: float = 1.0
+
+    @staticmethod
+    def parse(text: str) -> Measure:
+        """`mean`, `cvar:ALPHA` or `targets:P`, with 0 < ALPHA, P <= 1."""
+        expected = "expected mean, cvar:ALPHA or targets:P (ALPHA and P above 0 and at most 1)"
+        head, _, level = text.strip().partition(":")
+        try:
+            kind = MeasureKind(head.strip().lower())
+        except ValueError:
+            raise InputError(f"robust measure {text!r}: {expected}") from None
+        if kind is MeasureKind.MEAN:
+            if level:
+                raise InputError(f"robust measure {text!r}: mean takes no level; {expected}")
+            return Measure(kind)
+        try:
+            value = float(level)
+        except ValueError:
+            raise InputError(f"robust measure {text!r}: {expected}") from None
+        if not 0.0 < value <= 1.0:
+            raise InputError(f"robust measure {text!r}: the level must be above 0 and at most 1")
+        return Measure(kind, value)
+
+    def __str__(self) -> str:
+        return self.kind.value if self.kind is MeasureKind.MEAN else f"{self.kind.value}:{self.level:g}"
+
+    @property
+    def is_mip(self) -> bool:
+        return self.kind is MeasureKind.TARGETS
+
+    def value(self, scores: np.ndarray, met: np.ndarray) -> float:
+        """The measure of a plan's results in a set of draws: `scores[d]`, `met[d, outcome]`."""
+        if self.kind is MeasureKind.MEAN:
+            return float(np.mean(scores))
+        if self.kind is MeasureKind.CVAR:
+            return cvar(scores, self.level)
+        return float(targets_likely(met, self.level))
+
+
+def cvar(scores: np.ndarray, alpha: float) -> float:
+    """Mean of the worst `alpha` share of the scores, the boundary draw counted in part.
+
+    The same number the program's `eta - sum(shortfall) / (alpha n)` reaches at its optimum.
+    """
+    ordered = np.sort(np.asarray(scores, dtype=np.float64))
+    weight = alpha * len(ordered)
+    whole = min(math.floor(weight + 1e-12), len(ordered))
+    total = float(ordered[:whole].sum())
+    if whole < len(ordered):
+        total += (weight - whole) * float(ordered[whole])
+    return total / weight
+
+
+def needed(p: float, draws: int) -> int:
+    """How many of `draws` a target must be met in to count as met with probability at least p."""
+    return max(1, math.ceil(p * draws - 1e-9))
+
+
+def targets_likely(met: np.ndarray, p: float) -> int:
+    """How many outcomes meet their target in at least a share p of the draws."""
+    met = np.asarray(met, dtype=bool)
+    if met.size == 0:
+        return 0
+    return int((met.sum(axis=0) >= needed(p, met.shape[0])).sum())
+
+
+@dataclass(frozen=True)
+class ProgramSize:
+    columns: int
+    rows: int
+    nonzeros: int
+    binaries: int
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RobustSolution:
+    """A plan chosen against draws: the plan at the central estimate and how the program went."""
+
+    plan: Plan
+    measure: Measure
+    kept: list[int]  # the draws planned against
+    infeasible_draws: list[int]  # draws where no plan keeps every rule: left out, and named
+    value: float | None  # the measure over the kept draws, as the program found it
+    status: Status  # time_limit: a targets plan found but not proved the best
+    bound: float | None = None  # ... and then: no plan meets more targets than this
+    size: ProgramSize | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def plan_against_draws(
+    spec: ModelSpec,
+    arrangement: Arrangement,
+    draws: Sequence[Scenario],
+    measure: Measure,
+    options: SolveOptions | None = None,
+) -> RobustSolution:
+    """The plan for `spec` (a fixed pooling choice) that is best by `measure` over the draws:
+    `spec.scenario` as each draw has it, its effects and amounts scaled and nothing else moved."""
+    options = options or SolveOptions()
+    if options.solver is not SolverName.HIGHS:
+        raise InputError("robust planning solves with HiGHS: leave --solver at highs")
+    if len(draws) == 0:
+        raise InputError("robust planning needs at least one draw")
+    started = time.perf_counter()
+    stacked = stack(spec, draws)
+    seconds = {"build": time.perf_counter() - started}
+    kept, dropped = list(range(len(draws))), []
+    feasible = _feasible(stacked, options)
+    if not feasible:
+        started = time.perf_counter()
+        kept, dropped = _possible_draws(spec, draws, options)
+        seconds["infeasible_draws"] = time.perf_counter() - started
+        if kept and dropped:
+            stacked = stack(spec, [draws[d] for d in kept])
+            feasible = _feasible(stacked, options)
+    if feasible:
+        solved = _solve(stacked, measure, options)
+    else:
+        solved = _Solved(Solution(Status.INFEASIBLE, _why_infeasible(kept, dropped)), None)
+    seconds["solve"] = solved.solution.seconds
+    solution = solved.solution
+    size = solved.size or _size(stacked.matrix)
+    if solution.values is None:
+        status = PlanStatus(solution.status.value)
+        plan = Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds)
+        return RobustSolution(plan, measure, kept, dropped, None, solution.status, None, size, seconds)
+    allocation = allocation_from(stacked.builder, solution.values[: stacked.base_cols])
+    evaluation = evaluate(spec.scenario, allocation, spec.rules, spec.extra_eligible)
+    plan = Plan(
+        spec.scenario,
+        arrangement,
+        PlanStatus.OPTIMAL,
+        solution.message,
+        evaluation,
+        allocation,
+        seconds=seconds,
+    )
+    broken = [v for v in evaluation.violations if v.kind != "statutory" or spec.statutory]
+    if broken:
+        plan.status = PlanStatus.ERROR
+        what = "; ".join(v.message for v in broken[:3])
+        plan.message = f"internal check failed: the robust plan breaks {what}"
+    return RobustSolution(
+        plan, measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
+    )
+
+
+@dataclass(frozen=True)
+class _Solved:
+    solution: Solution
+    value: float | None
+    bound: float | None = None
+    size: ProgramSize | None = None
+
+
+def _solve(s: Stack, measure: Measure, options: SolveOptions) -> _Solved:
+    """Write the measure on the stacked draws, solve, and read it back (status first)."""
+    if measure.kind is MeasureKind.TARGETS:
+        return _solve_targets(s, measure.level, options)
+    add_curves(s)
+    n = len(s.score)
+    if measure.kind is MeasureKind.MEAN:
+        _add_costs(s.matrix, [(cols, vals / n) for cols, vals in s.score])
+    else:  # eta - sum_d shortfall_d / (alpha n), shortfall_d >= eta - score_d: the worst alpha's mean
+        eta = s.matrix.column(lower=-INF, cost=1.0)
+        shortfall = s.matrix.columns(n, cost=-1.0 / (measure.level * n))
+        for (cols, vals), short in zip(s.score, shortfall.tolist(), strict=True):
+            s.matrix.row(np.concatenate([cols, [eta, short]]), np.concatenate([vals, [-1.0, 1.0]]), lower=0.0)
+    run = _run(s.matrix, options, options.time_limit)
+    return _Solved(run.solution, run.solution.objective, size=_size(s.matrix))
+
+
+def _solve_targets(s: Stack, p: float, options: SolveOptions) -> _Solved:
+    """Count first (restricted, then exact from its plan), then the best mean score among plans
+    meeting the counted targets in the same draws; all within one time limit."""
+    began = time.perf_counter()
+    limit = options.time_limit if options.time_limit is not None else TARGETS_TIME_LIMIT
+    need = needed(p, len(s.spend))
+    targets = target_draws(s)
+    first = s.matrix.copy()
+    counted = restricted(first, targets, need)
+    run = _run(first, options, 0.4 * limit, count=True, tight=True)
+    met: list[tuple[TargetDraws, np.ndarray]] = []
+    if run.solution.values is not None:
+        values = run.solution.values
+        met = [(t, t.easiest(need)) for t, w in counted if values[w] > 0.5]
+    second = s.matrix.copy()
+    full = exact(second, targets, need)
+    start = None
+    if run.solution.values is not None:
+        start = start_from(run.solution.values, s.matrix.num_cols, full, need, second.num_cols)
+    left = max(0.8 * limit - (time.perf_counter() - began), 1.0)
+    exact_run = _run(second, options, left, start, count=True, tight=True)
+    size = _size(second)
+    if exact_run.solution.values is not None:
+        run = exact_run
+        values = run.solution.values
+        met = [
+            (t, reach[np.round(values[z]) > 0.5])
+            for t, w, z, reach in zip(full.targets, full.likely, full.met, full.draws, strict=True)
+            if values[w] > 0.5
+        ]
+    if run.solution.values is None:
+        return _Solved(run.solution, None, size=size)
+    count = float(len(met))
+    proved = exact_run.solution.status is Status.OPTIMAL
+    bound = None if proved else exact_run.bound
+    add_curves(s)
+    for target, draws in met:
+        for d in draws.tolist():
+            cols = target.columns
+            s.matrix.row(cols, target.factors[d], lower=float(target.needed[d]))
+    _add_costs(s.matrix, [(cols, vals / len(s.score)) for cols, vals in s.score])
+    best = _run(s.matrix, options, max(limit - (time.perf_counter() - began), 5.0), tight=True)
+    solution = best.solution if best.solution.values is not None else run.solution
+    if not proved:
+        most = "" if bound is None else f"; no plan meets more than {bound:.0f}"
+        solution.status = Status.TIME_LIMIT
+        solution.message = (
+            f"the targets program stopped at its time limit: {count:.0f} targets met in at least "
+            f"{p:.0%} of the draws{most}"
+        )
+    solution.seconds = time.perf_counter() - began
+    return _Solved(solution, count, bound, size)
+
+
+def _add_costs(matrix: Matrix, terms: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    cost = matrix.costs()
+    for cols, vals in terms:
+        np.add.at(cost, cols, vals)
+    matrix.set_costs(cost)
+
+
+@dataclass(frozen=True)
+class _Run:
+    solution: Solution
+    bound: float | None = None  # a count stopped at its time limit: no plan counts more
+
+
+def _run(
+    matrix: Matrix,
+    options: SolveOptions,
+    time_limit: float | None = None,
+    start: np.ndarray | None = None,
+    count: bool = False,
+    tight: bool = False,
+) -> _Run:
+    """Solve with HiGHS and read it back, status first; a MIP stopped at its time limit with a
+    plan in hand returns that plan (status `time_limit`) and its bound."""
+    is_mip = matrix.binaries > 0
+    h = new_highs(options)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    if count:  # the objective counts targets: within one of the bound, the count is proved
+        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
+    if tight:
+        h.setOptionValue("primal_feasibility_tolerance", FEASIBILITY)
+        h.setOptionValue("mip_feasibility_tolerance", FEASIBILITY)
+    if not is_mip:
+        # N blocks joined by the plan's columns: on the example (200 draws, cvar:0.1) the interior
+        # point method took 3.1-5.4 s where dual simplex took 5.4-8.1 s (a loaded machine, one run)
+        h.setOptionValue("solver", "ipm")
+    started = time.perf_counter()
+    h.passModel(matrix.highs_lp())
+    if start is not None:
+        h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+    h.run()
+    solution = read_highs(h, is_mip)
+    bound = None
+    if solution.status is Status.TIME_LIMIT and is_mip and h.getInfo().primal_solution_status == 2:
+        values = np.asarray(h.getSolution().col_value, dtype=np.float64)
+        info = h.getInfo()
+        solution = Solution(Status.TIME_LIMIT, solution.message, -info.objective_function_value, values)
+        bound = math.floor(-info.mip_dual_bound + 1e-6) if count else -info.mip_dual_bound
+    solution.seconds = time.perf_counter() - started
+    return _Run(solution, bound)
+
+
+def _feasible(s: Stack, options: SolveOptions) -> bool:
+    """Whether one plan keeps every rule and budget at the central estimate and in every draw."""
+    matrix = s.matrix.copy()
+    matrix.set_costs(np.zeros(matrix.num_cols))
+    return _run(matrix, options, options.time_limit).solution.status is not Status.INFEASIBLE
+
+
+def _possible_draws(
+    spec: ModelSpec, draws: Sequence[Scenario], options: SolveOptions
+) -> tuple[list[int], list[int]]:
+    """The draws a plan can keep every rule in (each with the central estimate), and the rest."""
+    if not _feasible(stack(spec, []), options):
+        return [], []
+    possible = [_feasible(stack(spec, [drawn]), options) for drawn in draws]
+    return [d for d, ok in enumerate(possible) if ok], [d for d, ok in enumerate(possible) if not ok]
+
+
+def _why_infeasible(kept: list[int], dropped: list[int]) -> str:
+    if not kept and not dropped:
+        return "no plan keeps every rule and budget at the central estimate"
+    if not kept:
+        return "no plan keeps every rule in any of the draws"
+    if not dropped:
+        return "no one plan keeps every rule in all the draws together, although each draw alone can be met"
+    return (
+        f"no one plan keeps every rule in the {len(kept)} draws left once the {len(dropped)} "
+        "no plan can meet are set aside"
+    )
+
+
+def _size(matrix: Matrix) -> ProgramSize:
+    return ProgramSize(matrix.num_cols, matrix.num_rows, matrix.nonzeros, matrix.binaries)
