@@ -6,7 +6,6 @@ may be renamed or dropped without bumping `FORMAT_VERSION`.
 
 from __future__ import annotations
 
-import json
 import math
 from operator import itemgetter
 from typing import Any
@@ -15,6 +14,7 @@ import pandas as pd
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, is_real
+from laa.scenarios.outputs import jsontext
 
 FORMAT_VERSION = 1
 
@@ -172,9 +172,9 @@ def to_json(document: dict[str, Any]) -> str:
     fallback, writing null where JSON has no number, is the writer's last defence.
     """
     try:
-        return json.dumps(document, indent=1, allow_nan=False) + "\n"
+        return jsontext.dumps(document) + "\n"  # json.dumps(indent=1)'s bytes, in half the time
     except ValueError:
-        return json.dumps(_finite(document), indent=1, allow_nan=False) + "\n"
+        return jsontext.dumps(_finite(document)) + "\n"
 
 
 def _finite(value: Any) -> Any:
