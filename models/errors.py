@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from laa.models.cells import CONTROL
+
 
 class LaaError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -54,7 +56,8 @@ def item_label(section: str, entry: object, index: int) -> str:
     ident = entry.get("id") if isinstance(entry, dict) else None
     if section == "historic" or isinstance(ident, bool) or not isinstance(ident, str | int):
         return f"#{index + 1}"
-    return str(ident)
+    # an id holding a control character is shown escaped: a carriage return must not rewrite the line
+    return CONTROL.sub(lambda m: repr(m.group())[1:-1], str(ident))
 
 
 class ScenarioError(LaaError):
