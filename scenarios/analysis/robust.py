@@ -29,6 +29,7 @@ from laa.pooling.evaluate import evaluate
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.robust import Measure, MeasureKind, RobustSolution, plan_against_draws
 from laa.pooling.robust_program import allocation_in_draw
+from laa.pooling.selfcheck import checked
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 from laa.scenarios.analysis.arrangements import plan_arrangement
@@ -220,8 +221,7 @@ def robust_plan(run: RobustRun, arrangement: Arrangement) -> Plan:
     candidates = [run.solve(c, arrangement) for c in _choices(scenario, arrangement, deterministic)]
     solved = [c for c in candidates if c.plan.has_numbers and c.value is not None]
     if not solved:
-        failed = candidates[0].plan
-        return RobustPlan(**failed.__dict__)
+        return checked(RobustPlan(**candidates[0].plan.__dict__))
     best = max(solved, key=lambda c: (c.value, c.plan.score or 0.0))
     return judged(run, best, deterministic)
 
@@ -281,7 +281,7 @@ def judged(run: RobustRun, solution: RobustSolution, deterministic: Plan) -> Pla
         },
         pooling=dict(spending.shares) if spending else {},
     )
-    return plan
+    return checked(plan)
 
 
 def _check(plan: Plan, solution: RobustSolution, value: float, kept: Judgement) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, is_real
+from laa.scenarios.analysis.robust import RobustPlan
 from laa.scenarios.outputs import jsontext
 
 FORMAT_VERSION = 1
@@ -82,6 +83,7 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
         "binding": [],
         "diagnosis": None,
         "seconds": {},
+        "robust": None,
     }
 
 
@@ -91,6 +93,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     record["score"] = _number(plan.score)
     record["diagnosis"] = plan.diagnosis.to_dict() if plan.diagnosis is not None else None
     record["seconds"] = {k: round(v, 6) for k, v in plan.seconds.items()}
+    record["robust"] = robust_record(plan)
     if ev is None:
         return record
     record["targets_met"] = ev.targets_met
@@ -153,6 +156,14 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         if c.binding and c.holds
     ]
     return record
+
+
+def robust_record(plan: Plan) -> dict[str, Any] | None:
+    """A plan chosen against draws: its measure in and out of sample beside the deterministic
+    plan's (scenarios.analysis.robust); None for any other plan."""
+    if isinstance(plan, RobustPlan) and plan.robust is not None:
+        return plan.robust.to_dict()
+    return None
 
 
 def results_document(scenario: Scenario, plans: list[Plan], variant: str | None = None) -> dict[str, Any]:

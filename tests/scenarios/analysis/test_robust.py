@@ -105,3 +105,16 @@ def test_the_record_carries_the_issue_fields_and_the_fresh_seed(example):
     assert record["program"]["kind"] == "lp"
     optimal = judged(plans[2])
     assert optimal["in_sample"] >= record["in_sample"] - 1e-6  # aligned is among optimal's choices
+
+
+def test_the_results_document_carries_robust_for_robust_plans_and_null_otherwise(example):
+    from laa.scenarios.outputs.results import results_document, to_json
+
+    run = RobustRun.make(example, Measure.parse("mean"), draws=4, seed=2, fresh_draws=4)
+    plans = robust_plans(run, [Arrangement.SILO, Arrangement.POOLED])
+    records = results_document(example, plans)["arrangements"]
+    assert records[0]["robust"] is None
+    assert records[1]["robust"]["measure"] == "mean"
+    assert records[1]["score"] == pytest.approx(records[1]["robust"]["central"]["robust"])
+    text = to_json(results_document(example, plans))
+    assert '"robust": null' in text and '"measure": "mean"' in text
