@@ -4,7 +4,10 @@ Issue 16's goal: a change on the page to a re-drawn result under 1 s, at the
 example's size and at L, the median of 20 changes. The page itself times
 each change from the click's event to the next painted frame after every
 chart has re-drawn (`window.laaMeeting.timings`); the server says how long
-its re-plan took (`seconds` in each view), so the table splits the two.
+its re-plan took (`seconds` in each view), so the table splits the two. On
+a large area the slow arrangements are drawn later (pending, then caught
+up): "all drawn" is the time from the click until every arrangement shown
+is planned and drawn.
 
 The 20 changes cycle through what a meeting does: take a stream out of its
 pot, cut another stream's amounts by 10% (the slider), drop a rule, and go
@@ -39,6 +42,7 @@ from tests.scenarios.meeting.driver import (  # noqa: E402
     act,
     answered,
     choose,
+    complete,
     open_page,
     rendered,
     replans,
@@ -62,9 +66,9 @@ def _slide(driver: Any, element_id: str, value: float) -> None:
     WebDriverWait(driver, 120).until(lambda d: rendered(d) > before)
 
 
-def measure(driver: Any, url: str, controls: dict[str, Any]) -> tuple[list[float], list[float], list[float]]:
-    """The page's own timings of `CHANGES` changes (ms), when the answer arrived (ms), and the server's
-    re-plan of each (s)."""
+def measure(driver: Any, url: str, controls: dict[str, Any]) -> dict[str, list[float]]:
+    """The page's own timings of `CHANGES` changes: first drawn, all drawn and the answer in hand (ms),
+    and the server's re-plan before answering (s)."""
     open_page(driver, url, timeout=300)
     pooled = next(s for s in controls["streams"] if s["pot"] and s["max_pool_share"] > 0)
     other = next(s for s in controls["streams"] if s["id"] != pooled["id"])
@@ -81,7 +85,12 @@ def measure(driver: Any, url: str, controls: dict[str, Any]) -> tuple[list[float
         act(driver, "drop-rule", timeout=120)
         act(driver, "clear", timeout=120)
         done += 4
-    return timings(driver)[:CHANGES], answered(driver)[:CHANGES], replans(driver)[:CHANGES]
+    return {
+        "drawn": timings(driver)[:CHANGES],
+        "complete": complete(driver)[:CHANGES],
+        "answered": answered(driver)[:CHANGES],
+        "replan": replans(driver)[:CHANGES],
+    }
 
 
 def run_case(driver: Any, path: Path, arrangements: list[Arrangement] | None) -> dict[str, Any]:
@@ -92,15 +101,17 @@ def run_case(driver: Any, path: Path, arrangements: list[Arrangement] | None) ->
     with serving(meeting) as server:
         with urllib.request.urlopen(server.url + "api/scenario") as answer:
             controls = json.loads(answer.read())
-        ms, answers, seconds = measure(driver, server.url, controls)
+        found = measure(driver, server.url, controls)
+    ms = found["drawn"]
     return {
         "arrangements": [a.value for a in meeting.arrangements],
         "base_plans_s": round(opened, 3),
         "median_ms": round(statistics.median(ms), 1),
         "max_ms": round(max(ms), 1),
         "min_ms": round(min(ms), 1),
-        "answered_median_ms": round(statistics.median(answers), 1),
-        "replan_median_ms": round(statistics.median(seconds) * 1000, 1),
+        "all_drawn_median_ms": round(statistics.median(found["complete"]), 1),
+        "answered_median_ms": round(statistics.median(found["answered"]), 1),
+        "replan_median_ms": round(statistics.median(found["replan"]) * 1000, 1),
         "changes": len(ms),
     }
 
@@ -135,7 +146,8 @@ def main() -> int:
                 names = ",".join(row["arrangements"])
                 print(
                     f"{size:8} {names:32} click to drawn: median {row['median_ms']:7.1f} ms "
-                    f"(min {row['min_ms']:.1f}, max {row['max_ms']:.1f}); answer in hand "
+                    f"(min {row['min_ms']:.1f}, max {row['max_ms']:.1f}); "
+                    f"all drawn {row['all_drawn_median_ms']:.1f} ms; answer in hand "
                     f"{row['answered_median_ms']:.1f} ms, of which re-plan {row['replan_median_ms']:.1f} ms; "
                     f"base plans {row['base_plans_s']:.2f} s",
                     flush=True,

@@ -71,6 +71,11 @@ def timings(driver: webdriver.Chrome) -> list[float]:
     return [float(t) for t in driver.execute_script("return window.laaMeeting.timings")]
 
 
+def complete(driver: webdriver.Chrome) -> list[float]:
+    """Milliseconds from each change's click until every arrangement shown was planned and drawn."""
+    return [float(t) for t in driver.execute_script("return window.laaMeeting.complete")]
+
+
 def answered(driver: webdriver.Chrome) -> list[float]:
     """Milliseconds from each change's click to the server's answer in the page's hands."""
     return [float(t) for t in driver.execute_script("return window.laaMeeting.answered")]
