@@ -36,6 +36,7 @@ from tests.scenarios.meeting.driver import (
     tab,
 )
 from tests.scenarios.report.browser import NETWORK_SCHEMES
+from tests.scenarios.report.scenarios import IMG, SCRIPT, hostile, write
 
 LAA = Path(sys.executable).parent / "laa"
 
@@ -130,3 +131,20 @@ def test_a_bad_change_is_said_on_the_page_and_the_meeting_goes_on(browser, serve
     assert "changes[" in problems and "weight" in problems
     assert shown_scores(browser) == before
     assert browser.execute_script("return window.laaMeeting.errors.length") == 1
+
+
+def test_markup_in_the_scenario_is_shown_as_text_and_never_runs(browser, tmp_path: Path):
+    path = write(hostile(), tmp_path / "hostile.yaml")
+    with serving(Meeting.open(path, load_scenario(path))) as hostile_server:
+        open_page(browser, hostile_server.url)
+        choose(browser, "stream", hostile()["streams"][0]["id"])
+        act(browser, "stream-pooled")  # the stream's name goes into the list of changes
+        tab(browser, "rules")
+        act(browser, "drop-rule")  # the rule's id is markup
+        shown = browser.execute_script("return document.body.innerText")
+        assert f"Keep Stream {SCRIPT}{IMG} out of its pot" in shown
+        assert f"Drop rule {SCRIPT}" in shown
+        assert browser.execute_script("return window.__pwned === undefined")
+        assert browser.find_elements(By.CSS_SELECTOR, "img") == []
+        assert browser.title.startswith("Hostile area <script>")
+        assert console_errors(browser) == []
