@@ -53,6 +53,14 @@ ARRANGEMENTS = [a.value for a in Arrangement]
     "--explain", is_flag=True, help="Also show shadow prices: what more money, or a relaxed rule, is worth."
 )
 @variant_option
+@click.option(
+    "--robust",
+    default=None,
+    metavar="MEASURE",
+    help="Choose the joint plans against draws of the uncertain evidence: mean, cvar:ALPHA or targets:P.",
+)
+@click.option("--draws", type=click.IntRange(min=1, max=100_000), default=None, help="With --robust (200).")
+@click.option("--seed", type=int, default=None, help="With --robust: the draws' seed (0).")
 @solver_option
 @time_limit_option
 @guarded
@@ -64,6 +72,9 @@ def run(
     historic: str | None,
     explain: bool,
     variant: str | None,
+    robust: str | None,
+    draws: int | None,
+    seed: int | None,
     solver: str,
     time_limit: float | None,
 ) -> None:
@@ -81,7 +92,15 @@ def run(
     base = load(file, historic)
     scenario = base if variant is None else variant_scenario(base, variant)
     chosen = [Arrangement(a) for a in arrangements] or None
-    plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
+    if robust is None and (draws is not None or seed is not None):
+        fail("--draws and --seed go with --robust MEASURE")
+    if robust is None:
+        plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
+    else:
+        from laa.scenarios.analysis.robust import DEFAULT_DRAWS, plan_robustly
+
+        options = solve_options(solver, time_limit)
+        plans = plan_robustly(scenario, chosen, robust, draws or DEFAULT_DRAWS, seed or 0, options)
     if fmt == "json":
         emit(to_json(results_document(scenario, plans, variant)), out)
     elif fmt == "csv":
@@ -99,6 +118,10 @@ def run(
             text = f"Variant {variant}: {find_variant(base, variant).name or variant}\n{text}"
         if explain:
             text += "\n" + "\n\n".join(prices_text(p) for p in plans) + "\n"
+        if robust is not None:
+            from laa.scenarios.analysis.robust import robust_heading, robust_text
+
+            text = robust_heading(plans) + text + "\n" + robust_text(scenario, plans)
         emit(text, out)
     sys.exit(exit_code(plans))
 

@@ -37,6 +37,7 @@ from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.analysis.table import grid, short
 
 ROBUST_ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
+DEFAULT_DRAWS = 200
 FRESH_DRAWS = 1000  # judging a plan is cheap (no solve), so the fresh draws can be many
 FRESH_SEED_OFFSET = 1_000_003  # far from the next seeds a user might plan with
 # the program's measure and the evaluator's agree to this (relative); beyond it, a bug
@@ -399,3 +400,35 @@ def _moved_targets(scenario: Scenario, plans: list[RobustPlan], top: int) -> lis
 
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def plan_robustly(
+    scenario: Scenario,
+    arrangements: list[Arrangement] | None,
+    measure: str | Measure,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    options: SolveOptions | None = None,
+    fresh_draws: int | None = None,
+) -> list[Plan]:
+    """`laa run --robust`: the arrangements' plans (the file's list by default), the joint ones
+    chosen against `draws` seeded draws by `measure` and judged (on `FRESH_DRAWS` fresh draws
+    unless told); silo and historic as usual."""
+    chosen = measure if isinstance(measure, Measure) else Measure.parse(measure)
+    fresh = FRESH_DRAWS if fresh_draws is None else fresh_draws
+    run = RobustRun.make(scenario, chosen, draws, seed, options, fresh)
+    return robust_plans(run, arrangements)
+
+
+def robust_heading(plans: list[Plan]) -> str:
+    """The line above the arrangement table: which of its plans were chosen against draws."""
+    judged_plans = [p for p in plans if isinstance(p, RobustPlan) and p.robust is not None]
+    if not judged_plans:
+        return ""
+    first = judged_plans[0].robust
+    assert first is not None
+    names = ", ".join(p.arrangement.value for p in judged_plans)
+    return (
+        f"Robust: the {names} plans are chosen by {first.measure} against {first.draws} draws "
+        f"(seed {first.seed}); their figures below are at the central estimate.\n\n"
+    )

@@ -36,6 +36,7 @@ from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.negotiation import NegotiationFigures
 from laa.scenarios.analysis.sweep import SweepStep, shifts_text
 from laa.scenarios.outputs.results import gbp, plan_record
+from laa.scenarios.outputs.robust_sheet import add_robust_sheets
 from laa.scenarios.outputs.sheets import (
     COUNT,
     DOES_NOT_TIE,
@@ -157,6 +158,7 @@ def results_workbook(
     _freedoms(book, scenario, figures)
     _diagnosis(book, plans)
     _checks(book, scenario, plans, records)
+    add_robust_sheets(book, scenario, plans)  # only when some plan was chosen against draws
     if partners is not None:
         from laa.scenarios.outputs.partners_sheet import add_partners_sheets  # built on add_table here
 

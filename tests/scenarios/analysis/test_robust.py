@@ -118,3 +118,38 @@ def test_the_results_document_carries_robust_for_robust_plans_and_null_otherwise
     assert records[1]["score"] == pytest.approx(records[1]["robust"]["central"]["robust"])
     text = to_json(results_document(example, plans))
     assert '"robust": null' in text and '"measure": "mean"' in text
+
+
+def test_laa_run_robust_writes_the_record_the_table_and_the_workbook(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from laa.cli.main import laa
+    from laa.scenarios.analysis import robust
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(robust, "FRESH_DRAWS", 10)  # the judging draws' number is not what is tested here
+
+    args = ["run", str(EXAMPLE), "-a", "silo", "-a", "pooled", "--robust", "cvar:0.25", "--draws", "8"]
+    done = CliRunner().invoke(laa, [*args, "--seed", "3", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    records = json.loads(done.output)["arrangements"]
+    assert records[0]["robust"] is None
+    assert (records[1]["robust"]["measure"], records[1]["robust"]["seed"]) == ("cvar:0.25", 3)
+    assert records[1]["robust"]["out_of_sample"]["draws"] == 10
+    table = CliRunner().invoke(laa, args)
+    assert table.exit_code == 0, table.output
+    assert "Robust: the pooled plans are chosen by cvar:0.25 against 8 draws (seed 0)" in table.output
+    assert "robustness costs" in table.output
+    book = tmp_path / "robust.xlsx"
+    written = CliRunner().invoke(laa, [*args, "--format", "xlsx", "--out", str(book)])
+    assert written.exit_code == 0, written.output
+    sheets = load_workbook(book).sheetnames
+    assert "Robust" in sheets and "Robust targets" in sheets
+    for bad, message in (
+        (["--draws", "5"], "go with --robust"),
+        (["--robust", "cvar:0"], "above 0"),
+        (["--robust", "median"], "expected mean"),
+    ):
+        refused = CliRunner().invoke(laa, ["run", str(EXAMPLE), *bad])
+        assert refused.exit_code == 2 and message in refused.output
