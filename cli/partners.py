@@ -5,7 +5,18 @@ from __future__ import annotations
 import sys
 
 import click
-from laa.cli.common import emit, exit_code, fail, format_option, guarded, load, out_option, time_limit_option
+from laa.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    emit,
+    exit_code,
+    fail,
+    format_option,
+    guarded,
+    load,
+    out_option,
+    time_limit_option,
+)
 from laa.models.scenario import Arrangement
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.analysis.partners import (
@@ -17,7 +28,7 @@ from laa.scenarios.analysis.partners import (
 )
 from laa.scenarios.analysis.partners_table import partners_text
 from laa.scenarios.analysis.shapley import EXACT_UP_TO
-from laa.scenarios.outputs.results_workbook import results_workbook
+from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
 
 
 @click.command("partners")
@@ -69,12 +80,21 @@ def partners_command(
         fail("--format xlsx writes a workbook: give --out FILE.xlsx")
     scenario = load(file)
     chosen = [Arrangement(a) for a in arrangements] or [Arrangement.ALIGNED, Arrangement.POOLED]
-    result = partners(scenario, chosen, epsilon, orders, seed, SolveOptions(time_limit=time_limit))
+    options = SolveOptions(time_limit=time_limit)
+    result = partners(scenario, chosen, epsilon, orders, seed, options)
     plans = list(result.plans.values())
+    code = exit_code(plans)
+    if code == EXIT_OK and not (result.aligning.defined and result.pooling.defined):
+        code = EXIT_INFEASIBLE  # a coalition's plan is infeasible: the result names it
     if fmt == "json":
         emit(to_json(partners_document(result)), out)
     elif fmt == "xlsx":
-        emit(results_workbook(scenario, plans, {}, result), out)
+        asked = {
+            "arrangements": ", ".join(a.value for a in result.arrangements),
+            "epsilon": f"{epsilon:g}",
+            "shapley": "exact" if orders is None else f"{orders} random orders, seed {seed}",
+        }
+        emit(results_workbook(scenario, plans, info=RunInfo.of(file, options, asked), partners=result), out)
     else:
         emit(partners_text(result), out)
-    sys.exit(exit_code(plans))
+    sys.exit(code)

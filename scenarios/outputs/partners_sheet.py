@@ -10,7 +10,8 @@
   among plans within epsilon of the optimum.
 
 The figures are the partners document's (`partners_document`), so the
-workbook and the JSON cannot disagree.
+workbook and the JSON cannot disagree; money is shown to the penny, as the
+accounts add up to the area's totals in pence.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from laa.scenarios.analysis.partners import PartnersResult, partners_document
-from laa.scenarios.outputs.results_workbook import MONEY, SCORE, Col, add_table
+from laa.scenarios.outputs.sheets import NO, SCORE, YES, Col, add_table
 from openpyxl import Workbook
+
+# a statement of spend by source is to the penny (the accounts add up to the area's totals in pence)
+PENCE = "£#,##0.00;-£#,##0.00"
 
 
 def add_partners_sheets(book: Workbook, result: PartnersResult) -> None:
@@ -30,7 +34,7 @@ def add_partners_sheets(book: Workbook, result: PartnersResult) -> None:
 
 
 def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
+    return None if value is None else (YES if value else NO)
 
 
 def _partners(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None:
@@ -39,19 +43,19 @@ def _partners(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> No
         Col("arrangement"),
         Col("partner"),
         Col("partner id"),
-        Col("money in", MONEY),
-        Col("paid into pots", MONEY),
-        Col("overhead", MONEY),
-        Col("set-up", MONEY),
-        Col("lapsed", MONEY),
-        Col("spent", MONEY),
-        Col("score bought", SCORE),
-        Col("own-view score", SCORE),
-        Col("better off than silo"),
-        Col("share of gain of aligning", SCORE),
-        Col("share of gain of pooling", SCORE),
-        Col("gain over silo in optimum", SCORE),
-        Col("gain over silo in fair plan", SCORE),
+        Col("money in", PENCE, "Its streams' amounts over the agreement."),
+        Col("paid into pots", PENCE, "What its streams paid into pots."),
+        Col("overhead", PENCE, "Its streams' overhead and its share of the pots' (by what it paid in)."),
+        Col("set-up", PENCE, "Its share of the pots' set-up costs (by what it paid in)."),
+        Col("lapsed", PENCE, "Money left unspent: its streams' own and its share of the pots'."),
+        Col("spent", PENCE, "Its spend on outcomes, directly and through pots (by what it paid in)."),
+        Col("score bought", SCORE, "Each outcome's score shared in proportion to spend on it."),
+        Col("own-view score", SCORE, "The area's score over the outcomes it answers for (its own view)."),
+        Col("better off than silo", None, "Whether its own-view score is at least its silo one."),
+        Col("share of gain of aligning", SCORE, "Its Shapley share of aligned - silo."),
+        Col("share of gain of pooling", SCORE, "Its Shapley share of pooled - aligned."),
+        Col("gain over silo in optimum", SCORE, "Own-view score in the arrangement's plan, less silo's."),
+        Col("gain over silo in fair plan", SCORE, "Own-view score in the fair plan, less silo's."),
     ]
     aligning, pooling = doc["gain_of_aligning"]["shares"], doc["gain_of_pooling"]["shares"]
     rows = []
@@ -80,7 +84,11 @@ def _partners(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> No
                     fair.get("gains", {}).get(f),
                 ]
             )
-    add_table(book, "Partners", columns, rows)
+    note = (
+        f"{result.scenario.name}: each partner's side of each plan; the gains' shares are Shapley values "
+        "(the same in every row of a partner)."
+    )
+    add_table(book, "Partners", columns, rows, note)
 
 
 def _spend(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None:
@@ -91,9 +99,9 @@ def _spend(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None:
         Col("outcome"),
         Col("outcome id"),
         Col("block"),
-        Col("direct", MONEY),
-        Col("through pots", MONEY),
-        Col("total", MONEY),
+        Col("direct", PENCE, "Its streams' own spend on the outcome."),
+        Col("through pots", PENCE, "The pots' spend on the outcome at its share of each pot."),
+        Col("total", PENCE, "Direct and through pots."),
     ]
     rows = [
         [
@@ -110,7 +118,8 @@ def _spend(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None:
         for a in accounts
         for s in a["spend"]
     ]
-    add_table(book, "Partner spend", columns, rows)
+    note = "Spend by source of funding: every partner's spend on every outcome, pooled money badged back."
+    add_table(book, "Partner spend", columns, rows, note)
 
 
 def _ranges(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None:
@@ -119,12 +128,12 @@ def _ranges(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None
         Col("arrangement"),
         Col("partner"),
         Col("block"),
-        Col("in plan", MONEY),
-        Col("least", MONEY),
-        Col("most", MONEY),
-        Col("can concede", MONEY),
-        Col("can add", MONEY),
-        Col("note"),
+        Col("in plan", PENCE, "Its money on the block's outcomes in the arrangement's plan."),
+        Col("least", PENCE, "The least it can be among plans within epsilon of the optimum's score."),
+        Col("most", PENCE, "The most it can be among those plans."),
+        Col("can concede", PENCE, "In plan less least."),
+        Col("can add", PENCE, "Most less in plan."),
+        Col("note", None, "Why a figure is missing, when one is."),
     ]
     rows = []
     for arrangement, ranges in doc["ranges"].items():
@@ -143,4 +152,8 @@ def _ranges(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None
                     r["message"],
                 ]
             )
-    add_table(book, "Partner ranges", columns, rows)
+    note = (
+        f"Room to negotiate: how far each partner's money by block can move without the area's score "
+        f"falling more than {result.epsilon:g} of the optimum."
+    )
+    add_table(book, "Partner ranges", columns, rows, note)

@@ -195,3 +195,63 @@ def test_the_example_as_json_from_the_command_line() -> None:
     assert set(doc["accounts"]) == {"silo", "aligned", "pooled"}
     assert set(doc["fair"]) == set(doc["ranges"]) == {"aligned", "pooled"}
     assert doc["format_version"] == 1 and doc["epsilon"] == 0.01
+
+
+# --- where users look: the command's table and workbook, the public API ---
+
+
+def test_the_table_speaks_to_a_meeting(tmp_path: Path) -> None:
+    run = CliRunner().invoke(laa, ["partners", str(HERE / "three_funders.yaml")])
+    assert run.exit_code == 0, run.output
+    text = run.output
+    headings = ("puts in", "Better off than planning alone", "Shapley share", "fairer aligned", "Room to")
+    for heading in headings:
+        assert heading in text, heading
+    assert "Funder A" in text and "£100" in text
+    assert "+0.333" in text  # A's share of the gain of aligning
+
+
+def test_the_workbook_carries_the_partners_sheets(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "partners.xlsx"
+    args = ["partners", str(HERE / "two_funders.yaml"), "--format", "xlsx", "--out", str(out)]
+    run = CliRunner().invoke(laa, args)
+    assert run.exit_code == 0, run.output
+    book = load_workbook(out)
+    assert {"Summary", "Partners", "Partner spend", "Partner ranges"} <= set(book.sheetnames)
+    rows = list(book["Partners"].iter_rows(values_only=True))
+    header = rows[0]
+    pooled_b = next(r for r in rows[1:] if r[0] == "pooled" and r[2] == "b")
+    assert pooled_b[header.index("set-up")] == 7.5
+    assert pooled_b[header.index("share of gain of pooling")] == pytest.approx(0.0125, abs=TOL)
+
+
+def test_an_infeasible_coalition_exits_3_with_what_is_still_defined() -> None:
+    run = CliRunner().invoke(laa, ["partners", str(HERE / "pot_setup.yaml"), "--format", "json"])
+    assert run.exit_code == 3, run.output
+    doc = json.loads(run.output)
+    assert "Funder A" in doc["gain_of_pooling"]["undefined_because"]
+    assert doc["gain_of_aligning"]["undefined_because"] is None
+
+
+def test_bad_options_are_refused_before_any_solving(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for args in (["--epsilon", "1"], ["--orders", "1"], ["-a", "silo"], ["--format", "xlsx"]):
+        run = runner.invoke(laa, ["partners", str(HERE / "two_funders.yaml"), *args])
+        assert run.exit_code == 2, (args, run.output)
+    run = runner.invoke(laa, ["partners", str(tmp_path / "missing.yaml")])
+    assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+def test_the_public_api() -> None:
+    import laa as api
+
+    result = api.partners(api.load(HERE / "three_funders.yaml"), ["aligned"])
+    shares = result.shares_frame().set_index("funder")["share_of_aligning"]
+    assert shares.to_dict() == pytest.approx({"a": 1 / 3, "b": 5 / 24, "c": 5 / 24}, abs=TOL)
+    assert set(result.accounts_frame()["arrangement"]) == {"silo", "aligned", "pooled"}
+    assert set(result.ranges_frame()["arrangement"]) == {"aligned"}
+    assert result.document()["gain_of_aligning"]["method"] == "exact"
+    with pytest.raises(api.InputError):
+        api.partners(api.load(HERE / "three_funders.yaml"), ["silo"])
