@@ -236,14 +236,14 @@ def history_command(ledger: Path, fmt: str) -> None:
 @click.option(
     "--money",
     type=click.FloatRange(min=0),
-    default=1.0,
-    show_default=True,
-    help="Smallest change in an outcome's spend reported, GBP.",
+    default=None,
+    help="Smallest change in an outcome's spend reported, GBP [default: each area's solver dust, a "
+    "millionth of its money and at least £1, as every output uses].",
 )
 @format_option("table", "json")
 @guarded
 def drift_command(
-    run_a: int | None, run_b: int | None, ledger: Path, threshold: float, money: float, fmt: str
+    run_a: int | None, run_b: int | None, ledger: Path, threshold: float, money: float | None, fmt: str
 ) -> None:
     """What changed between two runs (default: the last two), and the input changes that explain it."""
     if not ledger.exists():

@@ -57,7 +57,12 @@ def area_money(scenario: Scenario) -> float:
 
 def dust_gbp(scenario: Scenario) -> float:
     """The smallest amount (GBP) that is a plan's choice and not solver tolerance, for this area."""
-    return max(DUST_FLOOR_GBP, DUST_SHARE * area_money(scenario))
+    return dust_of_money(area_money(scenario))
+
+
+def dust_of_money(money: float) -> float:
+    """`dust_gbp` for an area whose streams bring `money` (GBP) over the agreement."""
+    return max(DUST_FLOOR_GBP, DUST_SHARE * money)
 
 
 def is_real(amount: float, dust: float) -> bool:

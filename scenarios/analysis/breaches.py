@@ -92,6 +92,23 @@ def breach_kinds(violations: list[Violation]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+GROUP_NOUNS = {
+    "statutory": ("outcome", "outcomes"),
+    "rule": ("rule", "rules"),
+    "budget": ("budget", "budgets"),
+    "eligibility": ("stream or pot", "streams or pots"),
+}
+
+
+def groups_text(groups: list[BreachGroup]) -> str:
+    """'13 outcomes', '12 outcomes and 1 rule': what the breaches fall on."""
+    counts: dict[str, int] = defaultdict(int)
+    for g in groups:
+        counts[g.kind] += 1
+    parts = [plural(n, *GROUP_NOUNS.get(kind, (kind, kind + "s"))) for kind, n in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def breaches_text(
     scenario: Scenario, arrangement: str, violations: list[Violation], top: int = 5
 ) -> list[str]:

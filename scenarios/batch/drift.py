@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from laa.models.errors import InputError
+from laa.pooling.units import dust_of_money
 from laa.scenarios.batch.ledger import CaseRow, Ledger, Run
 from laa.scenarios.batch.run import display_name
 from laa.scenarios.batch.variant_cases import split_case
@@ -73,7 +74,7 @@ class Drift:
     run_a: Run
     run_b: Run
     threshold: float
-    money: float
+    money: float | None  # None: each scenario's dust threshold
     changed: list[ScenarioDrift]
     unchanged: int
 
@@ -117,7 +118,12 @@ def choose_runs(ledger: Ledger, run_a: int | None, run_b: int | None) -> tuple[R
     return pool[-2], pool[-1]
 
 
-def drift(ledger: Ledger, run_a: int | None, run_b: int | None, threshold: float, money: float) -> Drift:
+def drift(
+    ledger: Ledger, run_a: int | None, run_b: int | None, threshold: float, money: float | None = None
+) -> Drift:
+    """What changed between two runs; `money` is the smallest spend move reported (GBP), or None for
+    each scenario's own dust threshold (`laa.pooling.units.dust_gbp`): a move smaller than it is the
+    solver's tolerance, not a change in the plan."""
     a, b = choose_runs(ledger, run_a, run_b)
     cases_a, cases_b = _by_path(ledger.cases(a.id)), _by_path(ledger.cases(b.id))
     changed, unchanged = [], 0
@@ -145,8 +151,10 @@ def _scenario_drift(
     before: dict[str, CaseRow] | None,
     after: dict[str, CaseRow] | None,
     threshold: float,
-    money: float,
+    money: float | None,
 ) -> ScenarioDrift | None:
+    if money is None:
+        money = _dust(ledger, after or before)
     if before is None or after is None:
         presence = "only_b" if before is None else "only_a"
         return ScenarioDrift(path, presence, [], f"in run {b.id if before is None else a.id} only", [])
@@ -172,6 +180,22 @@ def _scenario_drift(
     if not cases and not inputs:
         return None
     return ScenarioDrift(path, "both", inputs, explanation, cases)
+
+
+def _dust(ledger: Ledger, cases: dict[str, CaseRow] | None) -> float:
+    """The scenario's dust threshold, from its content as the ledger keeps it (£1 if it has none)."""
+    doc = ledger.input(_sha(cases)) if cases else None
+    if not isinstance(doc, dict):
+        return dust_of_money(0.0)
+    years = doc.get("years") or []
+    total = 0.0
+    for stream in doc.get("streams") or []:
+        amounts = stream.get("amounts", 0.0)
+        if isinstance(amounts, dict):
+            total += sum(float(v) for t, v in amounts.items() if int(t) in years)
+        else:
+            total += float(amounts) * len(years)
+    return dust_of_money(total)
 
 
 def _sha(cases: dict[str, CaseRow]) -> str:
@@ -257,7 +281,7 @@ def drift_text(report: Drift, cwd: Path) -> str:
     lines = [
         f"drift from run {a.id} ({a.started_at}) to run {b.id} ({b.started_at}): "
         f"{len(report.changed)} scenario(s) changed, {report.unchanged} unchanged "
-        f"(score beyond {report.threshold:g}, spend beyond £{report.money:,.2f})",
+        f"(score beyond {report.threshold:g}, spend beyond {_money_limit(report.money)})",
     ]
     for s in report.changed:
         lines += ["", display_name(s.path, cwd)]
@@ -279,6 +303,12 @@ def drift_text(report: Drift, cwd: Path) -> str:
             if len(c.spend) > 10:
                 lines.append(f"    ... and {len(c.spend) - 10} more outcomes (see --format json)")
     return "\n".join(lines) + "\n"
+
+
+def _money_limit(money: float | None) -> str:
+    if money is None:
+        return "each area's solver dust: a millionth of its money, at least £1"
+    return f"£{money:,.2f}"
 
 
 def _num(value: float | None) -> str:

@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -81,6 +81,8 @@ def add_table(
     for col, column in enumerate(columns, start=1):
         cell = put_value(ws, 1, col, safe_cell(column.header))
         style_header(cell)
+        if column.fmt:  # a number column's header sits over its figures
+            cell.alignment = Alignment(horizontal="right", wrap_text=False)
         text = _note(column)
         if col == 1 and note:
             text = f"{note}\n\n{text}"

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from laa.pooling.units import millions
 from laa.scenarios.analysis.sweep import SweepStep
-from laa.scenarios.report.flows import BLOCK, FUNDER, LOSS, OTHER, SOURCE, Flows
+from laa.scenarios.report.flows import BLOCK, FUNDER, LOSS, OTHER, OUTCOME, SOURCE, Flows
 from laa.scenarios.report.progress import OutcomeProgress
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
@@ -51,10 +51,12 @@ OTHER_COLOUR, LOSS_COLOUR, SOURCE_COLOUR, OUTCOME_COLOUR = "#b8c2cc", "#e76f51",
 DASHES = {"pooled": "dash", "optimal": "dot"}
 LABEL_CHARS = 46
 # the flow chart: a label fits beside its node when the node is at least a line tall, and in the
-# space between two columns when it is at most this many characters
+# space between two columns when it is at most this many characters. Labels sit to the right of
+# their nodes, the last column's to the left, so blocks and outcomes share the last gap (about 380
+# px at the page's width, 7 px a character): their limits add up to less than it
 SANKEY_FONT, SANKEY_PAD, SANKEY_MARGIN = 12, 8, 20
 SANKEY_LINE = SANKEY_FONT + 2
-SANKEY_LABEL_CHARS = 30
+SANKEY_LABEL_CHARS = {FUNDER: 30, SOURCE: 30, BLOCK: 20, OUTCOME: 28}
 
 
 def chart_text(text: str) -> str:
@@ -306,7 +308,7 @@ def sankey_labels(flows: Flows, height: int) -> list[str]:
     scales = [(usable - SANKEY_PAD * (len(a) - 1)) / sum(a) for a in columns.values() if sum(a) > 0]
     scale = min(scales, default=0.0)
     return [
-        chart_text(short(n.name, SANKEY_LABEL_CHARS)) if n.amount * scale >= SANKEY_LINE else ""
+        chart_text(short(n.name, SANKEY_LABEL_CHARS[n.column])) if n.amount * scale >= SANKEY_LINE else ""
         for n in flows.nodes
     ]
 

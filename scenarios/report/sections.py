@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from laa.models.scenario import Arrangement
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, millions, money_text
-from laa.scenarios.analysis.breaches import breach_groups, breach_kinds
-from laa.scenarios.analysis.effects import plural
+from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
 from laa.scenarios.analysis.table import arrangement_grids, arrangement_rows, signed, stake_text
 from laa.scenarios.report.charts import (
@@ -162,8 +161,8 @@ def _breaches(report: Report, plan: Plan) -> str:
     broken = plan.evaluation.violations
     groups = breach_groups(sc, broken)
     head = f"<h3>{esc(plan.arrangement.value)}: planned, but not every rule holds</h3>"
-    things = plural(len(groups), "rule, outcome or limit", "rules, outcomes or limits")
-    lead = paragraph(f"It breaks {breach_kinds(broken)}, on {things}; the largest gaps first.", "")
+    said = f"It breaks {breach_kinds(broken)}, on {groups_text(groups)}; the largest gaps first."
+    lead = paragraph(said, "")
     dust = dust_gbp(sc)
     rows = [
         [g.what, str(g.count), years_text(g.years) or "-", money_text(g.gap, dust), g.worst.message]

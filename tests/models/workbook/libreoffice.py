@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-libreoffice-install.lock"
@@ -26,20 +27,25 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def have_libreoffice() -> bool:
+    """Calc, and poppler's pdftoppm to turn its PDF of a sheet into a picture."""
+    return soffice() is not None and shutil.which("pdftoppm") is not None
+
+
 def install_libreoffice() -> str:
-    """Install Debian's libreoffice-calc once, whoever asks first; '' or why it failed."""
+    """Install Debian's libreoffice-calc (and poppler-utils) once, whoever asks first; '' or why not."""
     with INSTALL_LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if soffice():
+        if have_libreoffice():
             return ""
         if shutil.which("apt-get") is None:
             return "apt-get is not available"
         command = (
             "apt-get update -q && DEBIAN_FRONTEND=noninteractive "
-            "apt-get install -y -q --no-install-recommends libreoffice-calc"
+            "apt-get install -y -q --no-install-recommends libreoffice-calc poppler-utils"
         )
         done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0 or not soffice():
+        if done.returncode != 0 or not have_libreoffice():
             return f"apt-get failed ({done.returncode}): {done.stderr.strip()[-800:]}"
         return ""
 
@@ -84,7 +90,7 @@ def convert(source: Path, target_format: str, out_dir: Path, timeout: float = 18
 def libreoffice() -> str:
     """The soffice program, installed when missing; a failed install fails the test (or skips it,
     only where LAA_LIBREOFFICE_MAY_SKIP=1 says installing is impossible here)."""
-    if not soffice():
+    if not have_libreoffice():
         why = install_libreoffice()
         if why:
             if may_skip():
@@ -93,3 +99,26 @@ def libreoffice() -> str:
     program = soffice()
     assert program is not None
     return program
+
+
+def render_sheet(workbook: Path, sheet: str, png: Path, dpi: int = 80) -> Path:
+    """The first printed page of one sheet, as LibreOffice prints it (its print set-up, its conditional
+    formatting), as a PNG: Calc writes the PDF, poppler's pdftoppm rasterises it."""
+    with tempfile.TemporaryDirectory(prefix="laa-render-") as tmp:
+        book = openpyxl.load_workbook(workbook)
+        for title in list(book.sheetnames):
+            if title != sheet:
+                del book[title]
+        alone = Path(tmp) / f"{png.stem}.xlsx"
+        book.save(alone)
+        pdf = convert(alone, "pdf", Path(tmp))
+        stem = Path(tmp) / "page"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        png.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stem.with_suffix(".png"), png)
+    return png

@@ -287,3 +287,23 @@ def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
     assert laa("convert", str(book), str(back)).returncode == 0
     assert load_scenario(back) == load_scenario(EXAMPLE) == load_scenario(book)
     assert laa("convert", str(EXAMPLE), str(tmp_path / "x.txt")).returncode == 2
+
+
+@pytest.mark.usefixtures("libreoffice")
+def test_libreoffice_prints_the_workbook_with_its_colours_and_set_up(example, tmp_path):
+    """Calc reads the workbook as written: its re-save keeps the checks' colours, the print set-up and the
+    figures, and it prints a sheet (the picture in docs/ is made this way)."""
+    from tests.models.workbook.libreoffice import convert, render_sheet
+
+    path, book = example
+    resaved = openpyxl.load_workbook(convert(path, "xlsx", tmp_path / "calc"))
+    assert resaved.sheetnames == SHEETS
+    checks = resaved["Checks"]
+    words = {rule.formula[0] for cf in checks.conditional_formatting for rule in cf.rules if rule.formula}
+    assert {'"PASS"', '"FAIL"'} <= words
+    assert checks.page_setup.orientation == "landscape" and checks.print_title_rows == "$1:$1"
+    for again, first in zip(_by_header(resaved["Summary"]), _by_header(book["Summary"]), strict=True):
+        expected = {k: pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for k, v in first.items()}
+        assert again == expected  # Calc keeps 15 significant digits of a score
+    png = render_sheet(path, "Checks", tmp_path / "checks.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000

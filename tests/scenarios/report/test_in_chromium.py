@@ -15,7 +15,7 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.report.build import prepare_report
 from laa.scenarios.report.charts import SANKEY_LABEL_CHARS, short
-from laa.scenarios.report.flows import MAX_NODES
+from laa.scenarios.report.flows import BLOCK, MAX_NODES
 from laa.scenarios.report.progress import most_different, outcome_progress
 from laa.scenarios.report.sections import PROGRESS_ROWS, report_html, score_text
 from selenium import webdriver
@@ -93,7 +93,7 @@ def test_hostile_names_are_shown_and_never_run(browser, tmp_path: Path):
     labels = browser.execute_script(
         "return [...document.querySelectorAll('#chart-flows g.sankey-node text')].map(t => t.textContent)"
     )
-    assert short(f"Block {SCRIPT}", SANKEY_LABEL_CHARS) in labels  # shortened, shown as text
+    assert short(f"Block {SCRIPT}", SANKEY_LABEL_CHARS[BLOCK]) in labels  # shortened, shown as text
     assert any(label.startswith('Outcome "><img src=x') for label in labels)
     screenshot(browser, tmp_path / "hostile.png")
 
@@ -161,3 +161,49 @@ def test_a_script_that_slipped_past_escaping_would_not_run(browser, tmp_path: Pa
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     assert any("Content Security Policy" in str(m.get("message")) for m in loaded.errors), loaded.errors
     assert browser.execute_script(SANKEY_NODES) > 0  # the page's own scripts still ran
+
+
+LABEL_BOXES = """
+return [...document.querySelectorAll('#chart-flows g.sankey-node text')]
+  .filter(t => t.textContent.trim() !== '')
+  .map(t => { const b = t.getBoundingClientRect();
+              return [t.textContent, b.left, b.top, b.right, b.bottom]; });
+"""
+
+
+def _overlaps(boxes: list[list]) -> list[tuple[str, str]]:
+    found = []
+    for i, (a, l1, t1, r1, b1) in enumerate(boxes):
+        for b, l2, t2, r2, b2 in boxes[i + 1 :]:
+            if l1 < r2 - 0.5 and l2 < r1 - 0.5 and t1 < b2 - 0.5 and t2 < b1 - 0.5:
+                found.append((a, b))
+    return found
+
+
+def test_flow_labels_never_overlap(browser, example: Path, xl_plans: list[Plan], tmp_path: Path):
+    load(browser, example)
+    boxes = browser.execute_script(LABEL_BOXES)
+    assert len(boxes) > 10 and _overlaps(boxes) == []
+    scenario = xl_plans[0].scenario
+    out = write_atomic(tmp_path / "xl.html", report_html(prepare_report(scenario, xl_plans, freedoms_top=0)))
+    load(browser, out)
+    boxes = browser.execute_script(LABEL_BOXES)
+    assert boxes and _overlaps(boxes) == []
+    hover = browser.execute_script(
+        "return document.querySelector('#chart-flows').data[0].node.customdata.join('|')"
+    )
+    assert "Other outcomes" in hover  # every node's full name is in its hover, labelled or not
+
+
+def test_an_infeasible_arrangement_is_labelled_in_every_chart(browser, tmp_path: Path):
+    out = tmp_path / "short.html"
+    done = laa("report", write(short_of_money(), tmp_path / "short.yaml"), "-o", out, "--freedoms", "0")
+    assert done.returncode == 3
+    assert_clean(load(browser, out))
+
+    def chart_text(chart: str) -> str:
+        return browser.execute_script(f"return document.querySelector('#{chart}').textContent")
+
+    assert "infeasible: no plan" in chart_text("chart-scores")
+    assert "infeasible: no plan" in chart_text("chart-money")
+    assert "infeasible" in chart_text("chart-progress")
