@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement
+from laa.pooling.evaluate import OutcomeResult
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp
 from laa.scenarios.meeting.charts import figure_data, score_change_chart
@@ -80,7 +81,7 @@ def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
         return []
     sc = now.scenario
     dust = dust_gbp(sc)
-    moved = []
+    moved: list[tuple[float, float, str, dict[str, Any]]] = []  # score moved, spend moved, id, row
     for outcome, b, n in zip(sc.outcomes, base.evaluation.outcomes, now.evaluation.outcomes, strict=True):
         changed = (
             abs(n.spend - b.spend) >= dust
@@ -88,23 +89,28 @@ def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
             or (n.target_met, n.stretch_met) != (b.target_met, b.stretch_met)
         )
         if changed:
-            moved.append(
-                {
-                    "id": outcome.id,
-                    "name": sc.label("outcomes", outcome.id),
-                    "block": sc.label("blocks", outcome.block),
-                    "unit": outcome.unit,
-                    "direction": outcome.direction.value,
-                    "target": outcome.target,
-                    "base": {"spend": b.spend, "projected": b.projected, "score": b.score,
-                             "target_met": b.target_met, "stretch_met": b.stretch_met},
-                    "now": {"spend": n.spend, "projected": n.projected, "score": n.score,
-                            "target_met": n.target_met, "stretch_met": n.stretch_met},
-                }
-            )  # fmt: skip
-    moved.sort(key=lambda r: (-abs(r["now"]["score"] - r["base"]["score"]),
-                              -abs(r["now"]["spend"] - r["base"]["spend"]), r["id"]))  # fmt: skip
-    return moved[:OUTCOMES_LISTED]
+            row = {
+                "id": outcome.id,
+                "name": sc.label("outcomes", outcome.id),
+                "block": sc.label("blocks", outcome.block),
+                "unit": outcome.unit,
+                "direction": outcome.direction.value,
+                "target": outcome.target,
+                "base": _outcome_figures(b),
+                "now": _outcome_figures(n),
+            }
+            moved.append((-abs(n.score - b.score), -abs(n.spend - b.spend), outcome.id, row))
+    return [row for *_, row in sorted(moved, key=lambda m: m[:3])][:OUTCOMES_LISTED]
+
+
+def _outcome_figures(result: OutcomeResult) -> dict[str, Any]:
+    return {
+        "spend": result.spend,
+        "projected": result.projected,
+        "score": result.score,
+        "target_met": result.target_met,
+        "stretch_met": result.stretch_met,
+    }
 
 
 def _focus(meeting: Meeting, planned: list[Plan]) -> Arrangement | None:
