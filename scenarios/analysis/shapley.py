@@ -76,34 +76,25 @@ def shapley(
     explain: Callable[[CoalitionPlan], str],
     orders: int | None = None,
     seed: int = 0,
-    deadline: Callable[[], None] | None = None,
 ) -> Shares:
     """Shares of `value(all) - value(none)`: exact up to `EXACT_UP_TO` players unless `orders` is given.
 
-    `explain` says why a failed coalition's plan failed; `deadline`, if given, is called between
-    plans and may raise to stop a run that has taken too long.
+    `explain` says why a failed coalition's plan failed.
     """
     if not players:
         return Shares(0.0, Method.EXACT, {})
     if orders is None and len(players) <= EXACT_UP_TO:
-        return _exact(players, value, explain, deadline)
-    return _sampled(players, value, explain, orders or DEFAULT_ORDERS, seed, deadline)
+        return _exact(players, value, explain)
+    return _sampled(players, value, explain, orders or DEFAULT_ORDERS, seed)
 
 
-def _exact(
-    players: Sequence[str],
-    value: Value,
-    explain: Callable[[CoalitionPlan], str],
-    deadline: Callable[[], None] | None,
-) -> Shares:
+def _exact(players: Sequence[str], value: Value, explain: Callable[[CoalitionPlan], str]) -> Shares:
     n = len(players)
     size = 1 << n
     v = np.full(size, np.nan)
     failed: list[CoalitionPlan] = []
     for k in range(size):
         mask = k ^ (k >> 1)  # Gray code: one partner joins or leaves at each step
-        if deadline is not None:
-            deadline()
         plan = value(_coalition(players, mask))
         if plan.ok:
             v[mask] = plan.score
@@ -129,7 +120,6 @@ def _sampled(
     explain: Callable[[CoalitionPlan], str],
     orders: int,
     seed: int,
-    deadline: Callable[[], None] | None,
 ) -> Shares:
     n = len(players)
     rng = np.random.default_rng(seed)
@@ -137,8 +127,6 @@ def _sampled(
 
     def v(mask: int) -> float | CoalitionPlan:
         if mask not in known:
-            if deadline is not None:
-                deadline()
             plan = value(_coalition(players, mask))
             if not plan.ok:
                 return plan
