@@ -32,13 +32,49 @@ from laa.scenarios.outputs.results_workbook import sweep_workbook
     show_default=True,
     help="Equal steps from nothing pooled to all poolable money (10%, 25% and 50% are always added).",
 )
+@click.option(
+    "--robust",
+    is_flag=True,
+    help="Instead: the central score against cvar:ALPHA for ALPHA from 1 down to 0.05 (README).",
+)
+@click.option("--draws", type=click.IntRange(min=1, max=100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="With --robust: the draws' seed.")
+@click.option(
+    "--arrangement",
+    "-a",
+    type=click.Choice(["aligned", "pooled"]),
+    default="aligned",
+    show_default=True,
+    help="With --robust: the plan drawn.",
+)
 @format_option("table", "json")
 @out_option
 @solver_option
 @guarded
-def frontier(file: str, steps: int, fmt: str, out: str | None, solver: str) -> None:
-    """Score against the share of poolable money pooled, each step optimal."""
+def frontier(
+    file: str,
+    steps: int,
+    robust: bool,
+    draws: int,
+    seed: int,
+    arrangement: str,
+    fmt: str,
+    out: str | None,
+    solver: str,
+) -> None:
+    """Score against the share of poolable money pooled, each step optimal (or with --robust, the
+    central score against the mean of the worst draws)."""
     scenario = load(file)
+    if robust:
+        from laa.scenarios.analysis.robust_frontier import robust_frontier, robust_frontier_text
+
+        options = solve_options(solver, None)
+        found = robust_frontier(scenario, Arrangement(arrangement), draws, seed, options=options)
+        if fmt == "json":
+            emit(json.dumps(found.to_dict(), indent=1, allow_nan=False) + "\n", out)
+        else:
+            emit(robust_frontier_text(scenario, found), out)
+        return
     result = pooling_frontier(scenario, steps, solve_options(solver, None))
     if fmt == "json":
         emit(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", out)

@@ -219,7 +219,9 @@ class Stack:
     base_cols: int
     # per draw, per outcome: the plan's spend on it as the draw moves it (None: nobody may fund it)
     spend: list[list[Terms | None]]
+    central_spend: list[Terms | None]  # ... and at the central estimate
     score: list[Terms] = field(default_factory=list)  # per draw: its score, once `add_curves` has run
+    central: Terms | None = None  # the score at the central estimate, once `add_curves` has run
 
 
 @dataclass(frozen=True)
@@ -289,13 +291,15 @@ def stack(spec: ModelSpec, draws: Sequence[Scenario]) -> Stack:
         own = _draw_program(spec, b, drawn)
         for group in groups:
             _copy_if_moved(matrix, group, central, own, plan_source, source_factor[d])
-    return Stack(matrix, b, draws, b.unit, program.num_cols, spend)
+    centre = _spend(aggregate, np.ones(len(sources)))
+    return Stack(matrix, b, draws, b.unit, program.num_cols, spend, centre)
 
 
 def add_curves(s: Stack) -> None:
-    """Every draw's copy of every curve, and with them each draw's score."""
+    """Every draw's copy of every curve, and with them each draw's score; and the central score."""
     pairs = zip(s.draws, s.spend, strict=True)
     s.score = [_curves(d.outcomes, s.matrix, spend, s.unit) for d, spend in pairs]
+    s.central = _curves(s.builder.scenario.outcomes, s.matrix, s.central_spend, s.unit)
 
 
 def _draw_program(spec: ModelSpec, central: Builder, drawn: Scenario) -> _Rows:

@@ -186,6 +186,10 @@ class RobustRun:
         fresh = DrawSet.make(scenario, fresh_draws, fresh_seed(seed))
         return RobustRun(scenario, measure, planned, fresh, options)
 
+    def measured_by(self, measure: Measure) -> RobustRun:
+        """The same draws (and judgements of them) for plans chosen by another measure."""
+        return replace(self, measure=measure, _by_choice={})
+
     def solve(self, choice: PoolingChoice, arrangement: Arrangement) -> RobustSolution:
         """The robust plan for one fixed pooling choice, solved once however often it is asked."""
         key = (tuple(sorted(choice.shares.items())), choice.pots_used)

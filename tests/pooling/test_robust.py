@@ -138,3 +138,18 @@ def test_robust_planning_refuses_cbc_and_no_draws():
         plan_against_draws(spec, Arrangement.ALIGNED, [scenario], mean, cbc)
     with pytest.raises(InputError, match="at least one draw"):
         plan_against_draws(spec, Arrangement.ALIGNED, [], mean)
+
+
+def test_the_cvar_frontier_re_solves_one_program_to_each_level_s_own_plan():
+    from laa.pooling.robust import cvar_frontier
+
+    scenario = load_scenario(HERE / "statutory_draws.yaml")
+    draws = [drawn(scenario, {"v": e}, a) for e, a in ((0.6, 1.1), (1.0, 0.9), (1.3, 1.0), (0.9, 1.2))]
+    spec = ModelSpec(scenario, PoolingChoice.aligned())
+    alphas = [1.0, 0.5, 0.25]
+    levels = cvar_frontier(spec, Arrangement.ALIGNED, draws, alphas)
+    for alpha, level in zip(alphas, levels, strict=True):
+        alone = plan_against_draws(spec, Arrangement.ALIGNED, draws, Measure(MeasureKind.CVAR, alpha))
+        assert level.value == pytest.approx(alone.value, abs=1e-7)
+        assert str(level.measure) == f"cvar:{alpha:g}"
+    assert levels[0].value > levels[1].value > levels[2].value

@@ -153,3 +153,25 @@ def test_laa_run_robust_writes_the_record_the_table_and_the_workbook(tmp_path, m
     ):
         refused = CliRunner().invoke(laa, ["run", str(EXAMPLE), *bad])
         assert refused.exit_code == 2 and message in refused.output
+
+
+def test_laa_frontier_robust_draws_the_central_score_against_cvar(monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from laa.cli.main import laa
+    from laa.scenarios.analysis import robust_frontier
+
+    monkeypatch.setattr(robust_frontier, "FRESH_DRAWS", 10)
+    done = CliRunner().invoke(laa, ["frontier", str(EXAMPLE), "--robust", "--draws", "10", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    found = json.loads(done.output)
+    steps = found["steps"]
+    assert [s["alpha"] for s in steps] == list(robust_frontier.ALPHAS)
+    assert all(s["status"] == "optimal" for s in steps)
+    # the worst ALPHA share's mean can only fall as ALPHA does, for the best plan at each level too
+    cvars = [s["cvar"] for s in steps]
+    assert all(a >= b - 1e-7 for a, b in zip(cvars, cvars[1:], strict=False))
+    assert found["out_of_sample"] == {"seed": fresh_seed(0), "draws": 10}
+    table = CliRunner().invoke(laa, ["frontier", str(EXAMPLE), "--robust", "--draws", "10"])
+    assert "the aligned plan best by cvar:ALPHA" in table.output and "The deterministic plan" in table.output
