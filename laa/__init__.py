@@ -67,6 +67,7 @@ __all__ = [
     "plan",
     "plan_all",
     "results_document",
+    "robust_plan",
     "variant",
 ]
 
@@ -140,6 +141,30 @@ def plan_all(
 
     chosen = [_arrangement(a) for a in arrangements] if arrangements else None
     return plan_each(scenario, chosen, _options(solver, time_limit))
+
+
+def robust_plan(
+    scenario: Scenario,
+    arrangement: str | Arrangement = "aligned",
+    measure: str = "cvar:0.1",
+    draws: int = 200,
+    seed: int = 0,
+    solver: str | SolverName = "highs",
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan one arrangement against `draws` seeded draws of the uncertain evidence, not only for
+    its central estimate: `measure` is `mean`, `cvar:ALPHA` (the mean of the worst ALPHA share of
+    draws) or `targets:P` (the most targets met in at least a share P of draws).
+
+    The plan keeps every rule in every draw; its figures are at the central estimate, and its
+    `robust` attribute (`.robust.to_dict()`, the results document's `robust` field) sets it beside
+    the deterministic plan in those draws and on fresh ones. Aligned, pooled and optimal are
+    planned so; silo and historic come back as `plan` makes them.
+    """
+    from laa.scenarios.analysis.robust import plan_robustly
+
+    arrangements = [_arrangement(arrangement)]
+    return plan_robustly(scenario, arrangements, measure, draws, seed, _options(solver, time_limit))[0]
 
 
 def compare(

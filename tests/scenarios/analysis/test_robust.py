@@ -175,3 +175,18 @@ def test_laa_frontier_robust_draws_the_central_score_against_cvar(monkeypatch):
     assert found["out_of_sample"] == {"seed": fresh_seed(0), "draws": 10}
     table = CliRunner().invoke(laa, ["frontier", str(EXAMPLE), "--robust", "--draws", "10"])
     assert "the aligned plan best by cvar:ALPHA" in table.output and "The deterministic plan" in table.output
+
+
+def test_the_api_plans_against_draws_and_refuses_what_it_cannot_read(example, monkeypatch):
+    import laa
+    from laa.scenarios.analysis import robust
+
+    monkeypatch.setattr(robust, "FRESH_DRAWS", 10)
+
+    plan = laa.robust_plan(example, "aligned", "mean", draws=5, seed=1)
+    assert plan.has_numbers and judged(plan)["measure"] == "mean"
+    silo = laa.robust_plan(example, "silo", "mean", draws=2)
+    assert silo.score == pytest.approx(laa.plan(example, "silo").score)
+    with pytest.raises(laa.InputError, match="robust measure"):
+        laa.robust_plan(example, "aligned", "worst")
+    assert "robust_plan" in laa.__all__
