@@ -54,7 +54,7 @@ def draw(scenario: Scenario, n: int, seed: int) -> Draws:
 
 def drawn_scenario(scenario: Scenario, effects: np.ndarray, amounts: np.ndarray) -> Scenario:
     """The scenario as one draw has it: every effect and amount scaled by its factor."""
-    doc = scenario.model_dump(mode="python")
+    doc = scenario.model_dump(mode="python", exclude_unset=True)  # nulls left unset re-validate
     for item, factor in zip(doc["outcomes"], effects, strict=True):
         for segment in item["response"]:
             segment["effect"] *= float(factor)

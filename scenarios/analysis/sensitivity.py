@@ -114,7 +114,7 @@ def sensitivity(
         results = solve_draws(scenario, chosen, drawn, options)
     else:
         bounds = np.linspace(0, draws, jobs + 1).astype(int)
-        doc = scenario.model_dump(mode="python")
+        doc = scenario.model_dump(mode="python", exclude_unset=True)  # re-validates (variants refuse nulls)
         names = [a.value for a in chosen]
         tasks = [(doc, names, drawn.chunk(lo, hi), options) for lo, hi in itertools.pairwise(bounds)]
         # spawn, not fork: HiGHS runs a thread pool, and a forked child can inherit its locks held
