@@ -9,9 +9,12 @@ a large area the slow arrangements are drawn later (pending, then caught
 up): "all drawn" is the time from the click until every arrangement shown
 is planned and drawn.
 
-The 20 changes cycle through what a meeting does: take a stream out of its
-pot, cut another stream's amounts by 10% (the slider), drop a rule, and go
-back to the base (one change that undoes the other three), five times.
+The 20 changes cycle through what a meeting does, five times: take a stream
+out of its pot, cut another stream's amounts (the slider), drop a rule, and
+put the first stream back into its pot. Each cycle takes other streams, an
+other rule and another cut, so every change asks for a list of changes not
+planned before (a list seen before is shown from the plans already made,
+which would flatter the figure).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from tests.scenarios.meeting.driver import (  # noqa: E402
     answered,
     choose,
     complete,
+    idle,
     open_page,
     rendered,
     replans,
@@ -63,28 +67,29 @@ def _slide(driver: Any, element_id: str, value: float) -> None:
         element_id,
         str(value),
     )
-    WebDriverWait(driver, 120).until(lambda d: rendered(d) > before)
+    WebDriverWait(driver, 120).until(lambda d: rendered(d) > before and idle(d))
 
 
 def measure(driver: Any, url: str, controls: dict[str, Any]) -> dict[str, list[float]]:
     """The page's own timings of `CHANGES` changes: first drawn, all drawn and the answer in hand (ms),
     and the server's re-plan before answering (s)."""
     open_page(driver, url, timeout=300)
-    pooled = next(s for s in controls["streams"] if s["pot"] and s["max_pool_share"] > 0)
-    other = next(s for s in controls["streams"] if s["id"] != pooled["id"])
-    rule = controls["rules"][0]
-    done = 0
-    while done < CHANGES:
+    pooled = [s for s in controls["streams"] if s["pot"] and s["max_pool_share"] > 0]
+    rules = controls["rules"]
+    for cycle in range(CHANGES // 4):  # every change makes a list of changes not planned before
+        stream = pooled[cycle % len(pooled)]
+        other = [s for s in controls["streams"] if s["id"] != stream["id"]][cycle]
         tab(driver, "streams")
-        choose(driver, "stream", pooled["id"])
-        act(driver, "stream-pooled", timeout=120)
+        choose(driver, "stream", stream["id"])
+        act(driver, "stream-pooled", timeout=120)  # out of its pot
         choose(driver, "stream", other["id"])
-        _slide(driver, "stream-scale", 0.9)
+        _slide(driver, "stream-scale", round(0.9 - 0.02 * cycle, 2))
         tab(driver, "rules")
-        choose(driver, "rule", rule["id"])
+        choose(driver, "rule", rules[cycle % len(rules)]["id"])
         act(driver, "drop-rule", timeout=120)
-        act(driver, "clear", timeout=120)
-        done += 4
+        tab(driver, "streams")
+        choose(driver, "stream", stream["id"])
+        act(driver, "stream-pooled", timeout=120)  # back into its pot
     return {
         "drawn": timings(driver)[:CHANGES],
         "complete": complete(driver)[:CHANGES],

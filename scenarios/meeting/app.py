@@ -21,7 +21,7 @@ from laa.scenarios.meeting.guard import Audience, Guard
 from laa.scenarios.meeting.page import SECURITY_HEADERS, assets, page_html
 from laa.scenarios.meeting.save import save_variant
 from laa.scenarios.meeting.session import Meeting
-from laa.scenarios.meeting.view import meeting_view
+from laa.scenarios.meeting.view import Views
 from laa.scenarios.outputs.results import results_document
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -111,6 +111,7 @@ def _expect(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what:
 
 def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
     """The whole server: the Starlette app behind the guard."""
+    views = Views()
 
     def guarded(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def run(request: Request) -> Response:
@@ -150,7 +151,7 @@ def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
 
     def _view() -> dict[str, Any]:
         with meeting.lock:
-            return meeting_view(meeting)
+            return views.view(meeting)
 
     def acting(act: Callable[[dict[str, Any]], None]) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
@@ -159,7 +160,7 @@ def meeting_app(meeting: Meeting, audience: Audience) -> Guard:
             def run() -> dict[str, Any]:
                 with meeting.lock:
                     act(data)
-                    return meeting_view(meeting)
+                    return views.view(meeting)
 
             return _json(await run_in_threadpool(run))
 

@@ -16,12 +16,18 @@ as the quickest arrangements, within `QUICK_SECONDS` by their last times,
 are planned; the others are `pending` and are planned one at a time by
 `catch_up`, which the page asks for until none is left. A pending
 arrangement shows no numbers, never the numbers of an earlier change.
+
+Meetings go back and forth ("and with the police money back?"), so the plans
+of the latest lists of changes are kept: undoing, or setting a control back,
+shows the plans already made at once.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +42,7 @@ from laa.scenarios.meeting.planners import Planners
 
 WHERE = "changes"
 QUICK_SECONDS = 0.6  # planned before the page is answered, by each arrangement's last planning time
+REMEMBERED_LISTS = 32  # lists of changes whose plans are kept, so going back to one costs nothing
 Change = dict[str, Any]
 
 
@@ -88,6 +95,7 @@ class Meeting:
     pending: list[Arrangement] = field(default_factory=list)  # shown, not yet planned for `changes`
     took: dict[Arrangement, float] = field(default_factory=dict)  # each arrangement's last planning time
     quick_seconds: float = QUICK_SECONDS
+    memory: OrderedDict[str, dict[Arrangement, Plan]] = field(default_factory=OrderedDict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -182,9 +190,8 @@ class Meeting:
         self._replan(changes)
         self.history.append(previous)
 
-    def _replan(self, changes: list[Change], everything: bool = False) -> None:
-        """Apply `changes` and plan the quickest arrangements (`everything`: all); the state moves only
-        when the changes apply."""
+    def _replan(self, changes: list[Change]) -> None:
+        """Apply `changes` and plan the quickest arrangements; the state moves only when they apply."""
         start = time.perf_counter()
         if not changes:  # back to the base: its plans are at hand
             self.changes, self.scenario, self.pending = [], self.base, []
@@ -193,12 +200,15 @@ class Meeting:
             return
         scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE)
         self.changes, self.scenario = list(changes), scenario
-        quickest = sorted(self.arrangements, key=lambda a: self.took.get(a, 0.0))
+        known = self._remembered()
+        quickest = sorted(self.arrangements, key=lambda a: 0.0 if a in known else self.took.get(a, 0.0))
         self.pending = []
         for arrangement in quickest:
-            spent = time.perf_counter() - start
-            late = spent + self.took.get(arrangement, 0.0) > self.quick_seconds
-            if not everything and arrangement is not quickest[0] and late:
+            if arrangement in known:  # this list was planned before (an undo, a control set back)
+                self.plans[arrangement] = known[arrangement]
+                continue
+            late = time.perf_counter() - start + self.took.get(arrangement, 0.0) > self.quick_seconds
+            if arrangement is not quickest[0] and late:
                 self.pending.append(arrangement)
                 self.plans.pop(arrangement, None)
                 continue
@@ -210,6 +220,16 @@ class Meeting:
         start = time.perf_counter()
         (self.plans[arrangement],) = self.planners.plan(scenario, [arrangement])
         self.took[arrangement] = time.perf_counter() - start
+        self._remembered()[arrangement] = self.plans[arrangement]
+
+    def _remembered(self) -> dict[Arrangement, Plan]:
+        """The plans already made for the list of changes as it stands (the latest lists kept)."""
+        key = json.dumps(self.changes, sort_keys=True, default=str)
+        found = self.memory.pop(key, {})
+        self.memory[key] = found  # the most recent last
+        while len(self.memory) > REMEMBERED_LISTS:
+            self.memory.popitem(last=False)
+        return found
 
     def _plan_base(self, arrangements: list[Arrangement]) -> None:
         for arrangement in arrangements:

@@ -8,6 +8,8 @@ to set as text (never as markup).
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement
@@ -53,6 +55,31 @@ def meeting_view(meeting: Meeting) -> dict[str, Any]:
         "partners": partner_rows(meeting.base, base, now, focus),
         "figures": _figures(scenario, base, now, None if focus is None else meeting.plans[focus]),
     }
+
+
+class Views:
+    """The latest views, by the very plans they show: going back to a list of changes (an undo, a
+    control set back) draws what was drawn before without building its charts again."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self.kept: OrderedDict[tuple[Any, ...], tuple[list[Any], dict[str, Any]]] = OrderedDict()
+
+    def view(self, meeting: Meeting) -> dict[str, Any]:
+        plans = [*meeting.based(), *meeting.current()]
+        key = (
+            tuple(id(p) for p in plans),
+            json.dumps(meeting.changes, sort_keys=True, default=str),
+            meeting.focus,
+            bool(meeting.history),
+        )
+        found = self.kept.pop(key, None)
+        if found is None:
+            found = (plans, meeting_view(meeting))  # the plans kept with it: their ids stay theirs
+        self.kept[key] = found
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
+        return {**found[1], "seconds": round(meeting.seconds, 4)}
 
 
 def summary(plan: Plan | None) -> dict[str, Any]:

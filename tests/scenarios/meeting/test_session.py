@@ -151,3 +151,16 @@ def test_every_variant_in_the_file_plans_through_the_api_as_laa_run_variant_does
             for record, plan in zip(answer.json()["arrangements"], expected, strict=True):
                 assert record["status"] == plan.status.value, variant["id"]
                 assert record["score"] == pytest.approx(plan.score, abs=1e-7), variant["id"]
+
+
+def test_going_back_to_a_list_of_changes_shows_the_plans_already_made(meeting: Meeting):
+    meeting.clear()
+    meeting.change({"stream": "sscf", "scale": 0.7})
+    first = dict(meeting.plans)
+    meeting.change({"rule": "sp-housing-support", "drop": True})
+    assert meeting.plans[Arrangement.POOLED] is not first[Arrangement.POOLED]
+    meeting.undo()
+    assert meeting.plans[Arrangement.POOLED] is first[Arrangement.POOLED] and meeting.seconds < 0.05
+    meeting.change({"stream": "sscf", "scale": 0.6})
+    meeting.change({"stream": "sscf", "scale": 0.7})  # the slider set back
+    assert meeting.plans[Arrangement.POOLED] is first[Arrangement.POOLED]
