@@ -171,12 +171,22 @@ def plan_against_draws(
     """The plan for `spec` (a fixed pooling choice) that is best by `measure` over the draws:
     `spec.scenario` as each draw has it, its effects and amounts scaled and nothing else moved."""
     options = options or SolveOptions()
-    prepared = _prepare(spec, draws, options)
-    if prepared.failed is not None:
-        solved = _Solved(prepared.failed, None)
-    else:
-        solved = _solve(prepared.stacked, measure, options)
-    return _finish(spec, arrangement, measure, prepared, solved)
+    _refuse(draws, options)
+    started = time.perf_counter()
+    stacked = stack(spec, draws)
+    seconds = {"build": time.perf_counter() - started}
+    solved = _solve(stacked, measure, options)
+    kept, dropped = list(range(len(draws))), []
+    if solved.solution.status is Status.INFEASIBLE:  # set aside the draws no plan can meet, and say so
+        started = time.perf_counter()
+        kept, dropped = _possible_draws(spec, draws, options)
+        seconds["infeasible_draws"] = time.perf_counter() - started
+        if kept and dropped:
+            stacked = stack(spec, [draws[d] for d in kept])
+            solved = _solve(stacked, measure, options)
+        if solved.solution.status is Status.INFEASIBLE:
+            solved = _Solved(Solution(Status.INFEASIBLE, _why_infeasible(kept, dropped)), None)
+    return _finish(spec, arrangement, measure, _Prepared(stacked, kept, dropped, seconds), solved)
 
 
 def cvar_frontier(
@@ -219,11 +229,17 @@ class _Prepared:
     failed: Solution | None = None  # no plan keeps every rule in the draws left
 
 
-def _prepare(spec: ModelSpec, draws: Sequence[Scenario], options: SolveOptions) -> _Prepared:
+def _refuse(draws: Sequence[Scenario], options: SolveOptions) -> None:
     if options.solver is not SolverName.HIGHS:
         raise InputError("robust planning solves with HiGHS: leave --solver at highs")
     if len(draws) == 0:
         raise InputError("robust planning needs at least one draw")
+
+
+def _prepare(spec: ModelSpec, draws: Sequence[Scenario], options: SolveOptions) -> _Prepared:
+    """The stacked draws, checked first for one plan keeping every rule in all of them (the frontier
+    solves one program many times, so it asks once)."""
+    _refuse(draws, options)
     started = time.perf_counter()
     stacked = stack(spec, draws)
     seconds = {"build": time.perf_counter() - started}
