@@ -81,6 +81,7 @@
 
   let waiting = 0; // actions sent or queued, not yet drawn
   let clicked = null; // when the change now being planned was asked for
+  let planning = 0; // the server's seconds planning it, over its answer and the catching up after
 
   function act(path, body, event) {
     const started = event && event.timeStamp ? event.timeStamp : performance.now();
@@ -97,7 +98,9 @@
       if (asked) {
         meeting.answered.push(performance.now() - started);
         clicked = started;
+        planning = 0;
       }
+      planning += next.seconds;
       answered = true;
       showProblems(null);
       await draw(next);
@@ -469,7 +472,7 @@
     if (controls.rules.length) refreshRule();
     refreshOutcome();
     const names = view.rows.map((r) => r.arrangement).filter((a) => !view.pending.includes(a)).join(", ");
-    byId("status").textContent = "Planned " + names + " in " + view.seconds.toFixed(2) + " s · " +
+    byId("status").textContent = "Planned " + names + " in " + planning.toFixed(2) + " s · " +
       view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base" +
       (view.pending.length ? " · planning " + view.pending.join(", ") + "…" : "");
     meeting.rendered += 1;
@@ -637,6 +640,7 @@
       controls = await api("GET", "/api/scenario");
       buildResults();
       view = await api("GET", "/api/session");
+      planning = view.seconds;
       buildControls();
       await draw(view);
     } catch (problem) {
