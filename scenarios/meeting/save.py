@@ -9,6 +9,9 @@ the same data. Before anything is written the new text is read back: its
 data must be the old data with exactly this variant put in, and it must
 load as a valid scenario; then it is written atomically.
 
+A workbook is never rewritten: the scenario with the variant goes to a new
+file beside it (a workbook with a Variants sheet, YAML or JSON).
+
 Nothing is ever written outside the scenario's folder: a new file is a bare
 file name in that folder, never a path, never a link, never an existing file.
 """
@@ -21,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from laa.models.errors import InputError
-from laa.models.load import load_scenario_bytes
+from laa.models.errors import InputError, ScenarioError
+from laa.models.load import load_scenario, load_scenario_bytes
 from laa.models.scenario import Scenario
+from laa.models.variants import check_variants, read_variants
 from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.convert import FORMATS, converted
 
 TEXT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}$")
@@ -39,10 +44,7 @@ def save_variant(scenario_path: Path, base: Scenario, variant: dict[str, Any], n
     source = scenario_path
     fmt = TEXT_SUFFIXES.get(source.suffix.lower())
     if fmt is None:
-        raise InputError(
-            f"{source.name}: a variant is written into a YAML or JSON scenario file; this one is a "
-            "workbook, so add the variant on its Variants sheet, or run the meeting on a YAML copy"
-        )
+        return _save_beside_workbook(source, base, variant, new_file)
     target = source if new_file is None else new_file_in_folder(source, new_file)
     if target == source and source.is_symlink():
         raise InputError(f"{source.name} is a link; save the variant to a new file in its folder instead")
@@ -66,15 +68,43 @@ def save_variant(scenario_path: Path, base: Scenario, variant: dict[str, Any], n
     return target
 
 
+def _save_beside_workbook(
+    source: Path, base: Scenario, variant: dict[str, Any], new_file: str | None
+) -> Path:
+    """A workbook is not rewritten (its look is the finance lead's): the scenario with the variant
+    goes to a new file beside it, in any format a scenario is read from."""
+    if new_file is None:
+        raise InputError(
+            f"{source.name} is a workbook, which the meeting does not rewrite: give a new file name "
+            "(.xlsx, .yaml or .json) to save the scenario with this variant beside it"
+        )
+    target = new_file_in_folder(source, new_file)
+    if _without_variants(load_scenario(source)) != _without_variants(base):
+        raise InputError(
+            f"{source.name} has changed since the meeting began; start the meeting again to save from it"
+        )
+    current = [v.model_dump(exclude_unset=True) for v in base.variants or []]
+    read = read_variants(_replaced(current, variant), target.name)
+    problems = check_variants(base, read)
+    if problems:
+        raise ScenarioError(problems)
+    write_atomic(target, converted(base.model_copy(update={"variants": read.variants}), target.name))
+    return target
+
+
 def new_file_in_folder(scenario_path: Path, name: str) -> Path:
-    """`name` as a new file beside the scenario: a bare name of the same format, in no other folder."""
+    """`name` as a new file beside the scenario, in no other folder: a bare name, of the scenario's own
+    format (a YAML or JSON file's text is kept), or any scenario format beside a workbook."""
     if not FILE_NAME.match(name) or name in (".", ".."):
         raise InputError(
             f"new file {name!r}: give a plain file name (letters, digits, '.', '_', '-', spaces), "
             "no folder: it is written beside the scenario"
         )
-    if TEXT_SUFFIXES.get(Path(name).suffix.lower()) != TEXT_SUFFIXES.get(scenario_path.suffix.lower()):
+    wanted, own = Path(name).suffix.lower(), scenario_path.suffix.lower()
+    if own in TEXT_SUFFIXES and TEXT_SUFFIXES.get(wanted) != TEXT_SUFFIXES[own]:
         raise InputError(f"new file {name!r}: name it {scenario_path.suffix}, as the scenario file is")
+    if own not in TEXT_SUFFIXES and wanted not in FORMATS:
+        raise InputError(f"new file {name!r}: name it .xlsx, .yaml or .json")
     folder = scenario_path.parent.resolve()
     target = folder / name
     if target.parent.resolve() != folder:

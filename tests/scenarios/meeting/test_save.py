@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from laa.models.errors import InputError
+from laa.models.errors import InputError, ScenarioError
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
 from laa.models.variants import variant_scenario
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.meeting.save import put_variant_yaml, save_variant
+from laa.scenarios.outputs.convert import converted
 from starlette.testclient import TestClient
 
 from tests.paths import EXAMPLE
@@ -182,3 +183,23 @@ def test_saving_through_the_server_writes_only_the_scenario_folder(client: TestC
     assert again.status_code == 200
     names = [v.name for v in load_scenario(meeting.path).variants if v.id == "nrf-stays-out"]
     assert names == ["NRF out, again"]
+
+
+def test_a_workbook_is_never_rewritten_and_the_variant_goes_to_a_new_file_beside_it(tmp_path: Path):
+    path = tmp_path / "area.xlsx"
+    path.write_bytes(converted(load_scenario(EXAMPLE), path.name))
+    before = path.read_bytes()
+    base = load_scenario(path)
+    with pytest.raises(InputError, match="is a workbook"):
+        save_variant(path, base, VARIANT, None)
+    for name in ("after.xlsx", "after.yaml"):
+        written = save_variant(path, base, VARIANT, name)
+        saved = load_scenario(written)
+        assert [v.id for v in saved.variants] == [*(v.id for v in base.variants or []), "nrf-stays-out"]
+        assert saved.model_dump(exclude={"variants"}) == base.model_dump(exclude={"variants"})
+    assert path.read_bytes() == before
+    with pytest.raises(ScenarioError, match="unknown rule"):
+        save_variant(path, base, {"id": "bad", "changes": [{"rule": "nope", "drop": True}]}, "bad.yaml")
+    assert not (tmp_path / "bad.yaml").exists()
+    with pytest.raises(InputError, match=r"name it \.xlsx, \.yaml or \.json"):
+        save_variant(path, base, VARIANT, "after.txt")
