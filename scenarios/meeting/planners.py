@@ -37,7 +37,3 @@ class Planners:
             if scenario is self.base:
                 return planner.base_plan
         return planner.plan(scenario)
-
-    def rebuilt(self) -> dict[str, str]:
-        """Why each arrangement's last plan was not (wholly) warm, for those that were not."""
-        return {a.value: p.last_rebuild_reason for a, p in self.kept.items() if p.last_rebuild_reason}
