@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import time
+from collections import Counter
 from pathlib import Path
 
 from tests.fuzz.runner import BAD, OUTCOMES, Summary, run
@@ -42,10 +44,18 @@ def table(summary: Summary, wall: float, jobs: int) -> str:
         lines.append(f"| all | {n:,} | {every[n // 2]:.3f} | {p99:.3f} | {every[-1]:.3f} |")
     statuses = ", ".join(f"{s} {c:,}" for s, c in sorted(summary.statuses().items()))
     lines += ["", f"Plans of the valid documents: {statuses or 'none'}."]
+    reasons = Counter(_reason(e) for r in results for e in r.errors)
+    lines += [f"- {count:,} error plans: {reason}" for reason, count in reasons.most_common(10)]
     bad = summary.bad()
     lines.append(f"Tracebacks, hangs, absurd results, unlocated refusals: {len(bad)}.")
     lines += [f"- {r.outcome}: document {r.index} ({r.name}): {r.detail[:200]}" for r in bad[:20]]
     return "\n".join(lines)
+
+
+def _reason(error: str) -> str:
+    """An error plan's reason without its figures, so the same reason is counted once."""
+    reason = error.split(": ", 1)[-1]
+    return re.sub(r"-?[0-9][0-9.,e+-]*", "#", reason)[:120]
 
 
 def main() -> None:

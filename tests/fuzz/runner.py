@@ -49,6 +49,7 @@ class Result:
     detail: str
     seconds: float
     statuses: tuple[str, ...] = ()  # the plans' statuses, for a document that was planned
+    errors: tuple[str, ...] = ()  # the reasons of its plans that are errors
 
 
 @dataclass
@@ -90,13 +91,17 @@ def examine(doc: Document, solve_seconds: float = 10.0) -> Result:
     """Load, plan and write one document, and classify what happened."""
     started = time.perf_counter()
     try:
-        outcome, detail, statuses = _examine(doc, solve_seconds)
+        outcome, detail, plans = _examine(doc, solve_seconds)
     except Exception:  # the harness's whole point: anything escaping is a finding
-        outcome, detail, statuses = "traceback", traceback.format_exc()[-3000:], ()
-    return Result(doc.index, doc.name, outcome, detail, time.perf_counter() - started, statuses)
+        outcome, detail, plans = "traceback", traceback.format_exc()[-3000:], []
+    statuses = tuple(
+        "error (self-check)" if p.message.startswith("self-check failed") else p.status.value for p in plans
+    )
+    errors = tuple(f"{p.arrangement.value}: {p.message[:300]}" for p in plans if p.status.value == "error")
+    return Result(doc.index, doc.name, outcome, detail, time.perf_counter() - started, statuses, errors)
 
 
-def _examine(doc: Document, solve_seconds: float) -> tuple[str, str, tuple[str, ...]]:
+def _examine(doc: Document, solve_seconds: float) -> tuple[str, str, list[Any]]:
     from laa.models.errors import ScenarioError
     from laa.models.load import load_scenario_bytes
     from laa.pooling.solvers import SolveOptions
@@ -109,24 +114,21 @@ def _examine(doc: Document, solve_seconds: float) -> tuple[str, str, tuple[str, 
     except ScenarioError as exc:
         problems = [str(p) for p in exc.problems]
         if problems and all(p.startswith(f"{doc.name}: ") for p in problems):
-            return "refused-located", " | ".join(problems), ()
-        return "refused-unlocated", "; ".join(problems) or "no problem given", ()
+            return "refused-located", " | ".join(problems), []
+        return "refused-unlocated", "; ".join(problems) or "no problem given", []
     plans = plan_all(scenario, options=SolveOptions(time_limit=solve_seconds))
-    statuses = tuple(
-        "error (self-check)" if p.message.startswith("self-check failed") else p.status.value for p in plans
-    )
     for plan in plans:
         wrong = absurdity(plan)
         if wrong:
-            return "absurd", f"{plan.arrangement.value}: {wrong}", statuses
+            return "absurd", f"{plan.arrangement.value}: {wrong}", plans
     text = to_json(results_document(scenario, plans))
     json.loads(text, parse_constant=_no_constant)
     for row in csv.reader(io.StringIO(allocation_csv(plans), newline="")):
         for cell in row:
             if cell.startswith(FORMULA_STARTS) and not _is_number(cell):
                 runs = f"the allocation CSV holds a cell a spreadsheet would run: {cell[:60]!r}"
-                return "absurd", runs, statuses
-    return "valid-planned", ", ".join(statuses), statuses
+                return "absurd", runs, plans
+    return "valid-planned", ", ".join(p.status.value for p in plans), plans
 
 
 def absurdity(plan: Any) -> str | None:
