@@ -431,8 +431,10 @@ def robust_heading(plans: list[Plan]) -> str:
         return ""
     first = judged_plans[0].robust
     assert first is not None
-    names = ", ".join(p.arrangement.value for p in judged_plans)
+    names = [p.arrangement.value for p in judged_plans]
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "plan is" if len(names) == 1 else "plans are"
     return (
-        f"Robust: the {names} plans are chosen by {first.measure} against {first.draws} draws "
-        f"(seed {first.seed}); their figures below are at the central estimate.\n\n"
+        f"Robust: the {which} {verb} chosen by {first.measure} against {first.draws} draws "
+        f"(seed {first.seed}); the figures below are at the central estimate.\n\n"
     )

@@ -139,7 +139,7 @@ def test_laa_run_robust_writes_the_record_the_table_and_the_workbook(tmp_path, m
     assert records[1]["robust"]["out_of_sample"]["draws"] == 10
     table = CliRunner().invoke(laa, args)
     assert table.exit_code == 0, table.output
-    assert "Robust: the pooled plans are chosen by cvar:0.25 against 8 draws (seed 0)" in table.output
+    assert "Robust: the pooled plan is chosen by cvar:0.25 against 8 draws (seed 0)" in table.output
     assert "robustness costs" in table.output
     book = tmp_path / "robust.xlsx"
     written = CliRunner().invoke(laa, [*args, "--format", "xlsx", "--out", str(book)])
