@@ -100,7 +100,8 @@ def test_a_change_typed_in_a_workbook(tmp_path):
         ],
     )
     scenario = parse_workbook(path.read_bytes(), "area.xlsx")
-    assert [(v.id, v.name, len(v.changes)) for v in scenario.variants] == [("cut", "Skills cut", 2), ("free", "", 1)]
+    read = [(v.id, v.name, len(v.changes)) for v in scenario.variants]
+    assert read == [("cut", "Skills cut", 2), ("free", "", 1)]
     pin = scenario.variants[0].changes[1].pin
     assert (pin.stream, pin.outcomes, pin.at_most) == ("police_cs", ["SSC"], 9_000_000)
 
