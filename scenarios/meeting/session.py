@@ -42,7 +42,7 @@ from laa.scenarios.meeting.planners import Planners
 
 WHERE = "changes"
 QUICK_SECONDS = 0.6  # planned before the page is answered, by each arrangement's last planning time
-REMEMBERED_LISTS = 32  # lists of changes whose plans are kept, so going back to one costs nothing
+REMEMBERED_LISTS = 12  # lists of changes whose plans are kept, so going back to one costs nothing
 Change = dict[str, Any]
 
 

@@ -61,7 +61,7 @@ class Views:
     """The latest views, by the very plans they show: going back to a list of changes (an undo, a
     control set back) draws what was drawn before without building its charts again."""
 
-    def __init__(self, size: int = 16):
+    def __init__(self, size: int = 8):
         self.size = size
         self.kept: OrderedDict[tuple[Any, ...], tuple[list[Any], dict[str, Any]]] = OrderedDict()
 
