@@ -76,8 +76,12 @@ class StreamChange(Strict):
 
 
 class OutcomeChange(Strict):
-    """Any of an outcome's weight, target, stretch (null: none), min_spend (a number, or per year),
-    and floors or caps on its total spend over the period (`spend_at_least` / `spend_at_most`)."""
+    """Any of an outcome's weight, target, stretch, min_spend (a number, or per year), and floors or
+    caps on its total spend over the period (`spend_at_least` / `spend_at_most`).
+
+    A field left out or null is left as it is, so a change dumped with its nulls reads back as the
+    same change (a stretch target is not removed by a change: that would need a null to mean
+    something, and a dump's nulls would then remove stretches nobody asked to remove)."""
 
     outcome: Id
     weight: Annotated[float, Field(gt=0)] | None = None
@@ -91,9 +95,6 @@ class OutcomeChange(Strict):
     def _something_changes(self) -> OutcomeChange:
         if not self.changed:
             raise ValueError(f"an outcome change sets at least one of {', '.join(OUTCOME_FIELDS)}")
-        for name in ("weight", "target", "min_spend"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
         low, high = self.spend_at_least, self.spend_at_most
         if low is not None and high is not None and low > high:
             raise ValueError(f"spend_at_least {low:,.0f} is more than spend_at_most {high:,.0f}")
@@ -101,8 +102,8 @@ class OutcomeChange(Strict):
 
     @property
     def changed(self) -> list[str]:
-        """The fields this change sets, in the contract's order (`stretch: null` counts: it removes it)."""
-        return [f for f in OUTCOME_FIELDS if f in self.model_fields_set]
+        """The fields this change sets, in the contract's order."""
+        return [f for f in OUTCOME_FIELDS if getattr(self, f) is not None]
 
 
 class Pin(Strict):

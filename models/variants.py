@@ -20,8 +20,8 @@ How each change reads (the finance lead's reading, tested in tests/models/test_v
   no members goes too), as deleting it from `members` would; a share above 0 is what
   the stream pays into its pot when pooled: its `max_pool_share` becomes that
   share, which may not exceed the file's own limit.
-- `{outcome: id, weight | target | stretch | min_spend: v}` sets those fields
-  (`stretch: null` removes the stretch target); the outcome must still be valid.
+- `{outcome: id, weight | target | stretch | min_spend: v}` sets those fields (a field null or left
+  out is left as it is); the outcome must still be valid.
 - Floors, caps and pins are rules like any other: planned for, checked and named
   in every arrangement, in diagnoses and in violations. Each is a whole-period
   amount rule (`per: period`):

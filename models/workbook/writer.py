@@ -107,11 +107,6 @@ def _change_rows(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     row.update({f"pin.{f}": v for f, v in value.items()})
                 else:
                     row[key] = value
-            if "stretch" in row and row["stretch"] is None:
-                raise InputError(
-                    f"variants[{variant['id']}].changes[{k}].stretch: a stretch target removed (null) cannot "
-                    "be written to a workbook, where a blank cell leaves it as it is"
-                )
             rows.append(row)
     return rows
 

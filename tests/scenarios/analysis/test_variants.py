@@ -187,7 +187,7 @@ def documents_and_changes(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[st
             change["weight"] = draw(st.sampled_from([0.5, 2.0, 3.0]))
         elif what == "target":
             change["target"] = o["baseline"] + sign * draw(st.integers(1, 12))
-            change["stretch"] = None
+            change["stretch"] = change["target"] + sign * draw(st.integers(0, 3))
         elif what == "min_spend":
             change["min_spend"] = float(draw(st.integers(0, 3)) * 20_000)
         elif what == "floor":
