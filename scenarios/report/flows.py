@@ -2,7 +2,8 @@
 
 Every pound a funder brings is followed: into its stream (the part kept
 back) or its pot (the part pooled), then either onto a block's outcomes or
-into overhead and set-up, or lapsed. The flows balance at every node, so a
+into overhead and set-up, or lapsed. The flows balance at every node (to
+within the solver's dust, `units.dust_gbp`, which is not drawn), so a
 reader can trust the widths. An agreement with hundreds of streams and
 outcomes would draw an unreadable tangle, so each column keeps its largest
 nodes and draws the rest together as one "other" node.
@@ -14,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from laa.pooling.plan import Plan
+from laa.pooling.units import dust_gbp
 
 FUNDER, SOURCE, BLOCK, OUTCOME = range(4)
 LOSS = "loss"
@@ -31,7 +33,6 @@ LAPSED_NAME = "Lapsed"
 # the most boxes a Sankey draws: a plan that fits is drawn whole, one that does not is folded to
 # its columns' limits, and the two losses are never folded
 MAX_NODES = sum(COLUMN_LIMITS.values()) + len((OVERHEAD_NAME, LAPSED_NAME))
-NOISE_GBP = 0.5
 
 Key = tuple[
     int, str, str
@@ -110,7 +111,8 @@ def _raw_flows(plan: Plan) -> dict[tuple[Key, Key], float]:
         block: Key = (BLOCK, "block", sc.outcome(o).block)
         flows[((SOURCE, kind, ident), block)] += v
         flows[(block, (OUTCOME, "outcome", o))] += v
-    return {k: v for k, v in flows.items() if v > NOISE_GBP}
+    dust = dust_gbp(sc)  # a link under it is the solver's tolerance, not money anyone moved
+    return {k: v for k, v in flows.items() if v >= dust}
 
 
 def _throughput(raw: dict[tuple[Key, Key], float]) -> dict[Key, float]:

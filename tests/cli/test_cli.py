@@ -91,6 +91,10 @@ def test_allocation_adds_up_to_the_money_spent(example_json):
 
 def test_out_writes_the_file_and_nothing_to_stdout(tmp_path):
     out = tmp_path / "results" / "area.json"
+    refused = laa("run", str(EXAMPLE), "--format", "json", "--out", str(out), "-a", "aligned")
+    assert refused.returncode == 2 and "does not exist; create it first" in refused.stderr  # no folder made
+    assert not out.parent.exists()
+    out.parent.mkdir()
     done = laa("run", str(EXAMPLE), "--format", "json", "--out", str(out), "-a", "aligned")
     assert done.returncode == 0
     assert done.stdout == ""
@@ -142,7 +146,7 @@ def test_cbc_solver_gives_the_same_scores(example_json):
 
 def test_explain_prints_shadow_prices():
     done = laa("run", str(EXAMPLE), "-a", "aligned", "--explain")
-    assert "what GBP 1m more would buy" in done.stdout
+    assert "what £1m more would buy" in done.stdout
     assert "rule sp-housing-support" in done.stdout
 
 

@@ -121,3 +121,24 @@ def test_a_silo_plan_that_breaks_a_minimum_is_said_to():
     page = report_html(report)
     assert "silo: planned, but not every rule holds" in page
     assert "statutory minimum for &#x27;Outcome two&#x27; in 2026: £5,000,000 required" in page
+
+
+def test_breaches_are_grouped_by_what_they_break_with_the_full_list_folded():
+    """o2's minimum of GBP 500,000 a year, beyond b's cap of GBP 300,000: silo breaks it in every year.
+    The page says it once, with the count, the years and the gap, and folds the three breaches."""
+    doc = two_streams()
+    doc["years"] = [2026, 2027, 2028]
+    doc["outcomes"][1]["min_spend"] = 500_000
+    scenario = parse_scenario(doc, "short.yaml")
+    page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=0))
+    problems = page[page.index('id="infeasible"') :]
+    assert "It breaks 3 statutory minimums, on 1 outcome; the largest gaps first." in problems
+    what = "statutory minimum for &#x27;Outcome two&#x27;"
+    row = re.search(rf'<tr><td class="name">{what}</td>(.*?)</tr>', problems)
+    assert row is not None
+    assert '<td class="num">3</td>' in row.group(1) and "2026-2028" in row.group(1)
+    assert '<td class="num">£600,000</td>' in row.group(1)
+    start = problems.index('<details class="breaches">')
+    folded = problems[start : problems.index("</details>", start)]
+    assert folded.startswith('<details class="breaches"><summary>All 3 breaches</summary>')
+    assert folded.count("<li>") == 3
