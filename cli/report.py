@@ -20,6 +20,7 @@ from laa.cli.common import (
 )
 from laa.models.errors import InputError
 from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.partners import partners
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE
 from laa.scenarios.analysis.variants import plan_variants
 from laa.scenarios.report.build import SweepRequest, plan_each, prepare_report
@@ -62,6 +63,12 @@ from laa.scenarios.report.sections import report_html
     help="Values across the range, both ends included (0% is always added when in range).",
 )
 @click.option(
+    "--partners",
+    "with_partners",
+    is_flag=True,
+    help="Add the Partners section (laa partners: shares of the gains, own views, room to negotiate).",
+)
+@click.option(
     "--variants",
     "with_variants",
     is_flag=True,
@@ -80,6 +87,7 @@ def report(
     sweep_rule: str | None,
     sweep_change: str | None,
     sweep_steps: int,
+    with_partners: bool,
     with_variants: bool,
     solver: str,
     time_limit: float | None,
@@ -112,6 +120,9 @@ def report(
             options,
             progress,
         )
+        if with_partners:
+            progress("working out the partners' view")
+            gathered.partners = partners(scenario, options=options)
         if with_variants:
             progress("planning the variants")
             gathered.variants = plan_variants(scenario, chosen, options, plans)

@@ -22,6 +22,7 @@ from laa.pooling.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import PriceEffect, price_effects
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
+from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.sweep import (
     DEFAULT_CHANGE,
     Progress,
@@ -91,6 +92,7 @@ class Report:
     sweep_steps: list[SweepStep] = field(default_factory=list)
     # the priced plan's dearest money and rules, re-planned with £1m more (empty with --freedoms 0)
     price_effects: tuple[list[PriceEffect], list[PriceEffect]] = field(default_factory=lambda: ([], []))
+    partners: PartnersResult | None = None  # laa report --partners: the Partners section's figures
     variants: list[VariantPlans] | None = None  # laa report --variants: the base and each variant planned
     generated: datetime = field(default_factory=lambda: datetime.now().astimezone())
     engine: str = field(default_factory=lambda: version("laa-pooling"))
