@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement, Scenario
+from laa.scenarios.analysis.badges import to_the_penny
 from laa.scenarios.analysis.partners import PartnersResult, partners
 from laa.scenarios.analysis.shapley import Method
 
@@ -135,3 +136,12 @@ def test_an_infeasible_coalition_is_named_with_why_and_the_rest_still_given() ->
     assert result.aligning.defined  # what is still defined is given
     assert result.accounts[Arrangement.POOLED]
     assert result.fair[Arrangement.POOLED].score is not None
+
+
+@given(st.lists(st.floats(0, 1e9, allow_nan=False), min_size=1, max_size=12))
+def test_pennies_add_up_and_each_moves_less_than_a_penny(values: list[float]) -> None:
+    rounded = to_the_penny(values)
+    assert round(sum(rounded) * 100) == round(sum(values) * 100)
+    for raw, shown in zip(values, rounded, strict=True):
+        assert abs(raw - shown) < 0.01 + 1e-6 * raw
+        assert round(shown, 2) == shown
