@@ -107,7 +107,7 @@ def _exact(players: Sequence[str], value: Value, explain: Callable[[CoalitionPla
     masks = np.arange(size)
     sizes = np.array([bin(m).count("1") for m in range(size)])
     weights = _weights(n)
-    shares = {}
+    shares: dict[str, float | None] = {}
     for i, p in enumerate(players):
         before = masks[(masks >> i) & 1 == 0]
         shares[p] = float(np.sum(weights[sizes[before]] * (v[before | (1 << i)] - v[before])))
