@@ -74,6 +74,14 @@ from laa.scenarios.report.sections import report_html
     is_flag=True,
     help="Add the Variants section: every variant in the file against the base (laa compare --variants).",
 )
+@click.option(
+    "--robust",
+    default=None,
+    metavar="MEASURE",
+    help="Choose the joint plans against draws of the uncertain evidence (as laa run --robust).",
+)
+@click.option("--draws", type=click.IntRange(min=1, max=100_000), default=None, help="With --robust (200).")
+@click.option("--seed", type=int, default=None, help="With --robust: the draws' seed (0).")
 @solver_option
 @time_limit_option
 @guarded
@@ -89,6 +97,9 @@ def report(
     sweep_steps: int,
     with_partners: bool,
     with_variants: bool,
+    robust: str | None,
+    draws: int | None,
+    seed: int | None,
     solver: str,
     time_limit: float | None,
 ) -> None:
@@ -104,13 +115,23 @@ def report(
             "--arrangement historic: no historic allocation: add a 'historic' section or pass --historic "
             "FILE.csv"
         )
+    if robust is None and (draws is not None or seed is not None):
+        raise InputError("--draws and --seed go with --robust MEASURE")
+    if robust is not None and with_variants:
+        raise InputError("--variants are planned for the central estimate: leave out --robust or --variants")
     request = SweepRequest.read(scenario, sweep_stream, sweep_rule, sweep_change, sweep_steps)
     options = solve_options(solver, time_limit)
     chosen = scenario.arrangements_to_run()
     if arrangement is not None and Arrangement(arrangement) not in chosen:
         chosen.append(Arrangement(arrangement))
     with progress_line() as progress:
-        plans = plan_each(scenario, chosen, options, progress)
+        if robust is None:
+            plans = plan_each(scenario, chosen, options, progress)
+        else:
+            from laa.scenarios.analysis.robust import DEFAULT_DRAWS, plan_robustly
+
+            progress(f"planning against {draws or DEFAULT_DRAWS} draws ({robust})")
+            plans = plan_robustly(scenario, chosen, robust, draws or DEFAULT_DRAWS, seed or 0, options)
         gathered = prepare_report(
             scenario,
             plans,

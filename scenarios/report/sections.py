@@ -28,6 +28,7 @@ from laa.scenarios.report.flows import MAX_NODES, money_flows
 from laa.scenarios.report.page import Section, bullets, card, document, esc, paragraph, table
 from laa.scenarios.report.partners import partners_section
 from laa.scenarios.report.progress import most_different, outcome_progress
+from laa.scenarios.report.robust import robust_section
 from laa.scenarios.report.variants import variants_section
 from laa.scenarios.report.words import freedom_sentence, price_sentences, years_text
 
@@ -68,6 +69,9 @@ def report_html(report: Report) -> str:
         sections.append(variants_section(report.scenario, report.variants, drawn))
     if report.partners is not None:
         sections.append(partners_section(report.partners))
+    robust = robust_section(report.scenario, report.plans)  # laa report --robust
+    if robust is not None:
+        sections.append(robust)
     footer = (
         "Score: each outcome adds its weight times the share of its target gap closed, counted up to its "
         "stretch target. Reward is the Performance Reward Grant earned, reported apart from the score. "

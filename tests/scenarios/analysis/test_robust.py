@@ -190,3 +190,23 @@ def test_the_api_plans_against_draws_and_refuses_what_it_cannot_read(example, mo
     with pytest.raises(laa.InputError, match="robust measure"):
         laa.robust_plan(example, "aligned", "worst")
     assert "robust_plan" in laa.__all__
+
+
+def test_laa_report_robust_adds_its_section(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from laa.cli.main import laa
+    from laa.scenarios.analysis import robust
+
+    monkeypatch.setattr(robust, "FRESH_DRAWS", 10)
+    page = tmp_path / "report.html"
+    args = ["report", str(EXAMPLE), "-o", str(page), "--freedoms", "0", "--robust", "mean", "--draws", "6"]
+    done = CliRunner().invoke(laa, args)
+    assert done.exit_code == 0, done.output
+    html = page.read_text()
+    assert 'id="robust"' in html and "Plans that hold when the evidence is wrong" in html
+    assert "chosen by mean" in html
+    plain = tmp_path / "plain.html"
+    CliRunner().invoke(laa, ["report", str(EXAMPLE), "-o", str(plain), "--freedoms", "0"])
+    assert 'id="robust"' not in plain.read_text()
+    refused = CliRunner().invoke(laa, [*args, "--variants"])
+    assert refused.exit_code == 2 and "--variants" in refused.output
