@@ -422,12 +422,12 @@ def _totals(
         for year in scenario.years:
             groups.append(("all", str(year), [k for k in keys if k[1] == year]))
         groups.append(("all", "all years", keys))
-        for source, year, members in groups:
-            a = sum(allocated.get(k, 0.0) for k in members)
-            s = sum(spent.get(k, 0.0) for k in members)
+        for source, when, members in groups:
+            given = sum(allocated.get(k, 0.0) for k in members)
+            used = sum(spent.get(k, 0.0) for k in members)
             tolerance = dust + 0.5 * (sum(counts.get(k, 0) for k in members) + len(members))
-            check = TIES if abs(a - s) <= tolerance else DOES_NOT_TIE
-            rows.append([plan.arrangement.value, source, year, a, s, a - s, check])
+            check = TIES if abs(given - used) <= tolerance else DOES_NOT_TIE
+            rows.append([plan.arrangement.value, source, when, given, used, given - used, check])
     note = "The Allocation sheet against the Money sheet: they must tie out."
     add_table(book, "Totals", columns, rows, note)
 

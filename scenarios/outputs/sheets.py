@@ -90,11 +90,12 @@ def add_table(
         comment.width, comment.height = 340, 140
         cell.comment = comment
     for number, row in enumerate(rows, start=2):
-        for col, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
+        for col, (column, given) in enumerate(zip(columns, row, strict=True), start=1):
             fmt = column.fmt
-            if isinstance(value, Shown):
-                value, fmt = value.value, value.fmt
-            value = _cell_value(value, fmt)
+            if isinstance(given, Shown):
+                fmt = given.fmt
+                given = given.value
+            value = _cell_value(given, fmt)
             if value is None:
                 continue
             cell = put_value(ws, number, col, value)

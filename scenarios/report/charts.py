@@ -165,9 +165,13 @@ def progress_chart(
     An arrangement with no plan keeps its column, every cell saying why (infeasible).
     """
     statuses = statuses or {}
-    z, text, hover = [], [], []
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
     for r in rows:
-        z_row, text_row, hover_row = [], [], []
+        z_row: list[float | None] = []
+        text_row: list[str] = []
+        hover_row: list[str] = []
         for a in arrangements:
             cell = r.cells.get(a)
             if cell is None:
