@@ -116,6 +116,7 @@
     } catch (problem) {
       showProblems(problem);
       if (!answered && view && view.pending.length) view.pending = []; // planning stopped: say so, do not spin
+      if (view) refreshControls(); // a refused change leaves its control where the meeting is
     } finally {
       if (asked) waiting -= 1;
       setBusy(false);
@@ -462,21 +463,25 @@
   async function draw(next) {
     view = next;
     drawChanges();
-    drawArrangements();
     drawCards();
     drawMoved();
     drawOutcomes();
     drawPartners();
     await drawCharts();
-    refreshStream();
-    if (controls.rules.length) refreshRule();
-    refreshOutcome();
+    refreshControls();
     const names = view.rows.map((r) => r.arrangement).filter((a) => !view.pending.includes(a)).join(", ");
     byId("status").textContent = "Planned " + names + " in " + planning.toFixed(2) + " s · " +
       view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base" +
       (view.pending.length ? " · planning " + view.pending.join(", ") + "…" : "");
     meeting.rendered += 1;
     document.body.dataset.rendered = String(meeting.rendered);
+  }
+
+  function refreshControls() {
+    drawArrangements();
+    refreshStream();
+    if (controls.rules.length) refreshRule();
+    refreshOutcome();
   }
 
   function drawChanges() {

@@ -131,6 +131,7 @@ def test_a_bad_change_is_said_on_the_page_and_the_meeting_goes_on(browser, serve
     assert "changes[" in problems and "weight" in problems
     assert shown_scores(browser) == before
     assert browser.execute_script("return window.laaMeeting.errors.length") == 1
+    assert weight.get_attribute("value") == "1.5"  # the control is back where the meeting is
 
 
 def test_markup_in_the_scenario_is_shown_as_text_and_never_runs(browser, tmp_path: Path):
