@@ -3,6 +3,15 @@
 `Builder` holds the index sets and the expressions the families share
 (pooled money `y[s,t]`, unpooled money `B - y`, spend on an outcome) so each
 family module reads like its paragraph in MODEL.md.
+
+The program is lean: a row only where a bound cannot say it. A stream's
+amount is no column of its own: with the pooling fixed, `B - y` is a number,
+so it is the bound of the stream's money row, a carry's cap is its column's
+upper bound, and a stream-year with no money to spend (none left after
+pooling, nothing carried in) has no spend columns at all. Where the scenario's
+amounts reach a bound, `AmountTerms` records how (solver units per GBP), so
+a stream's shadow price is read from the duals of the bounds its money
+sets, and a kept model moves those bounds when an amount changes.
 """
 
 from __future__ import annotations
@@ -11,24 +20,18 @@ import contextlib
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from laa.models.scenario import Scenario
 from laa.pooling import choice as pooling_choice
 from laa.pooling import money, response, rules
-from laa.pooling.program import Program
+from laa.pooling.amounts import Affine, AmountTerms
+from laa.pooling.program import INF, Program
 from laa.pooling.spec import ModelSpec, PoolingMode
-from laa.pooling.units import millions
-from laa.pooling.vocabulary import (
-    Budget,
-    PoolShare,
-    PoolSpend,
-    PotCarry,
-    RowFamily,
-    RowLabel,
-    Slack,
-    Spend,
-    StreamCarry,
-)
+from laa.pooling.vocabulary import PoolShare, PoolSpend, RowFamily, RowLabel, Slack
+
+if TYPE_CHECKING:
+    from laa.pooling.response import Curve
 
 Terms = list[tuple[int, float]]
 
@@ -39,14 +42,21 @@ class Builder:
     program: Program = field(default_factory=Program)
     streams: list[str] = field(default_factory=list)
     pots: list[str] = field(default_factory=list)
+    unit: float = 1_000_000.0  # GBP per solver unit of money (pooling.scale)
     outcomes_of_stream: dict[str, list[str]] = field(default_factory=dict)
     # outcome -> offset in the stream's spend runs (the same every year)
     outcome_position: dict[str, dict[str, int]] = field(default_factory=dict)
     x_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     q_by_outcome: dict[str, list[int]] = field(default_factory=dict)
+    # a stream-year's spend columns; absent when it has no money to spend
     x_by_stream_year: dict[tuple[str, int], range] = field(default_factory=dict)
     # big-M switches: (row, column, pot, sign of M in the coefficient, sign of M in the row's finite bound)
     big_m: list[tuple[int, int, str, float, float]] = field(default_factory=list)
+    amount_terms: AmountTerms = field(default_factory=AmountTerms)
+    # each outcome's capped, weighted progress (its share of the score) as (column, coefficient)
+    score_terms: dict[str, Terms] = field(default_factory=dict)
+    curves: list[Curve] = field(default_factory=list)  # every view of every curve in the program
+    place: dict[tuple[str, int], int] = field(default_factory=dict)  # (stream, year) -> place in amounts
 
     @property
     def scenario(self) -> Scenario:
@@ -56,54 +66,76 @@ class Builder:
     def years(self) -> list[int]:
         return self.scenario.years
 
-    # --- shared expressions (GBP millions) ---
+    # --- money in solver units ---
 
-    def budget_col(self, s: str, t: int) -> int:
-        return self.program.col(Budget(s, t))
+    def money(self, gbp: float) -> float:
+        """GBP as the solver's units."""
+        return gbp / self.unit
 
-    def pooled_terms(self, s: str, t: int) -> Terms:
+    def amount(self, s: str, t: int) -> Affine:
+        """`B[s,t]`, a number that moves with the stream's amount."""
+        gbp = self.scenario.stream(s).amount_in(t)
+        return Affine(gbp / self.unit, (), ((self.place[(s, t)], 1.0 / self.unit),))
+
+    def pooled(self, s: str, t: int) -> Affine:
         """`y[s,t]`: money of stream s paid into its pot in year t."""
         choice = self.spec.choice
         pot = self.scenario.pot_of(s)
         if pot is None or pot not in self.pots:
-            return []
+            return Affine()
         if choice.mode is PoolingMode.FIXED:
             share = choice.share(s)
-            return [(self.budget_col(s, t), share)] if share > 0 else []
-        key = PoolShare(s)
-        if not self.program.has(key):
-            return []
-        amount = millions(self.scenario.stream(s).amount_in(t))
+            return self.amount(s, t).times(share) if share > 0 else Affine()
+        col = self.program.find(PoolShare(s))
+        if col is None:
+            return Affine()
+        amount = self.money(self.scenario.stream(s).amount_in(t))
         if choice.mode is PoolingMode.WHOLE:
-            return [(self.program.col(key), self.scenario.stream(s).pool_share_limit * amount)]
-        return [(self.program.col(key), amount)]
+            return Affine(terms=((col, self.scenario.stream(s).pool_share_limit * amount),))
+        return Affine(terms=((col, amount),))
 
-    def unpooled_terms(self, s: str, t: int) -> Terms:
+    def unpooled(self, s: str, t: int) -> Affine:
         """`B[s,t] - y[s,t]`: the stream's money that stays with its funder."""
-        return [(self.budget_col(s, t), 1.0)] + [(c, -v) for c, v in self.pooled_terms(s, t)]
+        return self.amount(s, t) + self.pooled(s, t).times(-1.0)
+
+    def bounded(
+        self, label: RowLabel, terms: Terms, money: Affine, minimum: bool, elastic: bool = False
+    ) -> int | None:
+        """`terms >= money` (a minimum) or `terms <= money`: money's columns to the left, its
+        number to the bound. With `elastic` (a rule or minimum), an elastic program may break
+        the row at a cost of one per unit; money rows give instead through the amounts."""
+        program = self.program
+        money = money.merged()
+        terms = [*terms, *((c, -v) for c, v in money.terms)]
+        if not terms and not self.spec.elastic and _holds_at_nothing(money, minimum):
+            return None  # a row of no columns that nothing can break: nothing for HiGHS to remove
+        if elastic and self.spec.elastic:
+            terms.append((program.column(Slack(label), cost=-1.0), 1.0 if minimum else -1.0))
+        if minimum:
+            row = program.row(label, terms, lower=money.constant, upper=INF)
+        else:
+            row = program.row(label, terms, upper=money.constant)
+        self.amount_terms.rows.extend((row, place, coef) for place, coef in money.amounts)
+        return row
+
+    # --- columns ---
 
     def spend_col(self, s: str, o: str, t: int) -> int | None:
-        """The column of `x[s,o,t]`, stream s's spend on outcome o in year t (None: it may not)."""
+        """The column of `x[s,o,t]`, stream s's spend on outcome o in year t (None: there is none)."""
         offset = self.outcome_position[s].get(o)
-        return None if offset is None else self.x_by_stream_year[(s, t)].start + offset
+        cols = self.x_by_stream_year.get((s, t))
+        return None if offset is None or cols is None else cols.start + offset
 
     def x_cols(self, s: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
         """Spend columns of stream s on those outcomes in those years (where it may fund them)."""
         position = self.outcome_position[s]
-        years = tuple(years)
-        starts = [self.x_by_stream_year[(s, t)].start for t in years]
+        starts = [cols.start for t in years if (cols := self.x_by_stream_year.get((s, t))) is not None]
         return [start + position[o] for o in outcomes if o in position for start in starts]
 
     def q_cols(self, p: str, outcomes: Iterable[str], years: Iterable[int]) -> list[int]:
         """Spend columns of pot p on those outcomes in those years (where its scope holds them)."""
-        found = []
-        for o in outcomes:
-            for t in years:
-                run = self.program.run_of(PoolSpend, p, t)
-                col = None if run is None else run.col(o)
-                if col is not None:
-                    found.append(col)
-        return found
+        runs = [run for t in years if (run := self.program.run_of(PoolSpend, p, t)) is not None]
+        return [col for o in outcomes for run in runs if (col := run.col(o)) is not None]
 
     def streams_spending_on(self, o: str, t: int) -> list[tuple[str, int]]:
         """(stream, column) for every stream that may spend on outcome o, in year t."""
@@ -116,6 +148,13 @@ class Builder:
 
     def members_in_play(self, p: str) -> list[str]:
         return [m for m in self.scenario.pot(p).members if m in self.streams]
+
+
+def _holds_at_nothing(money: Affine, minimum: bool) -> bool:
+    """Whether `0 >= money` (a minimum) or `0 <= money` holds whatever the amounts it moves with."""
+    if any(coef != 0.0 for _, coef in money.amounts):
+        return False
+    return money.constant <= 0.0 if minimum else money.constant >= 0.0
 
 
 def pots_in_play(spec: ModelSpec, streams: list[str]) -> list[str]:
@@ -164,60 +203,52 @@ def _build(spec: ModelSpec, streams: list[str] | None) -> Builder:
 def money_and_rules(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
     """Everything but the response curves and the score, which the silo plan states its own way."""
     scenario = spec.scenario
-    b = Builder(spec)
+    b = Builder(spec, unit=spec.money_unit)
     b.streams = [s.id for s in scenario.streams] if streams is None else list(streams)
     b.pots = pots_in_play(spec, b.streams)
-    declare_spend_columns(b)
+    years = len(scenario.years)
+    b.place = {
+        (s.id, t): i * years + j for i, s in enumerate(scenario.streams) for j, t in enumerate(scenario.years)
+    }
     pooling_choice.declare(b)
-    money.add_stream_money(b)
+    money.add_stream_money(b, declare_spend(b))
     money.add_pot_money(b)
     rules.add_rules(b, spec.rules)
+    if spec.elastic:
+        add_money_slack(b)
     return b
 
 
-def declare_spend_columns(b: Builder) -> None:
-    """`budget[s,t]` (fixed to B by a row, so its dual prices the money), `x`, `q` and carry."""
-    program, scenario, spec = b.program, b.scenario, b.spec
-    last = scenario.last_year
-    by_outcome = b.x_by_outcome = {o.id: [] for o in scenario.outcomes}
+def add_money_slack(b: Builder) -> None:
+    """The smallest relaxation may add money to any stream-year: a slack that enters every bound
+    the year's amount sets (its money, its carry's cap, the share rules on it, its pot's money),
+    at a cost of one per unit, as the amount itself would."""
+    program = b.program
+    by_place: dict[int, dict[int, float]] = {}
+    for row, place, coef in b.amount_terms.rows:
+        rows = by_place.setdefault(place, {})
+        rows[row] = rows.get(row, 0.0) + coef  # a row may hold a year's amount twice (B - y)
+    for s in b.streams:
+        for t in b.years:
+            label = RowLabel(RowFamily.BUDGET, stream=s, years=(t,))
+            slack = program.column(Slack(label), cost=-1.0)
+            for row, coef in by_place.get(b.place[(s, t)], {}).items():
+                program.add_term(row, slack, -coef * b.unit)
+
+
+def declare_spend(b: Builder) -> dict[str, list[str]]:
+    """The outcomes each stream may fund (with any being priced as a freedom, held at zero)."""
+    scenario, spec = b.scenario, b.spec
+    b.x_by_outcome = {o.id: [] for o in scenario.outcomes}
     candidates: dict[str, set[str]] = {}
     for s, o in spec.candidates:
         candidates.setdefault(s, set()).add(o)
+    priced: dict[str, list[str]] = {}
     for s in b.streams:
-        stream = scenario.stream(s)
         own = spec.eligible(s)
-        priced = candidates.get(s, set()) - set(own)
-        wanted = set(own) | priced
+        priced[s] = sorted(candidates.get(s, set()) - set(own))
+        wanted = set(own) | set(priced[s])
         outcomes = [o.id for o in scenario.outcomes if o.id in wanted]
         b.outcomes_of_stream[s] = outcomes
-        position = b.outcome_position[s] = {o: i for i, o in enumerate(outcomes)}
-        for t in b.years:
-            budget = program.column(Budget(s, t), lower=0.0)
-            label = RowLabel(RowFamily.BUDGET, stream=s, years=(t,))
-            extra = []
-            if spec.elastic:
-                extra = [(program.column(Slack(label), cost=-1.0), -1.0)]
-            program.row(
-                label,
-                [(budget, 1.0), *extra],
-                lower=millions(stream.amount_in(t)),
-                upper=millions(stream.amount_in(t)),
-            )
-            cols = program.spend_run(Spend, s, t, outcomes, position)
-            for o, col in zip(outcomes, cols, strict=True):
-                by_outcome[o].append(col)
-            for o in priced:  # a freedom being priced: a column held at zero
-                program.col_upper[cols.start + position[o]] = 0.0
-            b.x_by_stream_year[(s, t)] = cols
-            if t != last and stream.carry_forward > 0:
-                program.column(StreamCarry(s, t))
-    for p in b.pots:
-        pot = scenario.pot(p)
-        scope = scenario.scope(p)
-        position = {o: i for i, o in enumerate(scope)}
-        for t in b.years:
-            cols = program.spend_run(PoolSpend, p, t, scope, position)
-            for o, col in zip(scope, cols, strict=True):
-                b.q_by_outcome.setdefault(o, []).append(col)
-            if t != last and pot.carry_forward > 0:
-                program.column(PotCarry(p, t))
+        b.outcome_position[s] = {o: i for i, o in enumerate(outcomes)}
+    return priced

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from laa.pooling.spec import PoolingMode
-from laa.pooling.units import millions
 from laa.pooling.vocabulary import PooledAtAll, PoolShare, PotHolds, PotUsed, RowFamily, RowLabel
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ def declare(b: Builder) -> None:
     if mode is PoolingMode.FIXED:
         return
     program, scenario = b.program, b.scenario
-    pooled_money: list[tuple[int, float]] = []  # GBP millions pooled, per unit of each column
+    pooled_money: list[tuple[int, float]] = []  # money pooled (solver units), per unit of each column
     poolable = 0.0
     for p in b.pots:
         pot = scenario.pot(p)
@@ -45,7 +44,7 @@ def declare(b: Builder) -> None:
             if use is not None:
                 label = RowLabel(RowFamily.POOL_USE, stream=s, pot=p)
                 program.row(label, [(col, 1.0), (use, -need)], upper=0.0)
-            money = millions(sum(stream.amount_in(t) for t in scenario.years))
+            money = b.money(sum(stream.amount_in(t) for t in scenario.years))
             pooled_money.append((col, money * (limit if mode is PoolingMode.WHOLE else 1.0)))
             poolable += money * limit
     share = b.spec.max_pooled_share
@@ -108,10 +107,10 @@ def _some_pooled(b: Builder, stream: str) -> int:
 
 
 def pot_money_bound(b: Builder, pot: str) -> float:
-    """The most a pot could ever spend (GBP millions): every member's largest share, every year."""
+    """The most a pot could ever spend (solver units): every member's largest share, every year."""
     scenario = b.scenario
     return sum(
-        scenario.stream(m).pool_share_limit * millions(scenario.stream(m).amount_in(t))
+        scenario.stream(m).pool_share_limit * b.money(scenario.stream(m).amount_in(t))
         for m in b.members_in_play(pot)
         for t in scenario.years
     )

@@ -28,12 +28,22 @@ from laa.models.scenario import Arrangement, RuleKind, Scenario
 from laa.pooling.build import Builder, build
 from laa.pooling.solvers import Feature, SolveOptions, SolverName, Status, highs_lp, new_highs, solve
 from laa.pooling.spec import ModelSpec, PoolingChoice
-from laa.pooling.units import pounds, years_text
-from laa.pooling.vocabulary import ColumnKey, PoolShare, RowFamily, RowLabel, Segment, Slack
+from laa.pooling.units import years_text
+from laa.pooling.vocabulary import (
+    ColumnKey,
+    Excess,
+    PoolShare,
+    PotCarry,
+    RowFamily,
+    RowLabel,
+    Segment,
+    Slack,
+    StreamCarry,
+)
 
 # HiGHS: build the subset from the LP, then shrink it until irreducible
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
-SLACK_NOISE = 1e-7  # GBP millions: a tenth of a pound
+SLACK_NOISE = 1e-7  # solver units of money (a tenth of a pound in GBP millions)
 
 
 @dataclass(frozen=True)
@@ -349,14 +359,7 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
             amount,
         )
     if family is RowFamily.STREAM_CARRY and label.stream:
-        stream = sc.stream(label.stream)
-        return Finding(
-            "budget",
-            stream.id,
-            years,
-            f"{sc.label('streams', stream.id)} may carry only {stream.carry_forward:.0%} "
-            f"of a year's money into the next ({when})",
-        )
+        return _carry_finding(b, label.stream, years)
     if family in (RowFamily.POT_MONEY, RowFamily.POT_CARRY) and label.pot:
         pot = sc.pot(label.pot)
         return Finding(
@@ -407,6 +410,18 @@ def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
     return None
 
 
+def _carry_finding(b: Builder, stream_id: str, years: tuple[int, ...]) -> Finding:
+    sc = b.scenario
+    stream = sc.stream(stream_id)
+    return Finding(
+        "budget",
+        stream.id,
+        years,
+        f"{sc.label('streams', stream.id)} may carry only {stream.carry_forward:.0%} "
+        f"of a year's money into the next ({years_text(years)})",
+    )
+
+
 def _curve_finding(b: Builder, outcome_id: str) -> Finding:
     o = b.scenario.outcome(outcome_id)
     width = o.total_width
@@ -422,8 +437,13 @@ def _curve_finding(b: Builder, outcome_id: str) -> Finding:
 
 
 def _describe_column(b: Builder, key: ColumnKey) -> Finding | None:
-    if isinstance(key, Segment):
+    """A column whose bound is in the colliding subset: a curve's width, a carry's cap, a pooled share."""
+    if isinstance(key, Segment | Excess):
         return _curve_finding(b, key.outcome)
+    if isinstance(key, StreamCarry):
+        return _carry_finding(b, key.stream, (key.year,))
+    if isinstance(key, PotCarry):
+        return _describe_row(b, RowLabel(RowFamily.POT_CARRY, pot=key.pot, years=(key.year,)))
     if isinstance(key, PoolShare):
         stream = b.scenario.stream(key.stream)
         return Finding(
@@ -476,7 +496,7 @@ def smallest_relaxation(
         amount = float(solution.values[col])
         if amount <= SLACK_NOISE:
             continue
-        found.append(_relaxation(sc, key.row, pounds(amount)))
+        found.append(_relaxation(sc, key.row, amount * b.unit))
     return found
 
 

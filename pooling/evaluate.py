@@ -172,8 +172,9 @@ def evaluate(
     """
     rules = scenario.rules if rules is None else rules
     total = sum(s.amount_in(t) for s in scenario.streams for t in scenario.years)
-    # the solver works to about 1e-7 of GBP 1m (10p): judge to that, or to 1e-7 of the area's money
-    tol = max(1e-7 * total, 0.5)
+    # what a person is told breaks or binds: 1e-7 of the area's money, at any scale of money (a
+    # solved plan is also held to 1e-9 of each budget and rule, `strict_breaches`)
+    tol = max(1e-7 * total, 1e-12)
     violations: list[Violation] = []
 
     spend_on: dict[str, float] = defaultdict(float)
@@ -205,6 +206,38 @@ def evaluate(
         checks=checks,
         sources=sources,
     )
+
+
+# a solved plan may break a budget or a rule by no more than this share of the money involved
+STRICT = 1e-9
+
+
+def strict_breaches(
+    evaluation: Evaluation, rules: frozenset[str], statutory: bool = True, relative: float = STRICT
+) -> list[str]:
+    """Every budget, and every rule in `rules` (and statutory minimum, with `statutory`), that the
+    allocation breaks by more than `relative` of the money involved: a year's money for a budget,
+    the larger of required and achieved for a rule. A solver's tolerances are absolute (about 1e-7
+    of its unit); a plan it calls optimal must still keep every limit it was given, to the pound
+    at any scale of money, or it is no plan."""
+    found = []
+    for s in evaluation.sources:
+        available = s.gross - s.overhead - s.setup + s.carried_in
+        if s.spent - available > relative * (s.gross + s.carried_in):
+            found.append(
+                f"{s.kind} {s.id} spends {s.spent:.9g} in {s.year} but has {available:.9g}"
+            )
+    for c in evaluation.checks:
+        if (c.kind == "rule" and c.id not in rules) or (c.kind == "statutory" and not statutory):
+            continue
+        short = c.required - c.achieved if c.bound == "min" else c.achieved - c.required
+        if short > relative * max(abs(c.required), abs(c.achieved)):
+            where = f" in pot {c.pot}" if c.pot else ""
+            found.append(
+                f"{c.kind} {c.id}{where} ({years_text(c.years)}): {c.bound} {c.required:.9g}, "
+                f"achieved {c.achieved:.9g}"
+            )
+    return found
 
 
 def _eligibility(

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from laa.pooling.evaluate import Allocation
 from laa.pooling.spec import PoolingMode
-from laa.pooling.units import MILLION
 from laa.pooling.vocabulary import PoolShare, PotUsed, Spend
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
 
-# below a thousandth of a penny a spend is solver noise, not money; pennies are rounded on output only
-NOISE_GBP = 1e-5
+# below 1e-11 of the solver's money unit (a thousandth of a penny in GBP millions) a spend is solver
+# noise, not money; pennies are rounded on output only
+NOISE_UNITS = 1e-11
 
 
 def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
@@ -22,8 +22,8 @@ def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
     pot_spend: dict[tuple[str, str, int], float] = {}
     for run in b.program.runs:
         spend = stream_spend if run.kind is Spend else pot_spend
-        amounts = values[run.columns.start : run.columns.stop] * MILLION  # pounds
-        for offset in np.flatnonzero(amounts > NOISE_GBP).tolist():
+        amounts = values[run.columns.start : run.columns.stop] * b.unit  # pounds
+        for offset in np.flatnonzero(amounts > NOISE_UNITS * b.unit).tolist():
             spend[(run.source, run.outcomes[offset], run.year)] = float(amounts[offset])
     shares, used = chosen_pooling(b, values)
     return Allocation(stream_spend, pot_spend, shares, used)

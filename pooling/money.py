@@ -5,76 +5,122 @@ after overhead plus what was carried in; the carry is capped by a share of
 the year's own money, and nothing carries out of the last year (the carry
 column simply does not exist there). A pot's set-up cost comes out of its
 first year's money.
+
+With the pooling fixed the year's money is a number: it is the bound of
+the money row, and a carry's cap is its column's upper bound. Only when the
+solver chooses the pooling does the cap depend on a column, and only then
+is it a row of its own. A year with nothing to spend and nothing carried in
+gets no spend columns and no row.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from laa.pooling.amounts import Affine
+from laa.pooling.program import INF
 from laa.pooling.spec import PoolingMode
-from laa.pooling.units import millions
-from laa.pooling.vocabulary import PotCarry, PotUsed, RowFamily, RowLabel, StreamCarry
+from laa.pooling.vocabulary import PoolSpend, PotCarry, PotUsed, RowFamily, RowLabel, Spend, StreamCarry
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
 
 
-def add_stream_money(b: Builder) -> None:
-    program, scenario = b.program, b.scenario
-    previous: dict[str, int | None] = dict.fromkeys(b.streams)
-    for t in b.years:
-        for s in b.streams:
-            stream = scenario.stream(s)
-            unpooled = b.unpooled_terms(s, t)
-            carry = program.find(StreamCarry(s, t))
-            terms = [(c, -(1.0 - stream.admin_rate) * v) for c, v in unpooled]
+def add_stream_money(b: Builder, priced: dict[str, list[str]]) -> None:
+    """Per stream-year: spend plus carry out <= the year's unpooled money after overhead plus carry in."""
+    scenario, elastic = b.scenario, b.spec.elastic
+    last = scenario.last_year
+    for s in b.streams:
+        stream = scenario.stream(s)
+        carried_in: int | None = None
+        for t in b.years:
+            unpooled = b.unpooled(s, t)
+            has_money = unpooled.constant > 0 or bool(unpooled.terms)
+            if not (has_money or carried_in is not None or elastic):
+                continue  # nothing to spend this year, nothing carried in: no columns, no row
+            spend = spend_run(b, s, t, priced[s])
+            carry = _carry(b, StreamCarry(s, t), unpooled.times(stream.carry_forward), t != last, elastic)
+            terms = [(c, 1.0) for c in spend]
             if carry is not None:
                 terms.append((carry, 1.0))
-            before = previous[s]
-            if before is not None:
-                terms.append((before, -1.0))
-            program.row_span(
-                RowLabel(RowFamily.STREAM_MONEY, stream=s, years=(t,)),
-                b.x_by_stream_year[(s, t)],
-                1.0,
-                terms,
-                upper=0.0,
-            )
-            if carry is not None:
-                program.row(
-                    RowLabel(RowFamily.STREAM_CARRY, stream=s, years=(t,)),
-                    [(carry, 1.0)] + [(c, -stream.carry_forward * v) for c, v in unpooled],
-                    upper=0.0,
-                )
-            previous[s] = carry
+            if carried_in is not None:
+                terms.append((carried_in, -1.0))
+            label = RowLabel(RowFamily.STREAM_MONEY, stream=s, years=(t,))
+            b.bounded(label, terms, unpooled.times(1.0 - stream.admin_rate), minimum=False)
+            carried_in = carry
 
 
 def add_pot_money(b: Builder) -> None:
+    """Per pot-year: spend plus carry out <= what its members paid in after overhead plus carry in,
+    less the set-up cost in the first year."""
     program, scenario, choice = b.program, b.scenario, b.spec.choice
+    last = scenario.last_year
     for p in b.pots:
         pot = scenario.pot(p)
-        setup = millions(pot.setup_cost)
-        previous: int | None = None
+        setup = b.money(pot.setup_cost)
+        carried_in: int | None = None
         for t in b.years:
-            paid_in = [term for m in b.members_in_play(p) for term in b.pooled_terms(m, t)]
-            spend = [(c, 1.0) for c in b.q_cols(p, scenario.scope(p), (t,))]
-            carry = program.find(PotCarry(p, t))
-            terms = spend + [(c, -(1.0 - pot.admin_rate) * v) for c, v in paid_in]
+            paid_in = Affine()
+            for m in b.members_in_play(p):
+                paid_in = paid_in + b.pooled(m, t)
+            spend = pot_run(b, p, t)
+            carry = _carry(b, PotCarry(p, t), paid_in.times(pot.carry_forward), t != last, b.spec.elastic)
+            terms = [(c, 1.0) for c in spend]
             if carry is not None:
                 terms.append((carry, 1.0))
-            if previous is not None:
-                terms.append((previous, -1.0))
-            upper = 0.0
+            if carried_in is not None:
+                terms.append((carried_in, -1.0))
+            available = paid_in.times(1.0 - pot.admin_rate)
             if t == scenario.first_year and setup > 0:
                 if choice.mode is PoolingMode.FIXED:
-                    upper = -setup  # the pot is set up: v_p = 1
+                    available = available + Affine(-setup)  # the pot is set up: v_p = 1
                 else:
                     terms.append((program.col(PotUsed(p)), setup))
-            program.row(RowLabel(RowFamily.POT_MONEY, pot=p, years=(t,)), terms, upper=upper)
-            if carry is not None:
-                program.row(
-                    RowLabel(RowFamily.POT_CARRY, pot=p, years=(t,)),
-                    [(carry, 1.0)] + [(c, -pot.carry_forward * v) for c, v in paid_in],
-                    upper=0.0,
-                )
-            previous = carry
+            b.bounded(RowLabel(RowFamily.POT_MONEY, pot=p, years=(t,)), terms, available, minimum=False)
+            carried_in = carry
+
+
+def _carry(b: Builder, key: StreamCarry | PotCarry, cap: Affine, carries: bool, elastic: bool) -> int | None:
+    """The carry column `k <= cap`: a bound when the cap is a number, a row when it holds columns.
+
+    No column when nothing can be carried (the last year, or a cap of nothing). An elastic
+    program (the smallest relaxation) states every cap as a row, so money added to the
+    year may be carried as the year's own would be.
+    """
+    if not carries or (cap.constant <= 0 and not cap.terms and not (elastic and cap.amounts)):
+        return None
+    program = b.program
+    if not cap.terms and not elastic:
+        col = program.column(key, upper=cap.constant)
+        b.amount_terms.cols.extend((col, place, coef) for place, coef in cap.amounts)
+        return col
+    col = program.column(key, upper=INF)
+    if isinstance(key, StreamCarry):
+        label = RowLabel(RowFamily.STREAM_CARRY, stream=key.stream, years=(key.year,))
+    else:
+        label = RowLabel(RowFamily.POT_CARRY, pot=key.pot, years=(key.year,))
+    b.bounded(label, [(col, 1.0)], cap, minimum=False)
+    return col
+
+
+def spend_run(b: Builder, s: str, t: int, priced: list[str]) -> range:
+    """Stream s's spend columns in year t, one per outcome it may fund."""
+    program = b.program
+    outcomes, position = b.outcomes_of_stream[s], b.outcome_position[s]
+    cols = program.spend_run(Spend, s, t, outcomes, position)
+    by_outcome = b.x_by_outcome
+    for o, col in zip(outcomes, cols, strict=True):
+        by_outcome[o].append(col)
+    for o in priced:  # a freedom being priced: a column held at zero
+        program.col_upper[cols.start + position[o]] = 0.0
+    b.x_by_stream_year[(s, t)] = cols
+    return cols
+
+
+def pot_run(b: Builder, p: str, t: int) -> range:
+    """Pot p's spend columns in year t, one per outcome in its scope."""
+    scope = b.scenario.scope(p)
+    cols = b.program.spend_run(PoolSpend, p, t, scope)
+    for o, col in zip(scope, cols, strict=True):
+        b.q_by_outcome.setdefault(o, []).append(col)
+    return cols

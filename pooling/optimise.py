@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from laa.models.scenario import Arrangement, Rule
 from laa.pooling.build import Builder, build
-from laa.pooling.evaluate import evaluate
+from laa.pooling.evaluate import evaluate, strict_breaches
 from laa.pooling.extract import allocation_from, chosen_pooling
 from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.prices import PricedRow, shadow_prices
+from laa.pooling.prices import Priced, shadow_prices
 from laa.pooling.solvers import Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 
@@ -55,7 +55,7 @@ def plan_from(
     report_rules: list[Rule] | None = None,
     enforced: frozenset[str] | None = None,
     statutory: bool = True,
-    priced: list[PricedRow] | None = None,
+    priced: Priced | None = None,
 ) -> Plan:
     """Read the solution back, re-score it independently, and refuse it if the two disagree.
 
@@ -67,7 +67,12 @@ def plan_from(
     scenario = b.scenario
     if not solution.ok:
         return Plan(
-            scenario, arrangement, PlanStatus(solution.status.value), solution.message, seconds=timings
+            scenario,
+            arrangement,
+            PlanStatus(solution.status.value),
+            solution.message,
+            seconds=timings,
+            money_unit=b.unit,
         )
     assert solution.values is not None
     started = time.perf_counter()
@@ -76,8 +81,8 @@ def plan_from(
     allocation = allocation_from(b, solution.values)
     evaluation = evaluate(scenario, allocation, rules, b.spec.extra_eligible)
     prices = []
-    if solution.shadow is not None:
-        prices = shadow_prices(b, solution.values, solution.shadow, priced)
+    if solution.shadow is not None and solution.reduced is not None:
+        prices = shadow_prices(b, solution.values, solution.shadow, solution.reduced, priced)
     timings["extract"] = time.perf_counter() - started
     plan = Plan(
         scenario,
@@ -89,6 +94,7 @@ def plan_from(
         prices,
         solver_score=solution.objective,
         seconds=timings,
+        money_unit=b.unit,
     )
     objective = solution.objective or 0.0
     broken = [
@@ -98,6 +104,7 @@ def plan_from(
         or (v.kind == "rule" and v.id in promised)
         or (v.kind == "statutory" and statutory)
     ]
+    strict = strict_breaches(evaluation, promised, statutory)
     if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
         plan.status = PlanStatus.ERROR
         plan.message = (
@@ -107,4 +114,10 @@ def plan_from(
     elif broken:
         plan.status = PlanStatus.ERROR
         plan.message = "internal check failed: the plan breaks " + "; ".join(v.message for v in broken[:3])
+    elif strict:
+        plan.status = PlanStatus.ERROR
+        plan.message = (
+            "internal check failed: the solver's plan breaks a limit by more than 1e-9 of its money: "
+            + "; ".join(strict[:3])
+        )
     return plan

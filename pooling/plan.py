@@ -45,6 +45,9 @@ class Plan:
     diagnosis: Diagnosis | None = None  # why an infeasible plan is infeasible
     solver_score: float | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    # GBP per unit of money in the solver (pooling.scale): the power of ten nearest the median segment
+    # width; None for a plan no program made (historic, or one that failed before building)
+    money_unit: float | None = None
 
     @property
     def has_numbers(self) -> bool:

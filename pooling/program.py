@@ -247,6 +247,15 @@ class Program:
         self._row_vals.append(np.asarray(vals, dtype=np.float64))
         return index
 
+    def add_term(self, row: int, col: int, value: float) -> None:
+        """Add `value * column` to a declared row (the column must not be in it yet)."""
+        if value == 0.0:
+            return
+        if col in self._row_cols[row]:
+            raise ValueError(f"row {self.row_labels[row].name} already holds column {col}")
+        self._row_cols[row] = np.append(self._row_cols[row], np.int32(col))
+        self._row_vals[row] = np.append(self._row_vals[row], value)
+
     # --- reading ---
 
     @property
@@ -311,8 +320,10 @@ class Program:
                 sense, rhs = pulp.LpConstraintGE, lo
             elif lo == -INF:
                 sense, rhs = pulp.LpConstraintLE, hi
-            else:
-                raise ValueError(f"row {label.name} has two sides; the model declares one-sided rows")
+            else:  # a range: `expr - r = lo` with `0 <= r <= hi - lo`, one constraint to carry its dual
+                spread = problem.add_variable(f"range_{i}", lowBound=0.0, upBound=hi - lo)
+                expr = expr - spread
+                sense, rhs = pulp.LpConstraintEQ, lo
             constraint = pulp.LpConstraint(expr, sense, f"{_safe(label.name)}_{i}", rhs)
             problem.addConstraint(constraint)
             constraints.append(constraint)

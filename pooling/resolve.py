@@ -5,13 +5,15 @@ times with new response effects or stream amounts. Rebuilding the program
 each time repeats work whose result is the same but for a few numbers, so
 the HiGHS model is kept and only those numbers are changed:
 
-- a response effect is the slope coefficient of a segment in its outcome's
-  progress row (one row per view of the curve: silo funders have their own);
-- a stream's amount is the bound of its budget row; with a fixed pooling
-  choice the pooled money is a share of the budget column, so nothing else
-  moves; when the solver chooses the pooling (the optimal arrangement) the
-  amount also scales the pooling column's coefficients in the money and
-  rule rows, and the big-M of every switch on a pot that holds the stream.
+- a response effect moves where its curve is cut at the cap: the widths of
+  the curve's segment columns and of its excess, and the segments' worth
+  (their costs, or their coefficients in the row a silo funder's own view
+  is held in);
+- a stream's amount moves every bound it sets (`AmountTerms`: its money
+  row, its carry's cap, the share rules on it, its pot's money); when the
+  solver chooses the pooling (the optimal arrangement) it also scales the
+  pooling column's coefficients in the money and rule rows, and the big-M
+  of every switch on a pot that holds the stream.
 
 The pooling MIP is re-solved through its linear relaxation first: when the
 relaxation's pooling binaries come out whole, its optimum is feasible for
@@ -20,14 +22,17 @@ otherwise does HiGHS run its branch and bound (on the example area every
 draw measured came out whole: 1.7 ms a draw instead of 12 ms).
 
 The changed scenario must have the same shape (ids, eligibility, rules,
-pots, segment widths), and a stream's amounts may only scale alike in
-every year when the pooling is chosen by the solver; anything else needs a
-new model.
+pots, segment widths), the same stream-years with no money and the same
+segments with no effect (the lean program has no columns for them), and a
+stream's amounts may only scale alike in every year when the pooling is
+chosen by the solver; anything else needs a new model (`laa.pooling.warm`
+makes one as it goes).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import highspy
@@ -41,6 +46,7 @@ from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.prices import priced_rows
 from laa.pooling.program import INF, Program
+from laa.pooling.response import Curve, Cut, cut
 from laa.pooling.solvers import (
     PRIMAL_SIMPLEX,
     Feature,
@@ -48,6 +54,7 @@ from laa.pooling.solvers import (
     SolveOptions,
     Status,
     change_rows_bounds,
+    finite,
     highs_lp,
     new_highs,
     read_highs,
@@ -55,8 +62,7 @@ from laa.pooling.solvers import (
     solve,
 )
 from laa.pooling.spec import ModelSpec, PoolingMode
-from laa.pooling.units import MILLION
-from laa.pooling.vocabulary import PoolShare, RowFamily, RowLabel, Segment
+from laa.pooling.vocabulary import PoolShare, RowFamily, RowLabel
 
 WHOLE = 1e-9  # a pooling binary this close to 0 or 1 is whole
 # rows where a pooling column's coefficient is a stream's amount times a constant
@@ -70,6 +76,21 @@ AMOUNT_ROWS = frozenset(
         RowFamily.RULE_POT,
     }
 )
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A kept model's column upper bounds and row bounds as its updates left them (GBP units of the
+    program; infinite where unbounded), before any hold. Lower column bounds are 0 throughout."""
+
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+Indexed = tuple[np.ndarray, np.ndarray, np.ndarray]  # (columns or rows, lower, upper)
+# given a model's bounds, the columns' and rows' bounds to solve under instead
+Hold = Callable[[Bounds], list[tuple[Indexed, Indexed]]]
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,7 @@ class SpendIndex:
     cols: np.ndarray
     outcome: np.ndarray
     count: int
+    unit: float  # GBP per solver unit
 
     @staticmethod
     def of(b: Builder) -> SpendIndex:
@@ -97,12 +119,15 @@ class SpendIndex:
             cols += found
             outcome += [j] * len(found)
         return SpendIndex(
-            np.asarray(cols, dtype=np.int64), np.asarray(outcome, dtype=np.int64), len(b.scenario.outcomes)
+            np.asarray(cols, dtype=np.int64),
+            np.asarray(outcome, dtype=np.int64),
+            len(b.scenario.outcomes),
+            b.unit,
         )
 
     def per_outcome(self, values: np.ndarray) -> np.ndarray:
         """GBP spent on each outcome over the period."""
-        return np.bincount(self.outcome, weights=values[self.cols], minlength=self.count) * MILLION
+        return np.bincount(self.outcome, weights=values[self.cols], minlength=self.count) * self.unit
 
 
 def summarise(scenario: Scenario, spend: SpendIndex, solution: Solution) -> Summary:
@@ -204,31 +229,29 @@ class ReusableModel:
         self._spend = SpendIndex.of(builder)
         scenario = spec.scenario
         starts = np.cumsum([0] + [len(o.response) for o in scenario.outcomes])
-        first_segment = {o.id: int(start) for o, start in zip(scenario.outcomes, starts, strict=False)}
-        years = scenario.years
-        stream_index = {st.id: i for i, st in enumerate(scenario.streams)}
-        slope_at: list[tuple[int, int, int]] = []  # (progress row, segment column, place in numbers' slopes)
-        budget_at: list[tuple[int, int]] = []  # (budget row, place in numbers' amounts)
-        for row, label in enumerate(program.row_labels):
-            if label.family is RowFamily.PROGRESS and label.outcome:
-                view, o = label.funder or "", label.outcome
-                curve = scenario.outcome(o).response
-                if not _can_spend(program, label, len(curve)):
-                    continue
-                slope_at += [
-                    (row, program.col(Segment(view, o, k)), first_segment[o] + k)
-                    for k, seg in enumerate(curve)
-                    if seg.spend is not None  # an unbounded segment's slope is 0 by definition
-                ]
-            elif label.family is RowFamily.BUDGET and label.stream and label.year is not None:
-                budget_at.append((row, stream_index[label.stream] * len(years) + years.index(label.year)))
-        self._slope_rows, self._slope_cols, self._slope_place = (
-            np.array(slope_at, dtype=np.int64).reshape(-1, 3).T
-        )
-        self._budget_rows, self._budget_place = np.array(budget_at, dtype=np.int64).reshape(-1, 2).T
+        self._first_segment = {o.id: int(k) for o, k in zip(scenario.outcomes, starts, strict=False)}
+        # the curves a draw's effects can move: those some spend reaches
+        self._curves = [c for c in builder.curves if _can_spend(program, c)]
+        if not all(c.in_objective for c in self._curves):
+            raise LaaError("a curve whose score is held in a row of its own cannot be re-solved in place")
         slopes, amounts = scenario.numbers
-        self._coefs = -np.asarray(slopes)[self._slope_place] * MILLION
-        self._budgets = np.asarray(amounts)[self._budget_place] / MILLION
+        self._cuts = [self._cut(c, slopes) for c in self._curves]
+        # the bounds the amounts set: each row's (or carry column's) bound as built, and its terms
+        rows, self._row_place, self._row_coef, cols, self._col_place, self._col_coef = (
+            builder.amount_terms.arrays()
+        )
+        self._rows, self._row_of = np.unique(rows, return_inverse=True)
+        self._cols, self._col_of = np.unique(cols, return_inverse=True)
+        upper_finite = np.asarray(program.row_upper)[self._rows] < INF
+        self._row_upper_side = upper_finite
+        self._row_base = np.where(
+            upper_finite, np.asarray(program.row_upper)[self._rows], np.asarray(program.row_lower)[self._rows]
+        )
+        self._col_base = np.asarray(program.col_upper, dtype=np.float64)[self._cols]
+        self._row_now, self._col_now = self._row_base.copy(), self._col_base.copy()
+        _, upper, _, _ = program.column_arrays()
+        row_lower, row_upper = program.row_bounds()
+        self.bounds = Bounds(upper, row_lower, row_upper)
         self._amounts = np.asarray(amounts)
         self._base_amounts = self._amounts
         self._pooling_terms = self._amount_terms() if self._free else {}
@@ -281,16 +304,26 @@ class ReusableModel:
             builder, solution, self.arrangement, {"solve": solution.seconds}, priced=self._priced
         )
 
-    def summary(self, changed: Scenario | None = None) -> Summary:
+    def summary(self, changed: Scenario | None = None, hold: Hold | None = None) -> Summary:
         """Only the score and outcome results of `changed`: what a sensitivity draw needs."""
-        solution = self.run(changed)
+        solution = self.run(changed, hold)
         return summarise(self._scenario, self._spend, solution)
 
-    def run(self, changed: Scenario | None = None) -> Solution:
-        """Update what differs, re-solve, and read the solution (status first)."""
+    def run(self, changed: Scenario | None = None, hold: Hold | None = None) -> Solution:
+        """Update what differs, re-solve, and read the solution (status first).
+
+        `hold` is given this model's bounds as they stand (`Bounds`) and returns the column and
+        row bounds to solve under instead (the silo's area program holds its planners on their
+        optimal faces so); they are passed to HiGHS for this solve and are no part of the model.
+        """
         started = time.perf_counter()
         if changed is not None and changed is not self._scenario:
             self._update(changed)
+        if hold is not None:
+            h = _Both(self.highs, self._relaxed)
+            for (cols, lower, upper), (rows, row_lower, row_upper) in hold(self.bounds):
+                h.changeColsBounds(len(cols), cols.astype(np.int32), finite(lower), finite(upper))
+                h.changeRowsBounds(len(rows), rows.astype(np.int32), finite(row_lower), finite(row_upper))
         solution = self._relaxation_if_whole()
         if solution is None:
             self.branch_and_bound_runs += self.is_mip
@@ -325,30 +358,73 @@ class ReusableModel:
         _same_shape(self._scenario, changed)
         h = _Both(self.highs, self._relaxed)
         slopes, amounts = changed.numbers
-        coefs = -np.asarray(slopes)[self._slope_place] * MILLION
-        moved = np.flatnonzero(coefs != self._coefs)
-        for row, col, coef in zip(
-            self._slope_rows[moved].tolist(),
-            self._slope_cols[moved].tolist(),
-            coefs[moved].tolist(),
-            strict=True,
-        ):
-            h.changeCoeff(row, col, coef)
-        self._coefs = coefs
-        budgets = np.asarray(amounts)[self._budget_place] / MILLION
-        moved = np.flatnonzero(budgets != self._budgets)
-        if len(moved):
-            rows = self._budget_rows[moved].astype(np.int32)
-            h.changeRowsBounds(len(rows), rows, budgets[moved], budgets[moved])
-        self._budgets = budgets
         new_amounts = np.asarray(amounts)
+        if not np.array_equal(new_amounts > 0, self._base_amounts > 0):
+            raise LaaError(
+                "a stream-year with no money now has some (or the reverse): its spend columns come and "
+                "go with it, so build a new model"
+            )
+        for i, curve in enumerate(self._curves):
+            self._update_curve(h, i, curve, slopes)
         if not np.array_equal(new_amounts, self._amounts):
+            self._update_amounts(h, new_amounts)
             if self._free:
                 self._update_pooling(changed, new_amounts, h)
             if self.builder.big_m:
                 self._update_big_m(changed)
         self._amounts = new_amounts
         self._scenario = changed
+
+    def _cut(self, curve: Curve, slopes: Sequence[float]) -> Cut:
+        outcome = self._scenario.outcome(curve.outcome)
+        first = self._first_segment[curve.outcome]
+        return cut(outcome, self.builder.unit, slopes[first : first + len(outcome.response)])
+
+    def _update_curve(self, h: _Both, i: int, curve: Curve, slopes: Sequence[float]) -> None:
+        """A curve's new cut: its segments' widths and worth, and what is left past the cap."""
+        before, after = self._cuts[i], self._cut(curve, slopes)
+        if after == before:
+            return
+        if after.segments != before.segments:
+            raise LaaError("an effect changed between zero and not: build a new model")
+        for col, old, new in zip(curve.segments, before.widths, after.widths, strict=True):
+            if old != new:
+                h.changeColBounds(col, 0.0, new)
+                self.bounds.col_upper[col] = new
+        if curve.excess is not None and after.excess != before.excess:
+            h.changeColBounds(curve.excess, 0.0, highspy.kHighsInf if after.excess == INF else after.excess)
+            self.bounds.col_upper[curve.excess] = after.excess
+        for col, old, new in zip(curve.segments, before.worth, after.worth, strict=True):
+            if old == new:
+                continue
+            h.changeColCost(col, -new)  # HiGHS minimises the negated score
+        self._cuts[i] = after
+
+    def _update_amounts(self, h: _Both, amounts: np.ndarray) -> None:
+        """Every bound an amount sets, moved by how far the amounts moved since the model was built."""
+        delta = amounts - self._base_amounts
+        rows = self._row_base + np.bincount(
+            self._row_of, weights=self._row_coef * delta[self._row_place], minlength=len(self._rows)
+        )
+        moved = np.flatnonzero(rows != self._row_now)
+        if len(moved):
+            upper_side = self._row_upper_side[moved]
+            lower = np.where(upper_side, -highspy.kHighsInf, rows[moved])
+            upper = np.where(upper_side, rows[moved], highspy.kHighsInf)
+            h.changeRowsBounds(len(moved), self._rows[moved].astype(np.int32), lower, upper)
+            at = self._rows[moved]
+            self.bounds.row_lower[at] = np.where(upper_side, -INF, rows[moved])
+            self.bounds.row_upper[at] = np.where(upper_side, rows[moved], INF)
+        self._row_now = rows
+        cols = self._col_base + np.bincount(
+            self._col_of, weights=self._col_coef * delta[self._col_place], minlength=len(self._cols)
+        )
+        moved = np.flatnonzero(cols != self._col_now)
+        if len(moved):
+            at = self._cols[moved].astype(np.int32)
+            h.changeColsBounds(len(moved), at, np.zeros(len(moved)), cols[moved])
+            self.bounds.col_upper[self._cols[moved]] = cols[moved]
+        self._col_now = cols
 
     def _update_pooling(self, changed: Scenario, amounts: np.ndarray, h: _Both) -> None:
         """With the pooling chosen by the solver, a stream's amount also scales its pooling column."""
@@ -379,15 +455,15 @@ class ReusableModel:
         self._current_m = new_m
 
 
-def _can_spend(program: Program, progress: RowLabel, segments: int) -> bool:
+def _can_spend(program: Program, curve: Curve) -> bool:
     """Whether any spend reaches this view of the curve; if none can, its effects never matter.
 
     A silo funder's program carries every outcome's curve, most of them out of its streams'
     reach; skipping those keeps a draw's updates to the curves that can move the answer.
     """
-    response = RowLabel(RowFamily.RESPONSE, outcome=progress.outcome, funder=progress.funder)
+    response = RowLabel(RowFamily.RESPONSE, outcome=curve.outcome, funder=curve.view or None)
     cols, _ = program.row_terms(program.row_index[response])
-    return len(cols) > segments
+    return len(cols) > len(curve.segments) + (curve.excess is not None)
 
 
 class _Both:
@@ -403,6 +479,18 @@ class _Both:
     def changeRowBounds(self, row: int, lower: float, upper: float) -> None:
         for h in self.models:
             h.changeRowBounds(row, lower, upper)
+
+    def changeColBounds(self, col: int, lower: float, upper: float) -> None:
+        for h in self.models:
+            h.changeColBounds(col, lower, upper)
+
+    def changeColsBounds(self, n: int, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        for h in self.models:
+            h.changeColsBounds(n, cols, lower, upper)
+
+    def changeColCost(self, col: int, cost: float) -> None:
+        for h in self.models:
+            h.changeColCost(col, cost)
 
     def changeRowsBounds(self, n: int, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         assert n == len(rows)

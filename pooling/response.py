@@ -2,65 +2,130 @@
 
 Total spend on an outcome over the period is split into segments of
 non-increasing slope, so filling them in order is what a maximiser does
-anyway and no ordering constraint is needed. The scored progress is capped
-at the stretch target (or the target when there is none) and divided by
-the target gap, so an outcome that meets its target adds its weight.
+anyway and no ordering constraint is needed. The score counts progress up
+to the stretch target (or the target when there is none), divided by the
+target gap, so an outcome that meets its target adds its weight.
+
+The cap needs no row of its own: the curve is cut where its progress
+reaches the cap. Each segment with an effect keeps a column for the part of
+it below the cap, scored at its slope (`Segment`), and whatever the curve
+can still absorb past the cap is one column scored at nothing (`Excess`).
+Because the slopes do not increase, a maximiser fills the scored parts
+first, so the score is `w/gap * min(d, cap)` exactly. A segment wholly past
+the cap keeps its column with no width, as does the excess of a curve that
+ends below its cap, so a change of effects moves only bounds and costs (or
+the coefficients of the row its score is held in), never the program's shape.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from laa.models.scenario import Outcome
 from laa.pooling.program import INF, Program
-from laa.pooling.units import MILLION, millions
-from laa.pooling.vocabulary import Progress, RowFamily, RowLabel, Segment
+from laa.pooling.vocabulary import Excess, RowFamily, RowLabel, Segment
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder
 
+Terms = list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A curve cut at its cap, in solver units: each scored segment's width and score per unit."""
+
+    segments: tuple[int, ...]  # which of the outcome's segments are scored (those with an effect)
+    widths: tuple[float, ...]  # the part of each below the cap (0 when the cap came before it)
+    worth: tuple[float, ...]  # score per unit of money in it: weight / gap * slope
+    excess: float  # what the curve absorbs past the cap, scored at nothing (INF: no end)
+
+
+def cut(outcome: Outcome, unit: float, slopes: Sequence[float] | None = None) -> Cut:
+    """Where `outcome`'s curve (with `slopes` instead of its own, if given) reaches its cap."""
+    weight = outcome.weight / outcome.gap
+    remaining = outcome.cap
+    segments, widths, worth = [], [], []
+    excess = 0.0
+    for k, seg in enumerate(outcome.response):
+        slope = seg.slope if slopes is None else slopes[k]  # indicator units per GBP
+        if seg.spend is None:
+            excess = INF  # an unbounded last segment: its effect is 0 by definition
+            continue
+        width = seg.spend / unit
+        if slope <= 0:
+            excess += width
+            continue
+        effect = slope * seg.spend
+        scored = width if effect <= remaining else remaining / (slope * unit)
+        remaining = max(remaining - effect, 0.0)
+        segments.append(k)
+        widths.append(scored)
+        worth.append(weight * slope * unit)
+        excess += width - scored
+    return Cut(tuple(segments), tuple(widths), tuple(worth), excess)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One view of one outcome's curve in a program: its columns, and whether the objective scores it."""
+
+    view: str
+    outcome: str
+    segments: tuple[int, ...]  # the columns of `Cut.segments`
+    excess: int | None
+    worth: tuple[float, ...]
+    in_objective: bool
+
+    @property
+    def score_terms(self) -> Terms:
+        """The curve's score, `w/gap * min(d, cap)`, as (column, coefficient)."""
+        return list(zip(self.segments, self.worth, strict=True))
+
 
 def add_response(b: Builder, score: bool = True) -> None:
+    """Every outcome's curve over all spend on it; with `score`, its cut segments in the objective."""
     for outcome in b.scenario.outcomes:
         spend = b.x_by_outcome.get(outcome.id, []) + b.q_by_outcome.get(outcome.id, [])
-        add_curve(b.program, outcome, spend, score=score)
+        if not spend:
+            b.score_terms[outcome.id] = []  # no money can reach it: no curve to move
+            continue
+        curve = add_curve(b.program, outcome, spend, b.unit, in_objective=score)
+        b.curves.append(curve)
+        b.score_terms[outcome.id] = curve.score_terms
 
 
 def add_curve(
     program: Program,
     outcome: Outcome,
     spend: list[int],
-    score: bool = True,
+    unit: float,
     view: str = "",
     in_objective: bool = True,
     absorb_excess: bool = False,
-) -> int | None:
-    """Segments `u[o,k]` summing to the spend, and the capped, weighted progress.
+) -> Curve:
+    """The curve's segment columns summing to the spend.
 
-    `view` names a separate copy of the curve (a silo funder's own view of an
-    outcome); `in_objective=False` keeps its progress out of the objective;
-    `absorb_excess` lets spend exceed the curve's widths to no effect (the
-    silo funders' sum). Returns the progress column.
+    `view` names a separate copy of the curve (a silo funder's own view of an outcome);
+    `in_objective=False` keeps its score out of the objective (the caller puts its
+    `score_terms` in a row of its own); `absorb_excess` lets spend exceed the curve's widths
+    to no effect (the silo funders' sum), so it needs no column for the excess.
     """
     o = outcome.id
-    segments = []
-    for k, seg in enumerate(outcome.response):
-        width = INF if seg.spend is None else millions(seg.spend)
-        segments.append((program.column(Segment(view, o, k), upper=width), seg.slope * MILLION))
-    cols = np.array([c for c, _ in segments] + spend, dtype=np.int32)  # spend columns are distinct
-    vals = np.concatenate([np.ones(len(segments)), -np.ones(len(spend))])
+    c = cut(outcome, unit)
+    scored = tuple(
+        program.column(Segment(view, o, k), upper=width, cost=w if in_objective else 0.0)
+        for k, width, w in zip(c.segments, c.widths, c.worth, strict=True)
+    )
+    excess = None if absorb_excess else program.column(Excess(view, o), upper=c.excess)
+    curve = list(scored) if excess is None else [*scored, excess]
+    cols = np.array(curve + spend, dtype=np.int32)  # spend columns are distinct
+    vals = np.concatenate([np.ones(len(curve)), -np.ones(len(spend))])
     lower = -INF if absorb_excess else 0.0
     program.row_arrays(
         RowLabel(RowFamily.RESPONSE, outcome=o, funder=view or None), cols, vals, lower=lower, upper=0.0
     )
-    if not score:
-        return None
-    cost = outcome.weight / outcome.gap if in_objective else 0.0
-    progress = program.column(Progress(view, o), upper=outcome.cap, cost=cost)
-    program.row(
-        RowLabel(RowFamily.PROGRESS, outcome=o, funder=view or None),
-        [(progress, 1.0)] + [(c, -slope) for c, slope in segments if slope > 0],
-        upper=0.0,
-    )
-    return progress
+    return Curve(view, o, scored, excess, c.worth, in_objective)

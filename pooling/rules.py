@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from laa.models.scenario import Rule, RuleKind
+from laa.pooling.amounts import Affine
 from laa.pooling.choice import holding, pot_money_bound
-from laa.pooling.program import INF
-from laa.pooling.units import millions
-from laa.pooling.vocabulary import Counted, RowFamily, RowLabel, Slack
+from laa.pooling.vocabulary import Counted, RowFamily, RowLabel
 
 if TYPE_CHECKING:
     from laa.pooling.build import Builder, Terms
@@ -37,8 +36,11 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
     spend: Terms = [(c, 1.0) for s in streams for c in b.x_cols(s, outcomes, years)]
     label = RowLabel(RowFamily.RULE, rule=rule.id, years=years)
     if kind.is_share:
-        unpooled = [(c, -value * v) for s in streams for t in years for c, v in b.unpooled_terms(s, t)]
-        _bound(b, label, spend + unpooled, kind, 0.0)
+        unpooled = Affine()
+        for s in streams:
+            for t in years:
+                unpooled = unpooled + b.unpooled(s, t)
+        _bound(b, label, spend, kind, unpooled.times(value))
         if rule.survives_pooling:
             for p in b.pots:
                 _share_in_pot(b, rule, streams, outcomes, years, p)
@@ -46,13 +48,13 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
         if rule.survives_pooling:
             for p in b.pots:
                 spend += _pot_spend_counted(b, rule, streams, outcomes, years, p)
-        _bound(b, label, spend, kind, millions(value))
+        _bound(b, label, spend, kind, Affine(b.money(value)))
     else:  # match: other funders' streams and every pot against the rule's streams
         own_funders = {b.scenario.funder_of(s) for s in streams}
         others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
         matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
         matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
-        _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, 0.0)
+        _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, Affine())
 
 
 def _share_in_pot(
@@ -64,15 +66,19 @@ def _share_in_pot(
         return
     value, kind = rule.value, rule.kind
     members = [m for m in b.members_in_play(p) if m in streams]
-    paid_in = [(c, -value * v) for m in members for t in years for c, v in b.pooled_terms(m, t)]
+    paid_in = Affine()
+    for m in members:
+        for t in years:
+            paid_in = paid_in + b.pooled(m, t)
     pot_spend = [(c, 1.0) for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
     label = RowLabel(RowFamily.RULE_POT, rule=rule.id, pot=p, years=years)
     if held is True or kind.is_minimum:
         # a minimum share of nothing pooled asks nothing, so it needs no switch
-        _bound(b, label, pot_spend + paid_in, kind, 0.0)
+        _bound(b, label, pot_spend, kind, paid_in.times(value))
     else:  # a cap in a pot that may not hold the streams: switched off unless it does
         most = pot_money_bound(b, p)
-        row = _bound(b, label, [*pot_spend, *paid_in, (held, most)], kind, most)
+        row = _bound(b, label, [*pot_spend, (held, most)], kind, paid_in.times(value) + Affine(most))
+        assert row is not None  # it holds the switch
         b.big_m.append((row, held, p, 1.0, 1.0))
 
 
@@ -126,7 +132,7 @@ def add_statutory_minimums(b: Builder) -> None:
             spend = [(c, 1.0) for _, c in b.streams_spending_on(outcome.id, t)]
             spend += [(c, 1.0) for p in b.pots for c in b.q_cols(p, [outcome.id], (t,))]
             label = RowLabel(RowFamily.STATUTORY, outcome=outcome.id, years=(t,))
-            _bound(b, label, spend, RuleKind.MIN_AMOUNT, millions(minimum))
+            _bound(b, label, spend, RuleKind.MIN_AMOUNT, Affine(b.money(minimum)))
 
 
 def _in_scope(b: Builder, pot: str, outcomes: list[str]) -> list[str]:
@@ -134,13 +140,6 @@ def _in_scope(b: Builder, pot: str, outcomes: list[str]) -> list[str]:
     return [o for o in outcomes if o in scope]
 
 
-def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, rhs: float) -> int:
-    """`terms >= rhs` for a minimum, `<= rhs` for a maximum; elastic rows may be broken at a cost."""
-    program = b.program
-    minimum = kind.is_minimum
-    if b.spec.elastic:
-        slack = program.column(Slack(label), cost=-1.0)
-        terms = [*terms, (slack, 1.0 if minimum else -1.0)]
-    if minimum:
-        return program.row(label, terms, lower=rhs, upper=INF)
-    return program.row(label, terms, upper=rhs)
+def _bound(b: Builder, label: RowLabel, terms: Terms, kind: RuleKind, money: Affine) -> int | None:
+    """`terms >= money` for a minimum, `<= money` for a maximum; elastic rows may be broken at a cost."""
+    return b.bounded(label, terms, money, minimum=kind.is_minimum, elastic=True)

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import highspy
+import numpy as np
 from laa.models.scenario import Arrangement, Rule, Scenario
 from laa.pooling import response
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.solvers import Feature, SolveOptions, Solver, cold
+from laa.pooling.solvers import Feature, Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice
-from laa.pooling.vocabulary import RowFamily, RowLabel
+from laa.pooling.vocabulary import RowFamily, RowLabel, StreamCarry
 
 if TYPE_CHECKING:
     from laa.pooling.resolve import Summary
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 Planners = Mapping[str, frozenset[str]]
 
 OWN_OPTIMUM_TOLERANCE = 1e-9
+# a reduced cost or dual (score per solver unit) this small is a solver's zero: the column or row
+# it prices may move without leaving the optimal face
+FACE_TOLERANCE = 1e-9
 # a solver's optimum may overstate what its own rows allow by its feasibility tolerance (CBC: 1e-7)
 SOLVER_TOLERANCE = 1e-7
 
@@ -77,34 +80,6 @@ def own_optimum_target(optimum: float) -> float:
     return optimum - max(OWN_OPTIMUM_TOLERANCE * abs(optimum), SOLVER_TOLERANCE)
 
 
-def area_program(
-    scenario: Scenario, optimum: dict[str, float], planners: Planners | None = None
-) -> tuple[Builder, dict[str, int]]:
-    """The second program: every funder's spend, each planner's own view held at its optimum,
-    the true score maximised. Returns it and each planner's own-optimum row."""
-    planners = planners or {f: frozenset({f}) for f in optimum}
-    all_own = {r.id for f in optimum for r in own_rules(scenario, planners[f])}
-    b = money_and_rules(_spec(scenario, all_own))
-    program = b.program
-    rows = {}
-    for f in optimum:
-        streams = [s.id for s in scenario.streams if s.funder in planners[f]]
-        own_score = []
-        for outcome in scenario.outcomes:
-            spend = [c for s in streams for c in b.x_cols(s, [outcome.id], scenario.years)]
-            if not spend:  # the funder cannot move this outcome: its view would add columns fixed at 0
-                continue
-            progress = response.add_curve(program, outcome, spend, view=f, in_objective=False)
-            assert progress is not None
-            own_score.append((progress, outcome.weight / outcome.gap))
-        rows[f] = program.row(
-            RowLabel(RowFamily.SILO_OWN_OPTIMUM, funder=f), own_score, lower=own_optimum_target(optimum[f])
-        )
-    for outcome in scenario.outcomes:
-        response.add_curve(program, outcome, b.x_by_outcome.get(outcome.id, []), absorb_excess=True)
-    return b, rows
-
-
 def plan_silo(
     scenario: Scenario,
     options: SolveOptions | None = None,
@@ -116,7 +91,7 @@ def plan_silo(
     options = options or SolveOptions()
     begun = time.perf_counter()  # the funders' programs and the area's share one time limit
     timings: dict[str, float] = {"build": 0.0, "solve": 0.0}
-    optimum: dict[str, float] = {}
+    faces: dict[str, tuple[Builder, Solution]] = {}
     for f, group in planners.items():
         spec, streams = funder_spec(scenario, group)
         started = time.perf_counter()
@@ -132,17 +107,29 @@ def plan_silo(
                 _alone(scenario, f, solution.message),
                 seconds=timings,
             )
-        optimum[f] = solution.objective or 0.0
+        faces[f] = (b, solution)
     started = time.perf_counter()
-    b, _ = area_program(scenario, optimum, planners)
+    all_own = frozenset(r.id for f in planners for r in own_rules(scenario, planners[f]))
+    b, held = face_program(scenario, {f: own for f, (own, _) in faces.items()}, all_own)
+    program = b.program
+    col_upper = np.asarray(program.col_upper, dtype=np.float64)
+    row_lower, row_upper = program.row_bounds()
+    for f, face in held.items():
+        own, solution = faces[f]
+        (cols, lower, upper), (rows, low, high) = face.hold(
+            solution,
+            np.asarray(own.program.col_upper, dtype=np.float64),
+            col_upper[face.cols],
+            row_lower[face.rows],
+            row_upper[face.rows],
+        )
+        for c, lo, hi in zip(cols.tolist(), lower.tolist(), upper.tolist(), strict=True):
+            program.col_lower[c], program.col_upper[c] = lo, hi
+        for r, lo, hi in zip(rows.tolist(), low.tolist(), high.tolist(), strict=True):
+            program.row_lower[r], program.row_upper[r] = lo, hi
     timings["build"] += time.perf_counter() - started
-    # measured: the area program took 9.7 s at L by dual simplex (its own-optimum rows leave the dual
-    # much degenerate work), 1.6 s by primal and 1.6 s by interior point; at XL 32 s by primal, 12 s
-    # by interior point (with crossover, so the solution is a vertex as the simplex's is); a solver
-    # without one uses its own default
-    solution = solver(b.program, replace(options.remaining(begun), interior_point=True), "area")
+    solution = solver(b.program, options.remaining(begun), "area")
     timings["solve"] += solution.seconds
-    all_own = frozenset(r.id for f in optimum for r in own_rules(scenario, planners[f]))
     plan = plan_from(
         b, solution, Arrangement.SILO, timings, report_rules=scenario.rules, enforced=all_own, statutory=False
     )
@@ -150,12 +137,126 @@ def plan_silo(
     return plan
 
 
+def face_program(
+    scenario: Scenario, planners: Mapping[str, Builder], rules: frozenset[str]
+) -> tuple[Builder, dict[str, Face]]:
+    """The second program, over every funder's spend, each planner's plan to be held on its optimal
+    face (`Face.hold`), and the true score maximised.
+
+    A planner's optimal plans are those that keep complementary slackness with the duals of any
+    one of them (LP duality): every column whose reduced cost is not zero stays at the bound it is
+    at, every row whose dual is not zero stays tight. So the hold needs no copy of the planner's
+    curves: its spend columns and rows are the area program's own, held by bounds, and its curves
+    leave only a range for its total spend on each outcome (the segments its optimum prices at a
+    bound are fixed there, the rest are free), one row each. This holds the face exactly, where an
+    own-optimum row (`area_program`) could only hold the score to a tolerance, and leaves a far
+    smaller program: most of a planner's spend columns are priced off their bound and fixed at 0.
+    """
+    b = money_and_rules(_spec(scenario, set(rules)))
+    faces = {f: Face.of(b, own, f) for f, own in planners.items()}
+    for outcome in scenario.outcomes:
+        spend = b.x_by_outcome.get(outcome.id, [])
+        if not spend:
+            continue
+        curve = response.add_curve(b.program, outcome, spend, b.unit, absorb_excess=True)
+        b.curves.append(curve)
+        b.score_terms[outcome.id] = curve.score_terms
+    return b, faces
+
+
+Indexed = tuple[np.ndarray, np.ndarray, np.ndarray]  # (columns or rows, lower, upper)
+
+
+@dataclass(frozen=True)
+class Face:
+    """Where one planner's own program sits in the area program: the same columns and rows, and a
+    row per outcome it reaches for its total spend there."""
+
+    planner: str
+    theirs: np.ndarray  # the planner's spend and carry columns, in its own program
+    cols: np.ndarray  # the same columns in the area program
+    their_rows: np.ndarray  # the planner's money and rule rows
+    rows: np.ndarray  # the same rows in the area program
+    curves: tuple[tuple[tuple[int, ...], int], ...]  # (its curve's columns, the area's spend row)
+
+    @staticmethod
+    def of(b: Builder, own: Builder, planner: str) -> Face:
+        program, theirs = b.program, own.program
+        mine: list[int] = []
+        area: list[int] = []
+        for run in theirs.runs:
+            found = program.run_of(run.kind, run.source, run.year)
+            assert found is not None and list(found.outcomes) == list(run.outcomes)
+            mine += list(run.columns)
+            area += list(found.columns)
+        for key, j in theirs.keyed_columns():
+            if isinstance(key, StreamCarry):
+                mine.append(j)
+                area.append(program.col(key))
+        labels = theirs.row_labels
+        their_rows = [i for i, label in enumerate(labels) if label.family is not RowFamily.RESPONSE]
+        rows = [program.row_index[labels[i]] for i in their_rows]
+        curves = []
+        for curve in own.curves:
+            cols = (*curve.segments, *(() if curve.excess is None else (curve.excess,)))
+            spend = [(c, 1.0) for s in own.streams for c in b.x_cols(s, [curve.outcome], b.years)]
+            label = RowLabel(RowFamily.SILO_OWN_SPEND, outcome=curve.outcome, funder=planner)
+            curves.append((cols, program.row(label, spend, lower=0.0)))
+        return Face(
+            planner,
+            np.array(mine, dtype=np.int64),
+            np.array(area, dtype=np.int64),
+            np.array(their_rows, dtype=np.int64),
+            np.array(rows, dtype=np.int64),
+            tuple(curves),
+        )
+
+    def hold(
+        self,
+        solution: Solution,
+        upper: np.ndarray,
+        col_upper: np.ndarray,
+        row_lower: np.ndarray,
+        row_upper: np.ndarray,
+    ) -> tuple[Indexed, Indexed]:
+        """The area program's bounds that hold the planner on the face of its optimum `solution`.
+
+        `upper` are the planner's own columns' upper bounds; `col_upper` the area columns' upper
+        bounds and `row_lower`, `row_upper` the area rows' bounds as they stand without the hold
+        (a column's lower bound is always 0). Returns the bounds of every column and row of the
+        planner's in the area program, held or free.
+        """
+        assert solution.values is not None and solution.reduced is not None and solution.shadow is not None
+        values, reduced, shadow = solution.values, solution.reduced, solution.shadow
+        priced = np.abs(reduced[self.theirs]) > FACE_TOLERANCE
+        fixed = values[self.theirs]
+        tight = np.abs(shadow[self.their_rows]) > FACE_TOLERANCE
+        bound = np.where(np.isfinite(row_upper), row_upper, row_lower)
+        spend_rows, spend_lower, spend_upper = [], [], []
+        for cols, row in self.curves:
+            at = np.array(cols, dtype=np.int64)
+            held = np.abs(reduced[at]) > FACE_TOLERANCE
+            spent = float(values[at][held].sum())
+            spend_rows.append(row)
+            spend_lower.append(spent)
+            spend_upper.append(spent + float(upper[at][~held].sum()))
+        return (
+            (self.cols, np.where(priced, fixed, 0.0), np.where(priced, fixed, col_upper)),
+            (
+                np.concatenate([self.rows, np.array(spend_rows, dtype=np.int64)]),
+                np.concatenate([np.where(tight, bound, row_lower), spend_lower]),
+                np.concatenate([np.where(tight, bound, row_upper), spend_upper]),
+            ),
+        )
+
+
 def _alone(scenario: Scenario, funder: str, reason: str) -> str:
     return f"{scenario.label('funders', funder)} cannot plan its own streams alone: {reason}"
 
 
 class SiloModel:
-    """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place.
+    """The silo plan's programs kept in HiGHS, for re-solving changed effects and amounts in place:
+    each planner's own program, and the area's, held on their optimal faces anew for each change.
 
     With a solver that cannot re-solve in place (`note` says so), each change is planned afresh.
     """
@@ -172,25 +273,38 @@ class SiloModel:
         for f in silo_funders(scenario):
             spec, streams = funder_spec(scenario, f)
             self.funders[f] = ReusableModel(build(spec, streams), Arrangement.SILO, options)
-        optimum = {f: 0.0 for f in self.funders}
-        b, self._rows = area_program(scenario, optimum)
+        rules = frozenset(r.id for f in self.funders for r in own_rules(scenario, f))
+        b, self._faces = face_program(scenario, {f: m.builder for f, m in self.funders.items()}, rules)
         self.area = ReusableModel(b, Arrangement.SILO, options)
 
     def summary(self, changed: Scenario) -> Summary:
-        from laa.pooling.resolve import Summary
+        from laa.pooling.resolve import Bounds, Summary  # resolve builds on this module
 
         if not self.in_place:
             plan = plan_silo(changed, self.options)
             if plan.evaluation is None or plan.score is None:
                 return Summary(plan.status, None, [])
             return Summary(plan.status, plan.score, plan.evaluation.outcomes)
+        solutions = {}
         for f, model in self.funders.items():
             solution = model.run(changed)
             if not solution.ok:
                 return Summary(PlanStatus(solution.status.value), None, [])
-            target = own_optimum_target(solution.objective or 0.0)
-            self.area.highs.changeRowBounds(self._rows[f], target, highspy.kHighsInf)
-        return self.area.summary(changed)
+            solutions[f] = solution
+
+        def hold(bounds: Bounds) -> list[tuple[Indexed, Indexed]]:
+            return [
+                face.hold(
+                    solutions[f],
+                    self.funders[f].bounds.col_upper,
+                    bounds.col_upper[face.cols],
+                    bounds.row_lower[face.rows],
+                    bounds.row_upper[face.rows],
+                )
+                for f, face in self._faces.items()
+            ]
+
+        return self.area.summary(changed, hold)
 
 
 def _spec(scenario: Scenario, rules: set[str]) -> ModelSpec:

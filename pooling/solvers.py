@@ -28,6 +28,7 @@ import highspy
 import numpy as np
 import pulp
 from laa.models.errors import SolverUnavailableError
+from laa.pooling.polish import polish
 from laa.pooling.program import INF, Program
 
 
@@ -225,10 +226,10 @@ def highs_lp(program: Program, relax: bool = False) -> highspy.HighsLp:
     lp.num_col_ = program.num_cols
     lp.num_row_ = program.num_rows
     lp.col_cost_ = -np.asarray(program.col_cost, dtype=np.float64)
-    lp.col_lower_ = _finite(program.col_lower)
-    lp.col_upper_ = _finite(program.col_upper)
-    lp.row_lower_ = _finite(program.row_lower)
-    lp.row_upper_ = _finite(program.row_upper)
+    lp.col_lower_ = finite(program.col_lower)
+    lp.col_upper_ = finite(program.col_upper)
+    lp.row_lower_ = finite(program.row_lower)
+    lp.row_upper_ = finite(program.row_upper)
     starts, index, value = program.csr()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = starts
@@ -255,8 +256,9 @@ def change_rows_bounds(h: highspy.Highs, rows: np.ndarray, lower: np.ndarray, up
     cast(_ChangesRowsBounds, h).changeRowsBounds(len(rows), rows, lower, upper)
 
 
-def _finite(bounds: list[float]) -> np.ndarray:
-    array = np.asarray(bounds, dtype=np.float64)
+def finite(bounds: list[float] | np.ndarray) -> np.ndarray:
+    """Bounds as HiGHS writes infinity."""
+    array = np.array(bounds, dtype=np.float64)
     array[array == INF] = highspy.kHighsInf
     array[array == -INF] = -highspy.kHighsInf
     return array
@@ -330,7 +332,8 @@ def _solve_cbc(program: Program, options: SolveOptions) -> Solution:
         return Solution(Status.TIME_LIMIT, "the solver's time limit was reached")
     if status != pulp.LpStatusOptimal:
         return Solution(Status.ERROR, f"CBC stopped: {pulp.LpStatus.get(status, status)}")
-    values = np.array([v.varValue or 0.0 for v in variables], dtype=np.float64)
+    # CBC's solution file has 8 significant digits: put the vertex back together from them
+    values = polish(program, np.array([v.varValue or 0.0 for v in variables], dtype=np.float64))
     shadow = reduced = None
     if not program.is_mip:
         shadow = np.array([c.pi or 0.0 for c in constraints], dtype=np.float64)

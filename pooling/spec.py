@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from laa.models.scenario import Rule, Scenario
+from laa.pooling.scale import money_unit
 
 
 class PoolingMode(StrEnum):
@@ -56,6 +57,13 @@ class ModelSpec:
     statutory: bool = True
     # the pooling frontier: at most this share of the poolable money may be pooled
     max_pooled_share: float | None = None
+    # GBP per solver unit; None: chosen from the scenario's amounts (pooling.scale)
+    unit: float | None = None
+
+    @property
+    def money_unit(self) -> float:
+        """GBP per unit of money in the program (a kept model pins the one it was built with)."""
+        return self.unit if self.unit is not None else money_unit(self.scenario)
 
     @property
     def rules(self) -> list[Rule]:

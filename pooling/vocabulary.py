@@ -22,7 +22,7 @@ from laa.pooling.units import years_text
 class RowFamily(StrEnum):
     """MODEL.md's constraint families, one per kind of row the builder declares."""
 
-    BUDGET = "budget"  # a stream-year's budget column fixed to its amount (its dual prices the money)
+    BUDGET = "budget"  # a stream-year's amount: no row, but what the smallest relaxation may add to
     STREAM_MONEY = "stream_money"  # a stream's spend and carry within its money, one row a stream-year
     POT_MONEY = "pot_money"  # a pot's spend and carry within what its members paid in, less set-up
     STREAM_CARRY = "stream_carry"  # carry capped by a share of the year's unpooled money
@@ -31,7 +31,6 @@ class RowFamily(StrEnum):
     RULE_POT = "rule_pot"  # a share rule that survives pooling, inside one pot
     STATUTORY = "statutory"  # an outcome's statutory minimum spend in a year
     RESPONSE = "response"  # spend on an outcome split into its curve's segments
-    PROGRESS = "progress"  # an outcome's progress: at most its segments' effects (capped by its bound)
     POOL_USE = "pool_use"  # a stream may be pooled only into a pot that is set up
     POOLED_SHARE_CAP = "pooled_share_cap"  # the pooling frontier: at most a share of poolable money
     HOLDS_ANY = "holds_any"  # a pot holds a rule's streams if any of them is pooled into it
@@ -40,6 +39,7 @@ class RowFamily(StrEnum):
     COUNTED_SPEND = "counted_spend"  # a pot's spend counted in an amount rule is at most its spend
     COUNTED_IF_HELD = "counted_if_held"  # ... and counts only when the pot holds the rule's streams
     SILO_OWN_OPTIMUM = "silo_own_optimum"  # silo: a funder's own-view score held at its optimum
+    SILO_OWN_SPEND = "silo_own_spend"  # silo: a funder's spend on an outcome, within its optimal face
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,6 @@ class RowLabel:
 
 
 # --- columns ---
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """`B[s,t]`: stream s's money in year t, a column fixed by a row so that its dual prices it."""
-
-    stream: str
-    year: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +145,7 @@ class Counted:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """`u[o,k]`: spend in segment k of outcome o's curve.
+    """`u[o,k]`: spend in segment k of outcome o's curve, below the cap (scored at its slope).
 
     `view` names a separate copy of the curve (a silo funder's own view); "" is the area's.
     """
@@ -164,8 +156,8 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
-    """`min(d_o, cap_o)`: outcome o's scored progress in a view of its curve."""
+class Excess:
+    """Spend on outcome o that its curve absorbs past the cap (or past its effects): scored at nothing."""
 
     view: str
     outcome: str
@@ -179,8 +171,7 @@ class Slack:
 
 
 ColumnKey = (
-    Budget
-    | Spend
+    Spend
     | PoolSpend
     | StreamCarry
     | PotCarry
@@ -190,7 +181,7 @@ ColumnKey = (
     | PotHolds
     | Counted
     | Segment
-    | Progress
+    | Excess
     | Slack
 )
 
