@@ -198,17 +198,14 @@ def archive_refusal(raw: bytes) -> str | None:
                     return f"unpacks to over {MAX_UNPACKED_BYTES:,} bytes; a scenario workbook is far smaller"
                 if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
                     return f"part {info.filename} declares a DTD, which no Excel workbook has; refused"
-    # zipfile raises NotImplementedError for a compression method it does not know: still not a workbook
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
-        return "is not an Excel workbook (.xlsx): it is not a readable zip archive"
                 oversized = oversized_markup(content)
                 if oversized:
                     return f"part {info.filename} {oversized}; refused before parsing"
+    # zipfile raises NotImplementedError for a compression method it does not know: still not a workbook
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
+        return "is not an Excel workbook (.xlsx): it is not a readable zip archive"
     return None
 
-
-class _Unreadable(Exception):
-    """A sheet openpyxl cannot parse; the problem is recorded with those found before it."""
 
 # the XML parser (expat 2.5) rescans a token that spans its read buffers from the token's start, so a
 # token's cost grows with its square: a 40 MB comment took 34.6 s. Excel writes no comments, processing
@@ -248,6 +245,9 @@ def oversized_markup(content: bytes) -> str | None:
         return f"{too_long}; a cell holds 32,767 characters at most"
     return None
 
+
+class _Unreadable(Exception):
+    """A sheet openpyxl cannot parse; the problem is recorded with those found before it."""
 
 
 @dataclass(frozen=True)
