@@ -162,8 +162,8 @@ def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
         for index, message in _historic_totals(historic):
             add("historic", f"#{index + 1}", "amount", message, index)
 
-    for section, index, ident, field, meaning in _empty_lists(data, items):
-        add(section, ident, field, f"an empty list is ambiguous here; {meaning}", index)
+    for where, at, label, name, meaning in _empty_lists(data, items):
+        add(where, label, name, f"an empty list is ambiguous here; {meaning}", at)
     return problems
 
 

@@ -345,7 +345,7 @@ class _Merge:
     """The `<<` key: the mappings given to it are merged into the one it is in."""
 
 
-class _Keys(dict):  # type: ignore[type-arg]
+class _Keys(dict[str, Any]):
     """A JSON object that had a key twice: its keys in the order given, repeats included."""
 
     def __init__(self, made: dict[str, Any], given: list[str]):

@@ -317,8 +317,8 @@ class Batch:
         paths = [str(p) for p in files]
         self.keys = document_keys(paths)
         tasks = []
-        for path in missing:
-            self._record_unreadable(str(path.absolute()), f"{path}: no such file or folder")
+        for gone in missing:
+            self._record_unreadable(str(gone.absolute()), f"{gone}: no such file or folder")
         for file in files:
             path = str(file)
             try:  # a regular file only, its size checked before a byte is read
