@@ -38,11 +38,10 @@ def fair_plan(
     kept = reach.kept
     t = kept.add_col(cost=0.0, lower=-INF, upper=INF)
     for funder, view in views.items():
-        terms = [reach.score_terms[o] for o in view if o in reach.score_terms]
-        if not terms:
+        own = reach.score_costs(o for o in view if o in reach.score_terms)
+        if not own:
             continue
-        cols = [c for c, _ in terms] + [t]
-        kept.add_row(cols, [w for _, w in terms] + [-1.0], lower=silo_own[funder])
+        kept.add_row([*own, t], [*own.values(), -1.0], lower=silo_own[funder])
     smallest = reach.maximise({t: 1.0})
     if not smallest.ok or smallest.values is None:
         return FairPlan(reach.plan(smallest), None)

@@ -19,10 +19,24 @@ import highspy
 import numpy as np
 from laa.pooling.build import Builder
 from laa.pooling.program import INF
-from laa.pooling.solvers import PRIMAL_SIMPLEX, Solution, SolveOptions, highs_lp, new_highs, read_highs
+from laa.pooling.solvers import (
+    PRIMAL_SIMPLEX,
+    Solution,
+    SolveOptions,
+    change_rows_bounds,
+    highs_lp,
+    new_highs,
+    read_highs,
+)
+
+Numbers = Sequence[float] | np.ndarray
+Indices = Sequence[int] | np.ndarray
+
+DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy value (PRIMAL_SIMPLEX is solvers')
+__all__ = ["DUAL_SIMPLEX", "PRIMAL_SIMPLEX", "KeptProgram"]
 
 
-def _finite(values: Sequence[float]) -> np.ndarray:
+def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     array[array == INF] = highspy.kHighsInf
     array[array == -INF] = -highspy.kHighsInf
@@ -33,7 +47,8 @@ class KeptProgram:
     """One program in HiGHS, maximising its score (or whatever costs it is given), re-solved in place.
 
     `relax` drops integrality: a pooling program whose switches are all fixed by bounds is
-    then the linear program of that pooling choice.
+    then the linear program of that pooling choice. `simplex` picks HiGHS's simplex strategy for
+    the re-solves (`PRIMAL_SIMPLEX`, `DUAL_SIMPLEX`; None: HiGHS's own choice).
     """
 
     def __init__(
@@ -41,15 +56,15 @@ class KeptProgram:
         builder: Builder,
         options: SolveOptions | None = None,
         relax: bool = False,
-        primal: bool = False,
+        simplex: int | None = None,
     ):
         self.builder = builder
         self.program = builder.program
         self.highs: highspy.Highs = new_highs(options or SolveOptions())
         self.highs.passModel(highs_lp(self.program, relax=relax))
         self.is_mip = self.program.is_mip and not relax
-        if primal:
-            self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        if simplex is not None:
+            self.highs.setOptionValue("simplex_strategy", simplex)
         self.highs_seconds = 0.0
         self.solves = 0
 
@@ -59,12 +74,12 @@ class KeptProgram:
 
     # --- changes ---
 
-    def set_row_bounds(self, rows: Sequence[int], lower: Sequence[float], upper: Sequence[float]) -> None:
+    def set_row_bounds(self, rows: Indices, lower: Numbers, upper: Numbers) -> None:
         if len(rows):
             index = np.asarray(rows, dtype=np.int32)
-            self.highs.changeRowsBounds(len(index), index, _finite(lower), _finite(upper))
+            change_rows_bounds(self.highs, index, _finite(lower), _finite(upper))
 
-    def set_col_bounds(self, cols: Sequence[int], lower: Sequence[float], upper: Sequence[float]) -> None:
+    def set_col_bounds(self, cols: Indices, lower: Numbers, upper: Numbers) -> None:
         if len(cols):
             index = np.asarray(cols, dtype=np.int32)
             self.highs.changeColsBounds(len(index), index, _finite(lower), _finite(upper))

@@ -5,9 +5,10 @@ among the plans of an arrangement whose score is at least `(1 - epsilon)`
 times its optimum. Both are linear programs on the arrangement's own
 program (aligned, pooled, or optimal with its pooling choice fixed), with
 one more row, the score floor `sum_o w_o a_o / gap_o >= (1 - epsilon) *
-optimum` over the progress columns `a_o <= min(d_o, cap_o)` the objective
-already has. Only the objective changes from one question to the next, so
-the program is kept in HiGHS and re-solved in place.
+optimum` over the columns the objective scores (each outcome's curve cut at
+its cap, `pooling.response`), so `a_o = min(d_o, cap_o)` at most. Only
+the objective changes from one question to the next, so the program is
+kept in HiGHS and re-solved in place.
 
 Every plan found here is read back and re-scored by the evaluator like any
 other; a plan whose re-score falls below the floor or breaks a rule the
@@ -16,7 +17,7 @@ program promised is refused (status `error`), not reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from laa.models.scenario import Arrangement, Scenario
@@ -28,7 +29,6 @@ from laa.pooling.resolve import SpendIndex, summarise
 from laa.pooling.silo import own_optimum_target
 from laa.pooling.solvers import Solution, SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingMode
-from laa.pooling.vocabulary import Progress
 
 
 def score_floor(optimum: float, epsilon: float) -> float:
@@ -67,14 +67,11 @@ class WithinReach:
         # tolerance, as silo judges a funder's own view
         target = (1.0 - epsilon) * optimum
         lowest = target - 1e-9 * max(1.0, abs(target))
-        program = b.program
-        # a_o and its weight in the score, for every outcome (the objective's own columns)
-        self.score_terms = {
-            o.id: (program.col(Progress("", o.id)), o.weight / o.gap) for o in spec.scenario.outcomes
-        }
-        cols = [c for c, _ in self.score_terms.values()]
-        self.kept.add_row(cols, [w for _, w in self.score_terms.values()], lower=lowest)
-        self._costs: dict[int, float] = {c: w for c, w in self.score_terms.values()}
+        # each outcome's share of the score, `w_o a_o / gap_o`, as the objective states it
+        self.score_terms = {o: list(terms) for o, terms in b.score_terms.items()}
+        score = self.score_costs()
+        self.kept.add_row(list(score), list(score.values()), lower=lowest)
+        self._costs: dict[int, float] = dict(score)
         self._spend = SpendIndex.of(b)
 
     @property
@@ -90,9 +87,14 @@ class WithinReach:
         self._costs = {c: v for c, v in costs.items() if v != 0.0}
         return self.kept.run()
 
-    def score_costs(self) -> dict[int, float]:
-        """The area's score as an objective."""
-        return {c: w for c, w in self.score_terms.values()}
+    def score_costs(self, outcomes: Iterable[str] | None = None) -> dict[int, float]:
+        """The area's score (or its share from `outcomes` only) as an objective: column -> coefficient."""
+        wanted = self.score_terms if outcomes is None else {o: self.score_terms[o] for o in outcomes}
+        costs: dict[int, float] = {}
+        for terms in wanted.values():
+            for c, w in terms:
+                costs[c] = costs.get(c, 0.0) + w
+        return costs
 
     def plan(self, solution: Solution) -> Plan:
         """The solution read back and re-scored by the evaluator; refused below the floor."""
@@ -102,7 +104,7 @@ class WithinReach:
         # of the spend it read (so only the read-back differs), and against the floor below
         scored = summarise(self.scenario, self._spend, solution)
         checked = replace(solution, objective=scored.score, shadow=None)
-        plan = plan_from(self.builder, checked, self.arrangement, {"solve": solution.seconds}, priced=[])
+        plan = plan_from(self.builder, checked, self.arrangement, {"solve": solution.seconds})
         score = plan.score
         if plan.status is PlanStatus.OPTIMAL and score is not None and score < self.floor:
             plan.status = PlanStatus.ERROR

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from laa.pooling.partners import WithinReach
 from laa.pooling.plan import Plan
-from laa.pooling.units import pounds
 
 
 @dataclass(frozen=True)
@@ -54,9 +53,10 @@ def money_range(reach: WithinReach, counted: Counted) -> MoneyRange:
     least = reach.plan(low)
     high = reach.maximise(costs)
     most = reach.plan(high)
+    unit = b.unit  # GBP per solver unit
     return MoneyRange(
         least,
         most,
-        None if low.objective is None else pounds(-low.objective),
-        None if high.objective is None else pounds(high.objective),
+        None if low.objective is None else -low.objective * unit,
+        None if high.objective is None else high.objective * unit,
     )

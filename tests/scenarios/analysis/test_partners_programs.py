@@ -2,8 +2,8 @@
 
 Every coalition of the six-funder scenario is planned both ways: aligning
 by `plan_silo` with the coalition as one planner (MODEL.md: built exactly
-as silo is), pooling by the engine's own optimise with a fixed pooling
-choice. The in-place programs are visited in the worst order for them
+as silo is; both hold each planner on its optimal face, so they agree to
+1e-9), pooling by the engine's own optimise with a fixed pooling choice. The in-place programs are visited in the worst order for them
 (ascending masks, not Gray code), so a change left behind would show.
 """
 
@@ -37,12 +37,14 @@ def test_aligning_plans_in_place_equal_the_silo_built_afresh_with_the_coalition_
     funders = silo_funders(scenario)
     game = AligningPlans(scenario)
     for coalition in coalitions(funders):
-        planners = {"+".join(sorted(coalition)): coalition} if coalition else {}
+        if len(coalition) < 2:  # one funder or none plans as silo: laa partners takes the silo plan
+            continue
+        planners = {"+".join(sorted(coalition)): coalition}
         planners |= {f: frozenset({f}) for f in funders if f not in coalition}
         fresh = plan_silo(scenario, None, planners)
         kept = game.plan(coalition)
         assert kept.ok and fresh.score is not None, (coalition, kept.message, fresh.message)
-        assert kept.score == pytest.approx(fresh.score, abs=1e-6), coalition
+        assert kept.score == pytest.approx(fresh.score, abs=1e-9), coalition
 
 
 def test_pooling_plans_in_place_equal_the_fixed_pooling_choice_optimised_afresh() -> None:
