@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,13 @@ import numpy as np
 import yaml
 from laa.cli.main import laa
 from laa.models.load import load_scenario, parse_scenario
-from laa.models.scenario import Arrangement
+from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.build import build
 from laa.pooling.extract import chosen_pooling
 from laa.pooling.resolve import ReusableModel, SpendIndex, summarise
 from laa.pooling.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.warm import WarmPlanner
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.outputs.results import results_document, to_json
@@ -254,6 +256,131 @@ def bench_resolve(count: int, seed: int) -> dict[str, Any]:
     return result
 
 
+def changes(scenario: Scenario) -> dict[str, Scenario]:
+    """One small change of each kind a meeting makes: a stream's amount, a rule's value, a stream
+    out of its pot and one into a pot, an eligibility granted."""
+    base = scenario.model_dump(mode="python", exclude_unset=True)
+    found = {}
+
+    def edit(name: str, change: Callable[[dict[str, Any]], bool]) -> None:
+        doc = json.loads(json.dumps(base, default=str))
+        doc["years"] = base["years"]
+        for stream, theirs in zip(doc["streams"], base["streams"], strict=True):
+            stream["amounts"] = theirs["amounts"]  # keep the years as numbers
+        if change(doc):
+            found[name] = Scenario.model_validate(doc)
+
+    def amount(doc: dict[str, Any]) -> bool:
+        stream = doc["streams"][0]
+        stream["amounts"] = {t: a * 1.2 for t, a in stream["amounts"].items()}
+        return True
+
+    def rule(doc: dict[str, Any]) -> bool:
+        for r in doc.get("rules", []):
+            for kind in ("min_share", "max_share", "min_amount", "max_amount", "match"):
+                if r.get(kind):
+                    r[kind] = r[kind] * 0.8
+                    return True
+        return False
+
+    def pot_out(doc: dict[str, Any]) -> bool:
+        pot = next((p for p in doc.get("pots", []) if len(p["members"]) > 1), None)
+        if pot is None:
+            return False
+        pot["members"] = pot["members"][1:]
+        return True
+
+    def pot_in(doc: dict[str, Any]) -> bool:
+        pooled = {m for p in doc.get("pots", []) for m in p["members"]}
+        stream = next((s for s in doc["streams"] if s["id"] not in pooled), None)
+        if stream is None or not doc.get("pots"):
+            return False
+        doc["pots"][0]["members"].append(stream["id"])
+        return True
+
+    def eligibility(doc: dict[str, Any]) -> bool:
+        ids = [o["id"] for o in doc["outcomes"]]
+        blocks = {o["id"]: o.get("block") for o in doc["outcomes"]}
+        for stream in doc["streams"]:
+            named = set(stream["eligible"])
+            outside = [o for o in ids if o not in named and blocks[o] not in named]
+            if outside:
+                stream["eligible"] = [*stream["eligible"], outside[-1]]
+                return True
+        return False
+
+    for name, change in (
+        ("amount", amount),
+        ("rule", rule),
+        ("pot out", pot_out),
+        ("pot in", pot_in),
+        ("eligibility", eligibility),
+    ):
+        edit(name, change)
+    return found
+
+
+def bench_warm(size: str, seed: int, arrangements: list[Arrangement], repeat: int) -> list[dict[str, Any]]:
+    """Warm re-plans (laa.pooling.warm) of one small change of each kind, from the base plan's kept
+    model, against planning the same file from scratch (`laa run` in process, file to document).
+    The first change's warm plan is checked against its cold plan to 1e-9 before anything counts."""
+    doc = generate(size, seed)
+    scenario = parse_scenario(doc, "generated.yaml")
+    changed = changes(scenario)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="laa-bench-") as folder:
+        path = Path(folder) / f"{size}-{seed}.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        for arrangement in arrangements:
+            cold = [file_to_document(path, arrangement, Path(folder) / "out.json")[0] for _ in range(repeat)]
+            planner = WarmPlanner(scenario, arrangement)
+            warm: dict[str, list[float]] = {name: [] for name in changed}
+            for _ in range(repeat):
+                for name, variant in changed.items():
+                    started = time.perf_counter()
+                    planner.plan(variant)
+                    warm[name].append(time.perf_counter() - started)
+                    if (reason := planner.last_rebuild_reason) is not None:
+                        raise SystemExit(f"{size} {arrangement.value} {name}: rebuilt ({reason})")
+                    planner.plan(scenario)  # back to the base, so each change is one change
+            first = next(iter(changed))
+            again = planner.plan(changed[first]).score
+            fresh = plan_arrangement(changed[first], arrangement).score
+            if again is None or fresh is None or abs(again - fresh) > 1e-9 * max(1.0, abs(fresh)):
+                raise SystemExit(f"{size} {arrangement.value}: warm plan {again} != cold plan {fresh}")
+            row: dict[str, Any] = {"size": size, "arrangement": arrangement.value, "repeat": repeat}
+            row["from_file"] = median(cold)
+            row.update({f"warm {name}": median(times) for name, times in warm.items()})
+            row["warm"] = median([t for times in warm.values() for t in times])
+            row["warm_slowest"] = max(median(times) for times in warm.values())
+            row["from_file_over_warm"] = row["from_file"] / row["warm"]
+            rows.append(row)
+            print(
+                f"warm {size} {arrangement.value}: median {row['warm']:.3f}s, slowest change "
+                f"{row['warm_slowest']:.3f}s; from the file {row['from_file']:.3f}s "
+                f"({row['from_file_over_warm']:.1f}x)",
+                flush=True,
+            )
+    return rows
+
+
+def bench_silo(size: str, seed: int, repeat: int) -> dict[str, Any]:
+    """The silo plan against the aligned plan of the same standard scenario, alternating."""
+    scenario = parse_scenario(generate(size, seed), "generated.yaml")
+    silo, aligned = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        plan_arrangement(scenario, Arrangement.SILO)
+        silo.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        plan_arrangement(scenario, Arrangement.ALIGNED)
+        aligned.append(time.perf_counter() - started)
+    row = {"size": size, "silo": median(silo), "aligned": median(aligned)}
+    row["silo_over_aligned"] = row["silo"] / row["aligned"]
+    print(f"silo {size}: {row['silo']:.3f}s, aligned {row['aligned']:.3f}s: {row['silo_over_aligned']:.2f}x")
+    return row
+
+
 def peak_memory_mb(size: str, seed: int, shape: str = STANDARD) -> float:
     """Peak resident memory of a fresh process planning the size under every joint arrangement."""
     code = (
@@ -345,6 +472,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-pulp", action="store_true", help="leave out the PuLP baseline")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-resolve", action="store_true", help="leave out the example's re-solves")
+    parser.add_argument("--warm", default="", help="sizes to time warm re-plans at (standard shape): M,L,XL")
+    parser.add_argument("--silo", default="", help="sizes to time silo against aligned at (standard shape)")
+    parser.add_argument("--no-plans", action="store_true", help="only the warm, silo and re-solve sections")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
@@ -364,12 +494,15 @@ def main(argv: list[str] | None = None) -> None:
     laa.get_command(click.Context(laa), "run")
     rows = [
         row
-        for shape in shapes
+        for shape in ([] if args.no_plans else shapes)
         for size in sizes
         for row in bench_case(
             shape, size, args.repeat, args.seed, arrangements, not args.no_baselines, not args.no_pulp
         )
     ]
+    joint = [a for a in arrangements if a in (Arrangement.ALIGNED, Arrangement.POOLED)]
+    warm = [r for size in _sizes(args.warm) for r in bench_warm(size, args.seed, joint, args.repeat)]
+    silo = [bench_silo(size, args.seed, args.repeat) for size in _sizes(args.silo)]
     memory = {}
     if not args.no_memory:
         memory = {f"{s} {size}": peak_memory_mb(size, args.seed, s) for s in shapes for size in sizes}
@@ -395,10 +528,16 @@ def main(argv: list[str] | None = None) -> None:
             "rows": rows,
             "peak_memory_mb": memory,
             "resolve": resolve,
+            "warm": warm,
+            "silo": silo,
         }
         args.json.write_text(json.dumps(payload, indent=1))
         print(f"wrote {args.json}")
     print(f"(this process's peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+
+
+def _sizes(text: str) -> list[str]:
+    return [s.strip() for s in text.split(",") if s.strip()]
 
 
 def _cpus() -> int:

@@ -46,6 +46,7 @@ class Builder:
     outcomes_of_stream: dict[str, list[str]] = field(default_factory=dict)
     # outcome -> offset in the stream's spend runs (the same every year)
     outcome_position: dict[str, dict[str, int]] = field(default_factory=dict)
+    streams_of_outcome: dict[str, list[str]] = field(default_factory=dict)  # who may fund it
     x_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     q_by_outcome: dict[str, list[int]] = field(default_factory=dict)
     # a stream-year's spend columns; absent when it has no money to spend
@@ -140,10 +141,10 @@ class Builder:
     def streams_spending_on(self, o: str, t: int) -> list[tuple[str, int]]:
         """(stream, column) for every stream that may spend on outcome o, in year t."""
         found = []
-        for s in self.streams:
-            col = self.spend_col(s, o, t)
-            if col is not None:
-                found.append((s, col))
+        for s in self.streams_of_outcome.get(o, ()):
+            cols = self.x_by_stream_year.get((s, t))
+            if cols is not None:
+                found.append((s, cols.start + self.outcome_position[s][o]))
         return found
 
     def members_in_play(self, p: str) -> list[str]:
@@ -251,4 +252,6 @@ def declare_spend(b: Builder) -> dict[str, list[str]]:
         outcomes = [o.id for o in scenario.outcomes if o.id in wanted]
         b.outcomes_of_stream[s] = outcomes
         b.outcome_position[s] = {o: i for i, o in enumerate(outcomes)}
+        for o in outcomes:
+            b.streams_of_outcome.setdefault(o, []).append(s)
     return priced

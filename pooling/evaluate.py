@@ -427,14 +427,17 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
 
 
 def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[RuleCheck]:
+    spent: dict[tuple[str, int], float] = defaultdict(float)  # every stream's and pot's, by outcome-year
+    for spend in (allocation.stream_spend, allocation.pot_spend):
+        for (_, o, y), v in spend.items():
+            spent[(o, y)] += v
     checks = []
     for outcome in scenario.outcomes:
         for t in scenario.years:
             minimum = outcome.min_spend_in(t)
             if minimum <= 0:
                 continue
-            spend = sum(v for (_, o, y), v in allocation.stream_spend.items() if o == outcome.id and y == t)
-            spend += sum(v for (_, o, y), v in allocation.pot_spend.items() if o == outcome.id and y == t)
+            spend = spent.get((outcome.id, t), 0.0)
             checks.append(_check("statutory", outcome.id, None, (t,), "min", minimum, spend, tol))
     return checks
 

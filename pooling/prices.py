@@ -155,7 +155,8 @@ def shadow_prices(
     s = priced.streams
     gains = np.bincount(s.row_place, weights=shadow[s.rows] * s.row_coef, minlength=len(s.streams))
     if len(s.cols):
-        upper = np.asarray(b.program.col_upper, dtype=np.float64)[s.cols]
+        col_upper = b.program.col_upper
+        upper = np.fromiter((col_upper[j] for j in s.cols.tolist()), dtype=np.float64, count=len(s.cols))
         at_cap = values[s.cols] >= upper - 1e-9 * np.maximum(1.0, upper)
         weights = np.where(at_cap, reduced[s.cols] * s.col_coef, 0.0)
         gains += np.bincount(s.col_place, weights=weights, minlength=len(s.streams))
