@@ -55,15 +55,15 @@ def gray(funders: list[str]) -> list[frozenset[str]]:
 
 def in_place(scenario: Scenario, coalitions: list[frozenset[str]]) -> dict[str, Any]:
     """Every coalition's plan of both kinds, re-solved in place (as the shares are computed)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     aligning = AligningPlans(scenario)
     built_aligning = time.perf_counter() - started
     scores_a = {}
     for c in coalitions:
         if len(c) > 1:
             scores_a[c] = aligning.plan(c).score
-    seconds_a = time.perf_counter() - started
-    started = time.perf_counter()
+    seconds_a, cpu_a = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     pooling = PoolingPlans(scenario)
     scores_p = {}
     seen: set[frozenset[str]] = set()
@@ -72,7 +72,7 @@ def in_place(scenario: Scenario, coalitions: list[frozenset[str]]) -> dict[str, 
         if paying not in seen:  # as laa partners does: a funder with nothing to pool changes nothing
             seen.add(paying)
             scores_p[paying] = pooling.plan(paying).score
-    seconds_p = time.perf_counter() - started
+    seconds_p, cpu_p = time.perf_counter() - started, time.process_time() - cpu
     highs = sum(k.highs_seconds for k in aligning.kept) + pooling.kept.highs_seconds
     return {
         "aligning": scores_a,
@@ -80,6 +80,8 @@ def in_place(scenario: Scenario, coalitions: list[frozenset[str]]) -> dict[str, 
         "aligning_seconds": seconds_a,
         "aligning_build_seconds": built_aligning,
         "pooling_seconds": seconds_p,
+        "aligning_cpu": cpu_a,
+        "pooling_cpu": cpu_p,
         "highs_seconds": highs,
     }
 
@@ -90,20 +92,22 @@ def rebuilt(
     funders = silo_funders(scenario)
     game = PoolingPlans(scenario)  # only for each coalition's pooling choice
     scores_a, scores_p = {}, {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for c in aligning:
         planners = {"+".join(sorted(c)): c} | {f: frozenset({f}) for f in funders if f not in c}
         scores_a[c] = plan_silo(scenario, None, planners).score
-    seconds_a = time.perf_counter() - started
-    started = time.perf_counter()
+    seconds_a, cpu_a = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     for c in pooling:
         scores_p[c] = optimise(ModelSpec(scenario, game.choice(c)), Arrangement.POOLED).score
-    seconds_p = time.perf_counter() - started
+    seconds_p, cpu_p = time.perf_counter() - started, time.process_time() - cpu
     return {
         "aligning": scores_a,
         "pooling": scores_p,
         "aligning_seconds": seconds_a,
         "pooling_seconds": seconds_p,
+        "aligning_cpu": cpu_a,
+        "pooling_cpu": cpu_p,
     }
 
 
@@ -111,9 +115,9 @@ def measure(name: str, scenario: Scenario, sample: int | None, seed: int) -> dic
     funders = silo_funders(scenario)
     coalitions = gray(funders)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = partners(scenario)
-    whole = time.perf_counter() - started
+    whole, whole_cpu = time.perf_counter() - started, time.process_time() - cpu
 
     kept = in_place(scenario, coalitions)
     aligning = [c for c in kept["aligning"]]
@@ -138,11 +142,16 @@ def measure(name: str, scenario: Scenario, sample: int | None, seed: int) -> dic
     }
     in_place_total = kept["aligning_seconds"] + kept["pooling_seconds"]
     rebuilt_total = plans_a * ms["aligning_rebuilt"] / 1000 + plans_p * ms["pooling_rebuilt"] / 1000
+    in_place_cpu = kept["aligning_cpu"] + kept["pooling_cpu"]
+    rebuilt_cpu = (
+        plans_a * fresh["aligning_cpu"] / len(aligning) + plans_p * fresh["pooling_cpu"] / len(pooling)
+    )
     return {
         "scenario": name,
         "funders": len(funders),
         "coalition_plans": {"aligning": plans_a, "pooling": plans_p},
         "laa_partners_seconds": whole,
+        "laa_partners_cpu_seconds": whole_cpu,
         "laa_partners_highs_seconds": result.seconds["highs"],
         "laa_partners_highs_share": result.seconds["highs"] / whole,
         "laa_partners_stages": result.seconds,
@@ -156,6 +165,9 @@ def measure(name: str, scenario: Scenario, sample: int | None, seed: int) -> dic
         "rebuilt_sampled": {"aligning": len(aligning), "pooling": len(pooling)},
         "ms_per_plan": ms,
         "ratio": rebuilt_total / in_place_total,
+        "coalitions_in_place_cpu_seconds": in_place_cpu,
+        "coalitions_rebuilt_cpu_seconds": rebuilt_cpu,
+        "cpu_ratio": rebuilt_cpu / in_place_cpu,
     }
 
 
@@ -171,8 +183,8 @@ def main() -> None:
         measure(f"generated, 12 funders (seed {args.seed})", twelve_funders(args.seed), args.sample, 0),
     ]
     print(
-        "| scenario | funders | coalition plans (aligning + pooling) | laa partners s | in HiGHS | "
-        "coalitions in place s | rebuilt s | rebuilt / in place | "
+        "| scenario | funders | coalition plans (aligning + pooling) | laa partners s (CPU s) | in HiGHS | "
+        "coalitions in place s | rebuilt s | rebuilt / in place (CPU) | "
         "ms a plan in place / rebuilt (aligning; pooling) |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
@@ -181,9 +193,10 @@ def main() -> None:
         sampled = "" if r["rebuilt_sampled"]["aligning"] == r["coalition_plans"]["aligning"] else " (sampled)"
         print(
             f"| {r['scenario']} | {r['funders']} | {r['coalition_plans']['aligning']} + "
-            f"{r['coalition_plans']['pooling']} | {r['laa_partners_seconds']:.1f} | "
+            f"{r['coalition_plans']['pooling']} | {r['laa_partners_seconds']:.1f} "
+            f"({r['laa_partners_cpu_seconds']:.1f}) | "
             f"{r['laa_partners_highs_share']:.0%} | {r['coalitions_in_place_seconds']:.1f} | "
-            f"{r['coalitions_rebuilt_seconds']:.1f}{sampled} | {r['ratio']:.1f}x | "
+            f"{r['coalitions_rebuilt_seconds']:.1f}{sampled} | {r['ratio']:.1f}x ({r['cpu_ratio']:.1f}x) | "
             f"{ms['aligning_in_place']:.1f} / {ms['aligning_rebuilt']:.1f}; "
             f"{ms['pooling_in_place']:.1f} / {ms['pooling_rebuilt']:.1f} |"
         )
