@@ -148,9 +148,9 @@ def mutate_data(rng: random.Random, doc: Any) -> str:
         parent[key] = rng.choice([value + rng.choice(JUNK_TEXT[:12]), rng.choice(JUNK_TEXT), value.upper()])
     elif action == "unknown" and isinstance(parent, dict):
         parent[rng.choice(["amount", "weigth", "streams ", "Eligible", "x"])] = _junk(rng)
-    elif action == "deep":
+    elif action == "deep":  # deeper nesting is a text mutation: PyYAML's writer recurses per level
         nested: Any = rng.choice([1, "x", None])
-        for _ in range(rng.choice([5, 31, 33, 200])):
+        for _ in range(rng.choice([5, 31, 33, 40])):
             nested = [nested]
         parent[key] = nested
     else:

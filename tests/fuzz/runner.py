@@ -10,6 +10,8 @@ the allocation CSV. Its outcome is one of:
 - `refused-unlocated`: `ScenarioError` with a problem that does not;
 - `traceback`: any other exception, anywhere;
 - `hang`: no answer within the per-document time limit (the worker is killed);
+- `harness-error`: the mutator itself failed to make the document (not the
+  engine's fault, but a document not tried: the run's table shows how many);
 - `absurd`: a plan called optimal (or evaluated) with a non-finite figure, a
   negative spend, a score outside 0..sum(w*cap/gap), more spent than the area
   has, or a CSV cell that a spreadsheet would run as a formula, or a JSON
@@ -37,6 +39,7 @@ from typing import Any
 from tests.fuzz.mutator import Document, document
 
 OUTCOMES = ("valid-planned", "refused-located", "refused-unlocated", "traceback", "hang", "absurd")
+OUTCOMES += ("harness-error",)
 BAD = ("refused-unlocated", "traceback", "hang", "absurd")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -176,7 +179,13 @@ def _worker(connection: Any, seed: int, solve_seconds: float) -> None:
         index = connection.recv()
         if index is None:
             return
-        connection.send(examine(document(seed, index), solve_seconds))
+        try:
+            doc = document(seed, index)
+        except Exception:  # the mutator's own failure: reported as one, not blamed on the engine
+            failed = f"the mutator failed: {traceback.format_exc()[-500:]}"
+            connection.send(Result(index, f"doc{index}", "harness-error", failed, 0.0))
+            continue
+        connection.send(examine(doc, solve_seconds))
 
 
 class _Worker:
@@ -221,14 +230,12 @@ def run(
                 if w.parent.poll(0.05):
                     try:
                         result = w.parent.recv()
-                    except EOFError:  # the worker died (out of memory, a crash in C)
-                        doc = document(seed, w.index)
-                        result = Result(w.index, doc.name, "traceback", "the worker process died", 0.0)
+                    except EOFError:  # the worker died (out of memory, a crash in C, a harness failure)
+                        result = Result(w.index, f"doc{w.index}", "traceback", "the worker process died", 0.0)
                         w.stop()
                         workers[n] = w = _Worker(context, seed, solve_seconds)
                 elif time.perf_counter() - w.started > timeout:
-                    doc = document(seed, w.index)
-                    result = Result(w.index, doc.name, "hang", f"no answer in {timeout:g} s", timeout)
+                    result = Result(w.index, f"doc{w.index}", "hang", f"no answer in {timeout:g} s", timeout)
                     w.stop()
                     workers[n] = w = _Worker(context, seed, solve_seconds)
                 else:
