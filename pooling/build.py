@@ -212,7 +212,8 @@ def money_and_rules(spec: ModelSpec, streams: list[str] | None = None) -> Builde
         (s.id, t): i * years + j for i, s in enumerate(scenario.streams) for j, t in enumerate(scenario.years)
     }
     pooling_choice.declare(b)
-    money.add_stream_money(b, declare_spend(b))
+    money.declare_spend(b, declare_outcomes(b))
+    money.add_stream_money(b)
     money.add_pot_money(b)
     rules.add_rules(b, spec.rules)
     if spec.elastic:
@@ -237,8 +238,9 @@ def add_money_slack(b: Builder) -> None:
                 program.add_term(row, slack, -coef * b.unit)
 
 
-def declare_spend(b: Builder) -> dict[str, list[str]]:
-    """The outcomes each stream may fund (with any being priced as a freedom, held at zero)."""
+def declare_outcomes(b: Builder) -> dict[str, list[str]]:
+    """The outcomes each stream may fund; returns those among them being priced as a freedom (their
+    columns are held at zero). The columns themselves are `money.declare_spend`'s."""
     scenario, spec = b.scenario, b.spec
     b.x_by_outcome = {o.id: [] for o in scenario.outcomes}
     candidates: dict[str, set[str]] = {}

@@ -26,7 +26,30 @@ if TYPE_CHECKING:
     from laa.pooling.build import Builder
 
 
-def add_stream_money(b: Builder, priced: dict[str, list[str]]) -> None:
+def declare_spend(b: Builder, priced: dict[str, list[str]]) -> None:
+    """Every spend column before any other: each stream's, year by year, then each pot's.
+
+    HiGHS's dual simplex took fewer iterations with the spend columns together than with each
+    stream-year's carry column among them (benchmarks.factors, "floor's order": 6% to 13% fewer
+    on most shapes at L and XL).
+    """
+    scenario, elastic = b.scenario, b.spec.elastic
+    last = scenario.last_year
+    for s in b.streams:
+        stream = scenario.stream(s)
+        carried_in = False
+        for t in b.years:
+            unpooled = b.unpooled(s, t)
+            if not (_has_money(unpooled) or carried_in or elastic):
+                continue  # nothing to spend this year, nothing carried in: no columns, no row
+            spend_run(b, s, t, priced[s])
+            carried_in = _carries(unpooled.times(stream.carry_forward), t != last, elastic)
+    for p in b.pots:
+        for t in b.years:
+            pot_run(b, p, t)
+
+
+def add_stream_money(b: Builder) -> None:
     """Per stream-year: spend plus carry out <= the year's unpooled money after overhead plus carry in."""
     scenario, elastic = b.scenario, b.spec.elastic
     last = scenario.last_year
@@ -34,11 +57,10 @@ def add_stream_money(b: Builder, priced: dict[str, list[str]]) -> None:
         stream = scenario.stream(s)
         carried_in: int | None = None
         for t in b.years:
+            spend = b.x_by_stream_year.get((s, t))
+            if spend is None:
+                continue  # no money this year and none carried in (declare_spend)
             unpooled = b.unpooled(s, t)
-            has_money = unpooled.constant > 0 or bool(unpooled.terms)
-            if not (has_money or carried_in is not None or elastic):
-                continue  # nothing to spend this year, nothing carried in: no columns, no row
-            spend = spend_run(b, s, t, priced[s])
             carry = _carry(b, StreamCarry(s, t), unpooled.times(stream.carry_forward), t != last, elastic)
             terms = [(c, 1.0) for c in spend]
             if carry is not None:
@@ -63,7 +85,8 @@ def add_pot_money(b: Builder) -> None:
             paid_in = Affine()
             for m in b.members_in_play(p):
                 paid_in = paid_in + b.pooled(m, t)
-            spend = pot_run(b, p, t)
+            run = program.run_of(PoolSpend, p, t)
+            spend = range(0) if run is None else run.columns
             carry = _carry(b, PotCarry(p, t), paid_in.times(pot.carry_forward), t != last, b.spec.elastic)
             terms = [(c, 1.0) for c in spend]
             if carry is not None:
@@ -87,7 +110,7 @@ def _carry(b: Builder, key: StreamCarry | PotCarry, cap: Affine, carries: bool, 
     program (the smallest relaxation) states every cap as a row, so money added to the
     year may be carried as the year's own would be.
     """
-    if not carries or (cap.constant <= 0 and not cap.terms and not (elastic and cap.amounts)):
+    if not _carries(cap, carries, elastic):
         return None
     program = b.program
     if not cap.terms and not elastic:
@@ -101,6 +124,15 @@ def _carry(b: Builder, key: StreamCarry | PotCarry, cap: Affine, carries: bool, 
         label = RowLabel(RowFamily.POT_CARRY, pot=key.pot, years=(key.year,))
     b.bounded(label, [(col, 1.0)], cap, minimum=False)
     return col
+
+
+def _has_money(money: Affine) -> bool:
+    return money.constant > 0 or bool(money.terms)
+
+
+def _carries(cap: Affine, carries: bool, elastic: bool) -> bool:
+    """Whether a carry column is wanted: a year that carries into another, with a cap of something."""
+    return carries and (cap.constant > 0 or bool(cap.terms) or (elastic and bool(cap.amounts)))
 
 
 def spend_run(b: Builder, s: str, t: int, priced: list[str]) -> range:
