@@ -471,6 +471,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-pulp", action="store_true", help="leave out the PuLP baseline")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--memory", default="", help="sizes to measure peak memory at (default: --sizes)")
     parser.add_argument("--no-resolve", action="store_true", help="leave out the example's re-solves")
     parser.add_argument("--warm", default="", help="sizes to time warm re-plans at (standard shape): M,L,XL")
     parser.add_argument("--silo", default="", help="sizes to time silo against aligned at (standard shape)")
@@ -505,7 +506,8 @@ def main(argv: list[str] | None = None) -> None:
     silo = [bench_silo(size, args.seed, args.repeat) for size in _sizes(args.silo)]
     memory = {}
     if not args.no_memory:
-        memory = {f"{s} {size}": peak_memory_mb(size, args.seed, s) for s in shapes for size in sizes}
+        at = _sizes(args.memory) or sizes
+        memory = {f"{s} {size}": peak_memory_mb(size, args.seed, s) for s in shapes for size in at}
     resolve = None if args.no_resolve else bench_resolve(args.resolves, args.seed)
     print()
     print(table(rows, memory))
