@@ -86,3 +86,38 @@ def test_the_money_unit_follows_the_scenario(any_money):
         for f in (1e-5, 1.0, 1e5)
     ]
     assert units == pytest.approx([10.0, 1e6, 1e11])
+
+
+@pytest.mark.parametrize("factor", [1e-5, 1.0, 1e5], ids=["x1e-5", "x1", "x1e5"])
+def test_a_plan_breaking_a_budget_by_more_than_a_billionth_is_an_error(any_money, factor):
+    from dataclasses import replace as replaced
+
+    from laa.pooling.build import build
+    from laa.pooling.optimise import plan_from
+    from laa.pooling.plan import PlanStatus
+    from laa.pooling.solvers import solve
+    from laa.pooling.spec import ModelSpec, PoolingChoice
+    from laa.pooling.vocabulary import RowFamily
+
+    doc = yaml.safe_load((CHECKS / "check2.yaml").read_text())
+    scenario = Scenario.model_validate(scaled(doc, factor))
+    b = build(ModelSpec(scenario, PoolingChoice.aligned()))
+    solution = solve(b.program)
+    assert plan_from(b, solution, Arrangement.ALIGNED, {}).status is PlanStatus.OPTIMAL
+    assert solution.values is not None
+    # the largest spend of a stream-year that spends all its money, a little more
+    x = solution.values
+    tight = []
+    for i, label in enumerate(b.program.row_labels):
+        if label.family is RowFamily.STREAM_MONEY:
+            cols, vals = b.program.row_terms(i)
+            if abs(float(vals @ x[cols]) - b.program.row_upper[i]) <= 1e-12:
+                tight.append(max(cols.tolist(), key=lambda c: x[c]))
+    assert tight  # money is scarce in the checks
+    j = max(tight, key=lambda c: x[c])
+    for nudge, status in ((1e-11, PlanStatus.OPTIMAL), (1e-7, PlanStatus.ERROR)):
+        values = solution.values.copy()
+        values[j] *= 1 + nudge
+        plan = plan_from(b, replaced(solution, values=values), Arrangement.ALIGNED, {})
+        assert plan.status is status, (nudge, plan.message)
+    assert "more than 1e-9 of its money" in plan.message
