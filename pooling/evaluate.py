@@ -428,8 +428,8 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
 
 def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[RuleCheck]:
     spent: dict[tuple[str, int], float] = defaultdict(float)  # every stream's and pot's, by outcome-year
-    for spend in (allocation.stream_spend, allocation.pot_spend):
-        for (_, o, y), v in spend.items():
+    for source in (allocation.stream_spend, allocation.pot_spend):
+        for (_, o, y), v in source.items():
             spent[(o, y)] += v
     checks = []
     for outcome in scenario.outcomes:
