@@ -9,11 +9,12 @@ three measures:
 - `cvar:ALPHA`: the best mean score over the worst ALPHA share of draws (conditional value at
   risk; a linear program with one threshold column and one shortfall column a draw);
 - `targets:P`: the most targets met in at least a share P of the draws, and among such plans
-  the best expected score (a binary per outcome and draw: a mixed-integer program, stopped at
-  the time limit with the best plan found and its gap).
+  the best expected score (a binary per outcome and draw: a mixed-integer program, in stages
+  within the time limit; stopped there, the best plan found and a bound on the count).
 
 A plan must keep every budget, rule and statutory minimum in every draw it is planned against.
 Draws where no plan can (each tried alone with the central estimate) are left out and named.
+Among plans best by `mean` or `cvar`, the one best at the central estimate is taken.
 """
 
 from __future__ import annotations

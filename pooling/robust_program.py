@@ -230,6 +230,8 @@ class _Group:
 
     rows: np.ndarray
     own: np.ndarray  # its columns that are not the plan's
+    entries: np.ndarray  # where its rows' coefficients sit in the programs' row-wise arrays
+    source: np.ndarray  # per entry, the plan's source it is the spend of (-1: a column not the plan's)
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,7 @@ def stack(spec: ModelSpec, draws: Sequence[Scenario]) -> Stack:
         spend.append(_spend(aggregate, source_factor[d]))
         own = _draw_program(spec, b, drawn)
         for group in groups:
-            _copy_if_moved(matrix, group, central, own, plan_source, source_factor[d])
+            _copy_if_moved(matrix, group, central, own, source_factor[d])
     centre = _spend(aggregate, np.ones(len(sources)))
     return Stack(matrix, b, draws, b.unit, program.num_cols, spend, centre)
 
@@ -379,67 +381,53 @@ def _groups(program: Program, central: _Rows, plan_source: np.ndarray) -> list[_
         members.setdefault(find(i), []).append(i)
     groups = []
     for rows in members.values():
-        cols = np.concatenate([central.row(i)[0] for i in rows])
-        groups.append(_Group(np.array(rows, dtype=np.int64), np.unique(cols[plan_source[cols] < 0])))
+        entries = np.concatenate([np.arange(central.starts[i], central.starts[i + 1]) for i in rows])
+        cols = central.index[entries]
+        own = np.unique(cols[plan_source[cols] < 0])
+        groups.append(_Group(np.array(rows, dtype=np.int64), own, entries, plan_source[cols]))
     return groups
 
 
-def _copy_if_moved(
-    matrix: Matrix, group: _Group, central: _Rows, own: _Rows, plan_source: np.ndarray, factor: np.ndarray
-) -> None:
+def _copy_if_moved(matrix: Matrix, group: _Group, central: _Rows, own: _Rows, factor: np.ndarray) -> None:
     """Copy the group's rows from the draw's program unless the central ones already hold them.
 
     With the plan's spend moved by the draw's factors, the draw's rows hold whenever they are the
     central rows times one factor `g` (bounds, and the bounds of their own columns, too): the
     central solution's own columns times `g` then meets them.
     """
-    scaled = []
-    common = _CommonFactor()
-    for i in group.rows.tolist():
-        cols, vals = own.row(i)
-        base_cols, base_vals = central.row(i)
-        plan = plan_source[cols] >= 0
-        moved = vals.copy()
-        moved[plan] = vals[plan] * factor[plan_source[cols[plan]]]
-        scaled.append((cols, moved, own.lower[i], own.upper[i]))
-        same_own = np.array_equal(cols, base_cols) and np.allclose(
-            moved[~plan], base_vals[~plan], rtol=SAME, atol=0.0
-        )
-        common.broken = common.broken or not same_own
-        common.extend(moved[plan], base_vals[plan])
-        common.extend([own.lower[i], own.upper[i]], [central.lower[i], central.upper[i]])
-    common.extend(own.col_lower[group.own], central.col_lower[group.own])
-    common.extend(own.col_upper[group.own], central.col_upper[group.own])
-    if not common.broken:
+    entries, plan = group.entries, group.source >= 0
+    if not np.array_equal(own.index[entries], central.index[entries]):
+        raise LaaError("a draw's program differs in shape from the central one: it cannot share a plan")
+    moved = own.value[entries].copy()
+    moved[plan] *= factor[group.source[plan]]
+    base = central.value[entries]
+    same_own = np.allclose(moved[~plan], base[~plan], rtol=SAME, atol=0.0)
+    rows, cols, was = group.rows, group.own, central
+    new = [moved[plan], own.lower[rows], own.upper[rows], own.col_lower[cols], own.col_upper[cols]]
+    old = [base[plan], was.lower[rows], was.upper[rows], was.col_lower[cols], was.col_upper[cols]]
+    if same_own and _one_factor(np.concatenate(new), np.concatenate(old)):
         return
     made = matrix.columns(len(group.own), own.col_lower[group.own], own.col_upper[group.own])
     copies = dict(zip(group.own.tolist(), made.tolist(), strict=True))
-    for cols, moved, lower, upper in scaled:
+    start = 0
+    for i in group.rows.tolist():
+        cols, _ = own.row(i)
         mapped = np.array([copies.get(c, c) for c in cols.tolist()], dtype=np.int64)
-        matrix.row(mapped, moved, lower, upper)
+        matrix.row(mapped, moved[start : start + len(cols)], own.lower[i], own.upper[i])
+        start += len(cols)
 
 
-class _CommonFactor:
-    """The one factor `g > 0` with `new = g * old` for every pair of numbers given, if any."""
-
-    def __init__(self) -> None:
-        self.value: float | None = None
-        self.broken = False
-
-    def extend(self, new: Sequence[float] | np.ndarray, old: Sequence[float] | np.ndarray) -> None:
-        if self.broken:
-            return
-        for a, b in zip(np.asarray(new).tolist(), np.asarray(old).tolist(), strict=True):
-            if self.broken:
-                return
-            if abs(a) == INF or abs(b) == INF or b == 0.0:
-                self.broken = a != b
-                continue
-            ratio = a / b
-            if ratio <= 0 or (self.value is not None and abs(ratio - self.value) > SAME * self.value):
-                self.broken = True
-            elif self.value is None:
-                self.value = ratio
+def _one_factor(new: np.ndarray, old: np.ndarray) -> bool:
+    """Whether `new = g * old` for one `g > 0` (infinite and zero entries matching exactly)."""
+    exact = ~np.isfinite(old) | (old == 0.0)
+    if not np.array_equal(new[exact], old[exact]):
+        return False
+    if not exact.all():
+        ratio = new[~exact] / old[~exact]
+        g = ratio[0]
+        if g <= 0 or np.abs(ratio - g).max() > SAME * g:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
