@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from laa.pooling.amounts import Affine
 from laa.pooling.program import INF
 from laa.pooling.spec import PoolingMode
@@ -44,9 +45,32 @@ def declare_spend(b: Builder, priced: dict[str, list[str]]) -> None:
                 continue  # nothing to spend this year, nothing carried in: no columns, no row
             spend_run(b, s, t, priced[s])
             carried_in = _carries(unpooled.times(stream.carry_forward), t != last, elastic)
+    _spend_by_outcome(b)
     for p in b.pots:
         for t in b.years:
             pot_run(b, p, t)
+
+
+def _spend_by_outcome(b: Builder) -> None:
+    """`x_by_outcome`: every stream's spend columns on each outcome (stream by stream, year by year),
+    gathered in bulk rather than one append per column (380k of them at the largest shapes)."""
+    outcomes = [o.id for o in b.scenario.outcomes]
+    index = {o: i for i, o in enumerate(outcomes)}
+    cols: list[np.ndarray] = []
+    of: list[np.ndarray] = []
+    for s in b.streams:
+        mine = np.array([index[o] for o in b.outcomes_of_stream[s]], dtype=np.int64)
+        for t in b.years:
+            run = b.x_by_stream_year.get((s, t))
+            if run is not None:
+                cols.append(np.arange(run.start, run.stop, dtype=np.int64))
+                of.append(mine)
+    every = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    outcome = np.concatenate(of) if of else np.zeros(0, dtype=np.int64)
+    order = np.argsort(outcome, kind="stable")
+    bounds = np.searchsorted(outcome[order], np.arange(len(outcomes) + 1))
+    grouped = every[order].tolist()
+    b.x_by_outcome = {o: grouped[bounds[i] : bounds[i + 1]] for i, o in enumerate(outcomes)}
 
 
 def add_stream_money(b: Builder) -> None:
@@ -140,9 +164,6 @@ def spend_run(b: Builder, s: str, t: int, priced: list[str]) -> range:
     program = b.program
     outcomes, position = b.outcomes_of_stream[s], b.outcome_position[s]
     cols = program.spend_run(Spend, s, t, outcomes, position)
-    by_outcome = b.x_by_outcome
-    for o, col in zip(outcomes, cols, strict=True):
-        by_outcome[o].append(col)
     for o in priced:  # a freedom being priced: a column held at zero
         program.col_upper[cols.start + position[o]] = 0.0
     b.x_by_stream_year[(s, t)] = cols

@@ -180,11 +180,10 @@ class Program:
         if label in self.row_index:
             raise ValueError(f"row {label.name} declared twice")
         terms = list(terms)
-        cols_list = [c for c, _ in terms]
-        if len(set(cols_list)) == len(cols_list):  # the common case: nothing to merge
-            cols = np.array(cols_list, dtype=np.int32)
-            vals = np.array([v for _, v in terms], dtype=np.float64)
-        else:
+        pairs = np.array(terms, dtype=np.float64).reshape(-1, 2)
+        cols = pairs[:, 0].astype(np.int32)
+        vals = pairs[:, 1]
+        if len(np.unique(cols)) != len(cols):  # a column twice: merge its coefficients
             merged: dict[int, float] = {}
             for c, v in terms:
                 merged[c] = merged.get(c, 0.0) + v
