@@ -287,10 +287,11 @@ def stack(spec: ModelSpec, draws: Sequence[Scenario]) -> Stack:
     plan_source, outcome_of = _plan_columns(b, sources)
     groups = _groups(program, central, plan_source)
     aggregate = _aggregate(b, matrix, plan_source, outcome_of, source_factor)
+    programs = _DrawPrograms(spec, b, central, draws, amounts, _relevant(program, groups))
     spend = []
-    for d, drawn in enumerate(draws):
+    for d in range(len(draws)):
         spend.append(_spend(aggregate, source_factor[d]))
-        own = _draw_program(spec, b, drawn)
+        own = programs.of(d)
         for group in groups:
             _copy_if_moved(matrix, group, central, own, source_factor[d])
     centre = _spend(aggregate, np.ones(len(sources)))
@@ -311,6 +312,95 @@ def _draw_program(spec: ModelSpec, central: Builder, drawn: Scenario) -> _Rows:
     if program.row_labels != central.program.row_labels or program.num_cols != central.program.num_cols:
         raise LaaError("a draw's program differs in shape from the central one: it cannot share a plan")
     return _Rows.of(program)
+
+
+class _DrawPrograms:
+    """Each draw's program, built, or from one build per stream when the draws outnumber the streams.
+
+    With the pooling fixed, a stream's amounts reach the program only through bounds, each a
+    constant plus the amounts times fixed coefficients (pooling.amounts); the coefficients do not
+    move. So a draw's bounds are the central ones plus, for each stream, (its factor - 1) times
+    what doubling that stream moves them by: one build per stream instead of one per draw. The
+    first draw is also built in full and compared; if the two differ, every draw is built.
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        b: Builder,
+        central: _Rows,
+        draws: Sequence[Scenario],
+        amounts: np.ndarray,
+        relevant: np.ndarray,
+    ):
+        self.spec, self.builder, self.central, self.draws, self.amounts = spec, b, central, draws, amounts
+        self.moves: np.ndarray | None = None  # per stream, what doubling it adds to each bound
+        streams = b.scenario.streams
+        if len(draws) <= len(streams) + 1:
+            return
+        bounds = _bounds(central)
+        moving = relevant & np.isfinite(bounds)
+        moves = np.zeros((len(streams), len(bounds)))
+        for i in range(len(streams)):
+            doubled = _draw_program(spec, b, _scaled(b.scenario, i, 2.0))
+            if not _alike(doubled, central, relevant):
+                return
+            moves[i, moving] = _bounds(doubled)[moving] - bounds[moving]
+        self.moves = moves
+        first = _draw_program(spec, b, draws[0])
+        made = _bounds(self.of(0))[relevant]
+        if not (
+            _alike(first, central, relevant)
+            and np.allclose(made, _bounds(first)[relevant], rtol=1e-9, atol=1e-12)
+        ):
+            self.moves = None
+
+    def of(self, d: int) -> _Rows:
+        if self.moves is None:
+            return _draw_program(self.spec, self.builder, self.draws[d])
+        c = self.central
+        bounds = _bounds(c) + (self.amounts[d] - 1.0) @ self.moves
+        rows, cols = len(c.lower), len(c.col_lower)
+        lower, upper = bounds[:rows], bounds[rows : 2 * rows]
+        col_lower, col_upper = bounds[2 * rows : 2 * rows + cols], bounds[2 * rows + cols :]
+        return _Rows(c.starts, c.index, c.value, lower, upper, col_lower, col_upper)
+
+
+def _bounds(rows: _Rows) -> np.ndarray:
+    """Every bound of a program in one array: rows' lower and upper, then columns'."""
+    return np.concatenate([rows.lower, rows.upper, rows.col_lower, rows.col_upper])
+
+
+def _alike(rows: _Rows, like: _Rows, relevant: np.ndarray) -> bool:
+    """Whether two programs of one shape differ at most in their finite `relevant` bounds."""
+    if not (np.array_equal(rows.index, like.index) and np.array_equal(rows.value, like.value)):
+        return False
+    mine, theirs = _bounds(rows), _bounds(like)
+    infinite = relevant & ~np.isfinite(theirs)
+    return bool(np.array_equal(mine[infinite], theirs[infinite]))
+
+
+def _relevant(program: Program, groups: list[_Group]) -> np.ndarray:
+    """The bounds a draw's row groups read (`_bounds`' order): their rows' and their own columns'.
+    A curve's columns are cut where progress reaches the cap, so their bounds move with the
+    effects; the draws' curves are built here anyway, and those bounds are not read."""
+    rows, cols = program.num_rows, program.num_cols
+    in_groups = np.zeros(rows, dtype=bool)
+    own = np.zeros(cols, dtype=bool)
+    for group in groups:
+        in_groups[group.rows] = True
+        own[group.own] = True
+    return np.concatenate([in_groups, in_groups, own, own])
+
+
+def _scaled(scenario: Scenario, index: int, factor: float) -> Scenario:
+    """The scenario with one stream's amounts, every year, times `factor`."""
+    stream = scenario.streams[index]
+    value = stream.amounts
+    moved = {t: v * factor for t, v in value.items()} if isinstance(value, dict) else value * factor
+    streams = list(scenario.streams)
+    streams[index] = stream.model_copy(update={"amounts": moved})
+    return scenario.model_copy(update={"streams": streams})
 
 
 def _sources(b: Builder, amounts: np.ndarray) -> tuple[list[str], np.ndarray]:

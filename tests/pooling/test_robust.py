@@ -14,20 +14,27 @@ from laa.pooling.solvers import SolveOptions, SolverName, Status
 from laa.pooling.spec import ModelSpec, PoolingChoice
 
 HERE = Path(__file__).parent / "scenarios"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "northbridge.yaml"
 
 
 def spend_on(plan, outcome: str) -> float:
     return sum(v for (_, o, _), v in plan.spending.stream_spend.items() if o == outcome)
 
 
-def drawn(scenario: Scenario, effects: dict[str, float] | None = None, amount: float = 1.0) -> Scenario:
-    """The scenario with some outcomes' effects and every stream's amounts scaled (one draw)."""
-    doc = scenario.model_dump()
+def drawn(
+    scenario: Scenario, effects: dict[str, float] | None = None, amount: float | dict[str, float] = 1.0
+) -> Scenario:
+    """The scenario with some outcomes' effects and streams' amounts scaled (one draw): `amount`
+    one factor for every stream, or one per stream id."""
+    doc = scenario.model_dump(exclude_unset=True)
+    doc.pop("variants", None)
     for o in doc["outcomes"]:
         for seg in o["response"]:
             seg["effect"] *= (effects or {}).get(o["id"], 1.0)
     for s in doc["streams"]:
-        s["amounts"] = s["amounts"] * amount
+        f = amount if isinstance(amount, float) else amount.get(s["id"], 1.0)
+        value = s["amounts"]
+        s["amounts"] = {t: v * f for t, v in value.items()} if isinstance(value, dict) else value * f
     return Scenario.model_validate(doc)
 
 
@@ -153,3 +160,30 @@ def test_the_cvar_frontier_re_solves_one_program_to_each_level_s_own_plan():
         assert level.value == pytest.approx(alone.value, abs=1e-7)
         assert str(level.measure) == f"cvar:{alpha:g}"
     assert levels[0].value > levels[1].value > levels[2].value
+
+
+def test_a_draw_s_bounds_from_one_build_per_stream_are_those_of_its_own_build():
+    from laa.pooling import robust_program
+    from laa.pooling.build import build
+
+    scenario = load_scenario(EXAMPLE)
+    ids = [s.id for s in scenario.streams]
+    rng = np.random.default_rng(5)
+    draws = []
+    for moved in rng.uniform(0.8, 1.2, size=(22, len(ids))).tolist():
+        effects = {o.id: float(rng.uniform(0.7, 1.3)) for o in scenario.outcomes}
+        draws.append(drawn(scenario, effects, dict(zip(ids, moved, strict=True))))
+    spec = ModelSpec(scenario, PoolingChoice.pooled(scenario))
+    b = build(spec)
+    central = robust_program._Rows.of(b.program)
+    amounts = np.array([robust_program.amount_factors(scenario, d) for d in draws])
+    sources, _ = robust_program._sources(b, amounts)
+    plan_source, _ = robust_program._plan_columns(b, sources)
+    groups = robust_program._groups(b.program, central, plan_source)
+    relevant = robust_program._relevant(b.program, groups)
+    programs = robust_program._DrawPrograms(spec, b, central, draws, amounts, relevant)
+    assert programs.moves is not None  # more draws than streams + 1: one build per stream
+    for d in (0, 5, 21):
+        built = robust_program._draw_program(spec, b, draws[d])
+        made = robust_program._bounds(programs.of(d))[relevant]
+        np.testing.assert_allclose(made, robust_program._bounds(built)[relevant], rtol=1e-9, atol=1e-12)
