@@ -84,6 +84,7 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
         "diagnosis": None,
         "seconds": {},
         "robust": None,
+        "money_unit": None,  # GBP per unit of money in the solver (laa.pooling.scale)
     }
 
 
@@ -93,6 +94,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     record["score"] = _number(plan.score)
     record["diagnosis"] = plan.diagnosis.to_dict() if plan.diagnosis is not None else None
     record["seconds"] = {k: round(v, 6) for k, v in plan.seconds.items()}
+    record["money_unit"] = plan.money_unit
     record["robust"] = robust_record(plan)
     if ev is None:
         return record
