@@ -177,7 +177,8 @@ def plan_against_draws(
     stacked = stack(spec, draws)
     seconds = {"build": time.perf_counter() - started}
     solved = _solve(stacked, measure, options)
-    kept, dropped = list(range(len(draws))), []
+    kept: list[int] = list(range(len(draws)))
+    dropped: list[int] = []
     if solved.solution.status is Status.INFEASIBLE:  # set aside the draws no plan can meet, and say so
         started = time.perf_counter()
         kept, dropped = _possible_draws(spec, draws, options)
@@ -244,7 +245,8 @@ def _prepare(spec: ModelSpec, draws: Sequence[Scenario], options: SolveOptions) 
     started = time.perf_counter()
     stacked = stack(spec, draws)
     seconds = {"build": time.perf_counter() - started}
-    kept, dropped = list(range(len(draws))), []
+    kept: list[int] = list(range(len(draws)))
+    dropped: list[int] = []
     feasible = _feasible(stacked, options)
     if not feasible:
         started = time.perf_counter()
@@ -382,7 +384,7 @@ def _solve_targets(s: Stack, p: float, options: SolveOptions) -> _Solved:
     size = _size(second)
     if exact_run.solution.values is not None:
         run = exact_run
-        values = run.solution.values
+        values = exact_run.solution.values
         met = [
             (t, reach[np.round(values[z]) > 0.5])
             for t, w, z, reach in zip(full.targets, full.likely, full.met, full.draws, strict=True)

@@ -433,9 +433,9 @@ def _plan_columns(b: Builder, sources: list[str]) -> tuple[np.ndarray, np.ndarra
             outcome_of[cols] = outcomes
     for p in b.pots:
         for o in scenario.scope(p):
-            cols = b.q_cols(p, [o], b.years)
-            plan_source[cols] = source_of[p]
-            outcome_of[cols] = outcome_index[o]
+            spent = np.asarray(b.q_cols(p, [o], b.years), dtype=np.int64)
+            plan_source[spent] = source_of[p]
+            outcome_of[spent] = outcome_index[o]
     return plan_source, outcome_of
 
 
