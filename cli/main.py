@@ -35,7 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "frontier": (
         "laa.cli.uncertainty:frontier",
-        "Score against the share of poolable money pooled, each step optimal.",
+        "Score against the share of poolable money pooled, each step optimal (or with --robust, the central "
+        "score against the mean of the worst draws).",
     ),
     "sweep": (
         "laa.cli.uncertainty:sweep_command",
