@@ -1,91 +1,107 @@
 """The `laa` command: a click group that imports each command's module only when that command runs.
 
-`laa --help` lists every command from `COMMANDS` alone, and `laa validate` imports only what
-loading a file needs: importing every command's module (pandas, numpy, highspy, pulp, plotly,
-openpyxl, dask) took 0.5 s before a command began (issue 15). Each command is a few lines in its
-own module that parses its arguments, calls one function, and prints.
+Importing every command's module (pandas, numpy, highspy, pulp, plotly, openpyxl, dask) took
+0.5 s before any command began (issue 15). So `COMMANDS` names each command and where it is,
+`laa validate` imports only what loading a file needs, and `laa --help` imports no command at
+all: it lists each command's help as the command's own source states it (its docstring, or a
+`help=`/`short_help=` given to `click.command`), read without running the module. Each command
+is a few lines in its own module that parses its arguments, calls one function, and prints.
 
-To add a command, add one line to `COMMANDS`: its name, where it is ("module:attribute", a click
-command), and its one-line help as `laa --help` shows it (the first sentence of its docstring;
-tests/cli/test_startup.py checks that the two agree and that every entry loads).
+To add a command: one line in `COMMANDS`, its name and "module:attribute" (a click command).
+tests/cli/test_startup.py checks that every entry loads and is listed as click would list it.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
+import importlib.util
+from pathlib import Path
 
 import click
 
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("laa.cli.validate:validate", "Check a scenario file and list every problem with it."),
-    "run": ("laa.cli.run:run", "Plan a scenario under each arrangement and report the results."),
-    "compare": (
-        "laa.cli.analysis:compare",
-        "One row per arrangement: targets met, reward, money lost, rules broken and score, against silo and "
-        "aligned; then the outcomes the arrangements disagree on most.",
-    ),
-    "freedoms": (
-        "laa.cli.analysis:freedoms",
-        "Rank the freedoms worth asking for: eligibility limits lifted and rules relaxed.",
-    ),
-    "pooling-value": (
-        "laa.cli.analysis:pooling_value",
-        "Pooling's gain over aligned in parts that add up to it: each ring-fence or eligibility limit it "
-        "lifts, its lower overhead less set-up, and the interactions.",
-    ),
-    "frontier": (
-        "laa.cli.uncertainty:frontier",
-        "Score against the share of poolable money pooled, each step optimal (or with --robust, the central "
-        "score against the mean of the worst draws).",
-    ),
-    "sweep": (
-        "laa.cli.uncertainty:sweep_command",
-        "Re-plan as a stream's amounts or a rule's value move across a range.",
-    ),
-    "sensitivity": (
-        "laa.cli.uncertainty:sensitivity_command",
-        "Re-plan under random draws of effects and amounts: score spread and the chance each option is best.",
-    ),
-    "batch": (
-        "laa.cli.batch:batch_command",
-        "Run every case (scenario file x arrangement) of the files, folders and globs given.",
-    ),
-    "history": (
-        "laa.cli.batch:history_command",
-        "List the ledger's runs: when, how many cases, how they ended, with which options.",
-    ),
-    "drift": (
-        "laa.cli.batch:drift_command",
-        "What changed between two runs (default: the last two), and the input changes that explain it.",
-    ),
-    "template": (
-        "laa.cli.workbook:template",
-        "Write a blank scenario workbook to fill in: one sheet per section, notes on every header.",
-    ),
-    "convert": (
-        "laa.cli.workbook:convert",
-        "Convert a scenario between YAML, JSON and an Excel workbook (formats from the file names).",
-    ),
-    "report": (
-        "laa.cli.report:report",
-        "Write one self-contained HTML page comparing the arrangements, for a negotiation meeting.",
-    ),
-    "partners": (
-        "laa.cli.partners:partners_command",
-        "What each partner puts in and gets out, who gains from aligning and pooling, and a fairer plan.",
-    ),
-    "serve": (
-        "laa.cli.serve:serve",
-        "Serve a live page for a negotiation meeting: change the scenario, see it re-planned.",
-    ),
+COMMANDS: dict[str, str] = {
+    "validate": "laa.cli.validate:validate",
+    "run": "laa.cli.run:run",
+    "compare": "laa.cli.analysis:compare",
+    "freedoms": "laa.cli.analysis:freedoms",
+    "pooling-value": "laa.cli.analysis:pooling_value",
+    "frontier": "laa.cli.uncertainty:frontier",
+    "sweep": "laa.cli.uncertainty:sweep_command",
+    "sensitivity": "laa.cli.uncertainty:sensitivity_command",
+    "batch": "laa.cli.batch:batch_command",
+    "history": "laa.cli.batch:history_command",
+    "drift": "laa.cli.batch:drift_command",
+    "template": "laa.cli.workbook:template",
+    "convert": "laa.cli.workbook:convert",
+    "report": "laa.cli.report:report",
+    "partners": "laa.cli.partners:partners_command",
+    "serve": "laa.cli.serve:serve",
 }
+
+
+def load_command(where: str) -> click.Command:
+    """The click command at "module:attribute", importing its module."""
+    module, attribute = where.split(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{where} is not a click command")
+    return command
+
+
+def stated_help(where: str) -> tuple[str | None, str | None] | None:
+    """The help and short help the command at "module:attribute" states in its module's source,
+    read without importing the module; None where the source cannot say (then it is imported)."""
+    module, attribute = where.split(":")
+    tree = _source(module)
+    if tree is None:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == attribute:
+            given: dict[str, str] = {}
+            for keyword in _command_keywords(node):
+                if keyword.arg not in ("help", "short_help"):
+                    continue
+                value = keyword.value
+                if isinstance(value, ast.Constant) and value.value is None:
+                    continue  # as if not given: click takes the docstring
+                if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                    return None  # worked out when the module runs: ask the command itself
+                given[keyword.arg] = value.value
+            return given.get("help") or ast.get_docstring(node), given.get("short_help")
+    return None
+
+
+@functools.cache
+def _source(module: str) -> ast.Module | None:
+    """A module's source, parsed (once, however many commands it holds), without running it."""
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (ImportError, OSError, SyntaxError, ValueError):
+        return None
+
+
+def _command_keywords(function: ast.FunctionDef) -> list[ast.keyword]:
+    """The keywords given to the function's `click.command(...)` decorator (not to its options')."""
+    found = []
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call):
+            called = decorator.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if name == "command":
+                found += decorator.keywords
+    return found
 
 
 class LazyGroup(click.Group):
     """A click group whose commands, named in a table, are imported when one is called (or its own
-    help asked for); its command listing comes from the table, so `laa --help` imports none."""
+    help asked for); `--help` lists them from their source, so it imports none."""
 
-    def __init__(self, *args: object, lazy: dict[str, tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, lazy: dict[str, str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.lazy = lazy
 
@@ -94,27 +110,24 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
-            module, attribute = self.lazy[cmd_name][0].split(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+            self.add_command(load_command(self.lazy[cmd_name]), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        names = self.list_commands(ctx)
-        if not names:
-            return
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            if name in self.commands:  # loaded already, or added directly
-                command = self.commands[name]
-                if command.hidden:
+        listed: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            stated = None if name in self.commands else stated_help(self.lazy[name])
+            if stated is None:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
                     continue
-                rows.append((name, command.get_short_help_str(limit)))
-            else:
-                listed = click.Command(name, help=self.lazy[name][1])  # shortened as click shortens
-                rows.append((name, listed.get_short_help_str(limit)))
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+            else:  # a stand-in with the command's own help, shortened as click shortens it
+                command = click.Command(name, help=stated[0], short_help=stated[1])
+            listed.append((name, command))
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

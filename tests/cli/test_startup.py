@@ -1,14 +1,13 @@
 """`laa` starts without the engine unless a command needs it (issue 15): the lazy command group.
 
-`laa --help` lists every command from `cli.main.COMMANDS` without importing a command's module,
-and `laa validate` imports only what reading a file needs. Timing is measured in
-benchmarks/startup.py; here the imports themselves are checked, in a fresh process, so the
-lazy path cannot regress without a failing test.
+`laa --help` lists every command of `cli.main.COMMANDS` from the commands' sources without
+importing their modules, and `laa validate` imports only what reading a file needs. Timing is
+measured in benchmarks/startup.py; here the imports themselves are checked, in a fresh process,
+so the lazy path cannot regress without a failing test.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-from laa.cli.main import COMMANDS, laa
+from laa.cli.main import COMMANDS, laa, load_command, stated_help
 
 from tests.paths import EXAMPLE
 
@@ -42,7 +41,7 @@ def imported_by(*args: str) -> tuple[list[str], str]:
 
 def test_help_imports_no_command_and_no_engine() -> None:
     heavy, shown = imported_by("--help")
-    assert heavy == []  # not even pydantic: no command module was imported
+    assert heavy == []  # not even pydantic: no command's module was imported
     for name in COMMANDS:
         assert f"\n  {name} " in shown
 
@@ -54,14 +53,42 @@ def test_validate_imports_no_engine() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_each_entry_loads_its_command_with_the_help_listed(name: str) -> None:
-    """The table's help is what click would list from the command's own docstring."""
-    where, listed = COMMANDS[name]
-    module, attribute = where.split(":")
-    command = getattr(importlib.import_module(module), attribute)
-    assert isinstance(command, click.Command) and command.name == name
-    assert listed == command.get_short_help_str(limit=10_000)
-    assert laa.get_command(click.Context(laa), name) is command
+def test_each_entry_loads_its_command_and_is_listed_from_its_source(name: str) -> None:
+    command = load_command(COMMANDS[name])
+    assert command.name == name
+    stated = stated_help(COMMANDS[name])
+    assert stated is not None  # read from the source, so listing it imports nothing
+    stand_in = click.Command(name, help=stated[0], short_help=stated[1])
+    for limit in (30, 45, 10_000):
+        assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit)
+
+
+def test_the_listing_is_what_the_loaded_commands_give() -> None:
+    eager = click.Group("laa", help=laa.help, params=laa.params, context_settings=laa.context_settings)
+    for name, where in COMMANDS.items():
+        eager.add_command(load_command(where), name)
+    lazy = CliRunner().invoke(laa, ["--help"], prog_name="laa")
+    assert lazy.exit_code == 0
+    assert lazy.output == CliRunner().invoke(eager, ["--help"], prog_name="laa").output
+
+
+def test_help_given_to_click_command_is_read_too(tmp_path, monkeypatch) -> None:
+    (tmp_path / "stated_elsewhere.py").write_text(
+        "import click\n\n\n"
+        "@click.command('x', short_help='Short.', help=None)\n"
+        "@click.option('--n', help='Not the command help.')\n"
+        "def x(n):\n"
+        '    """Long help. More."""\n\n\n'
+        "def computed():\n"
+        "    pass\n\n\n"
+        "@click.command(help=computed.__doc__)\n"
+        "def y():\n"
+        "    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert stated_help("stated_elsewhere:x") == ("Long help. More.", "Short.")
+    assert stated_help("stated_elsewhere:y") is None  # not a constant: the command is asked instead
+    assert stated_help("no_such_module:x") is None
 
 
 def test_an_unknown_command_is_refused() -> None:
