@@ -19,7 +19,7 @@ below it and shows money no finer than it (`money_text`): £275,004 in a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ def pounds(millions_: float) -> float:
     return millions_ * MILLION
 
 
-def years_text(years: Sequence[int]) -> str:
+def years_text(years: Iterable[int]) -> str:
     """Years as a reader says them: `2026-2028` only for a run with no gap, so 2026 and 2028 stay
-    `2026, 2028` (a range would claim 2027 too); runs and single years joined by commas."""
+    `2026, 2028` (a range would claim 2027 too); runs and single years joined by commas, in order,
+    whatever order or repeats the years came in."""
     runs: list[list[int]] = []
-    for year in years:
+    for year in sorted(set(years)):
         if runs and year == runs[-1][-1] + 1:
             runs[-1].append(year)
         else:

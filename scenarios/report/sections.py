@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement
 from laa.pooling.plan import Plan
-from laa.pooling.units import dust_gbp, millions, money_text
+from laa.pooling.units import dust_gbp, millions, money_text, years_text
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
 from laa.scenarios.analysis.table import arrangement_grids, arrangement_rows, signed, stake_text
@@ -30,7 +30,7 @@ from laa.scenarios.report.partners import partners_section
 from laa.scenarios.report.progress import most_different, outcome_progress
 from laa.scenarios.report.robust import robust_section
 from laa.scenarios.report.variants import variants_section
-from laa.scenarios.report.words import freedom_sentence, price_sentences, years_text
+from laa.scenarios.report.words import freedom_sentence, price_sentences
 
 if TYPE_CHECKING:
     from laa.scenarios.report.build import Report

@@ -10,13 +10,11 @@ scenario text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.prices import ShadowPrice
-from laa.pooling.units import dust_gbp, money_text
-from laa.pooling.units import years_text as _years_text
+from laa.pooling.units import dust_gbp, money_text, years_text
 from laa.scenarios.analysis.effects import Effect, targets_text
 from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.freedoms import Ask
@@ -91,11 +89,6 @@ def _rule_sentence(plan: Plan, prices: list[ShadowPrice]) -> str:
         f", or {top.per_point:.3f} per percentage point of its ratio" if (top.per_point or 0) >= 5e-4 else ""
     )
     return f"{what} would add {each}{top.per_million:.3f} to the score in {when}{point}."
-
-
-def years_text(years: Iterable[int]) -> str:
-    """Years as runs ("2026-2027, 2029"), in any order given: `units.years_text` of them sorted."""
-    return _years_text(sorted(set(years)))
 
 
 def freedom_sentence(ask: Ask, scenario: Scenario | None = None) -> str:

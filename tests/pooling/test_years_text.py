@@ -3,7 +3,6 @@
 import pytest
 from laa.pooling.program import RowLabel
 from laa.pooling.units import years_text
-from laa.scenarios.outputs.results_workbook import _years
 
 
 @pytest.mark.parametrize(
@@ -14,13 +13,13 @@ from laa.scenarios.outputs.results_workbook import _years
         ((2026, 2027, 2028), "2026-2028"),
         ((2026, 2028), "2026, 2028"),
         ((2026, 2027, 2029), "2026-2027, 2029"),
+        ([2029, 2026, 2027, 2026], "2026-2027, 2029"),
     ],
 )
 def test_a_range_only_for_years_with_no_gap(years, text):
     assert years_text(years) == text
 
 
-def test_the_results_workbook_and_row_names_use_it():
-    assert _years((2026, 2028)) == "2026, 2028" and _years(()) is None
+def test_row_names_use_it():
     assert RowLabel("rule", rule="r1", years=(2026, 2027, 2028)).name == "rule[r1,2026-2028]"
     assert RowLabel("rule", rule="r1", years=(2027,)).name == "rule[r1,2027]"
