@@ -164,7 +164,7 @@ def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Pr
             # "a number, or a mapping of year to number": report only the branch the user meant
             value = _value_at(data, loc[:tag])
             meant_mapping = isinstance(value, dict)
-            if loc[tag].startswith("dict[") != meant_mapping:
+            if str(loc[tag]).startswith("dict[") != meant_mapping:
                 continue
             if not meant_mapping and not isinstance(value, int | float):
                 err = {**err, "type": "union", "msg": "expected a number, or a mapping of year to number"}
@@ -172,7 +172,7 @@ def _located(exc: ValidationError, data: dict[str, Any], source: str) -> list[Pr
         section = str(loc.pop(0)) if loc else None
         item, index = None, None
         if section in LIST_SECTIONS and loc and isinstance(loc[0], int):
-            index = loc.pop(0)
+            index = int(loc.pop(0))
             raw = data.get(section)
             entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
             item = item_label(section, entry, index)

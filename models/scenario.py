@@ -8,6 +8,7 @@ live in `models.checks`; these models check only what one item can know.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -347,7 +348,7 @@ class Scenario(Strict):
         amounts = tuple(s.amount_in(t) for s in self.streams for t in self.years)
         return slopes, amounts
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
         copied = super().model_copy(update=update, deep=deep)
         for cached in ("lookup", "shape", "numbers"):  # rebuilt from the copy's own sections when asked
             copied.__dict__.pop(cached, None)

@@ -125,6 +125,10 @@ def summarise(results: DrawResults, swing: int = 5) -> list[ArrangementSummary]:
         scores = results.scores[a]
         ok = ~np.isnan(scores)
         solved = float(ok.mean()) if scores.size else 0.0
+        mean: float | None
+        p5: float | None
+        p50: float | None
+        p95: float | None
         if ok.any():
             values = scores[ok]
             p5, p50, p95 = (float(v) for v in np.percentile(values, [5, 50, 95]))

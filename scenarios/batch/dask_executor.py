@@ -113,6 +113,7 @@ class DaskPool:
         while ready or running:
             while ready and len(running) < slots:
                 task, arrangement, load = ready.popleft()
+                future: Future[Any]
                 if load is None:
                     future = client.submit(load_task, task, pure=False)
                 else:

@@ -321,7 +321,11 @@ class Ledger:
             " FROM cases WHERE run_id=? ORDER BY path, id",
             (run_id,),
         )
-        return [CaseRow(*r[:13], None if r[13] is None else json.loads(r[13]), r[14]) for r in rows]
+        return [
+            CaseRow(run, path, arr, sha, key, status, score, met, msg, s, solve, doc, doc_sha,
+                    None if spend is None else json.loads(spend), done)
+            for run, path, arr, sha, key, status, score, met, msg, s, solve, doc, doc_sha, spend, done in rows
+        ]
 
     # --- inputs ---
 
