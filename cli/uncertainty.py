@@ -20,6 +20,7 @@ from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.frontier import frontier_text, pooling_frontier
 from laa.scenarios.analysis.sensitivity import SOLVABLE, sensitivity, sensitivity_text
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.results_workbook import sweep_workbook
 
 
@@ -131,7 +132,7 @@ def sweep_command(
     what = f"stream {stream}" if stream else f"rule {rule}"
     if fmt == "json":
         doc = {
-            "format_version": 1,
+            "format_version": format_version(Document.SWEEP),
             "scenario": scenario.name,
             "sweep": {"stream": stream, "rule": rule, "steps": [s.to_dict() for s in found]},
         }

@@ -9,10 +9,12 @@ applications) must keep both working beside the engine.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -43,8 +45,11 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (site / name).mkdir()
         (site / name / "__init__.py").write_text(f"WHO = {says!r}\n")
     wheels = where / "wheels"
+    source = where / "source"  # a copy, so the build's own folders never land in the checkout
+    skip = shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=skip)
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], where
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)], where
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("laa_pooling-*.whl")
@@ -62,6 +67,24 @@ def test_the_wheel_installs_one_top_level_name(fresh_env: Path, tmp_path: Path) 
     assert (site / "laa" / "scenarios" / "analysis" / "arrangements.py").is_file()
     assert not (site / "pooling").exists() and not (site / "scenarios").exists()
     assert (site / "models" / "__init__.py").read_text() == "WHO = \"the analyst's own models\"\n"
+
+
+def test_every_package_folder_is_installed() -> None:
+    """A sub-package missing from pyproject's list would work in the checkout and vanish when installed."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"laa"} | {
+        "laa." + ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("pooling", "models", "scenarios", "cli")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    folders = {
+        "laa." + ".".join(d.relative_to(ROOT).parts)
+        for top in ("pooling", "models", "scenarios", "cli")
+        for d in [ROOT / top, *(ROOT / top).rglob("*")]
+        if d.is_dir() and any(d.glob("*.py"))
+    }
+    assert folders <= found, f"folders of modules without __init__.py: {sorted(folders - found)}"
+    assert listed == found
 
 
 def test_foreign_models_and_cli_packages_keep_working_beside_laa(fresh_env: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from laa.scenarios.analysis.table import (
     reward_at_stake,
     short,
 )
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.csvout import to_csv
 from laa.scenarios.outputs.results import gbp
 
@@ -87,7 +88,7 @@ def _row_document(row: ArrangementRow) -> dict[str, Any]:
 
 def comparison_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
     return {
-        "format_version": 1,
+        "format_version": format_version(Document.COMPARISON),
         "scenario": scenario.name,
         "outcomes_count": len(scenario.outcomes),
         "stretch_targets": sum(o.stretch is not None for o in scenario.outcomes),

@@ -31,6 +31,7 @@ from laa.pooling.units import area_money
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on, pot_shares
 from laa.scenarios.analysis.shapley import Method, Shares, shapley
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.results import gbp
 
 if TYPE_CHECKING:
@@ -430,7 +431,6 @@ def _read_back(
 
 # --- the partners document (SCENARIO.md, "The partners document") ---
 
-FORMAT_VERSION = 1
 
 
 def partners_document(result: PartnersResult) -> dict[str, Any]:
@@ -438,7 +438,7 @@ def partners_document(result: PartnersResult) -> dict[str, Any]:
     scenario = result.scenario
     compared = [a for a in result.plans if a is not Arrangement.SILO]
     return {
-        "format_version": FORMAT_VERSION,
+        "format_version": format_version(Document.PARTNERS),
         "scenario": scenario.name,
         "epsilon": result.epsilon,
         "arrangements": [a.value for a in result.arrangements],

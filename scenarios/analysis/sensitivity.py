@@ -32,6 +32,7 @@ from laa.scenarios.analysis.draws import (
     summarise,
 )
 from laa.scenarios.analysis.table import grid
+from laa.scenarios.formats import Document, format_version
 
 SOLVABLE = (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
 
@@ -62,7 +63,7 @@ class Sensitivity:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": format_version(Document.SENSITIVITY),
             "scenario": self.scenario,
             "draws": self.draws,
             "seed": self.seed,

@@ -19,6 +19,7 @@ from laa.pooling.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.table import grid
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.csvout import to_csv
 from laa.scenarios.outputs.results import gbp
 
@@ -133,7 +134,7 @@ def all_plans(planned: list[VariantPlans]) -> list[Plan]:
 def variants_document(scenario: Scenario, planned: list[VariantPlans]) -> dict[str, Any]:
     """`laa compare --variants --format json`: a row per variant and arrangement, each with its change."""
     return {
-        "format_version": 1,
+        "format_version": format_version(Document.VARIANTS),
         "scenario": scenario.name,
         "variants": [{"variant": vp.variant, "name": vp.name} for vp in planned],
         "rows": [

@@ -26,6 +26,7 @@ from laa.pooling.units import dust_of_money
 from laa.scenarios.batch.ledger import CaseRow, Ledger, Run
 from laa.scenarios.batch.run import display_name
 from laa.scenarios.batch.variant_cases import split_case
+from laa.scenarios.formats import Document, format_version
 
 ITEM_SECTIONS = ("funders", "blocks", "outcomes", "streams", "rules", "pots", "variants")
 
@@ -80,7 +81,7 @@ class Drift:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": format_version(Document.DRIFT),
             "run_a": self.run_a.id,
             "run_b": self.run_b.id,
             "threshold": self.threshold,

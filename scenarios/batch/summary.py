@@ -15,6 +15,7 @@ from typing import Any
 
 from laa.scenarios.batch.cases import WHOLE_FILE
 from laa.scenarios.batch.ledger import CaseRow, Run
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.outputs.csvout import to_csv
 from laa.scenarios.outputs.results import FORMAT_VERSION
@@ -81,7 +82,7 @@ def write_summary(
     ]
     write_atomic(out_dir / "summary.csv", to_csv(SUMMARY_COLUMNS, table), make_folders=True)
     document = {
-        "format_version": 1,
+        "format_version": format_version(Document.BATCH_SUMMARY),
         "run": run.id,
         "started_at": run.started_at,
         "options": run.options,

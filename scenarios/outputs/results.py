@@ -15,9 +15,10 @@ from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, is_real
 from laa.scenarios.analysis.robust import RobustPlan
+from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs import jsontext
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = format_version(Document.RESULTS)
 
 
 def gbp(value: float) -> float:
