@@ -336,6 +336,12 @@ def robust_text(scenario: Scenario, plans: list[Plan], moved: int = 5) -> str:
         f"fresh draws (seed {first.fresh_seed})",
         "",
     ]
+    if measure.is_mip:
+        lines[-1:] = [
+            f"{measure} is a mixed-integer program (a binary per outcome and draw), solved in stages "
+            "within the time limit.",
+            "",
+        ]
     rows = []
     for plan in judged_plans:
         r = plan.robust
@@ -361,9 +367,14 @@ def robust_text(scenario: Scenario, plans: list[Plan], moved: int = 5) -> str:
     headers = ["arrangement", "plan", "central", str(measure), "fresh mean", "p5", "p50", "p95"]
     headers.append("keeps rules")
     lines += [grid(headers, rows, right=set(range(2, 9))), ""]
+    seen: dict[str, str] = {}  # a plan's fresh figures -> the first arrangement with them
     for plan in judged_plans:
         r = plan.robust
         assert r is not None
+        same = seen.setdefault(repr(r.out_of_sample), plan.arrangement.value)
+        if same != plan.arrangement.value:
+            lines.append(f"{plan.arrangement.value}: the same plans as {same}.")
+            continue
         cost = r.central["cost"]
         notes = []
         if cost is not None:
@@ -381,9 +392,13 @@ def robust_text(scenario: Scenario, plans: list[Plan], moved: int = 5) -> str:
 def _moved_targets(scenario: Scenario, plans: list[RobustPlan], top: int) -> list[str]:
     """The targets whose chance of being met (fresh draws) moves most between the two plans."""
     found = []
+    shown: set[str] = set()
     for plan in plans:
         r = plan.robust
         assert r is not None
+        if repr(r.out_of_sample) in shown:
+            continue  # the same plans as an arrangement shown already
+        shown.add(repr(r.out_of_sample))
         robust = {o["id"]: o["p_target_met"] for o in r.out_of_sample["robust"]["outcomes"]}
         deterministic = {o["id"]: o["p_target_met"] for o in r.out_of_sample["deterministic"]["outcomes"]}
         order = sorted(robust, key=lambda o: -abs(robust[o] - deterministic[o]))
