@@ -81,8 +81,11 @@ def test_a_breach_reads_in_pounds_without_the_dust(example):
     _, plans = example
     silo = next(p for p in plans if p.arrangement.value == "silo")
     messages = [v.message for v in silo.evaluation.violations]
-    assert len(messages) == 2
-    for message in messages:  # £275,004 in one year, before: the dust is not shown
+    # which years silo leaves short depends on which of its equally good plans is taken; the words do not
+    assert messages
+    for message in messages:
         assert message.startswith("statutory minimum for 'First-time entrants to the youth justice system'")
-        assert message.endswith(": £500,000 required, £275,000 spent")
+        assert re.search(r": £[\d,]+ required, £[\d,]+ spent$", message)
         assert not re.search(r"(?<!£)\b\d{1,3}(,\d{3})+\b", message)  # every sum of money with its £
+    # £275,004 before: the dust is not shown
+    assert any(m.endswith(": £500,000 required, £275,000 spent") for m in messages)
