@@ -66,14 +66,14 @@ def test_dask_batch_gives_the_local_scores(tmp_path, cluster):
 
 def test_dask_case_past_the_deadline_is_recorded_and_its_worker_restarted(tmp_path, cluster):
     """No solver limit here, so only the deadline can free the worker: by restarting it."""
-    slow = write_generated(tmp_path, "L", 0, "slow.yaml")  # its silo plan runs for many seconds
+    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its silo plan runs for many seconds
     tasks = [
         Task(str(slow), slow.name, slow.read_bytes(), ("silo",)),
         Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None),
     ]
     with Client(cluster) as client:
         before = client.run(os.getpid)
-        pool = DaskPool(2, SolveOptions(), Deadline(timeout=0.1, grace=0.4), cluster.scheduler_address)
+        pool = DaskPool(2, SolveOptions(), Deadline(timeout=0.5, grace=1.5), cluster.scheduler_address)
         pool.start()
         try:
             reports = list(pool.run(tasks))
