@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 
 def declare(b: Builder) -> None:
+    """Give the solver its pooling choice: a share column per poolable stream (a binary when
+    streams are pooled whole), a set-up binary per pot with a set-up cost, and the frontier's cap;
+    nothing when the arrangement fixes the shares."""
     mode = b.spec.choice.mode
     if mode is PoolingMode.FIXED:
         return

@@ -83,6 +83,8 @@ class Finding:
 
 @dataclass
 class Diagnosis:
+    """Why an arrangement has no plan: the checks that failed, the smallest set of constraints that
+    cannot hold together, the eligibility gaps and what relaxing would make it feasible."""
     arrangement: str
     checks: list[Finding] = field(default_factory=list)
     subset: list[Finding] = field(default_factory=list)

@@ -29,6 +29,8 @@ class Allocation:
 
 @dataclass(frozen=True)
 class OutcomeResult:
+    """How one outcome fares under a plan: spend in pounds, the improvement it buys, the projected
+    level, whether target and stretch are met, and the reward and score it counts for."""
     id: str
     spend: float
     improvement: float
@@ -41,6 +43,8 @@ class OutcomeResult:
 
 @dataclass(frozen=True)
 class Money:
+    """Where the area's money went under a plan, in pounds: what was available, lost to overhead and
+    pot set-up, left to lapse, and spent on outcomes."""
     available: float
     overhead: float
     setup: float
@@ -50,6 +54,8 @@ class Money:
 
 @dataclass(frozen=True)
 class Violation:
+    """One way a plan breaks the scenario (budget, eligibility, rule or statutory minimum), located by
+    stream, outcome and year where they apply; `required` and `achieved` are None where no amount applies."""
     kind: str  # budget | eligibility | rule | statutory
     id: str
     stream: str | None
@@ -93,6 +99,8 @@ class SourceYear:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """A plan checked against the scenario on its own terms: its score, per-outcome results, where
+    the money went, and every broken constraint, so a plan from anywhere can be trusted or refused."""
     score: float
     outcomes: list[OutcomeResult]
     money: Money
@@ -102,10 +110,12 @@ class Evaluation:
 
     @property
     def feasible(self) -> bool:
+        """True when the plan breaks no budget, eligibility, rule or statutory minimum."""
         return not self.violations
 
     @property
     def targets_met(self) -> int:
+        """How many outcomes reach their target under the plan."""
         return sum(o.target_met for o in self.outcomes)
 
     @property
@@ -132,6 +142,8 @@ def improvement(outcome: Outcome, spend: float) -> float:
 
 
 def outcome_result(outcome: Outcome, spend: float) -> OutcomeResult:
+    """What `spend` (pounds) buys for `outcome`: the target and stretch counted met within a hair
+    of the gap, and the reward paid only from 60% of the way from target to stretch."""
     d = improvement(outcome, spend)
     gap, cap = outcome.gap, outcome.cap
     counted = min(d, cap)

@@ -18,6 +18,8 @@ NOISE_UNITS = 1e-11
 
 
 def allocation_from(b: Builder, values: np.ndarray) -> Allocation:
+    """Read a solved program back as spend in pounds per stream (or pot), outcome and year, leaving
+    out solver noise, with the pooled shares and pots set up that the solution chose."""
     stream_spend: dict[tuple[str, str, int], float] = {}
     pot_spend: dict[tuple[str, str, int], float] = {}
     for run in b.program.runs:

@@ -32,6 +32,8 @@ MILLION = 1_000_000.0
 
 @dataclass(frozen=True)
 class ShadowPrice:
+    """What one more pound (per million) of a stream, or one unit of slack in a rule, would add to
+    the score; the signs are normalised here whatever the solver reports."""
     kind: str  # stream | rule | statutory
     id: str
     year: int | None
@@ -76,6 +78,7 @@ class PricedStreams:
 
 @dataclass(frozen=True)
 class Priced:
+    """The stream and rule rows of one program whose prices are read after each solve."""
     streams: PricedStreams
     rows: list[PricedRow]
 

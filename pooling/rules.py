@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def add_rules(b: Builder, rules: list[Rule]) -> None:
+    """Add every spending rule that touches a stream in this program, once per year or period it covers."""
     for rule in rules:
         streams = [s for s in b.scenario.rule_streams(rule) if s in b.streams]
         if not streams:
@@ -32,6 +33,8 @@ def add_rules(b: Builder, rules: list[Rule]) -> None:
 
 
 def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], years: tuple[int, ...]) -> None:
+    """Add one rule over one year or period: a share rule is measured against the money left unpooled
+    (and follows pooled money into its pots when it survives pooling); an amount rule is in pounds."""
     kind, value = rule.kind, rule.value
     spend: Terms = [(c, 1.0) for s in streams for c in b.x_cols(s, outcomes, years)]
     label = RowLabel(RowFamily.RULE, rule=rule.id, years=years)
@@ -124,6 +127,7 @@ def _pot_spend_counted(
 
 
 def add_statutory_minimums(b: Builder) -> None:
+    """Hold each outcome's statutory minimum spend for every year, counting streams and pots alike."""
     for outcome in b.scenario.outcomes:
         for t in b.years:
             minimum = outcome.min_spend_in(t)

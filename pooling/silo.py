@@ -67,6 +67,7 @@ def funder_spec(scenario: Scenario, funder: str | Collection[str]) -> tuple[Mode
 
 
 def silo_funders(scenario: Scenario) -> list[str]:
+    """The funders that bring at least one stream, in scenario order: in the silo each plans alone."""
     return [f.id for f in scenario.funders if any(s.funder == f.id for s in scenario.streams)]
 
 

@@ -33,6 +33,7 @@ from laa.pooling.program import INF, Program
 
 
 class SolverName(StrEnum):
+    """The solvers the engine can use: HiGHS by default, CBC (shipped with pulp) as the fallback."""
     HIGHS = "highs"
     CBC = "cbc"
 
@@ -98,6 +99,7 @@ MIN_TIME_LIMIT = 1e-3
 
 
 class Status(StrEnum):
+    """How a solve ended; only `optimal` gives a plan a finance lead may act on."""
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
     TIME_LIMIT = "time_limit"
@@ -106,6 +108,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class SolveOptions:
+    """Which solver to use and how long it may take; `time_limit` is seconds, None means no limit,
+    and `threads` None leaves the choice to the solver."""
     solver: SolverName = SolverName.HIGHS
     time_limit: float | None = None
     # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
@@ -121,6 +125,7 @@ class SolveOptions:
         return CAPABILITIES[self.solver]
 
     def supports(self, feature: Feature) -> bool:
+        """Whether the chosen solver can give `feature` (duals, an infeasible subset, interior point)."""
         return self.capabilities.supports(feature)
 
     def remaining(self, started: float) -> SolveOptions:
@@ -138,6 +143,8 @@ class SolveOptions:
 
 @dataclass
 class Solution:
+    """What a solve gave back, in solver order and solver units (GBP millions): `values`, `shadow`
+    and `reduced` are None unless the solve was optimal and the solver reports them."""
     status: Status
     message: str = ""
     objective: float | None = None
@@ -149,6 +156,7 @@ class Solution:
 
     @property
     def ok(self) -> bool:
+        """True only when the solve reached a proven optimum; anything else has no plan to read."""
         return self.status is Status.OPTIMAL
 
 
@@ -187,6 +195,7 @@ def cold(program: Program, options: SolveOptions, role: str = "") -> Solution:
 
 
 def solve(program: Program, options: SolveOptions | None = None) -> Solution:
+    """Solve `program` with the chosen solver (HiGHS unless told otherwise), timing the solve."""
     options = options or SolveOptions()
     started = time.perf_counter()
     if options.solver is SolverName.HIGHS:
@@ -206,6 +215,8 @@ PRIMAL_SIMPLEX = 4  # HiGHS's simplex_strategy value
 
 
 def new_highs(options: SolveOptions) -> highspy.Highs:
+    """A silent HiGHS set up from `options`: its banner kept off stdout (so `--format json` stays pure
+    JSON), a fixed random seed so reruns agree, and the tight MIP gap the optimum is checked to."""
     with quiet_stdout():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)

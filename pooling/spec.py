@@ -14,6 +14,8 @@ from laa.pooling.scale import money_unit
 
 
 class PoolingMode(StrEnum):
+    """Who decides how much of each stream is pooled: the arrangement (fixed), or the solver,
+    pooling whole streams or any share up to each stream's limit."""
     FIXED = "fixed"  # every stream's pooled share is given (aligned, pooled, re-solves)
     WHOLE = "whole"  # the solver pools whole streams (phi in {0, phimax}): a MIP
     PARTIAL = "partial"  # the solver picks any share up to phimax

@@ -31,10 +31,12 @@ DUST_FLOOR_GBP = 1.0  # a tiny area's floor: under a pound is never a choice any
 
 
 def millions(pounds: float) -> float:
+    """Pounds to the GBP millions the solver works in (the one place the scale changes)."""
     return pounds / MILLION
 
 
 def pounds(millions_: float) -> float:
+    """GBP millions from the solver back to the pounds every output shows."""
     return millions_ * MILLION
 
 
