@@ -41,11 +41,15 @@ class Strict(BaseModel):
 
 
 class Direction(StrEnum):
+    """Whether a better outcome means the indicator going up (higher) or down (lower)."""
+
     HIGHER = "higher"
     LOWER = "lower"
 
 
 class RuleKind(StrEnum):
+    """The five kinds of spending rule; a rule gives exactly one of them."""
+
     MIN_SHARE = "min_share"
     MAX_SHARE = "max_share"
     MIN_AMOUNT = "min_amount"
@@ -54,10 +58,12 @@ class RuleKind(StrEnum):
 
     @property
     def is_share(self) -> bool:
+        """Whether the rule is a share of the stream's money, measured on what is left unpooled."""
         return self in (RuleKind.MIN_SHARE, RuleKind.MAX_SHARE)
 
     @property
     def is_amount(self) -> bool:
+        """Whether the rule is an amount in pounds rather than a share or a match ratio."""
         return self in (RuleKind.MIN_AMOUNT, RuleKind.MAX_AMOUNT)
 
     @property
@@ -77,11 +83,15 @@ class Arrangement(StrEnum):
 
 
 class Block(Strict):
+    """A group of outcomes that rules, pots and a partner's interests can name at once."""
+
     id: Id
     name: str = ""
 
 
 class Funder(Strict):
+    """A partner who brings streams; `interests` says which outcomes it answers for in its own view."""
+
     id: Id
     name: str = ""
     # outcome and block ids the partner answers for (MODEL.md, Partners: its own view);
@@ -108,6 +118,9 @@ class ResponseSegment(Strict):
 
 
 class Outcome(Strict):
+    """A Local Area Agreement target: where the indicator starts, where it must reach, what it weighs
+    in the score, and what each pound spent moves it by; refused when the target is not an improvement."""
+
     id: Id
     name: str = ""
     block: Id
@@ -155,6 +168,7 @@ class Outcome(Strict):
 
     @property
     def gap(self) -> float:
+        """How far the indicator must move to meet the target, in its own units, whatever the direction."""
         return abs(self.target - self.baseline)
 
     @property
@@ -170,12 +184,16 @@ class Outcome(Strict):
         return sum(s.spend for s in self.response if s.spend is not None)
 
     def min_spend_in(self, year: int) -> float:
+        """The statutory minimum spend on the outcome in `year`, in pounds (0 when none is set)."""
         if isinstance(self.min_spend, dict):
             return float(self.min_spend.get(year, 0.0))
         return float(self.min_spend)
 
 
 class Stream(Strict):
+    """One funder's budget line: pounds per year, the outcomes it may fund, what overhead and
+    carry-forward it has, and how much of it may be pooled."""
+
     id: Id
     name: str = ""
     funder: Id
@@ -188,6 +206,7 @@ class Stream(Strict):
     amount_uncertainty: Uncertainty | None = None
 
     def amount_in(self, year: int) -> float:
+        """The stream's money in `year`, in pounds (0 for a year it does not give)."""
         if isinstance(self.amounts, dict):
             return float(self.amounts.get(year, 0.0))
         return float(self.amounts)
@@ -199,6 +218,9 @@ class Stream(Strict):
 
 
 class Rule(Strict):
+    """A condition on how streams are spent (a share, an amount or a match), each year or over the
+    period; exactly one kind must be given, and it binds pooled money only when it survives pooling."""
+
     id: Id
     streams: list[Id] | None = None
     outcomes: list[Id] | None = None
@@ -222,6 +244,7 @@ class Rule(Strict):
 
     @cached_property
     def kind(self) -> RuleKind:
+        """Which of the five kinds this rule is (the one field that was given)."""
         return next(k for k in RuleKind if getattr(self, k.value) is not None)
 
     @property
@@ -231,6 +254,9 @@ class Rule(Strict):
 
 
 class Pot(Strict):
+    """A pooled budget its member streams pay into: the outcomes it may fund, its overhead, its one-off
+    set-up cost in pounds, and how much unspent money carries to the next year."""
+
     id: Id
     name: str = ""
     members: Annotated[list[Id], Field(min_length=1)]
@@ -241,6 +267,8 @@ class Pot(Strict):
 
 
 class HistoricSpend(Strict):
+    """What a stream actually spent on an outcome in a year, in pounds: the historic arrangement."""
+
     stream: Id
     outcome: Id
     year: Year
@@ -249,6 +277,8 @@ class HistoricSpend(Strict):
 
 @dataclass(frozen=True)
 class Lookup:
+    """The scenario's indexes by id, built once so lookups in the optimiser and reports stay cheap."""
+
     by_id: dict[str, dict[str, BaseModel]]
     blocks: dict[str, list[str]]  # block id -> its outcome ids
     eligible: dict[str, list[str]]  # stream id -> outcome ids it may fund
@@ -349,6 +379,8 @@ class Scenario(Strict):
         return slopes, amounts
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
+        """A copy whose cached lookups are dropped, so a changed copy (a variant, a draw) is never read
+        through the original's indexes."""
         copied = super().model_copy(update=update, deep=deep)
         for cached in ("lookup", "shape", "numbers"):  # rebuilt from the copy's own sections when asked
             copied.__dict__.pop(cached, None)
@@ -358,14 +390,17 @@ class Scenario(Strict):
 
     @property
     def first_year(self) -> int:
+        """The agreement's first year."""
         return self.years[0]
 
     @property
     def last_year(self) -> int:
+        """The agreement's last year."""
         return self.years[-1]
 
     @property
     def block_ids(self) -> set[str]:
+        """Every block id, including blocks with no outcomes yet."""
         return set(self.lookup.blocks)
 
     def expand(self, ids: list[str] | None) -> list[str]:
@@ -379,21 +414,26 @@ class Scenario(Strict):
         return [o.id for o in self.outcomes if o.id in wanted]
 
     def eligible(self, stream_id: str) -> list[str]:
+        """The outcome ids the stream may fund, blocks expanded, in file order."""
         return self.lookup.eligible[stream_id]
 
     def scope(self, pot_id: str) -> list[str]:
+        """The outcome ids the pot may fund: its own scope, or else whatever its members may fund."""
         return self.lookup.scope[pot_id]
 
     def pot_of(self, stream_id: str) -> str | None:
+        """The pot the stream pays into, or None when it is in no pot."""
         return self.lookup.pot_of.get(stream_id)
 
     def rule_streams(self, rule: Rule) -> list[str]:
+        """The streams a rule binds, in file order: every stream when the rule names none."""
         if rule.streams is None:
             return [s.id for s in self.streams]
         wanted = set(rule.streams)
         return [s.id for s in self.streams if s.id in wanted]
 
     def rule_years(self, rule: Rule) -> list[int]:
+        """The years a rule applies in, in file order: every year when the rule names none."""
         if rule.years is None:
             return list(self.years)
         wanted = set(rule.years)
@@ -407,21 +447,27 @@ class Scenario(Strict):
         return [(t,) for t in years]
 
     def funder_of(self, stream_id: str) -> str:
+        """The id of the partner who brings the stream."""
         return self.stream(stream_id).funder
 
     def stream(self, stream_id: str) -> Stream:
+        """The stream with this id (a KeyError for an unknown one: ids are checked on loading)."""
         return self._by_id("streams")[stream_id]  # type: ignore[return-value]
 
     def outcome(self, outcome_id: str) -> Outcome:
+        """The outcome with this id (a KeyError for an unknown one: ids are checked on loading)."""
         return self._by_id("outcomes")[outcome_id]  # type: ignore[return-value]
 
     def pot(self, pot_id: str) -> Pot:
+        """The pot with this id (a KeyError for an unknown one: ids are checked on loading)."""
         return self._by_id("pots")[pot_id]  # type: ignore[return-value]
 
     def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (a KeyError for an unknown one: ids are checked on loading)."""
         return self._by_id("rules")[rule_id]  # type: ignore[return-value]
 
     def funder(self, funder_id: str) -> Funder:
+        """The funder with this id (a KeyError for an unknown one: ids are checked on loading)."""
         return self._by_id("funders")[funder_id]  # type: ignore[return-value]
 
     def _by_id(self, section: str) -> dict[str, BaseModel]:
@@ -439,10 +485,13 @@ class Scenario(Strict):
         return self.effect_uncertainty if own is None else own
 
     def amount_cv(self, stream_id: str) -> float:
+        """The stream's amount uncertainty, or the area-wide one when it has none of its own."""
         own = self.stream(stream_id).amount_uncertainty
         return self.amount_uncertainty if own is None else own
 
     def arrangements_to_run(self) -> list[Arrangement]:
+        """The arrangements the file asks for; by default silo, aligned, pooled and optimal, with
+        historic too when the file gives historic spend."""
         if self.arrangements is not None:
             return list(self.arrangements)
         chosen = [Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL]
