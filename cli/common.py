@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Say what went wrong on stderr and exit with `code` (invalid input by default): never a traceback."""
     click.echo(message, err=True)
     sys.exit(code)
 
@@ -64,12 +65,15 @@ def load(path: str, historic: str | None = None) -> Scenario:
 
 
 def solve_options(solver: str, time_limit: float | None) -> SolveOptions:
+    """The solver and time limit (seconds; None: no limit) a command was given, as SolveOptions."""
     from laa.pooling.solvers import SolveOptions, SolverName
 
     return SolveOptions(solver=SolverName(solver), time_limit=time_limit)
 
 
 def exit_code(plans: list[Plan]) -> int:
+    """The command's exit code: failed when any plan errored or ran out of time, else infeasible
+    when any has no plan, else ok; a batch job can act on it without reading the output."""
     from laa.pooling.plan import PlanStatus
 
     statuses = {p.status for p in plans}

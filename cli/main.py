@@ -106,14 +106,17 @@ class LazyGroup(click.Group):
         self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command, loaded or not, in name order."""
         return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module only now, when it is called."""
         if cmd_name in self.lazy and cmd_name not in self.commands:
             self.add_command(load_command(self.lazy[cmd_name]), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands in `--help` from their source's stated help, importing none of them."""
         listed: list[tuple[str, click.Command]] = []
         for name in self.list_commands(ctx):
             stated = None if name in self.commands else stated_help(self.lazy[name])

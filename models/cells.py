@@ -46,6 +46,7 @@ def escape_text(text: str) -> str:
 
 
 def unescape_text(text: str) -> str:
+    """Cell text as the finance lead typed it: the leading quote that kept it text is taken off."""
     return text[1:] if text.startswith(QUOTE) else text
 
 

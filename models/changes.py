@@ -72,6 +72,7 @@ class StreamChange(Strict):
 
     @property
     def action(self) -> str:
+        """The one change this names (the field that was given)."""
         return next(a for a in STREAM_ACTIONS if getattr(self, a) is not None)
 
 
@@ -127,10 +128,12 @@ class Pin(Strict):
 
     @property
     def least(self) -> float | None:
+        """The fewest pounds the pin allows (`at` when pinned exactly; None: no floor)."""
         return self.at if self.at is not None else self.at_least
 
     @property
     def most(self) -> float | None:
+        """The most pounds the pin allows (`at` when pinned exactly; None: no cap)."""
         return self.at if self.at is not None else self.at_most
 
 

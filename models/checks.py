@@ -17,6 +17,8 @@ from laa.models.ranges import MONEY
 
 
 def cross_check(data: dict[str, Any], source: str) -> list[Problem]:
+    """The problems that need more than one item to see (unknown ids, a stream in two pots, ...),
+    all of them located, so a finance lead can fix a file in one pass."""
     problems: list[Problem] = []
 
     def add(

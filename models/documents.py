@@ -150,6 +150,8 @@ def parse_json(text: str, name: str) -> dict[str, Any]:
 
 
 def expect_mapping(data: Any, name: str) -> dict[str, Any]:
+    """The document's top level as a mapping, or a located error when the file holds a list, a bare
+    value or nothing, so a wrong file is refused before any section is read."""
     if not isinstance(data, dict):
         found = type(data).__name__ if data is not None else "nothing"
         raise ScenarioError(

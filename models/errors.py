@@ -35,6 +35,7 @@ class Problem:
 
     @property
     def where(self) -> str:
+        """Where the problem is, as `section[item].field` (as much of it as is known; empty when none)."""
         place = self.section or ""
         if self.item is not None:
             place += f"[{self.item}]"

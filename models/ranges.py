@@ -34,11 +34,13 @@ class Range:
     pounds: bool = False
 
     def holds(self, value: float) -> bool:
+        """Whether the value is in the range (or 0 when 0 is allowed); NaN and infinities never are."""
         if isinstance(value, float) and not math.isfinite(value):
             return False
         return self.low <= value <= self.high or (self.zero and value == 0)  # exact for any int too
 
     def text(self) -> str:
+        """The range as the message says it, e.g. `0, or 1 to 100`."""
         span = f"{self._shown(self.low)} to {self._shown(self.high)}"
         return f"0, or {span}" if self.zero else span
 

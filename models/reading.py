@@ -91,6 +91,7 @@ def unreadable(path: Path, exc: OSError) -> str:
 
 
 def refuse_oversized(size: int, name: str, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse a file over `limit` bytes before reading it, so a wrong or hostile file cannot use up memory."""
     if size > limit:
         raise ScenarioError(
             [

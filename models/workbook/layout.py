@@ -37,6 +37,9 @@ NUMBER_FORMATS = {Kind.MONEY: "#,##0", Kind.SHARE: "0.00%", Kind.INT: "0"}
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a scenario workbook sheet: its header, the scenario field it fills, the note
+    shown to the finance lead, and the drop-down it offers."""
+
     header: str  # as written in row 1 (on Area: in column A)
     field: str  # the scenario field it fills
     kind: Kind
@@ -50,11 +53,14 @@ class Column:
     width: int = 14
 
     def year_header(self, year: int) -> str:
+        """The header of this column's copy for `year`, e.g. `Amount 2026`."""
         return f"{self.header} {year}"
 
 
 @dataclass(frozen=True)
 class Sheet:
+    """One sheet of a scenario workbook and the scenario section it fills (Area: the top-level fields)."""
+
     name: str
     section: str  # the scenario's key; Area holds the top-level fields
     note: str

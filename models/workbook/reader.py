@@ -80,6 +80,8 @@ Key = tuple[str | None, int | None, str | None]  # (section, item's position in 
 
 @dataclass(frozen=True)
 class Place:
+    """A workbook cell and its column's header, so a problem is reported where the finance lead looks."""
+
     cell: str  # "Streams!F7", or a sheet or row when no one cell is meant
     label: str  # what the cell holds (its column's header), said before the message
 
@@ -92,6 +94,7 @@ class CellProblem(Problem):
 
     @property
     def where(self) -> str:
+        """The cell, e.g. `Streams!F7`, in place of the scenario path."""
         return self.cell
 
 
@@ -106,6 +109,7 @@ class CellMap:
         self._places: dict[Key, Place] = {}
 
     def add(self, key: Key, place: Place) -> None:
+        """Record where a field came from; the first place given for a key is kept."""
         self._places.setdefault(key, place)
 
     def place(self, section: str | None, index: int | None, field: str | None) -> Place | None:
@@ -126,6 +130,8 @@ class CellMap:
         return self._places.get((section, index, None)) or self._places.get((section, None, None))
 
     def locate(self, problem: Problem) -> Problem:
+        """The problem said at its workbook cell, with the column's header before the message;
+        unchanged when no cell is known."""
         if isinstance(problem, CellProblem):
             return problem
         place = self.place(problem.section, problem.index, problem.field)
@@ -183,6 +189,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def archive_refusal(raw: bytes) -> str | None:
+    """Why the raw file is refused before openpyxl sees it (password-protected or .xls, not a zip,
+    too large unpacked, a DTD or oversized markup), or None when it may be read."""
     if raw.startswith(OLE_MAGIC):
         return PASSWORD_PROTECTED
     try:

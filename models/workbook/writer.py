@@ -198,6 +198,7 @@ def new_book() -> Workbook:
 
 
 def book_bytes(book: Workbook) -> bytes:
+    """The workbook as .xlsx bytes, so callers write it in one go (atomically) or serve it."""
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
