@@ -79,6 +79,8 @@ def plan_all(
     arrangements: list[Arrangement] | None = None,
     options: SolveOptions | None = None,
 ) -> list[Plan]:
+    """Plan each chosen arrangement (the file's, by default) and check the plans against each other:
+    an optimal plan scoring below aligned or pooled is not the optimum."""
     chosen = arrangements or scenario.arrangements_to_run()
     # and the plans against each other: optimal below aligned or pooled is not the optimum
     return checked_run([plan_arrangement(scenario, a, options) for a in chosen])

@@ -28,12 +28,15 @@ from laa.pooling.plan import Plan
 
 @dataclass(frozen=True)
 class OutcomeSpend:
+    """A funder's spend on one outcome in pounds: spent directly, and its part of pot spend."""
+
     outcome: str
     direct: float
     through_pots: float
 
     @property
     def total(self) -> float:
+        """Direct spend and spend through pots together, in pounds."""
         return self.direct + self.through_pots
 
 

@@ -36,6 +36,8 @@ class OutcomeSpread:
 
 
 def outcome_spreads(scenario: Scenario, plans: list[Plan], top: int = 8) -> list[OutcomeSpread]:
+    """The `top` outcomes whose scores differ most between the solved arrangements (none when fewer
+    than two have numbers): where the choice of arrangement matters most."""
     solved = [p for p in plans if p.has_numbers and p.evaluation is not None]
     if len(solved) < 2:
         return []
@@ -60,6 +62,7 @@ def outcome_spreads(scenario: Scenario, plans: list[Plan], top: int = 8) -> list
 
 
 def comparison_text(scenario: Scenario, plans: list[Plan]) -> str:
+    """The arrangements side by side for the terminal, then the outcomes they disagree on most."""
     parts = [arrangement_tables(scenario, plans)]
     spreads = outcome_spreads(scenario, plans)
     if spreads:
@@ -87,6 +90,7 @@ def _row_document(row: ArrangementRow) -> dict[str, Any]:
 
 
 def comparison_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]:
+    """The comparison as a versioned JSON document, money in pounds."""
     return {
         "format_version": format_version(Document.COMPARISON),
         "scenario": scenario.name,
@@ -99,6 +103,7 @@ def comparison_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]
 
 
 def comparison_csv(plans: list[Plan]) -> str:
+    """One CSV row per arrangement, for a spreadsheet; a plan with no numbers has empty cells."""
     rows = [_row_document(r) for r in arrangement_rows(plans)]
     headers = list(ArrangementRow.__dataclass_fields__)
     return to_csv(headers, [[r[h] if r[h] is not None else "" for h in headers] for r in rows])

@@ -42,6 +42,8 @@ def lognormal_factors(rng: np.random.Generator, cv: np.ndarray, n: int) -> np.nd
 
 
 def draw(scenario: Scenario, n: int, seed: int) -> Draws:
+    """`n` seeded draws of factors (mean 1) on every outcome's effect and stream's amount; the same
+    seed gives the same draws, so a run can be repeated."""
     rng = np.random.default_rng(seed)
     outcomes = [o.id for o in scenario.outcomes]
     streams = [s.id for s in scenario.streams]
@@ -81,6 +83,9 @@ class DrawResults:
 
 @dataclass(frozen=True)
 class ArrangementSummary:
+    """How one arrangement fared over the draws: share solved, score mean and 5/50/95 percentiles
+    (None when no draw solved), chance of being best, chance each target is met, and the swing outcomes."""
+
     arrangement: str
     solved: float  # share of draws with a plan
     mean: float | None
@@ -119,6 +124,7 @@ def probability_best(scores: np.ndarray) -> np.ndarray:
 
 
 def summarise(results: DrawResults, swing: int = 5) -> list[ArrangementSummary]:
+    """One summary per arrangement of the draws' scores, with the `swing` outcomes whose scores vary most."""
     p_best = probability_best(results.scores)
     found = []
     for a, name in enumerate(results.arrangements):

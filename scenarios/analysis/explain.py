@@ -122,6 +122,8 @@ def _effect_lines(plan: Plan, effect: Effect | None) -> list[str]:
 
 
 def prices_text(plan: Plan, replanned: int = REPLANNED, options: SolveOptions | None = None) -> str:
+    """What £1m more of each stream, or a looser rule, would buy in score, the first `replanned`
+    checked by re-planning; says why when the plan has no prices (silo plans, plans not solved as LPs)."""
     sc = plan.scenario
     if not plan.shadow_prices:
         reason = (

@@ -22,6 +22,9 @@ MILESTONES = (0.10, 0.25, 0.50)
 
 @dataclass(frozen=True)
 class FrontierStep:
+    """The optimal plan when at most `share` of the poolable money may be pooled: its score, the
+    pooled share of each stream, and the streams pooled for the first time at this step."""
+
     share: float
     status: str
     score: float | None
@@ -40,11 +43,15 @@ class FrontierStep:
 
 @dataclass(frozen=True)
 class Frontier:
+    """How the pooling gain grows with the share of money pooled; `captured` says what part of the
+    full gain 10%, 25% and 50% already bring (None when there is no gain to share out)."""
+
     steps: list[FrontierStep]
     captured: dict[float, float | None]  # milestone share -> fraction of the full pooling gain
 
     @property
     def gain(self) -> float | None:
+        """Score at full pooling less score with nothing pooled; None when either end has no plan."""
         first, last = self.steps[0].score, self.steps[-1].score
         return None if first is None or last is None else last - first
 
@@ -57,11 +64,14 @@ class Frontier:
 
 
 def step_shares(steps: int) -> list[float]:
+    """The pooled-share caps to plan at: `steps` even steps from 0 to 1, plus the milestones."""
     grid = {round(i / steps, 6) for i in range(steps + 1)}
     return sorted(grid | set(MILESTONES))
 
 
 def pooling_frontier(scenario: Scenario, steps: int = 10, options: SolveOptions | None = None) -> Frontier:
+    """Plan the optimal arrangement (partial pooling) at each cap on the pooled share, so a meeting
+    sees how much of the gain comes from pooling a little and which streams are worth pooling first."""
     found: list[FrontierStep] = []
     seen: set[str] = set()
     for share in step_shares(steps):
@@ -83,6 +93,7 @@ def pooling_frontier(scenario: Scenario, steps: int = 10, options: SolveOptions 
 
 
 def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
+    """The frontier as a table for the terminal: each cap's status, score and newly pooled streams."""
     rows = [
         [
             f"{s.share:.0%}",

@@ -19,6 +19,8 @@ from pydantic import ValidationError
 
 
 def evaluate_historic(scenario: Scenario, spends: list[HistoricSpend] | None = None) -> Plan:
+    """Score what was actually spent (the file's historic section, or `spends` read from a CSV),
+    checked like any plan; an error plan, not an exception, when there is no historic spend."""
     spends = scenario.historic if spends is None else spends
     if spends is None:
         return Plan(

@@ -73,6 +73,9 @@ class RangeRow:
 
 @dataclass
 class PartnersResult:
+    """Everything the partners' view found for one scenario, kept together so the text, JSON and
+    workbook outputs all say the same."""
+
     scenario: Scenario
     epsilon: float
     arrangements: list[Arrangement]  # those the fair plan and ranges are for
@@ -501,4 +504,5 @@ def _range_record(row: RangeRow) -> dict[str, Any]:
 
 
 def to_json(document: dict[str, Any]) -> str:
+    """The document as JSON text; NaN and infinities are refused rather than written."""
     return json.dumps(document, indent=1, allow_nan=False) + "\n"

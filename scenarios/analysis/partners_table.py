@@ -20,6 +20,8 @@ BOUGHT_SHOWN = 3  # outcomes named in "what its money bought"
 
 
 def partners_text(result: PartnersResult) -> str:
+    """The partners' view for the terminal: scores, each partner's account, own-view scores, how the
+    gains divide, the fair plans and the ranges each partner's money could move in."""
     sc = result.scenario
     parts = [f"{sc.name}: the partners' view", _scores(result)]
     for a in result.arrangements:

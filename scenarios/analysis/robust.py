@@ -232,6 +232,7 @@ def robust_plan(run: RobustRun, arrangement: Arrangement) -> Plan:
 
 
 def robust_plans(run: RobustRun, arrangements: list[Arrangement] | None = None) -> list[Plan]:
+    """Plan each chosen arrangement (the file's, by default) against the run's draws."""
     chosen = arrangements or run.scenario.arrangements_to_run()
     return [robust_plan(run, a) for a in chosen]
 
@@ -319,6 +320,7 @@ MEASURE_WORDS = {
 
 
 def measure_words(measure: Measure) -> str:
+    """The robust measure in plain words, with its level as a percentage."""
     return MEASURE_WORDS[measure.kind].format(share=f"{measure.level:.0%}")
 
 

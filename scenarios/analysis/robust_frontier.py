@@ -45,6 +45,9 @@ class RobustStep:
 
 @dataclass(frozen=True)
 class RobustFrontier:
+    """The cvar frontier for one arrangement: a step per ALPHA, beside the deterministic plan's
+    central score and its mean and 5th percentile on fresh draws."""
+
     arrangement: str
     draws: int
     seed: int
@@ -73,6 +76,8 @@ def robust_frontier(
     options: SolveOptions | None = None,
     fresh_draws: int | None = None,
 ) -> RobustFrontier:
+    """For each ALPHA, the plan best in its worst draws and what it gives up at the central estimate;
+    refused for an arrangement other than aligned or pooled."""
     if arrangement not in FRONTIER_ARRANGEMENTS:
         choices = ", ".join(a.value for a in FRONTIER_ARRANGEMENTS)
         raise ValueError(f"the robust frontier is drawn for {choices}, not {arrangement.value}")
@@ -118,6 +123,7 @@ def robust_frontier(
 
 
 def robust_frontier_text(scenario: Scenario, frontier: RobustFrontier) -> str:
+    """The robust frontier as a table for the terminal ("-" where a step has no number)."""
     def num(value: float | None) -> str:
         return "-" if value is None else f"{value:.3f}"
 

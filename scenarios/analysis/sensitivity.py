@@ -38,6 +38,8 @@ SOLVABLE = (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangeme
 
 
 class Resolvable(Protocol):
+    """A model built once that scores a changed scenario (one draw) without being rebuilt."""
+
     def summary(self, changed: Scenario) -> Summary: ...
 
 
@@ -56,6 +58,8 @@ def reusable(scenario: Scenario, arrangement: Arrangement, options: SolveOptions
 
 @dataclass(frozen=True)
 class Sensitivity:
+    """The result of `laa sensitivity`: a summary per arrangement over seeded draws."""
+
     scenario: str
     draws: int
     seed: int
@@ -108,6 +112,9 @@ def sensitivity(
     jobs: int | None = None,
     options: SolveOptions | None = None,
 ) -> Sensitivity:
+    """Plan each chosen arrangement (the file's solvable ones by default) on `draws` seeded draws
+    of effects and amounts, over `jobs` processes (every available core by default), and summarise
+    how each fares."""
     chosen = arrangements or [a for a in scenario.arrangements_to_run() if a in SOLVABLE]
     drawn = draw(scenario, draws, seed)
     jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), draws))
@@ -132,6 +139,8 @@ def sensitivity(
 
 
 def sensitivity_text(scenario: Scenario, result: Sensitivity, at_risk: int = 8) -> str:
+    """The sensitivity result as tables for the terminal, then the `at_risk` targets most in doubt
+    (met in closest to half the draws)."""
     def num(v: float | None) -> str:
         return "-" if v is None else f"{v:.3f}"
 

@@ -32,6 +32,9 @@ DEFAULT_ORDERS = 200  # random orders when there are too many partners to plan e
 
 
 class Method(StrEnum):
+    """How partners' shares of a gain were worked out: exactly over every coalition, or sampled
+    (with a standard error) when there are too many partners for that."""
+
     EXACT = "exact"
     SAMPLED = "sampled"
 

@@ -106,6 +106,9 @@ class Shift:
 
 @dataclass(frozen=True)
 class SweepStep:
+    """One arrangement planned at one step of a sweep: its score, the spend shifts against the
+    unchanged plan (None when there is no plan), and the swept value at this step."""
+
     change: float
     arrangement: str
     status: str

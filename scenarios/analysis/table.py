@@ -41,6 +41,7 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] 
 
 
 def short(name: str, limit: int = NAME_CHARS) -> str:
+    """The name cut to `limit` characters with "..." so tables stay readable."""
     return name if len(name) <= limit else name[: limit - 3] + "..."
 
 
@@ -71,6 +72,7 @@ def _plan_of(plans: list[Plan], arrangement: str) -> Plan | None:
 
 
 def arrangement_rows(plans: list[Plan]) -> list[ArrangementRow]:
+    """One row per plan, with its gain over the silo (and aligned) plans where those have numbers."""
     silo, aligned = _plan_of(plans, "silo"), _plan_of(plans, "aligned")
     base = silo.evaluation if silo is not None else None
     rows = []

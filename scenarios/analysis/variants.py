@@ -128,6 +128,7 @@ def variant_rows(planned: list[VariantPlans]) -> list[Row]:
 
 
 def all_plans(planned: list[VariantPlans]) -> list[Plan]:
+    """Every plan of every variant, in order, for checks and outputs that take one list."""
     return [p for vp in planned for p in vp.plans]
 
 

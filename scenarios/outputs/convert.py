@@ -21,6 +21,7 @@ FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 
 
 def format_of(name: str) -> str:
+    """The scenario format a file name's suffix names; refused, with the suffixes we read, otherwise."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in FORMATS:
         raise InputError(f"{name}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
@@ -49,6 +50,7 @@ def converted(scenario: Scenario, name: str) -> bytes:
 
 
 def encode(scenario: Scenario, fmt: str) -> bytes:
+    """The scenario as bytes in `fmt` (yaml, json or xlsx), holding only the fields the file set."""
     if fmt == "xlsx":
         return scenario_workbook(scenario)
     if fmt == "json":
@@ -61,6 +63,7 @@ def encode(scenario: Scenario, fmt: str) -> bytes:
 
 
 def decode(payload: bytes, fmt: str, name: str) -> Scenario:
+    """Read bytes in `fmt` back as a checked scenario; `name` is the file named in any problem."""
     if fmt == "xlsx":
         return parse_workbook(payload, name)
     text = payload.decode("utf-8")

@@ -27,6 +27,7 @@ PENCE = "£#,##0.00;-£#,##0.00"
 
 
 def add_partners_sheets(book: Workbook, result: PartnersResult) -> None:
+    """Add the partners' view to a workbook: each partner's account, its spend and its ranges."""
     doc = partners_document(result)
     _partners(book, result, doc)
     _spend(book, result, doc)

@@ -90,6 +90,8 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
 
 
 def plan_record(plan: Plan) -> dict[str, Any]:
+    """One arrangement's entry in the results document: status, score, diagnosis and timings always;
+    the money, outcomes and checks only when the plan has numbers, amounts below the area's dust left out."""
     ev = plan.evaluation if plan.has_numbers else None
     record = empty_record(plan.arrangement.value, plan.status.value, plan.message)
     record["score"] = _number(plan.score)

@@ -23,6 +23,7 @@ PLANS = ("robust", "deterministic")
 
 
 def add_robust_sheets(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
+    """Add the robust plans' sheets to a results workbook; none when no plan was planned against draws."""
     records = [(p.arrangement.value, r) for p in plans if (r := robust_record(p)) is not None]
     if not records:
         return
