@@ -121,6 +121,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Loaded:
+    """A scenario file a worker loaded: the arrangements it runs and its parsed content for the ledger."""
+
     path: str
     scenario: str
     arrangements: list[str]  # every arrangement the file runs, in order, done ones included
@@ -130,6 +132,8 @@ class Loaded:
 
 @dataclass(frozen=True)
 class Invalid:
+    """A scenario file that could not be loaded, with the located message saying why."""
+
     path: str
     message: str
     seconds: float
@@ -174,6 +178,7 @@ class Report:
 
 
 def chosen_arrangements(scenario: Scenario, wanted: tuple[str, ...] | None) -> list[str]:
+    """The arrangements asked for on the command line, or else those the file asks for."""
     if wanted:
         return list(wanted)
     return [a.value for a in scenario.arrangements_to_run()]

@@ -75,6 +75,9 @@ class Pending:
 
 
 class DaskPool:
+    """Runs a batch's tasks on a Dask cluster (a local one, or the scheduler given), as the local pool
+    does on processes."""
+
     def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, scheduler: str | None):
         self.jobs = jobs
         self.options = options

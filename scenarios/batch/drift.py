@@ -33,6 +33,8 @@ ITEM_SECTIONS = ("funders", "blocks", "outcomes", "streams", "rules", "pots", "v
 
 @dataclass(frozen=True)
 class InputChange:
+    """One scenario item added, removed or changed between the two runs, with the fields that changed."""
+
     section: str
     id: str | None  # None for a top-level field such as `years`
     change: str  # added | removed | changed
@@ -45,6 +47,8 @@ class InputChange:
 
 @dataclass(frozen=True)
 class SpendChange:
+    """Planned spend on one outcome in pounds in run a and run b; None where that run has none on it."""
+
     outcome: str
     before: float | None
     after: float | None
@@ -52,6 +56,8 @@ class SpendChange:
 
 @dataclass(frozen=True)
 class CaseDrift:
+    """How one case's status, score and outcome spend moved between run a and run b."""
+
     arrangement: str
     status_a: str | None
     status_b: str | None
@@ -63,6 +69,9 @@ class CaseDrift:
 
 @dataclass(frozen=True)
 class ScenarioDrift:
+    """One scenario file that changed between the runs (or is in only one of them), with the input
+    changes behind it."""
+
     path: str
     presence: str  # both | only_a | only_b
     inputs: list[InputChange]
@@ -72,6 +81,9 @@ class ScenarioDrift:
 
 @dataclass(frozen=True)
 class Drift:
+    """What `laa drift` found between two runs: the scenarios that changed beyond the thresholds and
+    how many did not."""
+
     run_a: Run
     run_b: Run
     threshold: float
@@ -278,6 +290,8 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def drift_text(report: Drift, cwd: Path) -> str:
+    """The drift for the terminal: each changed scenario, named relative to `cwd`, with its cases and
+    the input changes that explain them."""
     a, b = report.run_a, report.run_b
     lines = [
         f"drift from run {a.id} ({a.started_at}) to run {b.id} ({b.started_at}): "

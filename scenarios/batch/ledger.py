@@ -86,11 +86,15 @@ CREATE INDEX cases_by_hash ON cases (case_hash);  -- for SQL readers: which runs
 
 
 def now() -> str:
+    """The time now in UTC to the second, as the ledger stores it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
 class Run:
+    """One batch run as the ledger keeps it; `ended_at` and `exit_code` are None while it runs or if
+    it was killed."""
+
     id: int
     started_at: str
     ended_at: str | None
@@ -104,6 +108,9 @@ class Run:
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One case (a file and an arrangement) a run recorded: its status, score and timings, and the
+    hashes that tell a resume whether it must be run again."""
+
     run_id: int
     path: str
     arrangement: str
@@ -123,6 +130,8 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class FileRow:
+    """A scenario file a run read; `scenario` and `arrangements` are None when it could not be loaded."""
+
     path: str
     file_sha256: str
     scenario: str | None

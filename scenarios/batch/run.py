@@ -66,6 +66,9 @@ DEFAULT_ARRANGEMENT_COUNT = 4  # a file without its own list runs silo, aligned,
 
 
 class Executor(Protocol):
+    """What runs a batch's tasks: the local process pool or Dask; the batch only starts, feeds, closes
+    or kills it."""
+
     def start(self) -> None: ...
     def run(self, tasks: list[Task]) -> Iterator[Report]: ...
     def close(self) -> None: ...
@@ -74,6 +77,9 @@ class Executor(Protocol):
 
 @dataclass(frozen=True)
 class BatchOptions:
+    """What `laa batch` was asked to do: the files, the ledger, where results go, how many workers,
+    the time limit per case (seconds; None: none) and which executor."""
+
     paths: tuple[str, ...]
     ledger: Path
     out: Path | None = None
@@ -136,6 +142,8 @@ class CaseLine:
 
 @dataclass
 class BatchResult:
+    """How a batch run ended: its ledger row, the count of cases by status, its exit code and warnings."""
+
     run: Run
     resumed: bool
     counts: dict[str, int]
@@ -241,6 +249,7 @@ def _not_a_regular_file(path: Path) -> str | None:
 
 
 def display_name(path: str, cwd: Path) -> str:
+    """The path relative to `cwd` when it is under it, so output names files as the user typed them."""
     p = Path(path)
     return str(p.relative_to(cwd)) if p.is_relative_to(cwd) else path
 
@@ -259,6 +268,8 @@ def document_keys(paths: list[str]) -> dict[str, str]:
 
 
 def engine_versions() -> dict[str, str]:
+    """The versions that decide a result (engine, HiGHS, pulp, Python), kept with each run so a
+    resume re-runs cases planned by a different engine."""
     return {
         "laa-pooling": version("laa-pooling"),
         "highspy": version("highspy"),
@@ -548,6 +559,7 @@ def grouped(statuses: dict[str, int]) -> dict[str, int]:
 
 
 def make_executor(options: BatchOptions) -> Executor:
+    """The executor the options ask for (local processes, or Dask), sharing one deadline for the batch."""
     solve = SolveOptions(solver=options.solver, time_limit=options.timeout)
     deadline = None if options.timeout is None else Deadline.after(options.timeout)
     if options.executor == "dask":

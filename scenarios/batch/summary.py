@@ -52,6 +52,7 @@ def record_text_of(document: str) -> str:
 
 
 def summary_rows(cases: list[CaseRow], display: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per case for the batch summary, files named as the user sees them, seconds to the ms."""
     return [
         {
             "scenario": display.get(c.path, c.path),

@@ -22,6 +22,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def case_key(variant: str | None, arrangement: str) -> str:
+    """The key of a case: the arrangement alone for the file as written, else variant and arrangement."""
     return arrangement if variant is None else f"{variant}{SEPARATOR}{arrangement}"
 
 

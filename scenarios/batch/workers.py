@@ -67,6 +67,9 @@ def serve(conn: Connection, options: SolveOptions) -> None:
 
 @dataclass
 class Worker:
+    """One local worker process and what it is doing: the task it holds, the cases still to come
+    from it and when the current one began, so a timeout can be charged to the right case."""
+
     process: BaseProcess
     conn: Connection
     ready: bool = False

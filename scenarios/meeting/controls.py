@@ -14,6 +14,8 @@ from laa.models.scenario import Arrangement, Scenario
 
 
 def scenario_controls(scenario: Scenario) -> dict[str, Any]:
+    """What the meeting page's controls need of the base scenario: its arrangements (historic only
+    when the file gives historic spend), blocks, streams, rules, outcomes and variants."""
     sc = scenario
     arrangements = [a for a in Arrangement if a is not Arrangement.HISTORIC or sc.historic is not None]
     return {

@@ -35,6 +35,9 @@ SECURITY_HEADERS = {
 
 @dataclass(frozen=True)
 class Asset:
+    """A static file the meeting page serves, at an address holding its content's hash so a browser
+    never uses a stale copy."""
+
     path: str  # the address it is served at, with its content's hash
     body: bytes
     media_type: str

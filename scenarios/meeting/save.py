@@ -142,6 +142,8 @@ def put_variant_yaml(text: str, variant: dict[str, Any]) -> str:
 
 
 def put_variant_json(data: dict[str, Any], variant: dict[str, Any]) -> str:
+    """The JSON scenario text with `variant` in place of the one sharing its id (or added after the
+    last); the rest of the data is left as it was."""
     updated = dict(data)
     updated["variants"] = _replaced(data.get("variants"), variant)
     return json.dumps(updated, indent=1, ensure_ascii=False, allow_nan=False) + "\n"

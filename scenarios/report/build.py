@@ -82,6 +82,9 @@ class SweepRequest:
 
 @dataclass
 class Report:
+    """Everything the report page is drawn from: the plans, whose money flows and prices are shown,
+    and the optional asks, sweep, price effects and partners' figures."""
+
     scenario: Scenario
     plans: list[Plan]
     chosen: Plan | None  # whose money flows are drawn

@@ -65,6 +65,7 @@ def chart_text(text: str) -> str:
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
+    """The label cut to `limit` characters with "…" so chart labels stay readable."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

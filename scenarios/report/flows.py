@@ -41,6 +41,9 @@ Key = tuple[
 
 @dataclass(frozen=True)
 class Node:
+    """A funder, stream, pot or outcome in the money-flow chart, with the pounds through it over the
+    period; small items are grouped into one "other" node."""
+
     column: int
     kind: str
     id: str
@@ -55,6 +58,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
+    """Pounds moving from one node to another over the period."""
+
     source: int  # index into Flows.nodes
     target: int
     amount: float  # GBP over the period
@@ -62,11 +67,14 @@ class Link:
 
 @dataclass(frozen=True)
 class Flows:
+    """The chosen plan's money from funders to outcomes, ready to draw."""
+
     nodes: list[Node]
     links: list[Link]
 
     @property
     def total(self) -> float:
+        """The pounds the funders bring into the chart over the period."""
         return sum(n.amount for n in self.nodes if n.column == FUNDER)
 
     @property

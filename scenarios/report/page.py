@@ -87,6 +87,9 @@ def esc(text: object) -> str:
 
 @dataclass(frozen=True)
 class Section:
+    """One section of the report page: its anchor, its word in the navigation bar, its title, and a body
+    of HTML built only from escaped parts, so scenario text can never inject markup."""
+
     id: str  # the page's own anchor, never scenario text
     nav: str  # a word or two for the navigation bar
     title: str  # plain text, escaped here
@@ -117,14 +120,17 @@ def table(
 
 
 def bullets(items: Iterable[str]) -> str:
+    """A bulleted list, every item escaped."""
     return '<ul class="words">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
 def paragraph(text: str, cls: str = "lead") -> str:
+    """A paragraph of escaped text (`cls` picks its look; the lead paragraph by default)."""
     return f'<p class="{cls}">{esc(text)}</p>'
 
 
 def card(label: str, value: str, note: str = "") -> str:
+    """A headline figure with its label and an optional note, all escaped."""
     extra = f'<div class="note">{esc(note)}</div>' if note else ""
     head = f'<div class="label">{esc(label)}</div><div class="value">{esc(value)}</div>'
     return f'<div class="card">{head}{extra}</div>'

@@ -164,6 +164,8 @@ def _shares_note(name: str, shares: Shares) -> str:
 
 
 def partners_section(result: PartnersResult) -> Section:
+    """The report's Partners section: each partner's share of the gains, its side of the plans, and
+    whether it is better off than alone."""
     sc = result.scenario
     dust = dust_gbp(sc)
     shown = result.arrangements[-1] if result.arrangements else Arrangement.POOLED

@@ -36,6 +36,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class OutcomeProgress:
+    """One outcome's baseline, target and stretch, and how far each arrangement with numbers takes it."""
+
     id: str
     name: str
     block: str
