@@ -28,6 +28,7 @@ class Affine:
     amounts: tuple[tuple[int, float], ...] = ()
 
     def times(self, factor: float) -> Affine:
+        """The same amount scaled by `factor` (a share rule's share, say)."""
         return Affine(
             self.constant * factor,
             tuple((c, v * factor) for c, v in self.terms),

@@ -62,6 +62,7 @@ class CoalitionPlan:
 
     @property
     def ok(self) -> bool:
+        """True when the coalition has a proven optimal plan with a score."""
         return self.status is PlanStatus.OPTIMAL and self.score is not None
 
 
@@ -216,6 +217,7 @@ class AligningPlans:
 
     @property
     def kept(self) -> list[KeptProgram]:
+        """The programs kept in HiGHS between coalitions: the planner's and the area's."""
         return [self.planner, self.area]
 
     def _spend_cols(self, b: Builder, funder: str) -> tuple[list[int], list[float]]:
@@ -400,6 +402,7 @@ class PoolingPlans:
         return PoolingChoice(PoolingMode.FIXED, shares, used)
 
     def plan(self, coalition: Collection[str]) -> CoalitionPlan:
+        """The plan when only `coalition` pools: its streams' pooling switched on, then re-solved in place."""
         members = frozenset(coalition)
         choice = self.choice(members)
         cols = list(self._switch.values()) + list(self._used.values())
@@ -417,6 +420,7 @@ class PoolingPlans:
         return _scored(members, self._spend, solution, self.scenario)
 
     def why(self, coalition: Collection[str]) -> list[str]:
+        """What collides when `coalition` pools, rebuilt from scratch, to explain a failed plan."""
         spec = ModelSpec(self.scenario, self.choice(coalition))
         return [f.text for f in colliding_subset(build(spec))]
 

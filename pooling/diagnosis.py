@@ -71,6 +71,7 @@ class Finding:
     pot: str | None = None  # a rule's row inside a pot (it survives pooling)
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding for the results document (amounts rounded to the penny)."""
         return {
             "kind": self.kind,
             "id": self.id,
@@ -105,6 +106,7 @@ class Diagnosis:
         return {f.id for f in self.checks + self.subset + self.relaxation}
 
     def to_dict(self) -> dict[str, Any]:
+        """The diagnosis for the results document."""
         return {
             "arrangement": self.arrangement,
             "checks": [f.to_dict() for f in self.checks],
@@ -115,6 +117,7 @@ class Diagnosis:
         }
 
     def to_text(self) -> str:
+        """The diagnosis in words for the terminal: checks, what collides, and what would have to give."""
         lines = [f"Why {self.arrangement} is infeasible:"]
         if self.note:
             lines.append(f"  {self.note}")

@@ -120,10 +120,12 @@ class Evaluation:
 
     @property
     def stretch_met(self) -> int:
+        """How many outcomes reach their stretch target under the plan."""
         return sum(o.stretch_met for o in self.outcomes)
 
     @property
     def reward(self) -> float:
+        """The Performance Reward Grant the plan earns, in pounds."""
         return sum(o.reward for o in self.outcomes)
 
 

@@ -70,21 +70,25 @@ class KeptProgram:
 
     @property
     def num_cols(self) -> int:
+        """How many columns HiGHS holds."""
         return int(self.highs.getNumCol())
 
     # --- changes ---
 
     def set_row_bounds(self, rows: Indices, lower: Numbers, upper: Numbers) -> None:
+        """Change the bounds of `rows` for the next solve (infinities passed as HiGHS expects)."""
         if len(rows):
             index = np.asarray(rows, dtype=np.int32)
             change_rows_bounds(self.highs, index, _finite(lower), _finite(upper))
 
     def set_col_bounds(self, cols: Indices, lower: Numbers, upper: Numbers) -> None:
+        """Change the bounds of `cols` for the next solve (infinities passed as HiGHS expects)."""
         if len(cols):
             index = np.asarray(cols, dtype=np.int32)
             self.highs.changeColsBounds(len(index), index, _finite(lower), _finite(upper))
 
     def set_coeff(self, row: int, col: int, value: float) -> None:
+        """Change one coefficient for the next solve (an effect or amount that a draw scaled)."""
         self.highs.changeCoeff(row, col, value)
 
     def set_costs(self, cols: Sequence[int], costs: Sequence[float]) -> None:

@@ -76,6 +76,7 @@ class WithinReach:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario the kept program was built from."""
         return self.builder.scenario
 
     def maximise(self, costs: Mapping[int, float]) -> Solution:

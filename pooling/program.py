@@ -43,9 +43,11 @@ class SpendRun:
     columns: range
 
     def key(self, offset: int) -> Spend | PoolSpend:
+        """The column key at `offset` in this run."""
         return self.kind(self.source, self.outcomes[offset], self.year)
 
     def col(self, outcome: str) -> int | None:
+        """The column of spend on `outcome` in this run, or None when the source may not fund it."""
         offset = self.position.get(outcome)
         return None if offset is None else self.columns.start + offset
 
@@ -80,6 +82,7 @@ class Program:
         cost: float = 0.0,
         integer: bool = False,
     ) -> int:
+        """Declare a column and return its index; a key declared twice is refused."""
         if self.find(key) is not None:
             raise ValueError(f"column {key_name(key)} declared twice")
         index = len(self._keys)
@@ -117,6 +120,7 @@ class Program:
         return columns
 
     def run_of(self, kind: type[Spend] | type[PoolSpend], source: str, year: int) -> SpendRun | None:
+        """The run of spend columns for a stream or pot in a year, or None when it has none."""
         return self._run_at.get((kind, source, year))
 
     def find(self, key: ColumnKey) -> int | None:
@@ -130,9 +134,11 @@ class Program:
         return self._index.get(key)
 
     def has(self, key: ColumnKey) -> bool:
+        """Whether the program has a column for `key`."""
         return self.find(key) is not None
 
     def col(self, key: ColumnKey) -> int:
+        """The column of `key`; a KeyError naming it when the program has none."""
         found = self.find(key)
         if found is None:
             raise KeyError(key_name(key))
@@ -259,17 +265,21 @@ class Program:
 
     @property
     def num_cols(self) -> int:
+        """How many columns the program has."""
         return len(self._keys)
 
     @property
     def num_rows(self) -> int:
+        """How many rows the program has."""
         return len(self.row_labels)
 
     @property
     def is_mip(self) -> bool:
+        """Whether any column is integer (the optimal arrangement's choices): a MIP gives no duals."""
         return any(self.col_integer)
 
     def row_terms(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """The columns and coefficients of row `index`."""
         return self._row_cols[index], self._row_vals[index]
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

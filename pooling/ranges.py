@@ -38,6 +38,8 @@ class MoneyRange:
 
 
 def money_range(reach: WithinReach, counted: Counted) -> MoneyRange:
+    """The least and the most of the counted money any plan within reach could spend on the outcomes,
+    each plan re-scored; None plans and no solve when none of it can reach them."""
     b, years = reach.builder, reach.scenario.years
     costs: dict[int, float] = {}
     for s in counted.streams:

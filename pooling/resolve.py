@@ -113,6 +113,7 @@ class SpendIndex:
 
     @staticmethod
     def of(b: Builder) -> SpendIndex:
+        """The spend columns of a built program, stream and pot alike, by outcome."""
         cols, outcome = [], []
         for j, o in enumerate(b.scenario.outcomes):
             found = b.x_by_outcome.get(o.id, []) + b.q_by_outcome.get(o.id, [])
@@ -171,9 +172,11 @@ class RebuiltModel:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario the program was last built from."""
         return self._spec.scenario
 
     def run(self, changed: Scenario | None = None) -> Solution:
+        """Rebuild for `changed` (refused unless it has the same shape) and solve; None re-solves as built."""
         if changed is not None and changed is not self._spec.scenario:
             _same_shape(self._spec.scenario, changed)
             self._spec = replace(self._spec, scenario=changed)
@@ -181,12 +184,14 @@ class RebuiltModel:
         return solve(self.builder.program, self.options)
 
     def solve(self, changed: Scenario | None = None) -> Plan:
+        """The full plan for `changed`; refused for the optimal arrangement's MIP (use `summary`)."""
         if self.builder.program.is_mip:
             raise LaaError("a full plan of the optimal arrangement re-solves its fixed choice; use summary()")
         solution = self.run(changed)
         return plan_from(self.builder, solution, self.arrangement, {"solve": solution.seconds})
 
     def summary(self, changed: Scenario | None = None) -> Summary:
+        """Status, score and outcome results for `changed`, without building a full plan."""
         solution = self.run(changed)
         return summarise(self.scenario, self._spend, solution)
 
@@ -276,6 +281,7 @@ class ReusableModel:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario the kept program was built from."""
         return self._scenario
 
     def _amount_terms(self) -> dict[str, list[tuple[int, int, float]]]:

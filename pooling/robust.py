@@ -62,6 +62,9 @@ HOLD = 1e-9
 
 
 class MeasureKind(StrEnum):
+    """What a robust plan is judged by over the draws: the mean score, the mean of its worst draws
+    (cvar), or how many targets are met in enough draws."""
+
     MEAN = "mean"
     CVAR = "cvar"
     TARGETS = "targets"
@@ -100,6 +103,7 @@ class Measure:
 
     @property
     def is_mip(self) -> bool:
+        """Whether planning for this measure needs binaries (the targets measure does)."""
         return self.kind is MeasureKind.TARGETS
 
     def value(self, scores: np.ndarray, met: np.ndarray) -> float:
@@ -140,12 +144,15 @@ def targets_likely(met: np.ndarray, p: float) -> int:
 
 @dataclass(frozen=True)
 class ProgramSize:
+    """How big a robust program was (columns, rows, coefficients, binaries), reported with the plan."""
+
     columns: int
     rows: int
     nonzeros: int
     binaries: int
 
     def to_dict(self) -> dict[str, int]:
+        """The sizes as a plain dict for the results document."""
         return dict(self.__dict__)
 
 

@@ -135,6 +135,7 @@ class Matrix:
         cost: float = 0.0,
         integer: bool = False,
     ) -> np.ndarray:
+        """Add `n` columns at once and return their indices (bounds may be one per column)."""
         start = self.num_cols
         self.lower.append(np.broadcast_to(np.asarray(lower, dtype=np.float64), (n,)).copy())
         self.upper.append(np.broadcast_to(np.asarray(upper, dtype=np.float64), (n,)).copy())
@@ -144,6 +145,7 @@ class Matrix:
         return np.arange(start, start + n, dtype=np.int64)
 
     def column(self, lower: float = 0.0, upper: float = INF, cost: float = 0.0, integer: bool = False) -> int:
+        """Add one column and return its index."""
         return int(self.columns(1, lower, upper, cost, integer)[0])
 
     def row(self, cols: np.ndarray, vals: np.ndarray, lower: float = -INF, upper: float = INF) -> int:
@@ -156,20 +158,25 @@ class Matrix:
 
     @property
     def num_rows(self) -> int:
+        """How many rows the program has so far."""
         return len(self.row_cols)
 
     @property
     def nonzeros(self) -> int:
+        """How many coefficients the rows hold: the program's size as a solver feels it."""
         return int(sum(len(c) for c in self.row_cols))
 
     @property
     def binaries(self) -> int:
+        """How many integer columns there are (they make the program a MIP, and slow)."""
         return int(sum(int(i.sum()) for i in self.integer))
 
     def costs(self) -> np.ndarray:
+        """The score coefficient of every column, in column order (maximised)."""
         return np.concatenate(self.cost) if self.cost else np.zeros(0)
 
     def set_costs(self, cost: np.ndarray) -> None:
+        """Replace every column's score coefficient at once (one per column, in order)."""
         self.cost = [np.asarray(cost, dtype=np.float64)]
 
     def highs_lp(self) -> highspy.HighsLp:

@@ -61,6 +61,8 @@ class TargetDraws:
 
 
 def target_draws(s: Stack) -> list[TargetDraws]:
+    """Each outcome someone may fund, with the spend each draw needs to meet its target (infinite
+    where it cannot be met); outcomes nobody may fund are left out."""
     found = []
     for j in range(len(s.builder.scenario.outcomes)):
         terms = [spend[j] for spend in s.spend]
@@ -90,6 +92,8 @@ def restricted(matrix: Matrix, targets: list[TargetDraws], need: int) -> list[tu
 
 @dataclass(frozen=True)
 class ExactTargets:
+    """The stage 2 binaries: which outcomes are counted met, and in which draws each is met."""
+
     likely: np.ndarray  # a binary per outcome that can be met often enough
     met: list[np.ndarray]  # per such outcome: a binary per draw it can be met in
     draws: list[np.ndarray]  # ... and which draws those are

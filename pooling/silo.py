@@ -182,6 +182,8 @@ class Face:
 
     @staticmethod
     def of(b: Builder, own: Builder, planner: str) -> Face:
+        """Match a planner's own program `own` to its place in the area program `b`, column for column
+        and row for row, so its optimal face can be held there."""
         program, theirs = b.program, own.program
         mine: list[int] = []
         area: list[int] = []
@@ -279,6 +281,8 @@ class SiloModel:
         self.area = ReusableModel(b, Arrangement.SILO, options)
 
     def summary(self, changed: Scenario) -> Summary:
+        """The silo plan's status, score and outcome results for a changed scenario (one draw), re-solved
+        in place where the solver allows it, else planned afresh."""
         from laa.pooling.resolve import Bounds, Summary  # resolve builds on this module
 
         if not self.in_place:

@@ -65,6 +65,7 @@ class SolverCapabilities:
     interior_point: bool
 
     def supports(self, feature: Feature) -> bool:
+        """Whether this solver can give `feature`; callers ask before relying on duals or a subset."""
         return bool(getattr(self, feature.value))
 
 

@@ -31,18 +31,22 @@ class PoolingChoice:
 
     @staticmethod
     def aligned() -> PoolingChoice:
+        """Nothing pooled: each stream keeps to its own rules, aligned to the shared targets."""
         return PoolingChoice(PoolingMode.FIXED)
 
     @staticmethod
     def pooled(scenario: Scenario) -> PoolingChoice:
+        """Every pot member pooled up to its limit and every pot set up, whatever it costs."""
         shares = {m: scenario.stream(m).pool_share_limit for pot in scenario.pots for m in pot.members}
         return PoolingChoice(PoolingMode.FIXED, shares, frozenset(p.id for p in scenario.pots))
 
     @staticmethod
     def chosen_by_solver(partial: bool) -> PoolingChoice:
+        """Let the solver choose what to pool: any share up to each limit (`partial`), or whole streams."""
         return PoolingChoice(PoolingMode.PARTIAL if partial else PoolingMode.WHOLE)
 
     def share(self, stream_id: str) -> float:
+        """The share of the stream that is pooled (0 when it is not named: kept out of pots)."""
         return self.shares.get(stream_id, 0.0)
 
 
@@ -69,6 +73,7 @@ class ModelSpec:
 
     @property
     def rules(self) -> list[Rule]:
+        """The scenario's rules less those this model drops (a freedom being priced, say)."""
         return [r for r in self.scenario.rules if r.id not in self.without_rules]
 
     def eligible(self, stream_id: str) -> list[str]:
