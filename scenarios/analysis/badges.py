@@ -56,6 +56,7 @@ class Account:
     paid_into: dict[str, float] = field(default_factory=dict)  # pot -> pounds paid in
 
     def spend_on(self, outcomes: set[str] | frozenset[str]) -> float:
+        """The funder's spend on `outcomes` in pounds, direct and through pots."""
         return sum(s.total for s in self.spend if s.outcome in outcomes)
 
     def to_record(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class Draws:
         return self.effects.shape[0]
 
     def chunk(self, start: int, stop: int) -> Draws:
+        """Draws `start` to `stop`, so the draws can be shared out among worker processes."""
         return Draws(self.outcomes, self.streams, self.effects[start:stop], self.amounts[start:stop])
 
 
@@ -97,6 +98,7 @@ class ArrangementSummary:
     swing: list[tuple[str, float]] = field(default_factory=list)  # outcome, std of its score
 
     def to_dict(self) -> dict[str, object]:
+        """The summary for the sensitivity document."""
         return {
             "arrangement": self.arrangement,
             "solved": self.solved,

@@ -61,6 +61,7 @@ class OutcomeMove:
     target_met_after: bool
 
     def to_dict(self) -> dict[str, object]:
+        """The move for the results document."""
         return self.__dict__.copy()
 
     def words(self, scenario: Scenario) -> str:
@@ -128,6 +129,7 @@ class Effect:
         return shown + (f"; and {more} more outcome{'s' if more != 1 else ''}" if more > 0 else "")
 
     def to_dict(self) -> dict[str, object]:
+        """The effect for the results document, the reward change to the penny."""
         return {
             "score_change": self.score_change,
             "targets_met_change": self.targets_met_change,

@@ -33,6 +33,7 @@ class PriceEffect:
     effect: Effect | None  # None: not re-planned, or the change cannot be said in the scenario's terms
 
     def to_dict(self) -> dict[str, object]:
+        """The price and what re-planning with the extra money found, for the results document."""
         return {
             "kind": self.price.kind,
             "id": self.price.id,

@@ -66,9 +66,11 @@ class Ask:
 
     @property
     def text(self) -> str:
+        """The ask in words, with the score it would gain when that was worked out."""
         return self.ask if self.gain is None else f"{self.ask}: {self.gain:+.3f} score"
 
     def to_dict(self) -> dict[str, object]:
+        """The ask for the results document."""
         return {
             "kind": self.kind,
             "stream": self.stream,
@@ -155,6 +157,7 @@ class PoolingGain:
     text: str
 
     def to_dict(self) -> dict[str, object]:
+        """This part of the pooling gain for the results document."""
         return self.__dict__.copy()
 
 
@@ -178,6 +181,7 @@ class PoolingValue:
     setup: float = 0.0  # GBP of pots' set-up costs the pooled plan pays
 
     def to_dict(self) -> dict[str, object]:
+        """Pooling's gain and its parts for the results document, money to the penny."""
         effect = self.effect
         return {
             "pooling_gain": self.total,

@@ -32,6 +32,7 @@ class FrontierStep:
     entered: list[str] = field(default_factory=list)  # streams pooled here for the first time
 
     def to_dict(self) -> dict[str, object]:
+        """The step for the frontier's JSON document."""
         return {
             "share": self.share,
             "status": self.status,
@@ -56,6 +57,7 @@ class Frontier:
         return None if first is None or last is None else last - first
 
     def to_dict(self) -> dict[str, object]:
+        """The frontier for its JSON document, milestones keyed by share as text."""
         return {
             "steps": [s.to_dict() for s in self.steps],
             "captured": {f"{k:g}": v for k, v in self.captured.items()},

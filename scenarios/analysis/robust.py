@@ -61,6 +61,8 @@ class DrawSet:
 
     @staticmethod
     def make(scenario: Scenario, draws: int, seed: int) -> DrawSet:
+        """`draws` seeded copies of the scenario, each with its drawn effects and amounts; the file's
+        variants are left out, as the area is planned without them."""
         made = draw(scenario, draws, seed)
         # a draw is judged as the area is planned: its variants (other questions) play no part
         area = scenario.model_copy(update={"variants": None})
@@ -77,9 +79,12 @@ class Judgement:
     feasible: np.ndarray  # (draws,) of bool: every budget, rule and statutory minimum kept
 
     def subset(self, draws: list[int]) -> Judgement:
+        """The judgement on the given draws only."""
         return Judgement(self.scores[draws], self.met[draws], self.feasible[draws])
 
     def summary(self, outcomes: list[str]) -> dict[str, Any]:
+        """The plan's scores over the draws (mean, 5/50/95 percentiles), how often it keeps the rules,
+        and how often each of `outcomes` meets its target."""
         p5, p50, p95 = (float(v) for v in np.percentile(self.scores, [5, 50, 95]))
         return {
             "mean": float(self.scores.mean()),
@@ -126,6 +131,7 @@ class RobustJudgement:
     pooling: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The robust plan's record for the results document: measure, draws, seed and results."""
         solution = self.solution
         size = solution.size.to_dict() if solution.size else None
         return {
@@ -182,6 +188,8 @@ class RobustRun:
         options: SolveOptions | None = None,
         fresh_draws: int = FRESH_DRAWS,
     ) -> RobustRun:
+        """Draw the planning draws and a fresh set (`fresh_draws`, another seed) to judge plans on
+        draws they were not chosen against."""
         planned = DrawSet.make(scenario, draws, seed)
         fresh = DrawSet.make(scenario, fresh_draws, fresh_seed(seed))
         return RobustRun(scenario, measure, planned, fresh, options)

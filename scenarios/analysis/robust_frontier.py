@@ -40,6 +40,7 @@ class RobustStep:
     fresh_cvar: float | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The step for the robust frontier's JSON document."""
         return dict(self.__dict__)
 
 
@@ -57,6 +58,7 @@ class RobustFrontier:
     steps: list[RobustStep]
 
     def to_dict(self) -> dict[str, Any]:
+        """The frontier for its JSON document."""
         return {
             "arrangement": self.arrangement,
             "draws": self.draws,

@@ -66,6 +66,7 @@ class Sensitivity:
     summaries: list[ArrangementSummary]
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as the versioned sensitivity document."""
         return {
             "format_version": format_version(Document.SENSITIVITY),
             "scenario": self.scenario,

@@ -54,6 +54,7 @@ class Shares:
 
     @property
     def defined(self) -> bool:
+        """Whether the gain could be divided (`undefined_because` says why not)."""
         return self.undefined_because is None
 
 

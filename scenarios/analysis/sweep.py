@@ -117,6 +117,7 @@ class SweepStep:
     value: float | None = None  # the rule's value, or the stream's money over the period, at this step
 
     def to_dict(self) -> dict[str, object]:
+        """The step for the sweep's JSON document (`shifts` None when the step has no plan)."""
         return {
             "change": self.change,
             "arrangement": self.arrangement,

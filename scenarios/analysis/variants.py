@@ -49,6 +49,7 @@ class Figures:
 
     @classmethod
     def of(cls, plan: Plan) -> Figures:
+        """The plan's headline figures; all None when the plan has no numbers."""
         ev = plan.evaluation if plan.has_numbers else None
         if ev is None:
             return cls(None, None, None, None, None)
@@ -71,6 +72,7 @@ class Figures:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The figures for the variants document, money in pounds."""
         return {
             "score": self.score,
             "targets_met": self.targets_met,

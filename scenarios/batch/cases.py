@@ -64,13 +64,16 @@ class Deadline:
 
     @classmethod
     def after(cls, timeout: float) -> Deadline:
+        """The deadline for `--timeout` seconds: the solver's own limit plus a grace of 20% (at least 5 s)."""
         return cls(timeout, max(5.0, 0.2 * timeout))
 
     @property
     def seconds(self) -> float:
+        """How long a case may run before its worker is stopped: the timeout plus the grace."""
         return self.timeout + self.grace
 
     def reason(self) -> str:
+        """The message recorded for a case abandoned at the deadline."""
         return f"abandoned after {self.seconds:g} s: the solver did not stop at --timeout {self.timeout:g} s"
 
     def wait(self, started: Iterable[float], now: float) -> float | None:

@@ -108,6 +108,8 @@ class DaskPool:
             raise InputError(f"cannot use {where}: {exc}") from None
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
+        """Run the tasks on the cluster, as many at once as it has threads, yielding each report as it
+        arrives; a case past the deadline or on a worker that died is reported as lost."""
         assert self.client is not None
         client = self.client
         slots = max(1, sum(client.nthreads().values()))
@@ -199,6 +201,7 @@ class DaskPool:
                     pending.submitted = restarted
 
     def close(self) -> None:
+        """Disconnect, and shut down a local cluster this pool started."""
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -206,6 +209,7 @@ class DaskPool:
         self.client = self.cluster = None
 
     def kill(self) -> None:
+        """Stop at once (closing is as quick as it gets with Dask)."""
         self.close()
 
 

@@ -41,6 +41,7 @@ class InputChange:
     fields: list[str] = field(default_factory=list)  # "admin_rate 0.02 -> 0.03", or "amounts"
 
     def text(self) -> str:
+        """The change in words, e.g. `streams nrf changed: admin_rate 0.02 -> 0.03`."""
         what = self.section if self.id is None else f"{self.section} {self.id}"
         return f"{what} {self.change}" + (f": {'; '.join(self.fields)}" if self.fields else "")
 
@@ -92,6 +93,7 @@ class Drift:
     unchanged: int
 
     def to_dict(self) -> dict[str, Any]:
+        """The drift as its versioned JSON document."""
         return {
             "format_version": format_version(Document.DRIFT),
             "run_a": self.run_a.id,

@@ -218,6 +218,7 @@ class Ledger:
         self.db.executescript(f"BEGIN;\n{SCHEMA}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;")
 
     def close(self) -> None:
+        """Close the ledger's database connection."""
         self.db.close()
 
     def __enter__(self) -> Ledger:
@@ -231,6 +232,7 @@ class Ledger:
     def start_run(
         self, fingerprint: str, options: dict[str, Any], out_dir: str, engine: dict[str, str]
     ) -> Run:
+        """Record a new run as started now and return it (with its id)."""
         cursor = self.db.execute(
             "INSERT INTO runs (started_at, fingerprint, options, out_dir, engine, host) VALUES (?,?,?,?,?,?)",
             (
@@ -247,16 +249,20 @@ class Ledger:
         return run
 
     def set_out_dir(self, run_id: int, out_dir: str) -> None:
+        """Record where the run writes its results documents."""
         self.db.execute("UPDATE runs SET out_dir=? WHERE id=?", (out_dir, run_id))
 
     def finish_run(self, run_id: int, exit_code: int) -> None:
+        """Record the run as ended now with its exit code; a run left unfinished can be resumed."""
         self.db.execute("UPDATE runs SET ended_at=?, exit_code=? WHERE id=?", (now(), exit_code, run_id))
 
     def run(self, run_id: int) -> Run | None:
+        """The run with this id, or None when the ledger has none."""
         row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
         return _run(row) if row else None
 
     def runs(self) -> list[Run]:
+        """Every run in the ledger, oldest first."""
         return [_run(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
 
     def unfinished_run(self, fingerprint: str) -> Run | None:
@@ -275,6 +281,7 @@ class Ledger:
     # --- files and cases ---
 
     def record_file(self, run_id: int, row: FileRow) -> None:
+        """Record a file the run read (replacing an earlier row for it in the same run)."""
         arrangements = None if row.arrangements is None else json.dumps(row.arrangements)
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
@@ -282,6 +289,7 @@ class Ledger:
         )
 
     def files(self, run_id: int) -> dict[str, FileRow]:
+        """The files a run read, by path."""
         rows = self.db.execute(
             "SELECT path, file_sha256, scenario, arrangements FROM files WHERE run_id=?", (run_id,)
         )
@@ -324,6 +332,7 @@ class Ledger:
         )
 
     def cases(self, run_id: int) -> list[CaseRow]:
+        """Every case a run recorded, by file path and then in the order they were recorded."""
         rows = self.db.execute(
             "SELECT run_id, path, arrangement, file_sha256, case_hash, status, score, targets_met, message,"
             " seconds, solve_seconds, document, document_sha256, outcome_spend, finished_at"
@@ -339,14 +348,17 @@ class Ledger:
     # --- inputs ---
 
     def has_input(self, file_sha256: str) -> bool:
+        """Whether the parsed content of a file with these bytes is already stored."""
         return (
             self.db.execute("SELECT 1 FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone() is not None
         )
 
     def store_input(self, file_sha256: str, blob: bytes) -> None:
+        """Store a file's parsed content (compressed) by its hash, once, for `laa drift` to compare."""
         self.db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?)", (file_sha256, blob))
 
     def input(self, file_sha256: str) -> dict[str, Any] | None:
+        """The parsed content of the file with this hash, or None when it was never stored."""
         row = self.db.execute("SELECT content FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone()
         return json.loads(zlib.decompress(row[0])) if row else None
 

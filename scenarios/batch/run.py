@@ -155,6 +155,7 @@ class BatchResult:
 
     @property
     def summary_line(self) -> str:
+        """One line for the terminal: cases by outcome, the failures by kind, and what the exit code means."""
         c = self.counts
         parts = [f"{c.get(k, 0)} {k}" for k in ("solved", "infeasible", "failed", "invalid")]
         detail = ", ".join(f"{n} {s}" for s, n in sorted(c.items()) if s in FAILED and n)
@@ -321,6 +322,7 @@ class Batch:
     # -- which cases are still to run --
 
     def plan_tasks(self, files: list[Path], missing: list[Path]) -> list[Task]:
+        """The tasks still to run: one per file, leaving out the cases a resumed run already finished."""
         if self.resumed:
             for row in self.ledger.cases(self.run.id):
                 if _whole(row):
@@ -380,6 +382,8 @@ class Batch:
     # -- recording --
 
     def record(self, report: Report) -> None:
+        """Record one report from a worker in the ledger as it arrives (a file loaded or refused, a case
+        finished or lost)."""
         event = report.event
         if isinstance(event, Loaded):
             self.busy += event.seconds

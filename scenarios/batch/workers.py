@@ -80,6 +80,7 @@ class Worker:
     since: float = 0.0  # when `current` began
 
     def give(self, task: Task) -> None:
+        """Hand the worker a task and start its clock on the task's first case (loading the file)."""
         self.conn.send(task)
         self.task, self.order, self.pending = task, [], deque()
         self.current, self.since = task.loading_case(), time.monotonic()
@@ -109,6 +110,8 @@ class LocalPool:
         return Worker(process, parent)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
+        """Run the tasks on the worker processes, yielding each report as it arrives; a case past the
+        deadline has its worker stopped and is reported as a timeout."""
         queue = deque(tasks)
         self.start()
         while queue or any(w.task for w in self.workers):

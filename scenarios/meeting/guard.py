@@ -56,6 +56,8 @@ class Audience:
     token_paths: tuple[str, ...] = ("/api/session/",)
 
     def host_allowed(self, host: str) -> bool:
+        """Whether a request's Host header names this server (loopback, or any IP when listening on all),
+        so a page on another site cannot reach the meeting through a rebound name."""
         name, port = _split_host(host)
         if name is None or port != self.port:
             return False
@@ -64,6 +66,7 @@ class Audience:
         return self.listen.lower() in WILDCARDS and _is_ip(name)
 
     def needs_token(self, path: str) -> bool:
+        """Whether requests to `path` must carry the page's token (those that change the session)."""
         return any(path.startswith(p) for p in self.token_paths)
 
 

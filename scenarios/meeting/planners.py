@@ -26,6 +26,7 @@ class Planners:
         self.kept: dict[Arrangement, WarmPlanner] = {}
 
     def plan(self, scenario: Scenario, arrangements: list[Arrangement]) -> list[Plan]:
+        """A plan of `scenario` (a changed copy of the base) under each arrangement, in order."""
         return [self._plan(scenario, a) for a in arrangements]
 
     def _plan(self, scenario: Scenario, arrangement: Arrangement) -> Plan:

@@ -122,6 +122,7 @@ class Meeting:
             self._move(with_change(self.changes, new))
 
     def remove(self, index: int) -> None:
+        """Take back the change at `index` and re-plan (undoable); an index out of range is refused."""
         with self.lock:
             if not 0 <= index < len(self.changes):
                 count = len(self.changes)
@@ -129,6 +130,7 @@ class Meeting:
             self._move(self.changes[:index] + self.changes[index + 1 :])
 
     def clear(self) -> None:
+        """Drop every change and re-plan the base (undoable like any change)."""
         with self.lock:
             self._move([])
 
@@ -143,6 +145,7 @@ class Meeting:
             self._move([c.model_dump(exclude_unset=True) for c in variant.changes])
 
     def undo(self) -> None:
+        """Go back to the list of changes before the last move; refused when there is nothing to undo."""
         with self.lock:
             if not self.history:
                 raise InputError("nothing to undo")
@@ -242,4 +245,5 @@ class Meeting:
         return [None if a in self.pending else self.plans[a] for a in self.arrangements]
 
     def based(self) -> list[Plan]:
+        """The base scenario's plans for the arrangements on show, to set the changed ones against."""
         return [self.base_plans[a] for a in self.arrangements]

@@ -66,6 +66,7 @@ class Views:
         self.kept: OrderedDict[tuple[Any, ...], tuple[list[Any], dict[str, Any]]] = OrderedDict()
 
     def view(self, meeting: Meeting) -> dict[str, Any]:
+        """What the page draws for the meeting's plans now, reused when the same plans were drawn lately."""
         plans = [*meeting.based(), *meeting.current()]
         key = (
             tuple(id(p) for p in plans),

@@ -115,6 +115,8 @@ class RunInfo:
         chosen: dict[str, str] | None = None,
         historic: str | None = None,
     ) -> RunInfo:
+        """The About sheet's facts for this run: the source file (and its hash), the options chosen,
+        and any historic file."""
         settings = dict(chosen or {})
         if options is not None:
             settings["solver"] = options.solver.value

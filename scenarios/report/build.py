@@ -67,6 +67,7 @@ class SweepRequest:
         return cls(stream, rule, low, high, steps)
 
     def what(self, scenario: Scenario) -> str:
+        """What the sweep changes, in words for the report: a stream's amounts or a rule's value."""
         if self.stream is not None:
             return f"the amounts of {scenario.label('streams', self.stream)}"
         return f"the value of rule {self.rule}"
@@ -77,6 +78,7 @@ class SweepRequest:
         return label_decimals(self.low, self.high, self.steps)
 
     def label(self, change: float) -> str:
+        """A step's change as a percentage label, with just enough decimals to tell steps apart."""
         return change_label(change, self.decimals)
 
 
@@ -102,6 +104,7 @@ class Report:
 
     @cached_property
     def best(self) -> Plan | None:
+        """The plan the report leads with: the highest-scoring that breaks no rule (see `best_plan`)."""
         return best_plan(self.plans)
 
 
