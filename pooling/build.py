@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from laa.models.scenario import Scenario
@@ -58,6 +58,7 @@ class Builder:
     score_terms: dict[str, Terms] = field(default_factory=dict)
     curves: list[Curve] = field(default_factory=list)  # every view of every curve in the program
     place: dict[tuple[str, int], int] = field(default_factory=dict)  # (stream, year) -> place in amounts
+    _unpooled: dict[tuple[str, int], Affine] = field(default_factory=dict)  # worked out once each
 
     @property
     def scenario(self) -> Scenario:
@@ -66,6 +67,10 @@ class Builder:
     @property
     def years(self) -> list[int]:
         return self.scenario.years
+
+    def for_scenario(self, scenario: Scenario) -> Builder:
+        """This program read as a changed copy of its scenario's (a kept model's numbers moved in place)."""
+        return replace(self, spec=replace(self.spec, scenario=scenario), _unpooled={})
 
     # --- money in solver units ---
 
@@ -97,7 +102,10 @@ class Builder:
 
     def unpooled(self, s: str, t: int) -> Affine:
         """`B[s,t] - y[s,t]`: the stream's money that stays with its funder."""
-        return self.amount(s, t) + self.pooled(s, t).times(-1.0)
+        found = self._unpooled.get((s, t))
+        if found is None:
+            found = self._unpooled[(s, t)] = self.amount(s, t) + self.pooled(s, t).times(-1.0)
+        return found
 
     def bounded(
         self, label: RowLabel, terms: Terms, money: Affine, minimum: bool, elastic: bool = False

@@ -189,7 +189,7 @@ class Program:
         pairs = np.array(terms, dtype=np.float64).reshape(-1, 2)
         cols = pairs[:, 0].astype(np.int32)
         vals = pairs[:, 1]
-        if len(np.unique(cols)) != len(cols):  # a column twice: merge its coefficients
+        if len({c for c, _ in terms}) != len(terms):  # a column twice: merge its coefficients
             merged: dict[int, float] = {}
             for c, v in terms:
                 merged[c] = merged.get(c, 0.0) + v

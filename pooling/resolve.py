@@ -305,7 +305,7 @@ class ReusableModel:
         if self.is_mip:
             raise LaaError("a full plan of the optimal arrangement re-solves its fixed choice; use summary()")
         solution = self.run(changed)
-        builder = replace(self.builder, spec=replace(self.builder.spec, scenario=self._scenario))
+        builder = self.builder.for_scenario(self._scenario)
         return plan_from(
             builder, solution, self.arrangement, {"solve": solution.seconds}, priced=self._priced
         )
@@ -445,7 +445,7 @@ class ReusableModel:
 
     def _update_big_m(self, changed: Scenario) -> None:
         """Each switch's M is the most its pot could spend: recompute it from the new amounts."""
-        b = replace(self.builder, spec=replace(self.builder.spec, scenario=changed))
+        b = self.builder.for_scenario(changed)
         new_m = {p: pot_money_bound(b, p) for p in self.builder.pots}
         h = _Both(self.highs, self._relaxed)
         for row, col, pot, sign, bound_sign in self.builder.big_m:
