@@ -1,5 +1,7 @@
 """Robust plans judged beside the deterministic ones: MODEL-level properties and the example."""
 
+import itertools
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -163,7 +165,8 @@ def test_laa_frontier_robust_draws_the_central_score_against_cvar(monkeypatch):
     from laa.scenarios.analysis import robust_frontier
 
     monkeypatch.setattr(robust_frontier, "FRESH_DRAWS", 10)
-    done = CliRunner().invoke(laa, ["frontier", str(EXAMPLE), "--robust", "--draws", "10", "--format", "json"])
+    args = ["frontier", str(EXAMPLE), "--robust", "--draws", "10"]
+    done = CliRunner().invoke(laa, [*args, "--format", "json"])
     assert done.exit_code == 0, done.output
     found = json.loads(done.output)
     steps = found["steps"]
@@ -171,15 +174,16 @@ def test_laa_frontier_robust_draws_the_central_score_against_cvar(monkeypatch):
     assert all(s["status"] == "optimal" for s in steps)
     # the worst ALPHA share's mean can only fall as ALPHA does, for the best plan at each level too
     cvars = [s["cvar"] for s in steps]
-    assert all(a >= b - 1e-7 for a, b in zip(cvars, cvars[1:], strict=False))
+    assert all(a >= b - 1e-7 for a, b in itertools.pairwise(cvars))
     assert found["out_of_sample"] == {"seed": fresh_seed(0), "draws": 10}
-    table = CliRunner().invoke(laa, ["frontier", str(EXAMPLE), "--robust", "--draws", "10"])
+    table = CliRunner().invoke(laa, args)
     assert "the aligned plan best by cvar:ALPHA" in table.output and "The deterministic plan" in table.output
 
 
 def test_the_api_plans_against_draws_and_refuses_what_it_cannot_read(example, monkeypatch):
-    import laa
     from laa.scenarios.analysis import robust
+
+    import laa
 
     monkeypatch.setattr(robust, "FRESH_DRAWS", 10)
 
