@@ -120,9 +120,7 @@ def independent_floor(scenario: Scenario, arrangement: str) -> FloorRun:
     if arrangement not in ("aligned", "pooled"):
         raise ValueError(f"the independent floor plans aligned or pooled, not {arrangement}")
     lp = independent_program(scenario, pooled=arrangement == "pooled")
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.passModel(lp)
     started = time.perf_counter()
     h.run()
@@ -132,6 +130,14 @@ def independent_floor(scenario: Scenario, arrangement: str) -> FloorRun:
     score = -h.getInfo().objective_function_value if optimal else None
     iterations = h.getInfo().simplex_iteration_count
     return FloorRun(status, score, seconds, lp.num_col_, lp.num_row_, iterations)
+
+
+def new_highs() -> highspy.Highs:
+    """HiGHS with its default options, quiet (no banner, no log)."""
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def independent_program(scenario: Scenario, pooled: bool) -> highspy.HighsLp:
