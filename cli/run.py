@@ -27,11 +27,9 @@ from laa.models.scenario import Arrangement
 from laa.models.variants import find_variant, variant_scenario
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import prices_text
-from laa.scenarios.analysis.negotiation import negotiation_figures
 from laa.scenarios.analysis.table import plans_report
 from laa.scenarios.outputs.csvout import allocation_csv
 from laa.scenarios.outputs.results import results_document, to_json
-from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
 
 ARRANGEMENTS = [a.value for a in Arrangement]
 
@@ -105,7 +103,10 @@ def run(
         emit(to_json(results_document(scenario, plans, variant)), out)
     elif fmt == "csv":
         emit(allocation_csv(plans), out)
-    elif fmt == "xlsx":
+    elif fmt == "xlsx":  # the workbook's modules (openpyxl: 0.1 s) only when a workbook is asked for
+        from laa.scenarios.analysis.negotiation import negotiation_figures
+        from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
+
         options = solve_options(solver, time_limit)
         figures = negotiation_figures(scenario, plans, options=options)
         names = ", ".join(p.arrangement.value for p in plans)
