@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -55,7 +55,7 @@ class Shape:
     description: str
     sizes: dict[str, Size] = field(default_factory=lambda: SIZES)
     # "mixed": most streams fund whole blocks, some programmes name outcomes; "blocks": all whole blocks
-    eligibility: str = "mixed"
+    eligibility: Literal["mixed", "blocks"] = "mixed"
     dense_rules: bool = False
     # None: the two standard pots; otherwise about one pot per this many poolable streams
     streams_per_pot: int | None = None
