@@ -3,8 +3,9 @@
 Every coalition of the six-funder scenario is planned both ways: aligning
 by `plan_silo` with the coalition as one planner (MODEL.md: built exactly
 as silo is; both hold each planner on its optimal face, so they agree to
-1e-9), pooling by the engine's own optimise with a fixed pooling choice. The in-place programs are visited in the worst order for them
-(ascending masks, not Gray code), so a change left behind would show.
+1e-9), pooling by the engine's own optimise with a fixed pooling choice. The in-place
+programs are visited in the worst order for them (ascending masks, not Gray code), so a
+change left behind would show.
 """
 
 from __future__ import annotations
