@@ -66,9 +66,9 @@ def test_dask_batch_gives_the_local_scores(tmp_path, cluster):
 
 def test_dask_case_past_the_deadline_is_recorded_and_its_worker_restarted(tmp_path, cluster):
     """No solver limit here, so only the deadline can free the worker: by restarting it."""
-    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its silo plan runs for many seconds
+    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its optimal plan runs for many seconds
     tasks = [
-        Task(str(slow), slow.name, slow.read_bytes(), ("silo",)),
+        Task(str(slow), slow.name, slow.read_bytes(), ("optimal",)),
         Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None),
     ]
     with Client(cluster) as client:
@@ -82,7 +82,7 @@ def test_dask_case_past_the_deadline_is_recorded_and_its_worker_restarted(tmp_pa
         client.wait_for_workers(2, timeout=30)
         after = client.run(os.getpid)
     (lost,) = [r.event for r in reports if isinstance(r.event, Lost)]
-    assert (lost.arrangement, lost.status) == ("silo", "timeout")
+    assert (lost.arrangement, lost.status) == ("optimal", "timeout")
     solved = [r.event for r in reports if isinstance(r.event, CaseResult)]
     assert [(c.path, c.status) for c in solved] == [(str(TWO_STREAMS), "optimal")] * 4
     # exactly one worker process was replaced: the one stuck in the solve, not the other

@@ -31,7 +31,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
         TWO_STREAMS.read_text().replace("funder: fb", "funder: nobody")
     )
     (folder / "infeasible.yaml").write_text(infeasible_text())
-    write_generated(folder, "XL", 0, "slow.yaml")  # its silo plan takes seconds: stopped by --timeout 1
+    write_generated(folder, "XL", 0, "slow.yaml")  # its optimal plan takes seconds: stopped by --timeout 1
     (folder / "notes.txt").write_text("not a scenario: a folder gives only its scenario files")
     ledger = tmp_path / "ledger.sqlite"
 
@@ -68,7 +68,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
     assert "unknown_funder.yaml: streams[b].funder: unknown funder 'nobody'" in funder_message
     assert status[("infeasible.yaml", "aligned")][0] == "infeasible"
     assert status[("infeasible.yaml", "silo")][0] == "optimal"  # silo is judged, not constrained
-    assert status[("slow.yaml", "silo")][0] == "time_limit"  # the solver's own stop, as `laa run` gives
+    assert status[("slow.yaml", "optimal")][0] == "time_limit"  # the solver's own stop, as `laa run` gives
     assert {a for (f, a) in status if f == "slow.yaml"} == {"silo", "aligned", "pooled", "optimal"}
     assert not any(f == "notes.txt" for f, _ in status)
 
@@ -84,7 +84,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
         assert len(json.loads(data)["arrangements"]) == 1
     slow = json.loads((out / "slow.json").read_text())
     assert [r["arrangement"] for r in slow["arrangements"]] == ["silo", "aligned", "pooled", "optimal"]
-    assert slow["arrangements"][0]["status"] == "time_limit"  # the document keeps its contract's statuses
+    assert slow["arrangements"][3]["status"] == "time_limit"  # the document keeps its contract's statuses
     whole = json.loads((out / "good.json").read_text())
     assert [r["score"] for r in whole["arrangements"]] == [0.65, 0.65, 0.95, 0.95]
 
@@ -98,11 +98,24 @@ def _children(pid: int) -> list[int]:
 
 def test_a_worker_killed_mid_case_is_recorded_and_the_batch_goes_on(tmp_path):
     """What the kernel's out-of-memory killer does to a worker: SIGKILL while it solves."""
-    write_generated(tmp_path, "L", 1, "big.yaml")  # largest first: its silo plan runs for seconds
+    write_generated(tmp_path, "XL", 0, "big.yaml")  # its optimal plan, asked first, runs for many seconds
     (tmp_path / "small.yaml").write_text(TWO_STREAMS.read_text())
     ledger = tmp_path / "ledger.sqlite"
+    arrangements = [a for name in ("optimal", "silo", "aligned", "pooled") for a in ("-a", name)]
     batch = subprocess.Popen(
-        [LAA, "batch", "big.yaml", "small.yaml", "--jobs", "1", "--ledger", str(ledger), "--out", "out"],
+        [
+            LAA,
+            "batch",
+            "big.yaml",
+            "small.yaml",
+            "--jobs",
+            "1",
+            *arrangements,
+            "--ledger",
+            str(ledger),
+            "--out",
+            "out",
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -122,9 +135,9 @@ def test_a_worker_killed_mid_case_is_recorded_and_the_batch_goes_on(tmp_path):
         (Path(p).name, a): (s, m)
         for p, a, s, m in rows(ledger, "SELECT path, arrangement, status, message FROM cases")
     }
-    assert status[("big.yaml", "silo")] == ("worker_died", "the worker process was killed by SIGKILL")
+    assert status[("big.yaml", "optimal")] == ("worker_died", "the worker process was killed by SIGKILL")
     # the rest of the file went to the replacement worker, and the batch went on
-    assert [status[("big.yaml", a)][0] for a in ("aligned", "pooled", "optimal")] == ["optimal"] * 3
+    assert [status[("big.yaml", a)][0] for a in ("silo", "aligned", "pooled")] == ["optimal"] * 3
     assert all(status[("small.yaml", a)][0] == "optimal" for a in ("silo", "aligned", "pooled", "optimal"))
 
 
@@ -169,10 +182,10 @@ def test_batch_killed_then_resumed_keeps_every_case_exactly_once(tmp_path):
 
 def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline(tmp_path):
     """No solver limit here, so only the batch's deadline (timeout plus grace) can stop the slow case."""
-    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its silo plan runs for many seconds
+    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its optimal plan runs for many seconds
     pool = LocalPool(2, SolveOptions(), Deadline(timeout=0.5, grace=1.5))
     tasks = [
-        Task(str(slow), slow.name, slow.read_bytes(), ("silo",)),
+        Task(str(slow), slow.name, slow.read_bytes(), ("optimal",)),
         Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None),
     ]
     try:
@@ -181,7 +194,7 @@ def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline(tmp_path):
         pool.close()
     (lost,) = [r for r in reports if isinstance(r.event, Lost)]
     assert lost.event == Lost(
-        str(slow), "silo", "timeout", "abandoned after 2 s: the solver did not stop at --timeout 0.5 s"
+        str(slow), "optimal", "timeout", "abandoned after 2 s: the solver did not stop at --timeout 0.5 s"
     )
     assert 2 <= lost.waited < 10
     solved = [r.event for r in reports if isinstance(r.event, CaseResult)]
