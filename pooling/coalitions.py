@@ -226,8 +226,8 @@ class AligningPlans:
         return cols, [b.program.col_upper[c] for c in cols]
 
     def _face(self, members: Coalition, spend_rows: dict[str, int]) -> Face:
-        """Where the planner of `members` sits in both programs (built alike up to their curves, so a
-        spend or carry column, a money or rule row, has one index in both)."""
+        """Where the planner of `members` sits in both programs: a spend or carry column has one index
+        in both (declared before any curve); a money or rule row is found in the area by its label."""
         planner = self.planner.builder
         cols = [c for f in sorted(members) for c in self._columns[f]]
         rows = [i for f in sorted(members) for i in self._rows[f]]
@@ -239,13 +239,15 @@ class AligningPlans:
             if curve.outcome in spend_rows
         )
         index = np.array(cols, dtype=np.int64)
+        labels, area = planner.program.row_labels, self.area.program.row_index
         at = np.array(rows, dtype=np.int64)
-        return Face("+".join(sorted(members)), index, index, at, at, curves)
+        area_at = np.array([area[labels[i]] for i in rows], dtype=np.int64)
+        return Face("+".join(sorted(members)), index, index, at, area_at, curves)
 
     def _places(self) -> None:
-        """Each funder's spend and carry columns and its own rows (money, carry, its own rules), found
-        once; the two programs share them, index for index."""
-        planner, area = self.planner.program, self.area.program
+        """Each funder's spend and carry columns and its own rows (money, carry, its own rules) in the
+        planner's program, found once."""
+        planner = self.planner.program
         carry: dict[str, list[int]] = {}
         for key, j in planner.keys_of(StreamCarry):
             carry.setdefault(key.stream, []).append(j)
@@ -257,7 +259,6 @@ class AligningPlans:
                 continue
             f = owner.get(label.stream or "") or alone.get(label.rule or "")
             if f is not None:
-                assert area.row_labels[i] == label
                 by_funder[f].append(i)
         self._columns = {
             f: self._spend[f][0] + [j for s in self._streams[f] for j in carry.get(s, [])]

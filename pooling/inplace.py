@@ -20,6 +20,7 @@ import numpy as np
 from laa.pooling.build import Builder
 from laa.pooling.program import INF
 from laa.pooling.solvers import (
+    DUAL_SIMPLEX,
     PRIMAL_SIMPLEX,
     Solution,
     SolveOptions,
@@ -32,7 +33,6 @@ from laa.pooling.solvers import (
 Numbers = Sequence[float] | np.ndarray
 Indices = Sequence[int] | np.ndarray
 
-DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy value (PRIMAL_SIMPLEX is solvers')
 __all__ = ["DUAL_SIMPLEX", "PRIMAL_SIMPLEX", "KeptProgram"]
 
 

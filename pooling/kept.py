@@ -36,6 +36,7 @@ from laa.pooling.solvers import (
     highs_lp,
     new_highs,
     read_highs,
+    set_lp_options,
     set_pooling_mip_options,
 )
 from laa.pooling.vocabulary import ColumnKey, RowLabel
@@ -302,6 +303,8 @@ class KeptModel:
             h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         elif options.interior_point:
             h.setOptionValue("solver", "ipm")
+        elif not self.is_mip:
+            set_lp_options(h, self.num_rows)
         h.run()
         self.solves += 1
         solution = read_highs(h, self.is_mip)

@@ -212,7 +212,28 @@ def solve(program: Program, options: SolveOptions | None = None) -> Solution:
 # --- HiGHS ---
 
 
-PRIMAL_SIMPLEX = 4  # HiGHS's simplex_strategy value
+DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy values
+PRIMAL_SIMPLEX = 4
+
+# From how many rows a linear program is solved from scratch by primal simplex, not HiGHS's default
+# dual. Measured on the seven generated shapes (benchmarks/README.md, "Which simplex"): the dual
+# was faster on every program under 1,250 rows and the primal on all but two over 1,300 (1.2-5.5x:
+# many-streams, dense-rules and every shape at XL); block-wide XL, the exception, lost 5-9%.
+PRIMAL_FROM_ROWS = 1_300
+
+
+def cold_simplex(num_rows: int) -> int:
+    """The simplex a linear program of `num_rows` rows is solved by when no basis is kept."""
+    return PRIMAL_SIMPLEX if num_rows >= PRIMAL_FROM_ROWS else DUAL_SIMPLEX
+
+
+def set_lp_options(h: highspy.Highs, num_rows: int) -> None:
+    """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
+    no presolve. The program is built lean (a row only where a bound cannot say it), so presolve
+    found little to remove and cost more than it saved: measured on the generated shapes
+    (benchmarks/README.md, "Which simplex"), 0.64-0.99 of the time with it at L, 0.49-0.94 at XL."""
+    h.setOptionValue("simplex_strategy", cold_simplex(num_rows))
+    h.setOptionValue("presolve", "off")
 
 
 def new_highs(options: SolveOptions) -> highspy.Highs:
@@ -283,6 +304,8 @@ def _solve_highs(program: Program, options: SolveOptions) -> Solution:
         return Solution(Status.ERROR, "HiGHS refused the model", highs=h)
     if program.is_mip:
         set_pooling_mip_options(h)
+    elif not options.interior_point:
+        set_lp_options(h, program.num_rows)
     h.run()
     return read_highs(h, program.is_mip)
 

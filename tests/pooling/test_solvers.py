@@ -73,3 +73,28 @@ def test_silo_model_without_resolving_in_place_plans_afresh():
     model = SiloModel(scenario, CBC)
     assert "CBC" in model.note
     assert model.summary(scenario).score == pytest.approx(silo(scenario, CBC).score, abs=1e-9)
+
+
+@pytest.mark.parametrize("primal_from", [0, 10**9], ids=["primal", "dual"])
+def test_either_simplex_from_scratch_gives_the_checks_known_scores(monkeypatch, primal_from):
+    """Which simplex solves a program from scratch is chosen by its rows (`cold_simplex`); force
+    each on every shared check scenario and the independent implementation's scores still hold."""
+    import json
+
+    from laa.scenarios.analysis.arrangements import plan_arrangement
+
+    monkeypatch.setattr(solvers, "PRIMAL_FROM_ROWS", primal_from)
+    expected = json.loads((CHECKS / "expected.json").read_text())
+    for name, by_arrangement in sorted(expected.items()):
+        scenario = load_scenario(CHECKS / name)
+        for arrangement in (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL):
+            want = by_arrangement[arrangement.value]
+            plan = plan_arrangement(scenario, arrangement)
+            assert plan.status.value == want["status"], (name, arrangement, plan.message)
+            if want.get("score") is not None:
+                assert plan.score == pytest.approx(want["score"], abs=1e-6), (name, arrangement)
+
+
+def test_large_programs_are_solved_by_primal_simplex_small_by_dual():
+    assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS - 1) == solvers.DUAL_SIMPLEX
+    assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS) == solvers.PRIMAL_SIMPLEX
