@@ -331,6 +331,8 @@ def read_highs(h: highspy.Highs, is_mip: bool) -> Solution:
         return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget", highs=h)
     if model_status == ms.kTimeLimit:
         return Solution(Status.TIME_LIMIT, "the solver's time limit was reached", highs=h)
+    if model_status == ms.kModelEmpty:
+        return _empty(h)
     if model_status != ms.kOptimal:
         return Solution(Status.ERROR, f"HiGHS stopped: {h.modelStatusToString(model_status)}", highs=h)
     solution = h.getSolution()
@@ -341,6 +343,18 @@ def read_highs(h: highspy.Highs, is_mip: bool) -> Solution:
         reduced = -np.asarray(solution.col_dual, dtype=np.float64)
     objective = -h.getInfo().objective_function_value
     return Solution(Status.OPTIMAL, "", objective, values, shadow, reduced, highs=h)
+
+
+def _empty(h: highspy.Highs) -> Solution:
+    """A program with no columns (no stream has money in any year): HiGHS does not solve it, but
+    its answer is plain: nothing is spent, which is a plan if every row allows zero (a statutory
+    minimum above zero does not)."""
+    lp = h.getLp()
+    lower, upper = np.asarray(lp.row_lower_, dtype=np.float64), np.asarray(lp.row_upper_, dtype=np.float64)
+    if np.any(lower > 0.0) or np.any(upper < 0.0):
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget", highs=h)
+    nothing = np.zeros(0, dtype=np.float64)
+    return Solution(Status.OPTIMAL, "", float(lp.offset_), nothing, np.zeros(lp.num_row_), nothing, highs=h)
 
 
 # --- CBC ---

@@ -98,3 +98,24 @@ def test_either_simplex_from_scratch_gives_the_checks_known_scores(monkeypatch, 
 def test_large_programs_are_solved_by_primal_simplex_small_by_dual():
     assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS - 1) == solvers.DUAL_SIMPLEX
     assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS) == solvers.PRIMAL_SIMPLEX
+
+
+@pytest.mark.parametrize("options", [SolveOptions(), CBC], ids=["highs", "cbc"])
+def test_an_area_with_no_money_plans_nothing_and_a_minimum_above_zero_cannot_hold(tmp_path, options):
+    """No stream has money, so the program has no columns (HiGHS calls it empty rather than solve)."""
+    from laa.scenarios.analysis.arrangements import plan_arrangement
+
+    from tests.paths import ROOT
+
+    text = (ROOT / "tests/scenarios/analysis/data/two_streams.yaml").read_text()
+    text = text.replace("amounts: 1000000", "amounts: 0").replace("amounts: 400000", "amounts: 0")
+    (tmp_path / "none.yaml").write_text(text)
+    minimum_text = text.replace("    block: SSC\n", "    block: SSC\n    min_spend: 1\n")
+    (tmp_path / "minimum.yaml").write_text(minimum_text)
+    arrangements = (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
+    nothing = load_scenario(tmp_path / "none.yaml")
+    for arrangement in arrangements:
+        plan = plan_arrangement(nothing, arrangement, options)
+        assert (plan.status.value, plan.score) == ("optimal", 0.0), (arrangement, plan.message)
+    minimum = load_scenario(tmp_path / "minimum.yaml")
+    assert plan_arrangement(minimum, Arrangement.ALIGNED, options).status.value == "infeasible"
