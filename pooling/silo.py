@@ -149,9 +149,9 @@ def face_program(
     at, every row whose dual is not zero stays tight. So the hold needs no copy of the planner's
     curves: its spend columns and rows are the area program's own, held by bounds, and its curves
     leave only a range for its total spend on each outcome (the segments its optimum prices at a
-    bound are fixed there, the rest are free), one row each. This holds the face exactly, where an
-    own-optimum row (`area_program`) could only hold the score to a tolerance, and leaves a far
-    smaller program: most of a planner's spend columns are priced off their bound and fixed at 0.
+    bound are fixed there, the rest are free), one row each. This holds the face exactly, where a
+    row holding each planner's own optimum could only hold the score to a tolerance, and leaves a
+    far smaller program: most of a planner's spend columns are priced off their bound and fixed at 0.
     """
     b = money_and_rules(_spec(scenario, set(rules)))
     faces = {f: Face.of(b, own, f) for f, own in planners.items()}

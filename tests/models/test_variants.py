@@ -222,7 +222,7 @@ def file_problems(*changes: Any) -> list[str]:
         ({"stream": "s1", "scale": 2, "grant": ["b"]}, "changes[0]: a stream change has exactly one of"),
         ({"stream": "s1", "grant": ["c"]}, "changes[0].grant: unknown outcome or block 'c'"),
         ({"stream": "s1", "amounts": {2031: 5}}, "changes[0].amounts.2031: year 2031 is not one"),
-        ({"stream": "s1", "amounts": {2026: -5}}, "changes[0].amounts.2026: input should be greater"),
+        ({"stream": "s1", "amounts": {2026: -5}}, "changes[0].amounts.2026: money must be 0, or £1 to"),
         ({"stream": "s1", "pooled_share": 1.5}, "changes[0].pooled_share: input should be less"),
         ({"outcome": "c", "weight": 2}, "changes[0].outcome: unknown outcome 'c'"),
         ({"outcome": "a", "weight": 0}, "changes[0].weight: input should be greater than 0"),
