@@ -22,9 +22,10 @@ def validate(file: str) -> None:
     streams, funders = _many(len(scenario.streams), "stream"), _many(len(scenario.funders), "funder")
     outcomes, rules = _many(len(scenario.outcomes), "outcome"), _many(len(scenario.rules), "rule")
     pots, years = _many(len(scenario.pots), "pot"), _many(len(scenario.years), "year")
+    variants = f", {_many(len(scenario.variants), 'variant')}" if scenario.variants else ""
     click.echo(
         f"{file}: valid: {streams} from {funders}, {outcomes}, {rules}, {pots}, "
-        f"{years} {years_text(scenario.years)}"
+        f"{years} {years_text(scenario.years)}{variants}"
     )
     sys.exit(EXIT_OK)
 

@@ -22,7 +22,13 @@ def test_validate_counts_in_words():
     done = laa("validate", str(OVERHEAD_POOL))
     assert done.returncode == 0
     said = "valid: 1 stream from 1 funder, 1 outcome, 0 rules, 1 pot, 1 year 2026"
-    assert done.stdout.strip().endswith(said)
+    assert done.stdout.strip().endswith(said)  # no variants, none counted
+
+
+def test_validate_counts_the_variants_it_checked():
+    done = laa("validate", str(EXAMPLE))
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith("2 pots, 3 years 2026-2028, 10 variants")
 
 
 def test_run_help_lists_the_exit_codes():
