@@ -216,9 +216,9 @@ DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy values
 PRIMAL_SIMPLEX = 4
 
 # From how many rows a linear program is solved from scratch by primal simplex, not HiGHS's default
-# dual. Measured on the seven generated shapes (benchmarks/README.md, "Which simplex"): the dual
-# was faster on every program under 1,250 rows and the primal on all but two over 1,300 (1.2-5.5x:
-# many-streams, dense-rules and every shape at XL); block-wide XL, the exception, lost 5-9%.
+# dual. Measured on the seven generated shapes at L and XL (benchmarks/README.md, "Which simplex"):
+# the dual was faster on 9 of the 10 programs under it, the primal on 16 of the 18 over it (up to
+# 5.3 times: many-streams, dense-rules and most shapes at XL).
 PRIMAL_FROM_ROWS = 1_300
 
 
@@ -230,8 +230,9 @@ def cold_simplex(num_rows: int) -> int:
 def set_lp_options(h: highspy.Highs, num_rows: int) -> None:
     """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
     no presolve. The program is built lean (a row only where a bound cannot say it), so presolve
-    found little to remove and cost more than it saved: measured on the generated shapes
-    (benchmarks/README.md, "Which simplex"), 0.64-0.99 of the time with it at L, 0.49-0.94 at XL."""
+    found little to remove and cost more than it saved: measured on the generated shapes at L and
+    XL (benchmarks/README.md, "Which simplex"), 0.38-1.13 of the time with it under the same
+    simplex, at most 1.0 on 25 of 28 programs."""
     h.setOptionValue("simplex_strategy", cold_simplex(num_rows))
     h.setOptionValue("presolve", "off")
 
