@@ -68,6 +68,8 @@ class KeptModel:
         self.highs.passModel(highs_lp(program))
         if self.is_mip:
             set_pooling_mip_options(self.highs)
+        elif not options.interior_point:
+            set_lp_options(self.highs, program)  # for its first solve; later ones start from a basis
         self.solves = 0
         self.num_cols, self.num_rows = program.num_cols, program.num_rows
         self._runs: dict[tuple[type, str, int], tuple[Sequence[str], np.ndarray]] = {}
@@ -303,8 +305,6 @@ class KeptModel:
             h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         elif options.interior_point:
             h.setOptionValue("solver", "ipm")
-        elif not self.is_mip:
-            set_lp_options(h, self.num_rows)
         h.run()
         self.solves += 1
         solution = read_highs(h, self.is_mip)

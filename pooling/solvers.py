@@ -227,14 +227,22 @@ def cold_simplex(num_rows: int) -> int:
     return PRIMAL_SIMPLEX if num_rows >= PRIMAL_FROM_ROWS else DUAL_SIMPLEX
 
 
-def set_lp_options(h: highspy.Highs, num_rows: int) -> None:
+# From what share of its columns fixed by their bounds a program is presolved after all: silo's
+# area program holds each funder on its optimal face that way (most spend columns fixed at 0), and
+# removing fixed columns is presolve's cheapest work (standard XL silo: 1.3 s with it, 2.1 without).
+PRESOLVE_FROM_FIXED = 0.25
+
+
+def set_lp_options(h: highspy.Highs, program: Program) -> None:
     """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
-    no presolve. The program is built lean (a row only where a bound cannot say it), so presolve
-    found little to remove and cost more than it saved: measured on the generated shapes at L and
-    XL (benchmarks/README.md, "Which simplex"), 0.38-1.13 of the time with it under the same
-    simplex, at most 1.0 on 25 of 28 programs."""
-    h.setOptionValue("simplex_strategy", cold_simplex(num_rows))
-    h.setOptionValue("presolve", "off")
+    no presolve unless many columns are fixed (`PRESOLVE_FROM_FIXED`). The program is built lean (a
+    row only where a bound cannot say it), so presolve found little to remove and cost more than it
+    saved: measured on the generated shapes at L and XL (benchmarks/README.md, "Which simplex"),
+    0.38-1.13 of the time with it under the same simplex, at most 1.0 on 25 of 28 programs."""
+    h.setOptionValue("simplex_strategy", cold_simplex(program.num_rows))
+    lower, upper = np.asarray(program.col_lower), np.asarray(program.col_upper)
+    if np.count_nonzero(lower == upper) < PRESOLVE_FROM_FIXED * max(program.num_cols, 1):
+        h.setOptionValue("presolve", "off")
 
 
 def new_highs(options: SolveOptions) -> highspy.Highs:
@@ -306,7 +314,7 @@ def _solve_highs(program: Program, options: SolveOptions) -> Solution:
     if program.is_mip:
         set_pooling_mip_options(h)
     elif not options.interior_point:
-        set_lp_options(h, program.num_rows)
+        set_lp_options(h, program)
     h.run()
     return read_highs(h, program.is_mip)
 

@@ -119,3 +119,19 @@ def test_an_area_with_no_money_plans_nothing_and_a_minimum_above_zero_cannot_hol
         assert (plan.status.value, plan.score) == ("optimal", 0.0), (arrangement, plan.message)
     minimum = load_scenario(tmp_path / "minimum.yaml")
     assert plan_arrangement(minimum, Arrangement.ALIGNED, options).status.value == "infeasible"
+
+
+def test_presolve_only_for_a_program_whose_columns_are_mostly_fixed():
+    """The lean plan's program has nothing for presolve; silo's area program holds funders by fixed bounds."""
+    from laa.pooling.build import build
+
+    scenario = load_scenario(EXAMPLE)
+    program = build(ModelSpec(scenario, PoolingChoice.aligned())).program
+    h = solvers.new_highs(SolveOptions())
+    solvers.set_lp_options(h, program)
+    assert h.getOptionValue("presolve")[1] == "off"
+    for c in range(0, program.num_cols, 2):  # half the columns held where they are, as silo's hold does
+        program.col_upper[c] = program.col_lower[c]
+    h = solvers.new_highs(SolveOptions())
+    solvers.set_lp_options(h, program)
+    assert h.getOptionValue("presolve")[1] == "choose"
