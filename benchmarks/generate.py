@@ -103,6 +103,15 @@ SHAPES = {
 }
 
 
+def shapes_named(text: str) -> list[str]:
+    """The shapes a command line names: comma-separated, or `all`; an unknown one is refused."""
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    names = list(SHAPES) if names == ["all"] else names
+    if unknown := [s for s in names if s not in SHAPES]:
+        raise SystemExit(f"unknown shapes {unknown}; choose from {list(SHAPES)}")
+    return names
+
+
 def generate(size: str | Size, seed: int = 0, shape: str = STANDARD) -> dict[str, Any]:
     """A valid scenario document (the plain data a YAML file holds) of `shape` at `size`."""
     kind = SHAPES[shape]

@@ -18,7 +18,7 @@ from laa.pooling.build import build
 from laa.pooling.solvers import highs_lp
 from laa.pooling.spec import ModelSpec, PoolingChoice
 
-from benchmarks.generate import SHAPES, generate
+from benchmarks.generate import generate, shapes_named
 from benchmarks.independent import independent_floor, new_highs
 
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shapes", default="all")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
+    shapes = shapes_named(args.shapes)
     print("| shape | arrangement | columns engine / floor | rows engine / floor | iterations engine / floor "
           "| HiGHS s engine / floor |")
     print("|---|---|---|---|---|---|")

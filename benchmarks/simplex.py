@@ -19,7 +19,7 @@ from laa.pooling.build import build
 from laa.pooling.solvers import DUAL_SIMPLEX, PRIMAL_SIMPLEX, cold_simplex, highs_lp
 from laa.pooling.spec import ModelSpec, PoolingChoice
 
-from benchmarks.generate import SHAPES, generate
+from benchmarks.generate import generate, shapes_named
 from benchmarks.independent import independent_program, new_highs
 
 SETTINGS = {
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shapes", default="all")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
+    shapes = shapes_named(args.shapes)
     names = list(SETTINGS)
     print("| case | rows | floor s | " + " | ".join(names) + " | engine's choice |")
     print("|---" * (len(names) + 4) + "|")
