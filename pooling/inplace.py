@@ -25,6 +25,7 @@ from laa.pooling.solvers import (
     Solution,
     SolveOptions,
     change_rows_bounds,
+    finite,
     highs_lp,
     new_highs,
     read_highs,
@@ -34,13 +35,6 @@ Numbers = Sequence[float] | np.ndarray
 Indices = Sequence[int] | np.ndarray
 
 __all__ = ["DUAL_SIMPLEX", "PRIMAL_SIMPLEX", "KeptProgram"]
-
-
-def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
-    array[array == INF] = highspy.kHighsInf
-    array[array == -INF] = -highspy.kHighsInf
-    return array
 
 
 class KeptProgram:
@@ -79,13 +73,13 @@ class KeptProgram:
         """Change the bounds of `rows` for the next solve (infinities passed as HiGHS expects)."""
         if len(rows):
             index = np.asarray(rows, dtype=np.int32)
-            change_rows_bounds(self.highs, index, _finite(lower), _finite(upper))
+            change_rows_bounds(self.highs, index, finite(lower), finite(upper))
 
     def set_col_bounds(self, cols: Indices, lower: Numbers, upper: Numbers) -> None:
         """Change the bounds of `cols` for the next solve (infinities passed as HiGHS expects)."""
         if len(cols):
             index = np.asarray(cols, dtype=np.int32)
-            self.highs.changeColsBounds(len(index), index, _finite(lower), _finite(upper))
+            self.highs.changeColsBounds(len(index), index, finite(lower), finite(upper))
 
     def set_coeff(self, row: int, col: int, value: float) -> None:
         """Change one coefficient for the next solve (an effect or amount that a draw scaled)."""
@@ -105,7 +99,7 @@ class KeptProgram:
     def add_row(self, cols: Sequence[int], values: Sequence[float], lower: float, upper: float = INF) -> int:
         """`lower <= sum(values * cols) <= upper`, in HiGHS only; returns its row."""
         index = np.asarray(cols, dtype=np.int32)
-        bounds = _finite([lower, upper])
+        bounds = finite([lower, upper])
         self.highs.addRow(
             float(bounds[0]), float(bounds[1]), len(index), index, np.asarray(values, dtype=np.float64)
         )
@@ -113,7 +107,7 @@ class KeptProgram:
 
     def add_col(self, cost: float, lower: float, upper: float) -> int:
         """A column with no entries yet (maximised at `cost`), in HiGHS only; returns its index."""
-        bounds = _finite([lower, upper])
+        bounds = finite([lower, upper])
         self.highs.addCol(-cost, float(bounds[0]), float(bounds[1]), 0, np.zeros(0, np.int32), np.zeros(0))
         return self.num_cols - 1
 

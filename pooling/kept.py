@@ -33,6 +33,7 @@ from laa.pooling.solvers import (
     Solution,
     SolveOptions,
     change_rows_bounds,
+    finite,
     highs_lp,
     new_highs,
     read_highs,
@@ -196,14 +197,14 @@ class KeptModel:
         if not len(at):
             return
         cols = at.astype(np.int32)
-        self.highs.changeColsBounds(len(cols), cols, _finite(lower), _finite(upper))
+        self.highs.changeColsBounds(len(cols), cols, finite(lower), finite(upper))
         self.highs.changeColsCost(len(cols), cols, -cost)
         self._lower[at], self._upper[at], self._cost[at] = lower, upper, cost
 
     def _set_rows(self, at: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         if not len(at):
             return
-        change_rows_bounds(self.highs, at.astype(np.int32), _finite(lower), _finite(upper))
+        change_rows_bounds(self.highs, at.astype(np.int32), finite(lower), finite(upper))
         self._row_lower[at], self._row_upper[at] = lower, upper
 
     def _change_coefficients(
@@ -250,8 +251,8 @@ class KeptModel:
         self.highs.addCols(
             len(new_cols),
             -cost[new_cols],
-            _finite(lower[new_cols]),
-            _finite(upper[new_cols]),
+            finite(lower[new_cols]),
+            finite(upper[new_cols]),
             len(vals),
             starts,
             rows.astype(np.int32),
@@ -286,7 +287,7 @@ class KeptModel:
         starts = np.searchsorted(rows, old_rows + np.arange(len(new_rows))).astype(np.int32)
         lower, upper = row_lower[new_rows], row_upper[new_rows]
         self.highs.addRows(
-            len(new_rows), _finite(lower), _finite(upper), len(vals), starts, cols.astype(np.int32), vals
+            len(new_rows), finite(lower), finite(upper), len(vals), starts, cols.astype(np.int32), vals
         )
         self._row_lower = np.concatenate([self._row_lower, lower])
         self._row_upper = np.concatenate([self._row_upper, upper])
@@ -326,10 +327,3 @@ def _entries(program: Program, row_map: np.ndarray, col_map: np.ndarray) -> tupl
     codes = (row_map[rows].astype(np.int64) << SHIFT) | col_map[index].astype(np.int64)
     order = np.argsort(codes, kind="stable")
     return codes[order], value[order]
-
-
-def _finite(values: np.ndarray) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64).copy()
-    array[array == INF] = highspy.kHighsInf
-    array[array == -INF] = -highspy.kHighsInf
-    return array

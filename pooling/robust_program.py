@@ -41,6 +41,7 @@ from laa.models.scenario import Outcome, Scenario
 from laa.pooling.build import Builder, build
 from laa.pooling.evaluate import Allocation
 from laa.pooling.program import INF, Program
+from laa.pooling.solvers import finite
 from laa.pooling.spec import ModelSpec, PoolingMode
 
 # rows of the central curve: its copies per draw are built here, with the draw's effects
@@ -185,10 +186,10 @@ class Matrix:
         lp.num_col_ = self.num_cols
         lp.num_row_ = self.num_rows
         lp.col_cost_ = -self.costs()
-        lp.col_lower_ = _finite(np.concatenate(self.lower))
-        lp.col_upper_ = _finite(np.concatenate(self.upper))
-        lp.row_lower_ = _finite(np.asarray(self.row_lower, dtype=np.float64))
-        lp.row_upper_ = _finite(np.asarray(self.row_upper, dtype=np.float64))
+        lp.col_lower_ = finite(np.concatenate(self.lower))
+        lp.col_upper_ = finite(np.concatenate(self.upper))
+        lp.row_lower_ = finite(np.asarray(self.row_lower, dtype=np.float64))
+        lp.row_upper_ = finite(np.asarray(self.row_upper, dtype=np.float64))
         lengths = np.fromiter((len(c) for c in self.row_cols), dtype=np.int64, count=self.num_rows)
         starts = np.zeros(self.num_rows + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
@@ -204,12 +205,6 @@ class Matrix:
             lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in integer.tolist()]
         return lp
 
-
-def _finite(bounds: np.ndarray) -> np.ndarray:
-    array = np.asarray(bounds, dtype=np.float64).copy()
-    array[array == INF] = highspy.kHighsInf
-    array[array == -INF] = -highspy.kHighsInf
-    return array
 
 
 Terms = tuple[np.ndarray, np.ndarray]  # columns and coefficients

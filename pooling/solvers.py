@@ -19,7 +19,7 @@ import contextlib
 import os
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol, cast
@@ -298,8 +298,8 @@ def change_rows_bounds(h: highspy.Highs, rows: np.ndarray, lower: np.ndarray, up
     cast(_ChangesRowsBounds, h).changeRowsBounds(len(rows), rows, lower, upper)
 
 
-def finite(bounds: list[float] | np.ndarray) -> np.ndarray:
-    """Bounds as HiGHS writes infinity."""
+def finite(bounds: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Bounds as HiGHS writes infinity, in a new array (the caller's is never changed)."""
     array = np.array(bounds, dtype=np.float64)
     array[array == INF] = highspy.kHighsInf
     array[array == -INF] = -highspy.kHighsInf
