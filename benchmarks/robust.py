@@ -57,6 +57,22 @@ def command(args: list[str]) -> tuple[float, float, dict[str, Any]]:
     return seconds, cpu, json.loads(done.stdout)
 
 
+def fresh_figures(fresh: dict[str, Any]) -> dict[str, float]:
+    """The goal's figures from a plan's out-of-sample judgement: p5 and the measure, robust and
+    deterministic."""
+    return {
+        "p5": fresh["robust"]["p5"],
+        "deterministic_p5": fresh["deterministic"]["p5"],
+        "cvar": fresh["robust"]["measure"],
+        "deterministic_cvar": fresh["deterministic"]["measure"],
+    }
+
+
+def p5_met(row: dict[str, Any]) -> str:
+    """The goal, said: the robust plan's fresh p5 at least the deterministic plan's."""
+    return "met" if row["p5"] >= row["deterministic_p5"] else "NOT met"
+
+
 def goal(seeds: list[int]) -> list[dict[str, Any]]:
     found = []
     for seed in seeds:
@@ -76,16 +92,13 @@ def goal(seeds: list[int]) -> list[dict[str, Any]]:
                 "ratio": robust / plain,
                 "cpu_seconds": robust_cpu,
                 "plain_cpu_seconds": plain_cpu,
-                "p5": fresh["robust"]["p5"],
-                "deterministic_p5": fresh["deterministic"]["p5"],
+                **fresh_figures(fresh),
                 "mean": fresh["robust"]["mean"],
                 "deterministic_mean": fresh["deterministic"]["mean"],
-                "cvar": fresh["robust"]["measure"],
-                "deterministic_cvar": fresh["deterministic"]["measure"],
                 "central_cost": r["central"]["cost"],
             }
             found.append(row)
-            met = "met" if row["p5"] >= row["deterministic_p5"] else "NOT met"
+            met = p5_met(row)
             print(
                 f"seed {seed} {row['arrangement']:8} laa run --robust cvar:0.1 --draws 200: {robust:5.1f} s "
                 f"wall, {robust_cpu:5.1f} s CPU (plain laa run {plain:4.1f} s, {plain_cpu:4.1f} s CPU: "
@@ -111,13 +124,10 @@ def recheck(seeds: list[int], fresh_draws: int) -> list[dict[str, Any]]:
                 "seed": seed,
                 "arrangement": plan.arrangement.value,
                 "fresh_draws": fresh_draws,
-                "p5": fresh["robust"]["p5"],
-                "deterministic_p5": fresh["deterministic"]["p5"],
-                "cvar": fresh["robust"]["measure"],
-                "deterministic_cvar": fresh["deterministic"]["measure"],
+                **fresh_figures(fresh),
             }
             found.append(row)
-            met = "met" if row["p5"] >= row["deterministic_p5"] else "NOT met"
+            met = p5_met(row)
             print(
                 f"seed {seed} {row['arrangement']:8} on {fresh_draws} fresh draws: p5 {row['p5']:.3f} vs "
                 f"deterministic {row['deterministic_p5']:.3f} ({met}); cvar:0.1 {row['cvar']:.3f} vs "
