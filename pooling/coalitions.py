@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from laa.models.scenario import Rule, RuleKind, Scenario
-from laa.pooling import response
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.diagnosis import colliding_subset
 from laa.pooling.inplace import DUAL_SIMPLEX, PRIMAL_SIMPLEX, KeptProgram
@@ -42,7 +41,7 @@ from laa.pooling.optimise import RESCORE_TOLERANCE
 from laa.pooling.plan import PlanStatus
 from laa.pooling.program import INF, Program
 from laa.pooling.resolve import SpendIndex, summarise
-from laa.pooling.silo import Face, Indexed, funder_spec, silo_funders
+from laa.pooling.silo import Face, Indexed, add_true_curves, funder_spec, silo_funders
 from laa.pooling.solvers import Solution, SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 from laa.pooling.vocabulary import PoolShare, PotUsed, RowFamily, RowLabel, StreamCarry
@@ -189,13 +188,7 @@ class AligningPlans:
             self._coalition_spend[o.id] = row
             for f, c in spend:
                 self._coalition_terms[f].append((row, c))
-        for outcome in scenario.outcomes:
-            spend_cols = b.x_by_outcome.get(outcome.id, [])
-            if not spend_cols:
-                continue
-            curve = response.add_curve(b.program, outcome, spend_cols, b.unit, absorb_excess=True)
-            b.curves.append(curve)
-            b.score_terms[outcome.id] = curve.score_terms
+        add_true_curves(b)
         self.area = KeptProgram(b, options, simplex=DUAL_SIMPLEX)
         self._area_spend = SpendIndex.of(b)
         self._base = _Bounds.of(b.program)
@@ -227,7 +220,8 @@ class AligningPlans:
 
     def _face(self, members: Coalition, spend_rows: dict[str, int]) -> Face:
         """Where the planner of `members` sits in both programs: a spend or carry column has one index
-        in both (declared before any curve); a money or rule row is found in the area by its label."""
+        in both (declared before any curve); a money or rule row is found in the area by its label
+        (`_area_row`)."""
         planner = self.planner.builder
         cols = [c for f in sorted(members) for c in self._columns[f]]
         rows = [i for f in sorted(members) for i in self._rows[f]]
@@ -239,15 +233,15 @@ class AligningPlans:
             if curve.outcome in spend_rows
         )
         index = np.array(cols, dtype=np.int64)
-        labels, area = planner.program.row_labels, self.area.program.row_index
         at = np.array(rows, dtype=np.int64)
-        area_at = np.array([area[labels[i]] for i in rows], dtype=np.int64)
-        return Face("+".join(sorted(members)), index, index, at, area_at, curves)
+        return Face("+".join(sorted(members)), index, index, at, self._area_row[at], curves)
 
     def _places(self) -> None:
         """Each funder's spend and carry columns and its own rows (money, carry, its own rules) in the
-        planner's program, found once."""
+        planner's program, and where each planner row is in the area's program, found once."""
         planner = self.planner.program
+        area = self.area.program.row_index  # the two are built in one order but for their curves
+        self._area_row = np.array([area.get(label, -1) for label in planner.row_labels], dtype=np.int64)
         carry: dict[str, list[int]] = {}
         for key, j in planner.keys_of(StreamCarry):
             carry.setdefault(key.stream, []).append(j)

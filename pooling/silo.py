@@ -155,14 +155,21 @@ def face_program(
     """
     b = money_and_rules(_spec(scenario, set(rules)))
     faces = {f: Face.of(b, own, f) for f, own in planners.items()}
-    for outcome in scenario.outcomes:
+    add_true_curves(b)
+    return b, faces
+
+
+def add_true_curves(b: Builder) -> None:
+    """The area's own curve on each outcome's total spend, scored: what the planners' plans, held on
+    their faces, are judged by. Spend past a curve's widths is absorbed (a planner may pour more in
+    than the area's curve can use; it counts for nothing)."""
+    for outcome in b.scenario.outcomes:
         spend = b.x_by_outcome.get(outcome.id, [])
         if not spend:
             continue
         curve = response.add_curve(b.program, outcome, spend, b.unit, absorb_excess=True)
         b.curves.append(curve)
         b.score_terms[outcome.id] = curve.score_terms
-    return b, faces
 
 
 Indexed = tuple[np.ndarray, np.ndarray, np.ndarray]  # (columns or rows, lower, upper)
