@@ -79,7 +79,8 @@ def fragment(fig: go.Figure, div_id: str) -> str:
     )
 
 
-def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
+def styled(fig: go.Figure, height: int, **extra: object) -> go.Figure:
+    """The report's look on a chart: its font and ink, a white template, tight margins; `extra` wins."""
     layout: dict[str, object] = {
         "template": "plotly_white",
         "height": height,
@@ -113,7 +114,7 @@ def score_chart(
         )
     )
     top = max((v for v in values if v is not None), default=1.0)
-    return _layout(
+    return styled(
         fig,
         300,
         yaxis={"title": "score", "range": [0, top * 1.18 or 1], "gridcolor": GRID},
@@ -147,7 +148,7 @@ def money_chart(
         if parts is None:
             said = f"{statuses.get(name, 'no plan')}: no plan"
             fig.add_annotation(x=0, y=name, text=said, showarrow=False, xanchor="left", font={"color": MUTED})
-    return _layout(
+    return styled(
         fig,
         300,
         barmode="stack",
@@ -219,7 +220,7 @@ def progress_chart(
             },
         )
     )
-    return _layout(
+    return styled(
         fig,
         80 + 28 * len(rows),
         xaxis={"side": "top", "tickfont": {"size": 13}},
@@ -291,7 +292,7 @@ def sankey_chart(flows: Flows) -> go.Figure:
             },
         )
     )
-    return _layout(fig, height, font={"family": FONT, "size": SANKEY_FONT, "color": INK})
+    return styled(fig, height, font={"family": FONT, "size": SANKEY_FONT, "color": INK})
 
 
 def _link_names(flows: Flows, source: int, target: int) -> str:
@@ -350,7 +351,7 @@ def sweep_chart(steps: Sequence[SweepStep], decimals: int) -> go.Figure:
                     hovertemplate=f"{name}: %{{text}} at %{{x:+.{decimals}f}}%<extra></extra>",
                 )
             )
-    return _layout(
+    return styled(
         fig,
         360,
         xaxis={"title": "change", "ticksuffix": "%", "gridcolor": GRID, "zeroline": True},

@@ -17,13 +17,13 @@ from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.shapley import Method, Shares
 from laa.scenarios.report.charts import (
     ARRANGEMENT_COLOURS,
-    FONT,
     GRID,
     INK,
     MUTED,
     chart_text,
     fragment,
     short,
+    styled,
 )
 from laa.scenarios.report.page import Section, bullets, paragraph, table
 
@@ -32,16 +32,9 @@ ROW_HEIGHT = 26  # pixels a bar of the horizontal charts takes
 
 
 def _style(fig: go.Figure, height: int, **extra: object) -> go.Figure:
-    layout: dict[str, object] = {
-        "template": "plotly_white",
-        "height": height,
-        "font": {"family": FONT, "size": 13, "color": INK},
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-        "hoverlabel": {"font": {"family": FONT}},
-        "legend": {"orientation": "h", "y": -0.12 if height > 300 else -0.25},
-    }
-    fig.update_layout(**(layout | extra))
-    return fig
+    """The report's look, with room beneath for a legend laid across."""
+    legend = {"orientation": "h", "y": -0.12 if height > 300 else -0.25}
+    return styled(fig, height, **({"margin": {"l": 10, "r": 10, "t": 10, "b": 40}, "legend": legend} | extra))
 
 
 def _score(value: float | None) -> str:
