@@ -26,6 +26,7 @@ from laa.scenarios.outputs.atomic import destination, write_atomic
 if TYPE_CHECKING:
     from laa.models.scenario import Scenario
     from laa.pooling.plan import Plan
+    from laa.pooling.priorities import Priority
     from laa.pooling.solvers import SolveOptions
 
 
@@ -64,11 +65,40 @@ def load(path: str, historic: str | None = None) -> Scenario:
     return scenario
 
 
-def solve_options(solver: str, time_limit: float | None) -> SolveOptions:
-    """The solver and time limit (seconds; None: no limit) a command was given, as SolveOptions."""
+def solve_options(
+    solver: str, time_limit: float | None, priorities: tuple[Priority, ...] | None = None
+) -> SolveOptions:
+    """The solver, time limit (seconds; None: no limit) and priorities a command was given."""
+    from laa.pooling.priorities import DEFAULT_PRIORITIES
     from laa.pooling.solvers import SolveOptions, SolverName
 
-    return SolveOptions(solver=SolverName(solver), time_limit=time_limit)
+    return SolveOptions(
+        solver=SolverName(solver), time_limit=time_limit, priorities=priorities or DEFAULT_PRIORITIES
+    )
+
+
+def _priorities(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[Priority, ...] | None:
+    """`--priorities` read as priorities, or a usage error naming what is allowed."""
+    if value is None:
+        return None
+    from laa.models.errors import LaaError
+    from laa.pooling.priorities import parse_priorities
+
+    try:
+        return parse_priorities(value)
+    except LaaError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+priorities_option = click.option(
+    "--priorities",
+    default=None,
+    callback=_priorities,
+    metavar="LIST",
+    help="What the plan is chosen for among equally good ones, in order (default score,targets,reward): "
+    "score, then the most targets met, then the most reward. reward,score chases the reward grant first. "
+    "The results document's 'choice' says what was used.",
+)
 
 
 def exit_code(plans: list[Plan]) -> int:

@@ -18,6 +18,7 @@ from laa.cli.common import (
     historic_option,
     load,
     out_option,
+    priorities_option,
     solve_options,
     solver_option,
     time_limit_option,
@@ -25,6 +26,7 @@ from laa.cli.common import (
 )
 from laa.models.scenario import Arrangement
 from laa.models.variants import find_variant, variant_scenario
+from laa.pooling.priorities import Priority
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import prices_text
 from laa.scenarios.analysis.table import plans_report
@@ -61,6 +63,7 @@ ARRANGEMENTS = [a.value for a in Arrangement]
 @click.option("--seed", type=int, default=None, help="With --robust: the draws' seed (0).")
 @solver_option
 @time_limit_option
+@priorities_option
 @guarded
 def run(
     file: str,
@@ -75,6 +78,7 @@ def run(
     seed: int | None,
     solver: str,
     time_limit: float | None,
+    priorities: tuple[Priority, ...] | None,
 ) -> None:
     """Plan a scenario under each arrangement and report the results.
 
@@ -93,11 +97,11 @@ def run(
     if robust is None and (draws is not None or seed is not None):
         fail("--draws and --seed go with --robust MEASURE")
     if robust is None:
-        plans = plan_all(scenario, chosen, solve_options(solver, time_limit))
+        plans = plan_all(scenario, chosen, solve_options(solver, time_limit, priorities))
     else:
         from laa.scenarios.analysis.robust import DEFAULT_DRAWS, plan_robustly
 
-        options = solve_options(solver, time_limit)
+        options = solve_options(solver, time_limit, priorities)
         plans = plan_robustly(scenario, chosen, robust, draws or DEFAULT_DRAWS, seed or 0, options)
     if fmt == "json":
         emit(to_json(results_document(scenario, plans, variant)), out)
@@ -107,7 +111,7 @@ def run(
         from laa.scenarios.analysis.negotiation import negotiation_figures
         from laa.scenarios.outputs.results_workbook import RunInfo, results_workbook
 
-        options = solve_options(solver, time_limit)
+        options = solve_options(solver, time_limit, priorities)
         figures = negotiation_figures(scenario, plans, options=options)
         names = ", ".join(p.arrangement.value for p in plans)
         planned = {"arrangements": names, "variant": variant or "none"}

@@ -30,7 +30,8 @@ objective disagree.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 from laa.models.scenario import Rule, RuleKind, Scenario
@@ -58,6 +59,7 @@ class CoalitionPlan:
     status: PlanStatus
     score: float | None
     message: str = ""
+    pots: frozenset[str] = frozenset()  # the pots the plan sets up (pooling plans)
 
     @property
     def ok(self) -> bool:
@@ -370,7 +372,10 @@ class _Bounds:
 
 
 class PoolingPlans:
-    """vP(C) for any coalition C: only C's streams pay into their pots (MODEL.md, Partners)."""
+    """vP(C) for any coalition C (MODEL.md, Partners, since 2026-12-07): only C's streams pay into
+    their pots, and C chooses which of those pots are set up; a pot not set up leaves its members
+    aligned and costs nothing. vP(C) is the best of those choices, so it is defined wherever the
+    aligned plan is and never below it."""
 
     def __init__(self, scenario: Scenario, options: SolveOptions | None = None):
         self.scenario = scenario
@@ -385,21 +390,53 @@ class PoolingPlans:
         # funders with a stream that can pay into a pot: nobody else changes a pooling plan
         self.poolers = frozenset(scenario.funder_of(s) for s in self._switch)
 
-    def choice(self, coalition: Collection[str]) -> PoolingChoice:
-        """The pooling choice of the coalition's plan: its streams pool their largest share."""
+    def pots_of(self, coalition: Collection[str]) -> list[str]:
+        """The pots the coalition's streams could pay into, in id order."""
         members = frozenset(coalition)
+        scenario = self.scenario
+        return sorted(
+            {pot for s in self._switch if scenario.funder_of(s) in members and (pot := scenario.pot_of(s))}
+        )
+
+    def choice(self, coalition: Collection[str], pots: Collection[str] | None = None) -> PoolingChoice:
+        """The coalition's streams in `pots` (default: every pot they could pay into) pool their
+        largest share; the other streams stay aligned."""
+        members = frozenset(coalition)
+        setting_up = set(self.pots_of(members) if pots is None else pots)
         shares = {
             s: self.scenario.stream(s).pool_share_limit
             for s in self._switch
-            if self.scenario.funder_of(s) in members
+            if self.scenario.funder_of(s) in members and self.scenario.pot_of(s) in setting_up
         }
         used = frozenset(p.id for p in self.scenario.pots if any(m in shares for m in p.members))
         return PoolingChoice(PoolingMode.FIXED, shares, used)
 
     def plan(self, coalition: Collection[str]) -> CoalitionPlan:
-        """The plan when only `coalition` pools: its streams' pooling switched on, then re-solved in place."""
+        """The coalition's best choice of pots: each set of them tried in the kept program.
+
+        Pots are few (at most a handful a coalition can reach), so every choice is solved; among
+        choices that score the same (to 1e-9) the one with fewer pots, then the first by ids, is
+        taken, so the pots named do not follow the solver's path. With no pot set up the plan is
+        the aligned one, which can only fail where the aligned plan does.
+        """
         members = frozenset(coalition)
-        choice = self.choice(members)
+        reachable = self.pots_of(members)
+        best: CoalitionPlan | None = None
+        failed: CoalitionPlan | None = None
+        for size in range(len(reachable) + 1):
+            for pots in combinations(reachable, size):
+                found = self._plan_with(members, frozenset(pots))
+                if not found.ok:
+                    failed = failed or found
+                    continue
+                assert found.score is not None
+                if best is None or found.score > _beaten(best):
+                    best = found
+        return best if best is not None else failed or CoalitionPlan(members, PlanStatus.ERROR, None, "")
+
+    def _plan_with(self, members: Coalition, pots: frozenset[str]) -> CoalitionPlan:
+        """The plan when the coalition's streams in `pots` pool: switched on, re-solved in place."""
+        choice = self.choice(members, pots)
         cols = list(self._switch.values()) + list(self._used.values())
         values = [1.0 if s in choice.shares else 0.0 for s in self._switch]
         values += [1.0 if p in choice.pots_used else 0.0 for p in self._used]
@@ -412,12 +449,18 @@ class PoolingPlans:
             return CoalitionPlan(
                 members, PlanStatus.ERROR, None, "internal check failed: a pot's switch came out fractional"
             )
-        return _scored(members, self._spend, solution, self.scenario)
+        return replace(_scored(members, self._spend, solution, self.scenario), pots=choice.pots_used)
 
     def why(self, coalition: Collection[str]) -> list[str]:
         """What collides when `coalition` pools, rebuilt from scratch, to explain a failed plan."""
-        spec = ModelSpec(self.scenario, self.choice(coalition))
+        spec = ModelSpec(self.scenario, self.choice(coalition, ()))
         return [f.text for f in colliding_subset(build(spec))]
+
+
+def _beaten(plan: CoalitionPlan) -> float:
+    """The score another choice of pots must pass to replace `plan` (ties keep the fewer pots)."""
+    assert plan.score is not None
+    return plan.score + 1e-9 * max(1.0, abs(plan.score))
 
 
 def _fresh_view(funders: list[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from laa.models.scenario import Arrangement, Rule
 from laa.pooling.build import Builder, build
+from laa.pooling.canonical import Choice, choose
 from laa.pooling.evaluate import evaluate, strict_breaches
 from laa.pooling.extract import allocation_from, chosen_pooling
 from laa.pooling.plan import Plan, PlanStatus
@@ -34,17 +35,27 @@ def optimise(
     timings["build"] = time.perf_counter() - started
     solution = solver(builder.program, options, "plan")
     timings["solve"] = solution.seconds
-    if solution.ok and spec.choice.mode is not PoolingMode.FIXED:
-        assert solution.values is not None
-        shares, used = chosen_pooling(builder, solution.values)
+    if not solution.ok:
+        return plan_from(builder, solution, arrangement, timings)
+    if spec.choice.mode is not PoolingMode.FIXED:
+        # the pooling is chosen among equally good ones first, then fixed to price and choose the plan
+        started = time.perf_counter()
+        chosen, _ = choose(builder, solution, options, began=begun)
+        timings["choose_pooling"] = time.perf_counter() - started
+        assert chosen.values is not None
+        shares, used = chosen_pooling(builder, chosen.values)
         fixed = replace(spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used), max_pooled_share=None)
         started = time.perf_counter()
         builder = build(fixed)
-        resolved = solver(builder.program, options.remaining(begun), "priced")  # one time limit for both
+        resolved = solver(builder.program, options.remaining(begun), "priced")  # one time limit for all
         timings["resolve"] = time.perf_counter() - started
-        if resolved.ok:
-            solution = resolved
-    return plan_from(builder, solution, arrangement, timings)
+        if not resolved.ok:
+            return plan_from(builder, resolved, arrangement, timings)
+        solution = resolved
+    started = time.perf_counter()
+    solution, record = choose(builder, solution, options, began=begun)
+    timings["choose"] = time.perf_counter() - started
+    return plan_from(builder, solution, arrangement, timings, choice=record)
 
 
 def plan_from(
@@ -56,6 +67,7 @@ def plan_from(
     enforced: frozenset[str] | None = None,
     statutory: bool = True,
     priced: Priced | None = None,
+    choice: Choice | None = None,
 ) -> Plan:
     """Read the solution back, re-score it independently, and refuse it if the two disagree.
 
@@ -95,6 +107,7 @@ def plan_from(
         solver_score=solution.objective,
         seconds=timings,
         money_unit=b.unit,
+        choice=choice,
     )
     objective = solution.objective or 0.0
     broken = [

@@ -18,6 +18,7 @@ from laa.pooling.evaluate import Allocation, Evaluation
 from laa.pooling.prices import ShadowPrice
 
 if TYPE_CHECKING:
+    from laa.pooling.canonical import Choice
     from laa.pooling.diagnosis import Diagnosis
 
 
@@ -48,6 +49,8 @@ class Plan:
     # GBP per unit of money in the solver (pooling.scale): the power of ten nearest the median segment
     # width; None for a plan no program made (historic, or one that failed before building)
     money_unit: float | None = None
+    # how the plan was chosen among equally good ones (pooling/canonical.py); None when nothing was chosen
+    choice: Choice | None = None
 
     @property
     def has_numbers(self) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 from laa.models.scenario import Arrangement, Rule, Scenario
 from laa.pooling import response
 from laa.pooling.build import Builder, build, money_and_rules
+from laa.pooling.canonical import choose
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.solvers import Feature, Solution, SolveOptions, Solver, cold
@@ -131,8 +132,20 @@ def plan_silo(
     timings["build"] += time.perf_counter() - started
     solution = solver(b.program, options.remaining(begun), "area")
     timings["solve"] += solution.seconds
+    record = None
+    if solution.ok:
+        started = time.perf_counter()
+        solution, record = choose(b, solution, options, began=begun)
+        timings["choose"] = time.perf_counter() - started
     plan = plan_from(
-        b, solution, Arrangement.SILO, timings, report_rules=scenario.rules, enforced=all_own, statutory=False
+        b,
+        solution,
+        Arrangement.SILO,
+        timings,
+        report_rules=scenario.rules,
+        enforced=all_own,
+        statutory=False,
+        choice=record,
     )
     plan.shadow_prices = []  # the second program's duals price the silo definition, not money
     return plan

@@ -29,6 +29,7 @@ import numpy as np
 import pulp
 from laa.models.errors import SolverUnavailableError
 from laa.pooling.polish import polish
+from laa.pooling.priorities import DEFAULT_PRIORITIES, Priority
 from laa.pooling.program import INF, Program
 
 
@@ -115,10 +116,19 @@ class SolveOptions:
     time_limit: float | None = None
     # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
     mip_gap: float = 1e-8
+    # None leaves HiGHS's (1e-6) and CBC's defaults; choosing among equals sets it finer (canonical.py)
+    mip_abs_gap: float | None = None
     threads: int | None = None
     # dual simplex (HiGHS's default) suits the plans; the interior point method suits the silo's
     # second program (silo.py)
     interior_point: bool = False
+    # primal (and mixed-integer) feasibility tolerance; None leaves the solver's (1e-7, 1e-6)
+    feasibility: float | None = None
+    # True: HiGHS presolves whatever the program (choosing among equals fixes much of it);
+    # None: the rule in set_lp_options / set_pooling_mip_options
+    presolve: bool | None = None
+    # what a plan is chosen for among equally good ones, in order (pooling/canonical.py)
+    priorities: tuple[Priority, ...] = DEFAULT_PRIORITIES
 
     @property
     def capabilities(self) -> SolverCapabilities:
@@ -252,6 +262,11 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", options.mip_gap)
+    if options.mip_abs_gap is not None:
+        h.setOptionValue("mip_abs_gap", options.mip_abs_gap)
+    if options.feasibility is not None:
+        h.setOptionValue("primal_feasibility_tolerance", options.feasibility)
+        h.setOptionValue("mip_feasibility_tolerance", options.feasibility)
     h.setOptionValue("random_seed", 0)
     if options.time_limit is not None:
         h.setOptionValue("time_limit", float(options.time_limit))
@@ -315,6 +330,8 @@ def _solve_highs(program: Program, options: SolveOptions) -> Solution:
         set_pooling_mip_options(h)
     elif not options.interior_point:
         set_lp_options(h, program)
+    if options.presolve:
+        h.setOptionValue("presolve", "on")
     h.run()
     return read_highs(h, program.is_mip)
 
@@ -376,6 +393,7 @@ def _solve_cbc(program: Program, options: SolveOptions) -> Solution:
         cbc = pulp.PULP_CBC_CMD(
             msg=False,
             gapRel=options.mip_gap if program.is_mip else None,
+            gapAbs=options.mip_abs_gap if program.is_mip else None,
             timeLimit=options.time_limit,
             threads=options.threads,
         )

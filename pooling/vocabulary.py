@@ -40,6 +40,14 @@ class RowFamily(StrEnum):
     COUNTED_IF_HELD = "counted_if_held"  # ... and counts only when the pot holds the rule's streams
     SILO_OWN_OPTIMUM = "silo_own_optimum"  # silo: a funder's own-view score held at its optimum
     SILO_OWN_SPEND = "silo_own_spend"  # silo: a funder's spend on an outcome, within its optimal face
+    TARGET_MET = "target_met"  # choosing among equals: an outcome's target counted met only when it is
+    REWARD = "reward"  # ... a stretch target's reward earned only when switched on
+    REWARD_SLOPE = "reward_slope"  # ... and at most its share of the enhancement achieved
+    REWARD_FROM = "reward_from"  # ... switched on only from 60% of the enhancement
+    HOLD_SCORE = "hold_score"  # ... the score held at its best while later stages choose
+    HOLD_TARGETS = "hold_targets"  # ... the targets met held at their most
+    HOLD_REWARD = "hold_reward"  # ... the reward held at its most
+    DEPARTURE = "departure"  # ... a line's move from the reference allocation, up or down
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,37 @@ class Slack:
     row: RowLabel
 
 
+@dataclass(frozen=True, slots=True)
+class TargetMet:
+    """A binary: outcome o's target is met (choosing the plan among equally good ones)."""
+
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class RewardOn:
+    """A binary: outcome o's stretch reward is earned (its enhancement reached 60%)."""
+
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class RewardEarned:
+    """The reward grant outcome o earns, in GBP millions."""
+
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """How far stream s's spend on o in year t moves up (`up`) or down from the reference allocation."""
+
+    stream: str
+    outcome: str
+    year: int
+    up: bool
+
+
 ColumnKey = (
     Spend
     | PoolSpend
@@ -183,6 +222,10 @@ ColumnKey = (
     | Segment
     | Excess
     | Slack
+    | TargetMet
+    | RewardOn
+    | RewardEarned
+    | Departure
 )
 
 

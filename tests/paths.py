@@ -6,3 +6,4 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CHECKS = SHARED / "data" / "checks"
 EXAMPLE = ROOT / "examples" / "northbridge.yaml"
+EXAMPLES = ROOT / "examples"

@@ -91,7 +91,12 @@ def rank_freedoms(
     top: int = 5,
     options: SolveOptions | None = None,
 ) -> list[Ask]:
-    """Every ask with a positive marginal value, best first; the first `top` with their exact gain."""
+    """Every ask with a positive marginal value, best first; the first `top` with their exact gain.
+
+    Best first is by marginal value (score per £1m); asks that tie on it are ranked by their exact
+    gain, every ask tied with the `top`-th re-solved too, so that the first three of `--top 5` are
+    always `--top 3` (a cut inside a tie would otherwise pick by the file's order).
+    """
     values = freedom_values(scenario, arrangement, options)
     asks = [
         Ask("eligibility", s, o, None, value, None, _eligibility_text(scenario, s, o))
@@ -103,11 +108,32 @@ def rank_freedoms(
         for r, value in values.rules.items()
         if value > PRICE_NOISE
     ]
-    asks.sort(key=lambda a: (-a.per_million, a.kind, a.stream or "", a.outcome or "", a.rule or ""))
-    before = priced_plan(values, options) if top > 0 and asks else None
-    exact = [_granted(values, before, ask, options) for ask in asks[:top]]
-    exact.sort(key=lambda a: -(a.gain if a.gain is not None else -1.0))  # stable: ties keep marginal order
-    return exact + asks[top:]
+    asks.sort(key=lambda a: (-a.per_million, *_ids(a)))
+    cut = min(top, len(asks))
+    while 0 < cut < len(asks) and _tied(asks[cut - 1], asks[cut]):
+        cut += 1
+    before = priced_plan(values, options) if cut > 0 else None
+    exact = [_granted(values, before, ask, options) for ask in asks[:cut]]
+    ranked: list[Ask] = []
+    for ask in exact:  # already in marginal order: sort each run of tied asks by exact gain
+        if ranked and _tied(ranked[-1], ask):
+            group = [ask]
+            while ranked and _tied(ranked[-1], ask):
+                group.append(ranked.pop())
+            group.sort(key=lambda a: (-(a.gain if a.gain is not None else -1.0), *_ids(a)))
+            ranked += group
+        else:
+            ranked.append(ask)
+    return ranked + asks[cut:]
+
+
+def _tied(a: Ask, b: Ask) -> bool:
+    """Whether two asks' marginal values are the same to the solver's precision."""
+    return abs(a.per_million - b.per_million) <= PRICE_NOISE * max(1.0, abs(a.per_million))
+
+
+def _ids(a: Ask) -> tuple[str, str, str, str]:
+    return (a.kind, a.stream or "", a.outcome or "", a.rule or "")
 
 
 def _granted(values: FreedomValues, before: Plan | None, ask: Ask, options: SolveOptions | None) -> Ask:

@@ -89,6 +89,7 @@ class PartnersResult:
     fair: dict[Arrangement, FairResult]
     ranges: dict[Arrangement, list[RangeRow]]
     seconds: dict[str, float] = field(default_factory=dict)
+    pots_set_up: frozenset[str] = frozenset()  # the pots vP(all) sets up (MODEL.md, Partners)
 
     def better_off(self, funder: str, arrangement: Arrangement) -> bool | None:
         """Whether the funder's own-view score under `arrangement` is at least its silo one."""
@@ -238,7 +239,7 @@ def partners(
     seconds["aligning"] = time.perf_counter() - mark
     highs += kept
     mark = time.perf_counter()
-    pooling, kept = _gain_of_pooling(scenario, plans, funders, orders, seed, options)
+    pooling, pots_set_up, kept = _gain_of_pooling(scenario, plans, funders, orders, seed, options)
     seconds["pooling"] = time.perf_counter() - mark
     highs += kept
 
@@ -254,7 +255,20 @@ def partners(
     seconds["total"] = time.perf_counter() - started
     seconds["highs"] = highs
     return PartnersResult(
-        scenario, epsilon, chosen, funders, views, plans, books, own, aligning, pooling, fair, ranges, seconds
+        scenario,
+        epsilon,
+        chosen,
+        funders,
+        views,
+        plans,
+        books,
+        own,
+        aligning,
+        pooling,
+        fair,
+        ranges,
+        seconds,
+        pots_set_up,
     )
 
 
@@ -326,22 +340,19 @@ def _gain_of_pooling(
     orders: int | None,
     seed: int,
     options: SolveOptions | None,
-) -> tuple[Shares, float]:
-    """Shares of pooled - aligned: vP(C) pools only C's streams into their pots."""
-    aligned, pooled = plans[Arrangement.ALIGNED], plans[Arrangement.POOLED]
-    for plan in (aligned, pooled):
-        if plan.score is None:
-            return _undefined(funders, _failed_plan(plan)), 0.0
+) -> tuple[Shares, frozenset[str], float]:
+    """Shares of vP(all) - aligned: vP(C) pools only C's streams, into the pots C chooses to set up
+    (MODEL.md, Partners). Returns the shares, the pots vP(all) sets up, and HiGHS's seconds."""
+    aligned = plans[Arrangement.ALIGNED]
+    if aligned.score is None:
+        return _undefined(funders, _failed_plan(aligned)), frozenset(), 0.0
     game = PoolingPlans(scenario, options)
     poolers = game.poolers
-    everyone = frozenset(funders)
     known: dict[Coalition, CoalitionPlan] = {}
 
     def value(coalition: Coalition) -> CoalitionPlan:
         paying = coalition & poolers  # a funder with nothing to pool changes no pooled plan
-        if coalition == everyone or (paying and paying == poolers):  # MODEL.md: the pooled score
-            return CoalitionPlan(coalition, PlanStatus.OPTIMAL, pooled.score)
-        if not paying:  # MODEL.md: the aligned score
+        if not paying:  # MODEL.md: vP(empty) is the aligned score
             return CoalitionPlan(coalition, PlanStatus.OPTIMAL, aligned.score)
         if paying not in known:
             known[paying] = game.plan(paying)
@@ -351,7 +362,8 @@ def _gain_of_pooling(
         scenario, game, lambda names: f"the pooled plan in which only the streams of {names} pay into pots"
     )
     shares = shapley(funders, value, explain, orders, seed)
-    return shares, game.kept.highs_seconds
+    everyone = value(frozenset(funders))
+    return shares, everyone.pots, game.kept.highs_seconds
 
 
 # --- the fair plan and the room to negotiate ---
@@ -459,7 +471,7 @@ def partners_document(result: PartnersResult) -> dict[str, Any]:
             for f in result.funders
         },
         "gain_of_aligning": _shares_record(result.aligning),
-        "gain_of_pooling": _shares_record(result.pooling),
+        "gain_of_pooling": {**_shares_record(result.pooling), "pots_set_up": sorted(result.pots_set_up)},
         "fair": {a.value: _fair_record(fair) for a, fair in result.fair.items()},
         "ranges": {a.value: [_range_record(r) for r in rows] for a, rows in result.ranges.items()},
         "seconds": {k: round(v, 6) for k, v in result.seconds.items()},

@@ -86,6 +86,7 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
         "seconds": {},
         "robust": None,
         "money_unit": None,  # GBP per unit of money in the solver (laa.pooling.scale)
+        "choice": None,  # how the plan was chosen among equally good ones (laa.pooling.canonical)
     }
 
 
@@ -98,6 +99,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     record["diagnosis"] = plan.diagnosis.to_dict() if plan.diagnosis is not None else None
     record["seconds"] = {k: round(v, 6) for k, v in plan.seconds.items()}
     record["money_unit"] = plan.money_unit
+    record["choice"] = plan.choice.as_dict() if plan.choice is not None else None
     record["robust"] = robust_record(plan)
     if ev is None:
         return record

@@ -8,8 +8,10 @@ overhead and costs £15 to set up.
     only A pools:            pot 100 - 15 = 85, B 80     -> 165 -> 0.165
     only B pools:            A 90, pot 100 - 15 = 85     -> 175 -> 0.175
     both pool (pooled):      pot 200 - 15 = 185          -> 185 -> 0.185
-    phi_A = 1/2 (0.165 - 0.170) + 1/2 (0.185 - 0.175) = 0.0025
-    phi_B = 1/2 (0.175 - 0.170) + 1/2 (0.185 - 0.165) = 0.0125   (sum 0.015 = pooled - aligned)
+    A coalition chooses whether to set the pot up (MODEL.md since 2026-12-07), so
+    vP(A) = max(0.170, 0.165) = 0.170, vP(B) = 0.175, vP(A, B) = 0.185:
+    phi_A = 1/2 (0.170 - 0.170) + 1/2 (0.185 - 0.175) = 0.005
+    phi_B = 1/2 (0.175 - 0.170) + 1/2 (0.185 - 0.170) = 0.010   (sum 0.015 = pooled - aligned)
 
 Alone each funder sees the one outcome and spends everything on it, as
 aligned does: silo = aligned = 0.170, and no one gains from aligning.
@@ -66,8 +68,8 @@ def test_two_funders_share_the_gain_of_pooling_as_worked_by_hand() -> None:
     assert result.plans[Arrangement.POOLED].score == pytest.approx(0.185, abs=TOL)
     assert result.pooling.method is Method.EXACT
     assert result.pooling.total == pytest.approx(0.015, abs=TOL)
-    assert result.pooling.shares["a"] == pytest.approx(0.0025, abs=TOL)
-    assert result.pooling.shares["b"] == pytest.approx(0.0125, abs=TOL)
+    assert result.pooling.shares["a"] == pytest.approx(0.005, abs=TOL)
+    assert result.pooling.shares["b"] == pytest.approx(0.010, abs=TOL)
     assert result.aligning.total == pytest.approx(0.0, abs=TOL)
     assert result.aligning.shares == pytest.approx({"a": 0.0, "b": 0.0}, abs=TOL)
 
@@ -187,6 +189,7 @@ def test_the_example_as_json_from_the_command_line() -> None:
     aligning, pooling = doc["gain_of_aligning"], doc["gain_of_pooling"]
     assert sum(aligning["shares"].values()) == pytest.approx(scores["aligned"] - scores["silo"], abs=1e-9)
     assert sum(pooling["shares"].values()) == pytest.approx(scores["pooled"] - scores["aligned"], abs=1e-9)
+    assert pooling["pots_set_up"] == ["laa-pot", "s75-pot"]  # both worth setting up: vP(all) is pooled
     assert aligning["total"] == pytest.approx(scores["aligned"] - scores["silo"], abs=1e-12)
     funders = {f.id for f in load_scenario(EXAMPLE).funders}
     for key in ("gain_of_aligning", "gain_of_pooling"):
@@ -224,14 +227,15 @@ def test_the_workbook_carries_the_partners_sheets(tmp_path: Path) -> None:
     header = rows[0]
     pooled_b = next(r for r in rows[1:] if r[0] == "pooled" and r[2] == "b")
     assert pooled_b[header.index("set-up")] == 7.5
-    assert pooled_b[header.index("share of gain of pooling")] == pytest.approx(0.0125, abs=TOL)
+    assert pooled_b[header.index("share of gain of pooling")] == pytest.approx(0.010, abs=TOL)
 
 
-def test_an_infeasible_coalition_exits_3_with_what_is_still_defined() -> None:
+def test_a_pot_not_worth_setting_up_is_named_by_what_is_set_up() -> None:
     run = CliRunner().invoke(laa, ["partners", str(HERE / "pot_setup.yaml"), "--format", "json"])
-    assert run.exit_code == 3, run.output
+    assert run.exit_code == 0, run.output
     doc = json.loads(run.output)
-    assert "Funder A" in doc["gain_of_pooling"]["undefined_because"]
+    assert doc["gain_of_pooling"]["undefined_because"] is None
+    assert doc["gain_of_pooling"]["pots_set_up"] == []
     assert doc["gain_of_aligning"]["undefined_because"] is None
 
 

@@ -65,13 +65,21 @@ def check_invariants(result: PartnersResult) -> None:
             assert round(sum(getattr(a, figure) for a in books), 2) == round(area, 2), figure
         assert sum(a.score_bought for a in books) == pytest.approx(plan.score, abs=1e-9)
     scores = {a: p.score for a, p in result.plans.items()}
-    for shares, (high, low) in (
-        (result.aligning, (Arrangement.ALIGNED, Arrangement.SILO)),
-        (result.pooling, (Arrangement.POOLED, Arrangement.ALIGNED)),
-    ):
-        if shares.defined:
-            gain = (scores[high] or 0.0) - (scores[low] or 0.0)
-            assert sum(v or 0.0 for v in shares.shares.values()) == pytest.approx(gain, abs=1e-9)
+    if result.aligning.defined:
+        gain = (scores[Arrangement.ALIGNED] or 0.0) - (scores[Arrangement.SILO] or 0.0)
+        assert sum(v or 0.0 for v in result.aligning.shares.values()) == pytest.approx(gain, abs=1e-9)
+    # MODEL.md since 2026-12-07: vP is defined wherever aligned is, never below it, and vP(all) is at
+    # least the pooled score (setting up every pot is one of its choices)
+    aligned, pooled = scores[Arrangement.ALIGNED], scores[Arrangement.POOLED]
+    assert result.pooling.defined == (aligned is not None)
+    if aligned is not None:
+        total = result.pooling.total
+        assert total is not None and total >= -1e-9
+        assert sum(v or 0.0 for v in result.pooling.shares.values()) == pytest.approx(total, abs=1e-9)
+        if pooled is not None:
+            assert total >= pooled - aligned - 1e-7
+        if pooled is None or total > pooled - aligned + 1e-7:  # a pot not worth setting up: left out
+            assert set(result.pots_set_up) != {p.id for p in result.scenario.pots}
     for arrangement, fair in result.fair.items():
         if fair.score is None:
             continue
@@ -124,16 +132,18 @@ def test_the_same_seed_gives_the_same_estimate() -> None:
     assert one.aligning.shares != other.aligning.shares
 
 
-def test_an_infeasible_coalition_is_named_with_why_and_the_rest_still_given() -> None:
-    """Either member pooling alone pays in £30 to a pot that costs £50 to set up."""
+def test_a_pot_no_funder_can_set_up_alone_is_left_out_and_the_gain_still_divided() -> None:
+    """Either member pooling alone pays in £30 to a pot that costs £50 to set up (MODEL.md since
+    2026-12-07: a coalition chooses which pots to set up; until then every share was undefined)."""
     result = partners(load_scenario(HERE / "pot_setup.yaml"))
-    because = result.pooling.undefined_because
-    assert because is not None and "Funder A" in because and "infeasible" in because
-    assert "set-up cost £50" in because
-    assert set(result.pooling.shares.values()) == {None}
-    # aligned: each spends half its £30 (overhead), 0.030; pooled: £60 less £50 set-up, 0.010
-    assert result.pooling.total == pytest.approx(-0.02, abs=TOL)
-    assert result.aligning.defined  # what is still defined is given
+    # aligned: each spends half its £30 (overhead), 0.030; pooled: £60 less £50 set-up, 0.010. So
+    # vP(A) = vP(B) = aligned (A's pot alone cannot be set up), and vP(all) = max(aligned, pooled)
+    assert result.plans[Arrangement.POOLED].score == pytest.approx(0.010, abs=TOL)
+    assert result.pooling.defined
+    assert result.pooling.total == pytest.approx(0.0, abs=TOL)
+    assert result.pooling.shares == pytest.approx({"a": 0.0, "b": 0.0}, abs=TOL)
+    assert result.pots_set_up == frozenset()
+    assert result.aligning.defined
     assert result.accounts[Arrangement.POOLED]
     assert result.fair[Arrangement.POOLED].score is not None
 
