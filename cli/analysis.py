@@ -13,11 +13,13 @@ from laa.cli.common import (
     guarded,
     load,
     out_option,
+    priorities_option,
     solve_options,
     solver_option,
     time_limit_option,
 )
 from laa.models.scenario import Arrangement
+from laa.pooling.priorities import DEFAULT_PRIORITIES, Priority
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
 from laa.scenarios.analysis.freedoms import (
@@ -27,6 +29,7 @@ from laa.scenarios.analysis.freedoms import (
     rank_freedoms,
     value_of_pooling,
 )
+from laa.scenarios.analysis.priority_cost import priority_cost_document, priority_cost_text, priority_costs
 from laa.scenarios.analysis.variants import (
     all_plans,
     plan_variants,
@@ -48,19 +51,29 @@ from laa.scenarios.analysis.variants import (
 )
 @solver_option
 @time_limit_option
+@priorities_option
 @guarded
 def compare(
-    file: str, fmt: str, out: str | None, variants: bool, solver: str, time_limit: float | None
+    file: str,
+    fmt: str,
+    out: str | None,
+    variants: bool,
+    solver: str,
+    time_limit: float | None,
+    priorities: tuple[Priority, ...] | None,
 ) -> None:
     """One row per arrangement: targets met, reward, money lost, rules broken and score, against silo and
     aligned; then the outcomes the arrangements disagree on most.
+
+    With --priorities other than the default, each arrangement is planned for both orders and a
+    table says what the user's order costs in score and gains in targets and reward.
 
     Exit codes as `laa run`: 0 every arrangement solved, 2 the file cannot be planned, 3 some arrangement
     is infeasible, 4 some failed (solver error or time limit).
     """
     scenario = load(file)
     if variants:
-        planned = plan_variants(scenario, None, solve_options(solver, time_limit))
+        planned = plan_variants(scenario, None, solve_options(solver, time_limit, priorities))
         if fmt == "json":
             emit(json.dumps(variants_document(scenario, planned), indent=1, allow_nan=False) + "\n", out)
         elif fmt == "csv":
@@ -68,13 +81,23 @@ def compare(
         else:
             emit(variants_text(scenario, planned), out)
         sys.exit(exit_code(all_plans(planned)))
-    plans = plan_all(scenario, None, solve_options(solver, time_limit))
+    plans = plan_all(scenario, None, solve_options(solver, time_limit, priorities))
+    costs = None
+    if priorities is not None and priorities != DEFAULT_PRIORITIES:
+        default = plan_all(scenario, None, solve_options(solver, time_limit))
+        costs = priority_costs(default, plans)
     if fmt == "json":
-        emit(json.dumps(comparison_document(scenario, plans), indent=1, allow_nan=False) + "\n", out)
+        document = comparison_document(scenario, plans)
+        if costs is not None and priorities is not None:
+            document["priority_cost"] = priority_cost_document(priorities, costs)
+        emit(json.dumps(document, indent=1, allow_nan=False) + "\n", out)
     elif fmt == "csv":
         emit(comparison_csv(plans), out)
     else:
-        emit(comparison_text(scenario, plans), out)
+        text = comparison_text(scenario, plans)
+        if costs is not None and priorities is not None:
+            text += "\n" + priority_cost_text(priorities, costs) + "\n"
+        emit(text, out)
     sys.exit(exit_code(plans))
 
 

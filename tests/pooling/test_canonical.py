@@ -225,3 +225,22 @@ def test_the_top_three_asks_are_the_first_three_of_the_top_five(name):
     three = rank_freedoms(scenario, top=3)[:3]
     five = rank_freedoms(scenario, top=5)[:3]
     assert [(a.ask, a.gain) for a in three] == [(a.ask, a.gain) for a in five]
+
+
+def test_compare_says_what_the_users_order_costs(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from laa.cli.main import laa
+
+    path = tmp_path / "reward.yaml"
+    path.write_text(yaml.safe_dump(REWARD))
+    run = CliRunner().invoke(laa, ["compare", str(path), "--priorities", "reward,score", "--format", "json"])
+    assert run.exit_code == 0, run.output
+    cost = json.loads(run.output)["priority_cost"]
+    assert cost["priorities"] == ["reward", "score"]
+    aligned = next(a for a in cost["arrangements"] if a["arrangement"] == "aligned")
+    assert aligned["score_cost"] == pytest.approx(0.4, abs=1e-7)
+    assert aligned["reward_chosen"] == pytest.approx(60_000, abs=1.0)
+    text = CliRunner().invoke(laa, ["compare", str(path), "--priorities", "reward,score"]).output
+    assert "Choosing for reward, then score instead of score, then targets, then reward" in text
