@@ -59,11 +59,7 @@ ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
 
 
 def spec_for(scenario, arrangement: Arrangement) -> ModelSpec:
-    if arrangement is Arrangement.ALIGNED:
-        return ModelSpec(scenario, PoolingChoice.aligned())
-    if arrangement is Arrangement.POOLED:
-        return ModelSpec(scenario, PoolingChoice.pooled(scenario))
-    return ModelSpec(scenario, PoolingChoice.chosen_by_solver(scenario.partial_pooling))
+    return ModelSpec(scenario, PoolingChoice.for_arrangement(scenario, arrangement))
 
 
 def floor_seconds(scenario, arrangement: Arrangement) -> tuple[float, float, float, int, int, int]:

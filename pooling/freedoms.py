@@ -22,7 +22,7 @@ from laa.pooling.build import build
 from laa.pooling.optimise import optimise, plan_from
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions, solve
-from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.spec import ModelSpec, PoolingChoice
 
 # below this a marginal value or a gain is solver noise
 PRICE_NOISE = 1e-9
@@ -58,20 +58,14 @@ def require_feasible(plan: Plan, arrangement: Arrangement) -> None:
 
 def base_spec(scenario: Scenario, arrangement: Arrangement, options: SolveOptions | None) -> ModelSpec:
     """The program the freedoms are priced on; for `optimal`, its pooling choice held fixed."""
-    if arrangement is Arrangement.ALIGNED:
-        return ModelSpec(scenario, PoolingChoice.aligned())
-    if arrangement is Arrangement.POOLED:
-        return ModelSpec(scenario, PoolingChoice.pooled(scenario))
+    if arrangement in (Arrangement.ALIGNED, Arrangement.POOLED):
+        return ModelSpec(scenario, PoolingChoice.for_arrangement(scenario, arrangement))
     if arrangement is Arrangement.OPTIMAL:
-        plan = optimise(
-            ModelSpec(scenario, PoolingChoice.chosen_by_solver(scenario.partial_pooling)),
-            Arrangement.OPTIMAL,
-            options,
-        )
+        spec = ModelSpec(scenario, PoolingChoice.for_arrangement(scenario, arrangement))
+        plan = optimise(spec, Arrangement.OPTIMAL, options)
         require_feasible(plan, arrangement)
         assert plan.spending is not None
-        choice = PoolingChoice(PoolingMode.FIXED, dict(plan.spending.shares), plan.spending.pots_used)
-        return ModelSpec(scenario, choice)
+        return ModelSpec(scenario, PoolingChoice.fixed(plan.spending.shares, plan.spending.pots_used))
     raise LaaError(
         f"freedoms are priced on a joint plan: aligned, pooled or optimal, not {arrangement.value}"
     )

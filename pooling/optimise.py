@@ -44,7 +44,7 @@ def optimise(
         timings["choose_pooling"] = time.perf_counter() - started
         assert chosen.values is not None
         shares, used = chosen_pooling(builder, chosen.values)
-        fixed = replace(spec, choice=PoolingChoice(PoolingMode.FIXED, shares, used), max_pooled_share=None)
+        fixed = replace(spec, choice=PoolingChoice.fixed(shares, used), max_pooled_share=None)
         started = time.perf_counter()
         builder = build(fixed)
         resolved = solver(builder.program, options.remaining(begun), "priced")  # one time limit for all
@@ -119,17 +119,15 @@ def plan_from(
     ]
     strict = strict_breaches(evaluation, promised, statutory)
     if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
-        plan.status = PlanStatus.ERROR
-        plan.message = (
+        return plan.refused(
             f"internal check failed: the solver's score {objective:.9f} differs from "
             f"the re-scored allocation {evaluation.score:.9f}"
         )
-    elif broken:
-        plan.status = PlanStatus.ERROR
-        plan.message = "internal check failed: the plan breaks " + "; ".join(v.message for v in broken[:3])
-    elif strict:
-        plan.status = PlanStatus.ERROR
-        plan.message = (
+    if broken:
+        what = "; ".join(v.message for v in broken[:3])
+        return plan.refused(f"internal check failed: the plan breaks {what}")
+    if strict:
+        return plan.refused(
             "internal check failed: the solver's plan breaks a limit by more than 1e-9 of its money: "
             + "; ".join(strict[:3])
         )

@@ -108,8 +108,7 @@ class WithinReach:
         plan = plan_from(self.builder, checked, self.arrangement, {"solve": solution.seconds})
         score = plan.score
         if plan.status is PlanStatus.OPTIMAL and score is not None and score < self.floor:
-            plan.status = PlanStatus.ERROR
-            plan.message = (
+            return plan.refused(
                 f"internal check failed: the plan's re-scored score {score:.9f} is below "
                 f"{1 - self.epsilon:g} of the optimum {self.optimum:.9f}"
             )

@@ -8,7 +8,7 @@ solver-side record of the spend stays in `spending`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -32,9 +32,14 @@ class PlanStatus(StrEnum):
     EVALUATED = "evaluated"  # a historic allocation, judged rather than solved
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
-    """One arrangement of one scenario, solved (or judged, for historic) and re-scored by the evaluator."""
+    """One arrangement of one scenario, solved (or judged, for historic) and re-scored by the evaluator.
+
+    Made once, by one path (`pooling.optimise.plan_from`, silo's, the robust plan's), and then
+    frozen: a check that finds its figures wrong makes a new plan (`refused`), so no plan read by a
+    command or the meeting page can have skipped a check another made.
+    """
 
     scenario: Scenario
     arrangement: Arrangement
@@ -51,6 +56,10 @@ class Plan:
     money_unit: float | None = None
     # how the plan was chosen among equally good ones (pooling/canonical.py); None when nothing was chosen
     choice: Choice | None = None
+
+    def refused(self, message: str) -> Plan:
+        """This plan made an `error` with `message`: its figures are kept for diagnosis, never read."""
+        return replace(self, status=PlanStatus.ERROR, message=message)
 
     @property
     def has_numbers(self) -> bool:

@@ -294,9 +294,8 @@ def _finish(
     )
     broken = [v for v in evaluation.violations if v.kind != "statutory" or spec.statutory]
     if broken:
-        plan.status = PlanStatus.ERROR
         what = "; ".join(v.message for v in broken[:3])
-        plan.message = f"internal check failed: the robust plan breaks {what}"
+        plan = plan.refused(f"internal check failed: the robust plan breaks {what}")
     return RobustSolution(
         plan, measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
     )

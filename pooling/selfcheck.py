@@ -82,25 +82,17 @@ def run_problems(plans: list[Plan]) -> dict[int, str]:
 
 
 def checked(plan: Plan) -> Plan:
-    """The plan, made an `error` with the reason when its figures cannot be right."""
+    """The plan, or an `error` plan with the reason when its figures cannot be right."""
     problems = plan_problems(plan)
-    if problems:
-        _refuse(plan, "; ".join(problems))
-    return plan
+    return plan.refused(f"self-check failed: {'; '.join(problems)}") if problems else plan
 
 
 def checked_run(plans: list[Plan]) -> list[Plan]:
-    """Each plan checked alone, then the run's plans against each other; the same list, in order."""
-    for plan in plans:
-        checked(plan)
-    for index, reason in run_problems(plans).items():
-        _refuse(plans[index], reason)
-    return plans
-
-
-def _refuse(plan: Plan, reason: str) -> None:
-    plan.status = PlanStatus.ERROR
-    plan.message = f"self-check failed: {reason}"
+    """Each plan checked alone, then the run's plans against each other, in order."""
+    found = [checked(plan) for plan in plans]
+    for index, reason in run_problems(found).items():
+        found[index] = found[index].refused(f"self-check failed: {reason}")
+    return found
 
 
 def _figures(plan: Plan) -> Iterable[tuple[str, float]]:

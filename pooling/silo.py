@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -137,9 +137,10 @@ def plan_silo(
         started = time.perf_counter()
         solution, record = choose(b, solution, options, began=begun)
         timings["choose"] = time.perf_counter() - started
+    # no shadow prices: the second program's duals price the silo definition, not money
     plan = plan_from(
         b,
-        solution,
+        replace(solution, shadow=None, reduced=None),
         Arrangement.SILO,
         timings,
         report_rules=scenario.rules,
@@ -147,7 +148,6 @@ def plan_silo(
         statutory=False,
         choice=record,
     )
-    plan.shadow_prices = []  # the second program's duals price the silo definition, not money
     return plan
 
 

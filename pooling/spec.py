@@ -6,10 +6,11 @@ diagnosis each describe the program they need and one builder makes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from laa.models.scenario import Rule, Scenario
+from laa.models.scenario import Arrangement, Rule, Scenario
 from laa.pooling.scale import money_unit
 
 
@@ -39,6 +40,23 @@ class PoolingChoice:
         """Every pot member pooled up to its limit and every pot set up, whatever it costs."""
         shares = {m: scenario.stream(m).pool_share_limit for pot in scenario.pots for m in pot.members}
         return PoolingChoice(PoolingMode.FIXED, shares, frozenset(p.id for p in scenario.pots))
+
+    @staticmethod
+    def fixed(shares: Mapping[str, float], pots_used: Iterable[str]) -> PoolingChoice:
+        """A plan's pooling held fixed (the optimal arrangement's choice, re-solved or priced)."""
+        return PoolingChoice(PoolingMode.FIXED, dict(shares), frozenset(pots_used))
+
+    @staticmethod
+    def for_arrangement(scenario: Scenario, arrangement: Arrangement) -> PoolingChoice:
+        """The pooling MODEL.md's joint arrangements describe: the one switch from an arrangement to
+        what to build. Silo and historic are not one joint program, so they have none."""
+        if arrangement is Arrangement.ALIGNED:
+            return PoolingChoice.aligned()
+        if arrangement is Arrangement.POOLED:
+            return PoolingChoice.pooled(scenario)
+        if arrangement is Arrangement.OPTIMAL:
+            return PoolingChoice.chosen_by_solver(scenario.partial_pooling)
+        raise ValueError(f"the {arrangement.value} arrangement is not one joint program")
 
     @staticmethod
     def chosen_by_solver(partial: bool) -> PoolingChoice:

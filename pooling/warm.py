@@ -24,14 +24,11 @@ import time
 
 from laa.models.errors import LaaError
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.diagnosis import diagnose_safely
+from laa.pooling.arrangement import failed, finished, solved
 from laa.pooling.kept import KeptModel
-from laa.pooling.optimise import optimise
-from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.plan import Plan
 from laa.pooling.program import Program
-from laa.pooling.silo import plan_silo
 from laa.pooling.solvers import Feature, Solution, SolveOptions, solve
-from laa.pooling.spec import ModelSpec, PoolingChoice
 
 __all__ = ["WarmPlanner"]
 
@@ -55,30 +52,20 @@ class WarmPlanner:
         self.base_plan = self.plan(scenario)
 
     def plan(self, scenario: Scenario) -> Plan:
-        """The arrangement's plan of `scenario` (a changed copy of the base), warm where it can be."""
+        """The arrangement's plan of `scenario` (a changed copy of the base), warm where it can be,
+        diagnosed and checked on the same path as a cold plan (`laa.pooling.arrangement`)."""
         begun = time.perf_counter()
         self._reasons = []
         try:
-            plan = self._plan(scenario)
+            plan = solved(scenario, self.arrangement, self.options, solver=self._solve)
         except Exception as exc:  # a meeting must keep going; the reason travels with the plan
             self._models.clear()  # a model left half-changed is not kept
             self._reasons.append(f"planning failed, so nothing is kept ({type(exc).__name__})")
-            plan = Plan(scenario, self.arrangement, PlanStatus.ERROR, f"{type(exc).__name__}: {exc}")
-        if plan.status is PlanStatus.INFEASIBLE:
-            plan.diagnosis = diagnose_safely(scenario, self.arrangement, self.options.remaining(begun))
+            plan = failed(scenario, self.arrangement, exc)
+        else:
+            plan = finished(plan, scenario, self.arrangement, self.options, begun)
         self.last_rebuild_reason = "; ".join(dict.fromkeys(self._reasons)) or None
         return plan
-
-    def _plan(self, scenario: Scenario) -> Plan:
-        if self.arrangement is Arrangement.SILO:
-            return plan_silo(scenario, self.options, solver=self._solve)
-        if self.arrangement is Arrangement.ALIGNED:
-            spec = ModelSpec(scenario, PoolingChoice.aligned())
-        elif self.arrangement is Arrangement.POOLED:
-            spec = ModelSpec(scenario, PoolingChoice.pooled(scenario))
-        else:
-            spec = ModelSpec(scenario, PoolingChoice.chosen_by_solver(scenario.partial_pooling))
-        return optimise(spec, self.arrangement, self.options, solver=self._solve)
 
     def _solve(self, program: Program, options: SolveOptions, role: str) -> Solution:
         """Solve `program` in the model kept for `role`, brought up to date; rebuild it if need be."""

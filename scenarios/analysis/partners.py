@@ -26,7 +26,7 @@ from laa.pooling.partners import WithinReach
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.ranges import Counted, money_range
 from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.pooling.units import area_money
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on, pot_shares
@@ -192,13 +192,10 @@ def own_view_score(plan: Plan, view: Sequence[str]) -> float | None:
 def fixed_spec(plan: Plan) -> ModelSpec:
     """The arrangement's program with its pooling choice fixed as the plan made it."""
     scenario = plan.scenario
-    if plan.arrangement is Arrangement.ALIGNED:
-        return ModelSpec(scenario, PoolingChoice.aligned())
-    if plan.arrangement is Arrangement.POOLED:
-        return ModelSpec(scenario, PoolingChoice.pooled(scenario))
+    if plan.arrangement is not Arrangement.OPTIMAL:
+        return ModelSpec(scenario, PoolingChoice.for_arrangement(scenario, plan.arrangement))
     assert plan.spending is not None
-    choice = PoolingChoice(PoolingMode.FIXED, dict(plan.spending.shares), plan.spending.pots_used)
-    return ModelSpec(scenario, choice)
+    return ModelSpec(scenario, PoolingChoice.fixed(plan.spending.shares, plan.spending.pots_used))
 
 
 def partners(

@@ -31,7 +31,7 @@ from laa.pooling.robust import Measure, MeasureKind, RobustSolution, plan_agains
 from laa.pooling.robust_program import allocation_in_draw
 from laa.pooling.selfcheck import checked
 from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.analysis.table import grid, short
@@ -159,7 +159,7 @@ class RobustJudgement:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class RobustPlan(Plan):
     """A plan chosen against draws: its figures are those at the central estimate (as any plan's),
     and `robust` says how it fares in the draws beside the deterministic plan."""
@@ -252,7 +252,7 @@ def _choices(scenario: Scenario, arrangement: Arrangement, deterministic: Plan) 
         return [PoolingChoice.pooled(scenario)]
     spending = deterministic.spending
     assert spending is not None
-    own = PoolingChoice(PoolingMode.FIXED, dict(spending.shares), spending.pots_used)
+    own = PoolingChoice.fixed(spending.shares, spending.pots_used)
     return [PoolingChoice.aligned(), PoolingChoice.pooled(scenario), own]
 
 
@@ -263,13 +263,13 @@ def judged(run: RobustRun, solution: RobustSolution, deterministic: Plan) -> Pla
     robust_in, deterministic_in = run.judge(plan, fresh=False), run.judge(deterministic, fresh=False)
     kept = solution.kept
     value = measure.value(robust_in.scores[kept], robust_in.met[kept])
-    _check(plan, solution, value, robust_in.subset(kept))
+    plan = _check(plan, solution, value, robust_in.subset(kept))
     robust_out, deterministic_out = run.judge(plan, fresh=True), run.judge(deterministic, fresh=True)
     central_cost = None
     if plan.score is not None and deterministic.score is not None:
         central_cost = deterministic.score - plan.score
     spending = plan.spending
-    plan.robust = RobustJudgement(
+    judgement = RobustJudgement(
         measure=measure,
         draws=len(run.planned),
         seed=run.planned.seed,
@@ -295,29 +295,28 @@ def judged(run: RobustRun, solution: RobustSolution, deterministic: Plan) -> Pla
         },
         pooling=dict(spending.shares) if spending else {},
     )
-    return checked(plan)
+    return checked(replace(plan, robust=judgement))
 
 
-def _check(plan: Plan, solution: RobustSolution, value: float, kept: Judgement) -> None:
+def _check(plan: RobustPlan, solution: RobustSolution, value: float, kept: Judgement) -> RobustPlan:
     """The evaluator must find what the program promised: the measure, and every rule kept in every
     draw planned against. Otherwise the plan is an `error`, as a deterministic plan would be."""
     if plan.status is not PlanStatus.OPTIMAL or solution.value is None:
-        return
+        return plan
     promised = solution.value
     if solution.measure.kind is MeasureKind.TARGETS:
         wrong = value < promised
     else:
         wrong = abs(value - promised) > RESCORE_TOLERANCE * max(1.0, abs(promised))
     if wrong:
-        plan.status = PlanStatus.ERROR
-        plan.message = (
+        return plan.refused(
             f"internal check failed: the program's {solution.measure} of {promised:.9f} differs from "
             f"the evaluator's {value:.9f}"
         )
-    elif not kept.feasible.all():
+    if not kept.feasible.all():
         draw_ = solution.kept[int(np.flatnonzero(~kept.feasible)[0])]
-        plan.status = PlanStatus.ERROR
-        plan.message = f"internal check failed: the robust plan breaks a rule in draw {draw_}"
+        return plan.refused(f"internal check failed: the robust plan breaks a rule in draw {draw_}")
+    return plan
 
 
 MEASURE_WORDS = {

@@ -47,12 +47,7 @@ def reusable(scenario: Scenario, arrangement: Arrangement, options: SolveOptions
     """A model of the arrangement built once, re-solved for each draw."""
     if arrangement is Arrangement.SILO:
         return SiloModel(scenario, options)
-    if arrangement is Arrangement.ALIGNED:
-        spec = ModelSpec(scenario, PoolingChoice.aligned())
-    elif arrangement is Arrangement.POOLED:
-        spec = ModelSpec(scenario, PoolingChoice.pooled(scenario))
-    else:
-        spec = ModelSpec(scenario, PoolingChoice.chosen_by_solver(scenario.partial_pooling))
+    spec = ModelSpec(scenario, PoolingChoice.for_arrangement(scenario, arrangement))
     return ReusableModel.for_spec(spec, arrangement, options)
 
 

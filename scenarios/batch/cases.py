@@ -238,7 +238,8 @@ def solve_case(
         from laa.pooling.selfcheck import checked_run
 
         earlier.append(plan)
-        checked_run(earlier)
+        earlier[:] = checked_run(earlier)
+        plan = earlier[-1]
     solved = time.perf_counter()
     status, message = plan.status.value, plan.message
     try:

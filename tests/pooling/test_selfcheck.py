@@ -6,7 +6,6 @@ shown silent on the real plans of the shared check scenarios and the example.
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import replace
 
@@ -28,14 +27,12 @@ def plans():
 
 
 def fresh(plans, arrangement):
-    """A copy of the run's plan of `arrangement` to spoil (the module's plans stay as planned)."""
-    return copy.copy(next(p for p in plans if p.arrangement is arrangement))
+    """The run's plan of `arrangement` (frozen: spoiling it makes a copy)."""
+    return next(p for p in plans if p.arrangement is arrangement)
 
 
 def with_score(plan, score):
-    plan.evaluation = replace(plan.evaluation, score=score)
-    plan.solver_score = score
-    return plan
+    return replace(plan, evaluation=replace(plan.evaluation, score=score), solver_score=score)
 
 
 @pytest.mark.parametrize("name", ["check1.yaml", "check2.yaml", "check3.yaml", "check4.yaml", "check5.yaml"])
@@ -56,6 +53,7 @@ def test_an_optimal_plan_below_pooled_is_an_error_naming_both_scores(plans):
     aligned = fresh(plans, Arrangement.ALIGNED)
     run = checked_run([aligned, pooled, optimal])
     assert [p.status for p in run] == [PlanStatus.OPTIMAL, PlanStatus.OPTIMAL, PlanStatus.ERROR]
+    optimal = run[2]
     assert optimal.message == (
         f"self-check failed: the optimal plan scores {pooled.score - 0.5:.9g}, below the pooled plan's "
         f"{pooled.score:.9g}; the pooled plan is one optimal chooses from, so this one is not the optimum"
@@ -76,38 +74,39 @@ def test_equal_within_the_solver_s_tolerance_is_no_contradiction(plans):
 
 
 def test_plans_that_failed_are_not_compared(plans):
-    pooled = with_score(fresh(plans, Arrangement.POOLED), 1e9)
-    pooled.status = PlanStatus.TIME_LIMIT
+    pooled = replace(with_score(fresh(plans, Arrangement.POOLED), 1e9), status=PlanStatus.TIME_LIMIT)
     assert run_problems([pooled, fresh(plans, Arrangement.OPTIMAL)]) == {}
 
 
 def test_a_non_finite_figure_is_an_error(plans):
     plan = fresh(plans, Arrangement.ALIGNED)
     first = plan.evaluation.outcomes[0]
-    plan.evaluation = replace(plan.evaluation, outcomes=[replace(first, spend=math.inf)])
-    assert checked(plan).status is PlanStatus.ERROR
+    spoilt = replace(plan.evaluation, outcomes=[replace(first, spend=math.inf)])
+    plan = checked(replace(plan, evaluation=spoilt))
+    assert plan.status is PlanStatus.ERROR
     expected = f"self-check failed: a figure is not a finite number: outcome {first.id} spend is inf"
     assert plan.message == expected
 
 
 def test_a_score_above_what_the_outcomes_can_give_is_an_error(plans):
-    plan = with_score(fresh(plans, Arrangement.POOLED), most_score(plans[0]) + 1)
-    assert checked(plan).status is PlanStatus.ERROR
+    plan = checked(with_score(fresh(plans, Arrangement.POOLED), most_score(plans[0]) + 1))
+    assert plan.status is PlanStatus.ERROR
     assert "is outside 0 to" in plan.message and "the most its outcomes can give" in plan.message
 
 
 def test_the_solver_and_the_evaluator_must_agree(plans):
     plan = fresh(plans, Arrangement.ALIGNED)
-    plan.solver_score = plan.score + 0.1
-    assert checked(plan).status is PlanStatus.ERROR
+    plan = checked(replace(plan, solver_score=plan.score + 0.1))
+    assert plan.status is PlanStatus.ERROR
     assert "differs from the re-scored plan's" in plan.message
 
 
 def test_spending_more_than_the_area_has_is_an_error(plans):
     plan = fresh(plans, Arrangement.ALIGNED)
     money = plan.evaluation.money
-    plan.evaluation = replace(plan.evaluation, money=replace(money, spent=money.available * 2))
-    assert checked(plan).status is PlanStatus.ERROR
+    spoilt = replace(plan.evaluation, money=replace(money, spent=money.available * 2))
+    plan = checked(replace(plan, evaluation=spoilt))
+    assert plan.status is PlanStatus.ERROR
     assert "more than the" in plan.message and "the area has" in plan.message
 
 

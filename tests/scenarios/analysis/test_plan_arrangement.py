@@ -2,10 +2,10 @@
 
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
+from laa.pooling import arrangement as arrangement_path
 from laa.pooling import diagnosis
 from laa.pooling.diagnosis import Diagnosis
 from laa.pooling.plan import PlanStatus
-from laa.scenarios.analysis import arrangements
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS
@@ -38,7 +38,7 @@ def test_a_failing_solve_is_an_error_plan(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the solver broke")
 
-    monkeypatch.setitem(arrangements.RUNNERS, Arrangement.ALIGNED, broken)
+    monkeypatch.setattr(arrangement_path, "optimise", broken)
     plan = plan_arrangement(load_scenario(CHECKS / "check4.yaml"), Arrangement.ALIGNED)
     assert plan.status is PlanStatus.ERROR
     assert plan.message == "RuntimeError: the solver broke"

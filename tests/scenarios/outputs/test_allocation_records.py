@@ -4,6 +4,8 @@ writes, so `--format json` and `--format csv` can never disagree."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from laa.models.load import load_scenario, parse_scenario
 from laa.scenarios.analysis.arrangements import plan_all
@@ -36,6 +38,5 @@ def test_the_same_rows_in_the_same_order(source: str) -> None:
 
 def test_a_failed_plan_has_none() -> None:
     scenario = load_scenario(EXAMPLE)
-    plan = plan_all(scenario, None)[0]
-    plan.spending = None
+    plan = replace(plan_all(scenario, None)[0], spending=None)
     assert allocation_records(plan) == []
