@@ -205,7 +205,7 @@ def choose(
             stages.append(Stage(priority.value, 0.0, options.solver.value, True, 0.0))
             continue
         sub = _with(program, objective, holds)
-        solved = solve(sub, _stage_options(options.remaining(began)))
+        solved = solve(sub, _stage_options(options.remaining(began), sub))
         if not solved.ok:
             stages.append(Stage(priority.value, None, options.solver.value, False, solved.seconds))
             return _finish(best, best.values, staged, priorities, reference, stages, b)
@@ -217,7 +217,8 @@ def choose(
         # no stage chose among sets, yet the pooling is a choice: pick it by the same weights
         pooling = _tie_breaks(staged, b, {})
         if pooling:
-            solved = solve(_with(program, pooling, holds), _stage_options(options.remaining(began)))
+            sub = _with(program, pooling, holds)
+            solved = solve(sub, _stage_options(options.remaining(began), sub))
             stages.append(Stage("pooling", None, options.solver.value, solved.ok, solved.seconds))
             if not solved.ok:
                 return _finish(best, best.values, staged, priorities, reference, stages, b)
@@ -225,7 +226,7 @@ def choose(
     fixed = _fixed_choices(program, values)
     objective = _reference_objective(b, fixed)
     sub = _with(fixed, objective, holds, minimise=True)
-    solved = solve(sub, _stage_options(options.remaining(began)))
+    solved = solve(sub, _stage_options(options.remaining(began), sub))
     stages.append(Stage("reference", None, options.solver.value, solved.ok, solved.seconds))
     # a mixed-integer stage's values keep rows only to its tolerance: without the reference's exact
     # vertex, the plan is the best-score one
@@ -301,16 +302,18 @@ def _chooses_among_sets(staged: _Staged, priority: Priority) -> bool:
     return priority is Priority.REWARD and bool(staged.rewards)
 
 
-def _stage_options(options: SolveOptions) -> SolveOptions:
+def _stage_options(options: SolveOptions, program: Program) -> SolveOptions:
     """A stage's options: the plan's solver and time left, a gap fine enough to see the
-    tie-breaking weights (they differ by less than HiGHS's default absolute gap of 1e-6), and
-    presolve, which removes what the face fixed."""
+    tie-breaking weights (they differ by less than HiGHS's default absolute gap of 1e-6), and for a
+    mixed-integer stage presolve, which removes what the face fixed. The reference stage's linear
+    program is not presolved: its vertex is the plan, and a presolved one comes back through
+    postsolve a hair off the rows a plan must keep to 1e-9 of its money."""
     return replace(
         options,
         mip_gap=0.0,
         mip_abs_gap=1e-10,
         interior_point=False,
-        presolve=True,
+        presolve=True if program.is_mip else None,
         feasibility=STAGE_FEASIBILITY,
     )
 

@@ -37,7 +37,7 @@ import numpy as np
 from laa.models.scenario import Rule, RuleKind, Scenario
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.diagnosis import colliding_subset
-from laa.pooling.inplace import DUAL_SIMPLEX, PRIMAL_SIMPLEX, KeptProgram
+from laa.pooling.kept import DUAL_SIMPLEX, PRIMAL_SIMPLEX, KeptProgram
 from laa.pooling.optimise import RESCORE_TOLERANCE
 from laa.pooling.plan import PlanStatus
 from laa.pooling.program import INF, Program

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.build import build
-from laa.pooling.inplace import KeptProgram
+from laa.pooling.kept import KeptProgram
 from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.resolve import SpendIndex, summarise

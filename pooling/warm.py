@@ -25,7 +25,7 @@ import time
 from laa.models.errors import LaaError
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.arrangement import failed, finished, solved
-from laa.pooling.kept import KeptModel
+from laa.pooling.kept import KeptProgram
 from laa.pooling.plan import Plan
 from laa.pooling.program import Program
 from laa.pooling.solvers import Feature, Solution, SolveOptions, solve
@@ -47,7 +47,7 @@ class WarmPlanner:
         self.arrangement = arrangement
         self.options = options or SolveOptions()
         self.last_rebuild_reason: str | None = None
-        self._models: dict[str, KeptModel] = {}
+        self._models: dict[str, KeptProgram] = {}
         self._reasons: list[str] = []
         self.base_plan = self.plan(scenario)
 
@@ -84,5 +84,5 @@ class WarmPlanner:
                 reason = f"the {role} program had retired more columns and rows than it kept"
         if kept is None or reason is not None:
             self._reasons.append(reason or "")
-            kept = self._models[role] = KeptModel(program, options)
+            kept = self._models[role] = KeptProgram(program, options, tuned=True)
         return kept.run(options)

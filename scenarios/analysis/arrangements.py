@@ -35,6 +35,11 @@ def silo(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     return solved(scenario, Arrangement.SILO, options or SolveOptions())
 
 
+def historic(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
+    """What the streams actually spent, judged against the curves and every rule."""
+    return evaluate_historic(scenario)
+
+
 def plan_arrangement(
     scenario: Scenario, arrangement: Arrangement, options: SolveOptions | None = None
 ) -> Plan:
@@ -45,7 +50,7 @@ def plan_arrangement(
     """
     if arrangement is Arrangement.HISTORIC:
         try:
-            return checked(evaluate_historic(scenario))
+            return checked(historic(scenario, options))
         except Exception as exc:  # a batch must keep going; the reason travels with the plan
             return failed(scenario, arrangement, exc)
     return plan_joint(scenario, arrangement, options)
