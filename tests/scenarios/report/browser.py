@@ -22,6 +22,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.system import SystemProgram
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-chromium-install.lock"
@@ -65,6 +67,9 @@ def install_chromium() -> str:
         if done.returncode != 0 or not have_chromium():
             return f"apt-get failed ({done.returncode}): {done.stderr.strip()[-800:]}"
         return ""
+
+
+CHROMIUM_PROGRAM = SystemProgram("Chromium", "chromium chromium-driver", have_chromium, install_chromium)
 
 
 @dataclass
