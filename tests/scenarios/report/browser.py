@@ -24,8 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.system import SystemProgram
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# found on PATH, where Debian's packages put them (/usr/bin), so a PATH without them means "not installed"
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"
 INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-chromium-install.lock"
 FLAGS = (
     "--headless",
@@ -44,7 +44,7 @@ NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
 
 
 def have_chromium() -> bool:
-    return CHROMIUM.exists() and CHROMEDRIVER.exists()
+    return shutil.which(CHROMIUM) is not None and shutil.which(CHROMEDRIVER) is not None
 
 
 def install_chromium() -> str:
@@ -92,12 +92,12 @@ class Loaded:
 def chromium() -> Iterator[webdriver.Chrome]:
     with tempfile.TemporaryDirectory(prefix="laa-chromium-") as profile:
         options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
+        options.binary_location = str(shutil.which(CHROMIUM))
         for flag in FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver = webdriver.Chrome(service=Service(str(shutil.which(CHROMEDRIVER))), options=options)
         try:
             yield driver
         finally:

@@ -1,6 +1,6 @@
 """One headless Chromium for the whole session.
 
-When /usr/bin/chromium or /usr/bin/chromedriver is absent the browser tests skip,
+When chromium or chromedriver is not on PATH the browser tests skip,
 naming the packages; CI (LAA_REQUIRE_SYSTEM_TOOLS=1) installs them with apt-get
 instead (once, under a lock, so parallel workers do not race) and fails with
 apt-get's reason if that fails (`tests/system.py`).
