@@ -9,10 +9,14 @@ so CI never passes by skipping what it was meant to prove.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +54,19 @@ def need(program: SystemProgram) -> None:
     if why:
         pytest.fail(f"{program.name} is needed ({REQUIRE}=1) and could not be installed: {why}",
                     pytrace=False)  # fmt: skip
+
+
+@contextmanager
+def one_install_at_a_time(program: str) -> Iterator[None]:
+    """Parallel test processes wait on one lock: the first installs, the others then find it in place.
+
+    The lock file is opened read-only (flock needs no more) and created writable by anyone, so a lock
+    left by one user's run never stops another user's with a PermissionError.
+    """
+    lock = Path(tempfile.gettempdir()) / f"laa-{program}-install.lock"
+    descriptor = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

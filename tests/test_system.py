@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from tests.conftest import pytest_terminal_summary
-from tests.system import REQUIRE, SystemProgram, need
+from tests.system import REQUIRE, SystemProgram, need, one_install_at_a_time
 
 installs: list[str] = []
 
@@ -80,3 +85,32 @@ def test_the_session_ends_by_naming_each_missing_program_its_tests_and_its_insta
     quiet = Reporter([SimpleNamespace(longrepr=("t.py", 2, "Skipped: something else"))])
     pytest_terminal_summary(quiet)  # type: ignore[arg-type]
     assert quiet.screen == []
+
+
+def test_a_lock_file_left_by_another_users_run_does_not_stop_this_one():
+    """Root's CI run leaves the install lock readable but not writable by others; a later run by a
+    user must still take it (it once failed with PermissionError before it could skip or install).
+    Root may write anything, so as root the lock is taken by a forked child that is `nobody` (in a
+    folder of the system's temporary one, which `nobody` can reach; pytest's are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="laa-lock-"))
+    folder.chmod(0o755)
+    lock = folder / "laa-calc-install.lock"
+    lock.touch()
+    lock.chmod(0o444)
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's outcome is its exit status)
+        status = 1
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            tempfile.tempdir = str(folder)
+            with one_install_at_a_time("calc"):
+                status = 0
+        except BaseException as error:
+            print(f"could not take the lock: {error!r}", file=sys.stderr)
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(child, 0)
+    shutil.rmtree(folder)
+    assert os.waitstatus_to_exitcode(status) == 0

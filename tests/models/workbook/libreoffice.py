@@ -9,7 +9,6 @@ wait on each other's lock.
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import subprocess
 import tempfile
@@ -18,9 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.system import SystemProgram, need
-
-INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-libreoffice-install.lock"
+from tests.system import SystemProgram, need, one_install_at_a_time
 
 
 def soffice() -> str | None:
@@ -34,8 +31,7 @@ def have_libreoffice() -> bool:
 
 def install_libreoffice() -> str:
     """Install Debian's libreoffice-calc (and poppler-utils) once, whoever asks first; '' or why not."""
-    with INSTALL_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with one_install_at_a_time("libreoffice"):
         if have_libreoffice():
             return ""
         if shutil.which("apt-get") is None:

@@ -8,7 +8,6 @@ that needed a CDN would fail here rather than in a meeting room.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 import subprocess
@@ -22,11 +21,10 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.system import SystemProgram
+from tests.system import SystemProgram, one_install_at_a_time
 
 # found on PATH, where Debian's packages put them (/usr/bin), so a PATH without them means "not installed"
 CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"
-INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-chromium-install.lock"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -53,8 +51,7 @@ def install_chromium() -> str:
     A lock file serialises parallel test processes: the first installs, the
     others wait on the lock and then find the binaries in place.
     """
-    with INSTALL_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with one_install_at_a_time("chromium"):
         if have_chromium():
             return ""
         if shutil.which("apt-get") is None:
