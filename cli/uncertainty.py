@@ -36,7 +36,7 @@ from laa.scenarios.outputs.results_workbook import sweep_workbook
 @click.option(
     "--robust",
     is_flag=True,
-    help="Instead: the central score against cvar:ALPHA for ALPHA from 1 down to 0.05 (README).",
+    help="Instead: the central score against cvar:ALPHA for ALPHA from 1 down to 0.05 (docs/uncertainty.md).",
 )
 @click.option("--draws", type=click.IntRange(min=1, max=100_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="With --robust: the draws' seed.")

@@ -1,4 +1,4 @@
-"""Regenerate the README's picture of the meeting page: `.venv/bin/python docs/make_meeting_screenshot.py`.
+"""Regenerate the guide's picture of the meeting page: `.venv/bin/python docs/make_meeting_screenshot.py`.
 
 Serves a copy of the Northbridge example on a free loopback port, makes two
 changes with the page's own controls (the Neighbourhood Renewal Fund kept

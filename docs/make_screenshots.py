@@ -1,4 +1,4 @@
-"""Regenerate the README's pictures: `.venv/bin/python docs/make_screenshots.py`.
+"""Regenerate the README's and the guide's pictures: `.venv/bin/python docs/make_screenshots.py`.
 
 - The Northbridge report (with a sweep of the PCT's public health money), photographed in the same
   headless Chromium the tests use: the top of the page, the money flows, and the sweep.

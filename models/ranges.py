@@ -8,7 +8,7 @@ programme's £50bn, and narrow enough that every plan the solver returns
 can be checked to a relative 1e-9: the solver never sees a coefficient
 outside 1e-9..1e9 in the units it works in.
 
-The README's "Scenario files" section gives the same table; `RANGES` is
+docs/file-format.md ("The range of every number") gives the same table; `RANGES` is
 what it is written from, and `tests/models/test_ranges.py` holds them
 together.
 """

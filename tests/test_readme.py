@@ -1,85 +1,39 @@
-"""Every sample output in README.md is what the command prints today, or this test fails.
+"""Every sample output in README.md and the user guide (docs/*.md) is what its command prints today.
 
-The convention (follow it for any sample you add, and this test covers it with no change here):
-
-- A sample of output is a fenced block marked ```text, and the line just before it (blank lines
-  between are allowed) is an HTML comment naming the command, which readers of the rendered
-  README do not see:
-
-      <!-- laa: compare examples/northbridge.yaml -->
-      ```text
-      ...what it prints...
-      ```
-
-  The arguments follow `laa` as a user types them, run from the repository's root; to run in
-  another folder (so a file is named as a user would see it), write `<!-- laa (in tests/readme):
-  validate area.yaml -->`. What the command writes to stdout, then to stderr, is compared.
-- A line that is exactly `...` stands for any number of lines, so a sample may show part of a long
-  output (its start, its end, or a piece of its middle).
-- Every ```text block must have its command: an untested sample is how the README drifted before.
-  A block that is not output (a tree, a sketch) goes in another fence (```sh, ```yaml, ```jsonc).
-
-Why a test of our own and not sybil or pytest's doctest: the samples are a command line's output,
-not Python sessions, and they need the `...` elision and a working folder. That is forty lines
-here; sybil would be a new dependency and still need a parser written for this form.
+The convention for samples, and `python -m tests.samples --update` that rewrites them after a
+change to what commands print, are in tests/samples.py. docs/new-area.md's samples are steps of
+one walk through a new area and are checked in tests/test_guide.py.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
 from tests.paths import ROOT
+from tests.samples import (
+    DOCUMENTS,
+    MARKER,
+    Command,
+    Sample,
+    lines,
+    matches,
+    python_blocks,
+    refreshed,
+    run,
+    samples,
+    update,
+)
 
-README = ROOT / "README.md"
-LAA = str(Path(sys.executable).parent / "laa")
-BLOCK = re.compile(r"(?:<!-- (?P<marker>.*?) -->\s*\n)?```text\n(?P<body>.*?)```", re.DOTALL)
-MARKER = re.compile(r"^laa(?: \(in (?P<cwd>[^)]+)\))?: (?P<args>.+)$")
-ELISION = "..."
-
-
-@dataclass(frozen=True)
-class Sample:
-    line: int  # where its block starts in README.md
-    marker: str | None
-    expected: str
-
-    @property
-    def id(self) -> str:
-        return f"README.md:{self.line}"
+ON_THEIR_OWN = [s for s in samples() if not s.in_new_area]
 
 
-def samples() -> list[Sample]:
-    text = README.read_text()
-    return [
-        Sample(text.count("\n", 0, m.start("body")), m.group("marker"), m.group("body"))
-        for m in BLOCK.finditer(text)
-    ]
-
-
-def matches(expected: list[str], actual: list[str]) -> bool:
-    """Whether `actual` is `expected` line for line, each `...` standing for any number of lines."""
-    if not expected:
-        return not actual
-    if expected[0] == ELISION:
-        return any(matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
-    return bool(actual) and actual[0] == expected[0] and matches(expected[1:], actual[1:])
-
-
-def _lines(text: str) -> list[str]:
-    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
-
-
-def test_the_readme_has_samples_and_each_names_its_command():
+def test_the_readme_and_the_guide_have_samples_and_each_names_its_command():
     found = samples()
-    assert len(found) >= 5
-    untested = [s.id for s in found if s.marker is None or not MARKER.match(s.marker)]
-    assert not untested, f"```text blocks without <!-- laa: ARGS --> before them: {untested}"
+    assert len([s for s in found if s.document.name == "README.md"]) >= 2
+    assert {s.document.name for s in found} >= {"README.md", "new-area.md", "meeting.md", "uncertainty.md"}
+    untested = [s.id for s in found if s.command is None]
+    assert not untested, f"```text blocks with no <!-- laa: ARGS --> or <!-- python --> before: {untested}"
+    assert all(MARKER.match(s.marker or "") for s in found)
 
 
 def test_elision_matches_any_number_of_lines():
@@ -88,17 +42,55 @@ def test_elision_matches_any_number_of_lines():
     assert not matches(["a", "...", "d"], ["a", "b", "c"]) and not matches(["a", "b"], ["a", "c"])
 
 
-@pytest.mark.parametrize("sample", samples(), ids=lambda s: s.id)
+@pytest.mark.parametrize("sample", ON_THEIR_OWN, ids=lambda s: s.id)
 def test_each_sample_is_what_its_command_prints(sample: Sample):
-    found = MARKER.match(sample.marker or "")
-    assert found, f"{sample.id}: no <!-- laa: ARGS --> before the block"
-    cwd = ROOT / found.group("cwd") if found.group("cwd") else ROOT
-    done = subprocess.run(
-        [LAA, *found.group("args").split()], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-    actual = _lines(done.stdout + done.stderr)
-    expected = _lines(sample.expected)
-    assert matches(expected, actual), (
-        f"{sample.id}: `laa {found.group('args')}` no longer prints the README's sample; update README.md."
+    command = sample.command
+    assert command is not None, f"{sample.id}: no <!-- laa: ARGS --> before the block"
+    actual = lines(run(command, ROOT, sample.code))
+    assert matches(lines(sample.expected), actual), (
+        f"{sample.id}: `{sample.marker}` no longer prints the sample; `python -m tests.samples --update`"
         "\n--- printed now ---\n" + "\n".join(actual)
     )
+
+
+def test_every_python_block_runs():
+    """Those whose output a sample shows run there; the rest (if any) run here and must not fail."""
+    shown = {s.code for s in samples() if s.code is not None}
+    failed = []
+    for block in python_blocks():
+        if block.code not in shown:
+            printed = run(Command(True, None, ()), ROOT, block.code)
+            if "Traceback" in printed:
+                failed.append(f"{block.id}:\n{printed}")
+    assert not failed, "\n".join(failed)
+
+
+def test_a_refreshed_sample_keeps_its_elisions_where_they_were():
+    expected = ["title 1", "", "...", "table", "row a 1", "row b 1", "...", "the end 1"]
+    actual = ["title 2", "", "intro", "more", "table", "row a 2", "row b 2", "row c 2", "notes", "the end 2"]
+    assert refreshed(expected, actual) == [
+        "title 2", "", "...", "table", "row a 2", "row b 2", "...", "the end 2",
+    ]  # fmt: skip
+    assert refreshed(["a", "b"], ["c"]) == ["c"]  # no elision: the whole new output
+    assert refreshed(["a", "...", "b", "c"], ["x"]) is None  # the pieces no longer fit: by hand
+    assert refreshed(["...", "zzzz", "..."], ["aaaa", "bbbb"]) is None  # nothing like the piece shown
+
+
+def test_update_rewrites_a_stale_sample_in_place_and_keeps_the_rest(tmp_path):
+    document = tmp_path / "guide.md"
+    stale = (
+        "Intro.\n\n<!-- laa (in tests/readme): validate area.yaml -->\n```text\n2 problems in the scenario:\n"
+        "...\n  - area.yaml: streams[nrf].eligible: gone\n```\n\nAfter.\n"
+    )
+    document.write_text(stale)
+    assert update([document], write=False) == ["guide.md:5: differs"]
+    assert document.read_text() == stale
+    assert update([document], write=True) == ["guide.md:5: rewritten"]
+    text = document.read_text()
+    assert text.startswith(stale[: stale.index("2 problems")] + "3 problems in the scenario:\n...\n")
+    assert text.endswith("streams[nrf].eligible: unknown outcome or block 'neeet'\n```\n\nAfter.\n")
+    assert update([document], write=False) == []
+
+
+def test_the_documents_are_the_readme_and_the_guide():
+    assert DOCUMENTS[0] == ROOT / "README.md" and all(d.parent == ROOT / "docs" for d in DOCUMENTS[1:])

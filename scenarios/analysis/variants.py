@@ -195,7 +195,7 @@ def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:
     count = len(planned) - 1
     parts = [f"{scenario.name}: the base and {count} variant{'s' if count != 1 else ''}"]
     if count == 0:
-        parts.append("(the file has no variants: add a 'variants' section; see the README, Variants)")
+        parts.append("(the file has no variants: add a 'variants' section; see docs/meeting.md, Variants)")
     headers = ["variant", "status", "score", "change", "targets", "change", "reward", "change"]
     headers += ["spent", "change", "lost", "change"]
     rows = variant_rows(planned)

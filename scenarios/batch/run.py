@@ -284,7 +284,7 @@ def case_hash(file_sha256: str, arrangement: str, options: BatchOptions, engine:
 
     The batch never reads it back: it is in the ledger (with an index) for
     people auditing results with SQL, to find every run that computed the
-    same case (README, "The run ledger").
+    same case (docs/internals.md, "The run ledger").
     """
     key = [file_sha256, arrangement, options.solver.value, options.timeout, sorted(engine.items())]
     if options.partners:  # the record holds the accounts too (only then, so earlier hashes stand)

@@ -187,12 +187,12 @@ def test_an_id_with_a_control_character_is_refused(ident):
     assert any("holds the control character" in p and "streams[" in p for p in found), found
 
 
-def test_the_readme_states_every_range():
-    """The README's table is written from `models.ranges.RANGES`; they must not drift apart."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Scenario files", 1)[1].split("\n## ", 1)[0]
+def test_the_guide_states_every_range():
+    """The file format's table is written from `models.ranges.RANGES`; they must not drift apart."""
+    guide = (ROOT / "docs" / "file-format.md").read_text()
+    section = guide.split("## The range of every number", 1)[1].split("\n## ", 1)[0]
     for r in RANGES:
-        assert r.text() in section, f"README's Scenario files section does not give {r.what}: {r.text()}"
+        assert r.text() in section, f"docs/file-format.md's ranges do not give {r.what}: {r.text()}"
 
 
 def test_a_range_reads_as_a_finance_lead_writes_it():

@@ -1,14 +1,14 @@
 """LibreOffice Calc from Debian's packages, run headless: a real spreadsheet program re-saving our workbooks.
 
-Shared by the workbook tests and `docs/make_screenshots.py`. Installed with
-apt-get when missing (once, under a lock, as the report's Chromium is), so
-the round trips always run for real. Each conversion gets its own user
-profile: two soffice processes sharing one profile wait on each other's lock.
+Shared by the workbook tests and `docs/make_screenshots.py`. Where it is missing
+the round trips skip, or under CI are installed with apt-get (once, under a lock,
+as the report's Chromium is) and fail if that fails (`tests/system.py`). Each
+conversion gets its own user profile: two soffice processes sharing one profile
+wait on each other's lock.
 """
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-libreoffice-install.lock"
+from tests.system import SystemProgram, need, one_install_at_a_time
 
 
 def soffice() -> str | None:
@@ -31,8 +31,7 @@ def have_libreoffice() -> bool:
 
 def install_libreoffice() -> str:
     """Install Debian's libreoffice-calc (and poppler-utils) once, whoever asks first; '' or why not."""
-    with INSTALL_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with one_install_at_a_time("libreoffice"):
         if have_libreoffice():
             return ""
         if shutil.which("apt-get") is None:
@@ -45,6 +44,10 @@ def install_libreoffice() -> str:
         if done.returncode != 0 or not have_libreoffice():
             return f"apt-get failed ({done.returncode}): {done.stderr.strip()[-800:]}"
         return ""
+
+
+CALC = SystemProgram("LibreOffice Calc", "libreoffice-calc poppler-utils", have_libreoffice,
+                     install_libreoffice)  # fmt: skip
 
 
 def convert(source: Path, target_format: str, out_dir: Path, timeout: float = 180) -> Path:
@@ -81,12 +84,8 @@ def convert(source: Path, target_format: str, out_dir: Path, timeout: float = 18
 
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
-    """The soffice program, installed when missing; a failed install fails the test, never skips it
-    (a skipped round trip would prove nothing)."""
-    if not have_libreoffice():
-        why = install_libreoffice()
-        if why:
-            pytest.fail(f"LibreOffice is needed and could not be installed: {why}", pytrace=False)
+    """The soffice program: where it is missing the test skips, or under CI is installed or fails."""
+    need(CALC)
     program = soffice()
     assert program is not None
     return program

@@ -8,7 +8,6 @@ that needed a CDN would fail here rather than in a meeting room.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 import subprocess
@@ -22,9 +21,10 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL_LOCK = Path(tempfile.gettempdir()) / "laa-chromium-install.lock"
+from tests.system import SystemProgram, one_install_at_a_time
+
+# found on PATH, where Debian's packages put them (/usr/bin), so a PATH without them means "not installed"
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -42,7 +42,7 @@ NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
 
 
 def have_chromium() -> bool:
-    return CHROMIUM.exists() and CHROMEDRIVER.exists()
+    return shutil.which(CHROMIUM) is not None and shutil.which(CHROMEDRIVER) is not None
 
 
 def install_chromium() -> str:
@@ -51,8 +51,7 @@ def install_chromium() -> str:
     A lock file serialises parallel test processes: the first installs, the
     others wait on the lock and then find the binaries in place.
     """
-    with INSTALL_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with one_install_at_a_time("chromium"):
         if have_chromium():
             return ""
         if shutil.which("apt-get") is None:
@@ -65,6 +64,9 @@ def install_chromium() -> str:
         if done.returncode != 0 or not have_chromium():
             return f"apt-get failed ({done.returncode}): {done.stderr.strip()[-800:]}"
         return ""
+
+
+CHROMIUM_PROGRAM = SystemProgram("Chromium", "chromium chromium-driver", have_chromium, install_chromium)
 
 
 @dataclass
@@ -87,12 +89,12 @@ class Loaded:
 def chromium() -> Iterator[webdriver.Chrome]:
     with tempfile.TemporaryDirectory(prefix="laa-chromium-") as profile:
         options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
+        options.binary_location = str(shutil.which(CHROMIUM))
         for flag in FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver = webdriver.Chrome(service=Service(str(shutil.which(CHROMEDRIVER))), options=options)
         try:
             yield driver
         finally:

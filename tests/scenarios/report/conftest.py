@@ -1,9 +1,9 @@
-"""One headless Chromium for the whole session, installed from Debian's packages when it is missing.
+"""One headless Chromium for the whole session.
 
-These tests always run for real: when /usr/bin/chromium or /usr/bin/chromedriver
-is absent the session installs them with apt-get (once, under a lock, so
-parallel workers do not race), and if that fails they fail with apt-get's
-reason; a skipped browser test would prove nothing.
+When chromium or chromedriver is not on PATH the browser tests skip,
+naming the packages; CI (LAA_REQUIRE_SYSTEM_TOOLS=1) installs them with apt-get
+instead (once, under a lock, so parallel workers do not race) and fails with
+apt-get's reason if that fails (`tests/system.py`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from laa.scenarios.analysis.arrangements import plan_all
 from selenium import webdriver
 
 from benchmarks.generate import generate
-from tests.scenarios.report.browser import chromium, have_chromium, install_chromium
+from tests.scenarios.report.browser import CHROMIUM_PROGRAM, chromium
+from tests.system import need
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[webdriver.Chrome]:
-    if not have_chromium():
-        why = install_chromium()
-        if why:
-            pytest.fail(f"Chromium is needed and could not be installed: {why}", pytrace=False)
+    need(CHROMIUM_PROGRAM)
     with chromium() as driver:
         yield driver
 
