@@ -204,8 +204,13 @@ def choose(
         if not objective:
             stages.append(Stage(priority.value, 0.0, options.solver.value, True, 0.0))
             continue
+        if _settled(staged, priority):  # every binary fixed on the face: nothing to choose
+            value = _value(staged, priority, _completed(staged, values))
+            stages.append(Stage(priority.value, value, options.solver.value, True, 0.0))
+            holds.append(_hold(staged, priority, value))
+            continue
         sub = _with(program, objective, holds)
-        solved = solve(sub, _stage_options(options.remaining(began), sub))
+        solved = solve(sub, _stage_options(options.remaining(began), sub), start=_completed(staged, values))
         if not solved.ok:
             stages.append(Stage(priority.value, None, options.solver.value, False, solved.seconds))
             return _finish(best, best.values, staged, priorities, reference, stages, b)
@@ -251,6 +256,58 @@ def _finish(
     original = values[: staged.original_cols].copy()
     chosen = replace(best, values=original, objective=float(np.dot(cost, original)))
     return chosen, Choice(priorities, reference, tuple(stages))
+
+
+def _settled(staged: _Staged, priority: Priority) -> bool:
+    """Whether the face leaves a stage nothing to choose: its binaries all fixed, and (for reward)
+    each outcome's progress fixed, so what it earns is known."""
+    program = staged.program
+    if priority is Priority.TARGETS:
+        columns = list(staged.targets.values())
+    elif priority is Priority.REWARD:
+        columns = list(staged.reward_on.values())
+    else:
+        return False
+    fixed = all(program.col_lower[j] == program.col_upper[j] for j in columns)
+    return fixed and (priority is Priority.TARGETS or not staged.rewards or _rewards_fixed(staged))
+
+
+def _rewards_fixed(staged: _Staged) -> bool:
+    program = staged.program
+    for o in staged.rewards:
+        row = program.row_index[RowLabel(RowFamily.REWARD_FROM, outcome=o)]
+        cols, _ = program.row_terms(row)
+        if any(program.col_lower[c] != program.col_upper[c] for c in cols.tolist()):
+            return False
+    return True
+
+
+def _completed(staged: _Staged, values: np.ndarray) -> np.ndarray:
+    """`values` with the stage columns set as the plan they hold has them: a feasible start for a
+    stage's search (each target met or not, each reward switched on and earned, as its progress says)."""
+    program = staged.program
+    done = values.copy()
+    for o, z in staged.targets.items():
+        row = program.row_index[RowLabel(RowFamily.TARGET_MET, outcome=o)]
+        cols, coefs = program.row_terms(row)
+        progress = float(np.dot(coefs[cols != z], done[cols[cols != z]]))
+        met = progress >= -float(coefs[cols == z][0]) - 1e-12
+        done[z] = 1.0 if met and program.col_upper[z] >= 1.0 else max(program.col_lower[z], 0.0)
+    for o, on in staged.reward_on.items():
+        row = program.row_index[RowLabel(RowFamily.REWARD_FROM, outcome=o)]
+        cols, coefs = program.row_terms(row)
+        progress = float(np.dot(coefs[cols != on], done[cols[cols != on]]))
+        switched = progress >= -float(coefs[cols == on][0]) - 1e-12 and program.col_upper[on] >= 1.0
+        done[on] = 1.0 if switched else max(program.col_lower[on], 0.0)
+        earned = staged.rewards[o]
+        limit = program.col_upper[earned] * done[on]
+        slope = program.row_index.get(RowLabel(RowFamily.REWARD_SLOPE, outcome=o))
+        if slope is not None:
+            cols, coefs = program.row_terms(slope)
+            others = cols != earned
+            limit = min(limit, -float(np.dot(coefs[others], done[cols[others]])))
+        done[earned] = max(limit, 0.0)
+    return done
 
 
 def _keep_to_face(staged: _Staged, best: Solution) -> None:

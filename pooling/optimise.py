@@ -39,9 +39,11 @@ def optimise(
         return plan_from(builder, solution, arrangement, timings)
     if spec.choice.mode is not PoolingMode.FIXED:
         # the pooling is chosen among equally good ones first, then fixed to price and choose the plan
-        started = time.perf_counter()
-        chosen, _ = choose(builder, solution, options, began=begun)
-        timings["choose_pooling"] = time.perf_counter() - started
+        chosen = solution
+        if options.priorities:
+            started = time.perf_counter()
+            chosen, _ = choose(builder, solution, options, began=begun)
+            timings["choose_pooling"] = time.perf_counter() - started
         assert chosen.values is not None
         shares, used = chosen_pooling(builder, chosen.values)
         fixed = replace(spec, choice=PoolingChoice.fixed(shares, used), max_pooled_share=None)
@@ -52,6 +54,8 @@ def optimise(
         if not resolved.ok:
             return plan_from(builder, resolved, arrangement, timings)
         solution = resolved
+    if not options.priorities:  # the best score alone, where the solver's path left it
+        return plan_from(builder, solution, arrangement, timings)
     started = time.perf_counter()
     solution, record = choose(builder, solution, options, began=begun)
     timings["choose"] = time.perf_counter() - started

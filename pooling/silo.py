@@ -133,7 +133,7 @@ def plan_silo(
     solution = solver(b.program, options.remaining(begun), "area")
     timings["solve"] += solution.seconds
     record = None
-    if solution.ok:
+    if solution.ok and options.priorities:
         started = time.perf_counter()
         solution, record = choose(b, solution, options, began=begun)
         timings["choose"] = time.perf_counter() - started

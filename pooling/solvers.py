@@ -127,7 +127,9 @@ class SolveOptions:
     # True: HiGHS presolves whatever the program (choosing among equals fixes much of it);
     # None: the rule in set_lp_options / set_pooling_mip_options
     presolve: bool | None = None
-    # what a plan is chosen for among equally good ones, in order (pooling/canonical.py)
+    # what a plan is chosen for among equally good ones, in order (pooling/canonical.py); none: the
+    # best score alone, wherever the solver's path left it (what benchmarks/canonical.py measures
+    # the choice against; no command offers it, since that plan moves when a file is sorted)
     priorities: tuple[Priority, ...] = DEFAULT_PRIORITIES
 
     @property
@@ -205,12 +207,15 @@ def cold(program: Program, options: SolveOptions, role: str = "") -> Solution:
     return solve(program, options)
 
 
-def solve(program: Program, options: SolveOptions | None = None) -> Solution:
-    """Solve `program` with the chosen solver (HiGHS unless told otherwise), timing the solve."""
+def solve(program: Program, options: SolveOptions | None = None, start: np.ndarray | None = None) -> Solution:
+    """Solve `program` with the chosen solver (HiGHS unless told otherwise), timing the solve.
+
+    `start`, a feasible point, is given to HiGHS's mixed-integer search as its first incumbent.
+    """
     options = options or SolveOptions()
     started = time.perf_counter()
     if options.solver is SolverName.HIGHS:
-        solution = _solve_highs(program, options)
+        solution = _solve_highs(program, options, start)
     elif options.solver is SolverName.CBC:
         solution = _solve_cbc(program, options)
     else:  # pragma: no cover - the enum is closed
@@ -321,11 +326,13 @@ def finite(bounds: Sequence[float] | np.ndarray) -> np.ndarray:
     return array
 
 
-def _solve_highs(program: Program, options: SolveOptions) -> Solution:
+def _solve_highs(program: Program, options: SolveOptions, start: np.ndarray | None = None) -> Solution:
     h = new_highs(options)
     status = h.passModel(highs_lp(program))
     if status == highspy.HighsStatus.kError:
         return Solution(Status.ERROR, "HiGHS refused the model", highs=h)
+    if start is not None and program.is_mip:
+        h.setSolution(len(start), np.arange(len(start), dtype=np.int32), np.asarray(start, dtype=np.float64))
     if program.is_mip:
         set_pooling_mip_options(h)
     elif not options.interior_point:
