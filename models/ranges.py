@@ -16,10 +16,10 @@ together.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from typing import Annotated
 
+from laa.models.visible import escaped, invisible
 from pydantic import AfterValidator
 
 
@@ -125,15 +125,21 @@ Year = Annotated[int, AfterValidator(YEAR.check)]
 
 
 def check_id(ident: str) -> str:
-    """An id with no control or invisible formatting character: it names the item in every output.
+    """An id of visible text: no control or invisible formatting character, and not only spaces.
 
-    A carriage return in a stream id once split a CSV row and started the next
-    "row" with a formula; a right-to-left override makes an id read as another.
+    It names the item in every output. A carriage return in a stream id once split
+    a CSV row and started the next "row" with a formula; a right-to-left override
+    makes an id read as another; an id of spaces names nothing a reader can see.
     """
     for position, char in enumerate(ident, start=1):
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        if invisible(char):
             raise ValueError(
-                f"holds the control character {char!r} at position {position}; "
+                f"holds the control character '{escaped(char)}' at position {position}; "
                 "an id is printed in every report and spreadsheet, so it holds only visible text and spaces"
             )
+    if not ident.strip():
+        raise ValueError(
+            f"is {len(ident)} space{'s' if len(ident) != 1 else ''} and nothing else; "
+            "an id is printed in every report and spreadsheet, so it holds visible text"
+        )
     return ident

@@ -36,6 +36,7 @@ from laa.models.errors import InputError
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import apply_changes, parse_changes, read_changes
+from laa.models.visible import printable
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.meeting.planners import Planners
@@ -141,7 +142,8 @@ class Meeting:
             variant = next((v for v in variants if v.id == variant_id), None)
             if variant is None:
                 known = ", ".join(v.id for v in variants) or "none"
-                raise InputError(f"variants[{variant_id}]: no such variant in the file (it has: {known})")
+                asked = printable(variant_id, lines=False)  # as a file's id is shown: escaped, never acting
+                raise InputError(f"variants[{asked}]: no such variant in the file (it has: {known})")
             self._move([c.model_dump(exclude_unset=True) for c in variant.changes])
 
     def undo(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+from laa.models.visible import invisible, printable
 from laa.scenarios.meeting.app import MAX_BODY_BYTES
 from starlette.testclient import TestClient
 
@@ -83,3 +84,19 @@ def test_a_port_that_is_a_digit_only_to_isdigit_is_a_bad_host_not_a_server_error
             sent, _ = _asgi(shared_client.app, method, headers)
             assert sent[0]["status"] == 400, (port, method)
             assert b"does not answer to host" in sent[1]["body"]
+
+
+def test_variant_ids_without_visible_text_are_refused_by_the_page_and_the_file_is_untouched(client, meeting):
+    """Issue 21: these were saved through the page and validated, to be printed raw by the CLI."""
+    before = meeting.path.read_bytes()
+    client.post("/api/session/change", json={"change": {"stream": "nrf", "pooled_share": 0}})
+    for ident in ("a\r\nb", "\u202egnp.exe", "x\u2028y", " "):
+        answer = client.post("/api/session/save", json={"id": ident, "name": "hostile"})
+        assert answer.status_code == 400, (ident, answer.text)
+        (problem,) = answer.json()["problems"]
+        assert problem["where"] == f"variants[{printable(ident, lines=False)}].id", problem
+        assert not any(invisible(c) for c in problem["text"])
+    assert meeting.path.read_bytes() == before
+    unknown = client.post("/api/session/start", json={"variant": "\u202egnp.exe"})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"].startswith("variants[\\u202egnp.exe]: no such variant in the file")
