@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from laa.models.ranges import Money, check_id
+from laa.models.ranges import Money, check_id, check_name
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 # the same field types and strictness as `laa.models.scenario` (which imports this module for
@@ -171,5 +171,5 @@ class Variant(Strict):
     """A named set of changes to the base scenario, applied in order."""
 
     id: Id
-    name: str = ""
+    name: Annotated[str, AfterValidator(check_name)] = ""
     changes: list[Change] = []

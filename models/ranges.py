@@ -124,6 +124,10 @@ MatchRatio = Annotated[float, AfterValidator(MATCH.check)]
 Year = Annotated[int, AfterValidator(YEAR.check)]
 
 
+# what `str.splitlines` ends a line at: a terminal, a CSV reader or a YAML reader may end one at each
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def check_id(ident: str) -> str:
     """An id of visible text: no control or invisible formatting character, and not only spaces.
 
@@ -143,3 +147,17 @@ def check_id(ident: str) -> str:
             "an id is printed in every report and spreadsheet, so it holds visible text"
         )
     return ident
+
+
+def check_name(name: str) -> str:
+    """A name (or unit) on one line: every table prints it in a row, and a line break inside it would
+    start a row of its own (`name: "Police\\nbase  optimal 99"` printed a false `base` row). Its other
+    invisible characters (a tab, a bidi mark) are shown escaped where it is printed (`models.visible`)."""
+    for position, char in enumerate(name, start=1):
+        if char in LINE_BREAKS:
+            raise ValueError(
+                f"holds a line break ('{escaped(char)}') at position {position}; a name is printed as one "
+                "line of every table: put it on one line"
+            )
+    return name
+

@@ -1,9 +1,9 @@
 """No command prints a file's control or bidi characters raw (issue 21): they are shown escaped.
 
-A carriage return in a name sends a terminal's cursor back over the row; a
-right-to-left override reverses what follows it; an escape (`\\x1b[31m`)
-recolours the terminal. Free text may hold them, so everything a command
-prints goes through one function that escapes them (tests/models/test_visible.py).
+A right-to-left override reverses what follows it; an escape (`\\x1b[31m`)
+recolours the terminal; a tab or a zero-width space misaligns a table. A name
+may hold them (not a line break: tests/models/test_names.py), so everything a
+command prints goes through one function that escapes them (tests/models/test_visible.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import yaml
 from tests.paths import EXAMPLE
 
 LAA = str(Path(sys.executable).parent / "laa")
-# every kind: C0, an escape sequence, bidi, a line separator, C1, a tab, a zero-width space
-ACTING = "\r\x1b[31m\u202e\u2028\x85\t\u200b"
+# every kind a name may hold: C0 (an escape sequence, a tab, a bell), C1, bidi, zero-width
+ACTING = "\x1b[31m\t\x07\x9b\u202e\u2066\u200b"
 
 
 def _acting(text: str) -> list[str]:
@@ -50,7 +50,7 @@ def test_names_holding_control_and_bidi_characters_are_printed_escaped(hostile_n
     done = subprocess.run([LAA, *command, str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert _acting(done.stdout) == [] and _acting(done.stderr) == []
-    assert "Area\\r\\u001b[31m\\u202e\\u2028\\u0085\\t\\u200bX" in done.stdout
+    assert "Area\\u001b[31m\\t\\u0007\\u009b\\u202e\\u2066\\u200bX" in done.stdout
 
 
 def test_a_refusal_quoting_hostile_ids_prints_them_escaped(tmp_path: Path):
