@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 
 from laa.models.visible import escaped, invisible
@@ -89,18 +90,27 @@ HISTORIC_TOTAL = MONEY
 
 
 
-def check_outcome_scale(gap: float, cap: float, segments: list[tuple[float | None, float]]) -> None:
+def check_outcome_scale(
+    baseline: float, target: float, stretch: float | None, segments: list[tuple[float | None, float]]
+) -> None:
     """An outcome's gap, stretch and curve against each other: `ValueError` naming the first out of range.
 
     Each number may be in range alone and the outcome still be absurd: a gap of
     1e-6 with an effect of 1e9 per £1 would put a coefficient of 1e21 before the
     solver. `segments` are (spend, effect), spend None for an unbounded tail.
+
+    The gap and the stretch's ratio are worked out from the numbers as typed, not
+    from their binary floats: baseline 1.1, target 1.2 and stretch 11.1 are 100
+    gaps apart, which floats make 100.00000000000013 and the edge refused.
     """
+    typed_gap = abs(_typed(target) - _typed(baseline))
+    gap = float(typed_gap)
     if not GAP.holds(gap):
         raise ValueError(f"target and baseline are {gap:g} apart; {GAP.what} must be {GAP.text()}")
-    if gap > 0 and not STRETCH_RATIO.holds(cap / gap):
+    ratio = 1.0 if stretch is None else float(abs(_typed(stretch) - _typed(baseline)) / typed_gap)
+    if not STRETCH_RATIO.holds(ratio):
         raise ValueError(
-            f"the stretch is {cap / gap:g} times as far from the baseline as the target; "
+            f"the stretch is {ratio:g} times as far from the baseline as the target; "
             f"{STRETCH_RATIO.what} must be {STRETCH_RATIO.text()}"
         )
     for k, (spend, effect) in enumerate(segments, start=1):
@@ -126,6 +136,11 @@ Year = Annotated[int, AfterValidator(YEAR.check)]
 
 # what `str.splitlines` ends a line at: a terminal, a CSV reader or a YAML reader may end one at each
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _typed(value: float) -> Decimal:
+    """The number as the file wrote it: the shortest decimal that reads back as this float."""
+    return Decimal(repr(float(value)))
 
 
 def check_id(ident: str) -> str:

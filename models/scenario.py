@@ -150,7 +150,8 @@ class Outcome(Strict):
                 f"stretch {self.stretch:g} must be at least as good as target {self.target:g} "
                 f"(direction: {self.direction.value})"
             )
-        check_outcome_scale(self.gap, self.cap, [(s.spend, s.effect) for s in self.response])  # models.ranges
+        segments = [(s.spend, s.effect) for s in self.response]
+        check_outcome_scale(self.baseline, self.target, self.stretch, segments)  # models.ranges
         return self
 
     @field_validator("response")
