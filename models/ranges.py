@@ -125,6 +125,11 @@ def check_outcome_scale(
             )
 
 
+def _typed(value: float) -> Decimal:
+    """The number as the file wrote it: the shortest decimal that reads back as this float."""
+    return Decimal(repr(float(value)))
+
+
 Money = Annotated[float, AfterValidator(MONEY.check)]
 Width = Annotated[float, AfterValidator(WIDTH.check)]
 Effect = Annotated[float, AfterValidator(EFFECT.check)]
@@ -132,15 +137,6 @@ Indicator = Annotated[float, AfterValidator(INDICATOR.check)]
 Weight = Annotated[float, AfterValidator(WEIGHT.check)]
 MatchRatio = Annotated[float, AfterValidator(MATCH.check)]
 Year = Annotated[int, AfterValidator(YEAR.check)]
-
-
-# what `str.splitlines` ends a line at: a terminal, a CSV reader or a YAML reader may end one at each
-LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
-
-
-def _typed(value: float) -> Decimal:
-    """The number as the file wrote it: the shortest decimal that reads back as this float."""
-    return Decimal(repr(float(value)))
 
 
 def check_id(ident: str) -> str:
@@ -164,6 +160,10 @@ def check_id(ident: str) -> str:
     return ident
 
 
+# what `str.splitlines` ends a line at: a terminal, a CSV reader or a YAML reader may end one at each
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def check_name(name: str) -> str:
     """A name (or unit) on one line: every table prints it in a row, and a line break inside it would
     start a row of its own (`name: "Police\\nbase  optimal 99"` printed a false `base` row). Its other
@@ -175,4 +175,3 @@ def check_name(name: str) -> str:
                 "line of every table: put it on one line"
             )
     return name
-
