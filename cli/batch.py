@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from laa.cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
+from laa.cli.common import EXIT_INVALID, fail, format_option, guarded, say, solver_option
 from laa.models.scenario import Arrangement
+from laa.models.visible import printable
 from laa.pooling.solvers import SolverName
 from laa.scenarios.analysis.table import grid
 from laa.scenarios.batch.drift import drift, drift_text
@@ -37,7 +38,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
 
         def log(done: int, total: int, case: CaseLine) -> None:
             score = "-" if case.score is None else f"{case.score:.4f}"
-            click.echo(
+            say(
                 f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status} "
                 f"{score} {case.seconds:.2f}s",
                 err=True,
@@ -54,7 +55,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
 
         def show(done: int, total: int, case: CaseLine) -> None:
             label = f"{display_name(case.path, cwd)} {case.arrangement}: {case.status}"
-            bar.update(task, completed=done, total=total, description=label[:60])
+            bar.update(task, completed=done, total=total, description=printable(label[:60]))
 
         yield show
 
@@ -156,8 +157,8 @@ def batch_command(
             "interrupted: the cases recorded so far are kept; finish with the same command and --resume", 130
         )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{result.summary_line}; results in {result.out_dir}", err=True)
+        say(f"warning: {warning}", err=True)
+    say(f"{result.summary_line}; results in {result.out_dir}", err=True)
     sys.exit(result.exit_code)
 
 
@@ -185,7 +186,7 @@ def history_command(ledger: Path, fmt: str) -> None:
             }
             for r, counts in runs
         ]
-        click.echo(json.dumps(doc, indent=1))
+        say(json.dumps(doc, indent=1))
         return
     rows = []
     for r, statuses in runs:
@@ -219,7 +220,7 @@ def history_command(ledger: Path, fmt: str) -> None:
         "exit",
         "options",
     ]
-    click.echo(grid(headers, rows, right={0, 3, 4, 5, 6, 7, 8}) if rows else "(no runs yet)")
+    say(grid(headers, rows, right={0, 3, 4, 5, 6, 7, 8}) if rows else "(no runs yet)")
 
 
 @click.command("drift")
@@ -251,6 +252,6 @@ def drift_command(
     with Ledger(ledger, read_only=True) as book:
         report = drift(book, run_a, run_b, threshold, money)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=1, allow_nan=False))
+        say(json.dumps(report.to_dict(), indent=1, allow_nan=False))
     else:
-        click.echo(drift_text(report, Path.cwd()), nl=False)
+        say(drift_text(report, Path.cwd()), nl=False)

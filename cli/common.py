@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from laa.models.errors import InputError, LaaError, ScenarioError
 from laa.models.load import load_scenario
+from laa.models.visible import printable
 from laa.scenarios.batch.cases import EXIT_FAILED, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
 from laa.scenarios.outputs.atomic import destination, write_atomic
 
@@ -30,9 +31,15 @@ if TYPE_CHECKING:
     from laa.pooling.solvers import SolveOptions
 
 
+def say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print for a person: a control or bidi character from a file (a name's carriage return, a
+    right-to-left override) is shown escaped (`\\r`, `\\u202e`), never sent to the terminal to act."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     """Say what went wrong on stderr and exit with `code` (invalid input by default): never a traceback."""
-    click.echo(message, err=True)
+    say(message, err=True)
     sys.exit(code)
 
 
@@ -115,14 +122,17 @@ def exit_code(plans: list[Plan]) -> int:
 
 
 def emit(content: str | bytes, out: str | None) -> None:
-    """Print, or write atomically to `out`; a workbook's bytes only ever go to a file."""
+    """Print, or write atomically to `out`; a workbook's bytes only ever go to a file.
+
+    Printed, a file's control and bidi characters are shown escaped (`say`: printed JSON still
+    parses to the same data); written to `out`, the content is kept as it is."""
     if out:
         write_atomic(out, content)
-        click.echo(f"wrote {out}", err=True)
+        say(f"wrote {out}", err=True)
     elif isinstance(content, bytes):
         fail("a workbook cannot be printed: give --out FILE.xlsx")
     else:
-        click.echo(content, nl=False)
+        say(content, nl=False)
 
 
 def format_option(*choices: str, help: str | None = None) -> Callable[[Any], Any]:

@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 import click
-from laa.cli.common import guarded, load, solve_options, solver_option, time_limit_option
+from laa.cli.common import guarded, load, say, solve_options, solver_option, time_limit_option
 from laa.models.scenario import Arrangement
 from laa.scenarios.meeting.guard import is_loopback
 
@@ -45,17 +45,17 @@ def serve(
 
     scenario = load(file)
     if not is_loopback(host):
-        click.echo(
+        say(
             f"warning: --host {host} shares the meeting page with every machine that can reach this one: "
             "anyone who opens it sees the scenario and can save variants into its folder",
             err=True,
         )
     sock = bind(host, port)  # before planning, so a taken port is said at once
-    click.echo(f"planning the base of {scenario.name}…", err=True)
+    say(f"planning the base of {scenario.name}…", err=True)
     chosen = [Arrangement(a) for a in arrangements] or None
     meeting = Meeting.open(Path(file), scenario, chosen, solve_options(solver, time_limit))
     server = MeetingServer(meeting, host, sock)
-    click.echo(f"serving the meeting page at {server.url} (Ctrl+C to stop)")
+    say(f"serving the meeting page at {server.url} (Ctrl+C to stop)")
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn has shut down cleanly and passes Ctrl+C on
         server.run(open_browser)
-    click.echo("the meeting page has stopped", err=True)
+    say("the meeting page has stopped", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 import click
-from laa.cli.common import EXIT_OK, guarded, load
+from laa.cli.common import EXIT_OK, guarded, load, say
 from laa.pooling.units import years_text
 
 
@@ -23,7 +23,7 @@ def validate(file: str) -> None:
     outcomes, rules = _many(len(scenario.outcomes), "outcome"), _many(len(scenario.rules), "rule")
     pots, years = _many(len(scenario.pots), "pot"), _many(len(scenario.years), "year")
     variants = f", {_many(len(scenario.variants), 'variant')}" if scenario.variants else ""
-    click.echo(
+    say(
         f"{file}: valid: {streams} from {funders}, {outcomes}, {rules}, {pots}, "
         f"{years} {years_text(scenario.years)}{variants}"
     )

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from laa.models.ranges import Money
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from laa.models.ranges import Money, check_id, check_name
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 # the same field types and strictness as `laa.models.scenario` (which imports this module for
-# `Scenario.variants`, so this one cannot import them from there); money has the file's range
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+# `Scenario.variants`, so this one cannot import them from there); money has the file's range, and an
+# id (a variant's own among them) the rule of every other id: visible text (issue 21)
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_id)]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -170,5 +171,5 @@ class Variant(Strict):
     """A named set of changes to the base scenario, applied in order."""
 
     id: Id
-    name: str = ""
+    name: Annotated[str, AfterValidator(check_name)] = ""
     changes: list[Change] = []

@@ -120,7 +120,7 @@ def parse_yaml(text: str, name: str) -> dict[str, Any]:
 
 def parse_json(text: str, name: str) -> dict[str, Any]:
     """The JSON text as plain data: nesting bounded before the parser recurses, duplicate keys refused."""
-    deep = _json_too_deep(text)
+    deep = json_too_deep(text)
     if deep is not None:
         raise ScenarioError([Problem(name, None, None, None, _too_deep(deep))])
     duplicated = False
@@ -368,7 +368,7 @@ def _tag_refused(tag: str, event: events.NodeEvent) -> str:
     )
 
 
-def _json_too_deep(text: str) -> int | None:
+def json_too_deep(text: str) -> int | None:
     """The line at which JSON's lists and objects nest deeper than `MAX_DEPTH`, before it is parsed.
 
     Strings are skipped whole (a bracket inside one is text), so a file with few

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from laa.models.cells import CONTROL
+from laa.models.visible import printable
 
 
 class LaaError(Exception):
@@ -57,8 +57,8 @@ def item_label(section: str, entry: object, index: int) -> str:
     ident = entry.get("id") if isinstance(entry, dict) else None
     if section == "historic" or isinstance(ident, bool) or not isinstance(ident, str | int):
         return f"#{index + 1}"
-    # an id holding a control character is shown escaped: a carriage return must not rewrite the line
-    return CONTROL.sub(lambda m: repr(m.group())[1:-1], str(ident))
+    # an id holding an invisible character is shown escaped: a carriage return must not rewrite the line
+    return printable(str(ident), lines=False)
 
 
 class ScenarioError(LaaError):

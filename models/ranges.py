@@ -16,10 +16,11 @@ together.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 
+from laa.models.visible import escaped, invisible
 from pydantic import AfterValidator
 
 
@@ -89,18 +90,27 @@ HISTORIC_TOTAL = MONEY
 
 
 
-def check_outcome_scale(gap: float, cap: float, segments: list[tuple[float | None, float]]) -> None:
+def check_outcome_scale(
+    baseline: float, target: float, stretch: float | None, segments: list[tuple[float | None, float]]
+) -> None:
     """An outcome's gap, stretch and curve against each other: `ValueError` naming the first out of range.
 
     Each number may be in range alone and the outcome still be absurd: a gap of
     1e-6 with an effect of 1e9 per £1 would put a coefficient of 1e21 before the
     solver. `segments` are (spend, effect), spend None for an unbounded tail.
+
+    The gap and the stretch's ratio are worked out from the numbers as typed, not
+    from their binary floats: baseline 1.1, target 1.2 and stretch 11.1 are 100
+    gaps apart, which floats make 100.00000000000013 and the edge refused.
     """
+    typed_gap = abs(_typed(target) - _typed(baseline))
+    gap = float(typed_gap)
     if not GAP.holds(gap):
         raise ValueError(f"target and baseline are {gap:g} apart; {GAP.what} must be {GAP.text()}")
-    if gap > 0 and not STRETCH_RATIO.holds(cap / gap):
+    ratio = 1.0 if stretch is None else float(abs(_typed(stretch) - _typed(baseline)) / typed_gap)
+    if not STRETCH_RATIO.holds(ratio):
         raise ValueError(
-            f"the stretch is {cap / gap:g} times as far from the baseline as the target; "
+            f"the stretch is {ratio:g} times as far from the baseline as the target; "
             f"{STRETCH_RATIO.what} must be {STRETCH_RATIO.text()}"
         )
     for k, (spend, effect) in enumerate(segments, start=1):
@@ -115,6 +125,11 @@ def check_outcome_scale(gap: float, cap: float, segments: list[tuple[float | Non
             )
 
 
+def _typed(value: float) -> Decimal:
+    """The number as the file wrote it: the shortest decimal that reads back as this float."""
+    return Decimal(repr(float(value)))
+
+
 Money = Annotated[float, AfterValidator(MONEY.check)]
 Width = Annotated[float, AfterValidator(WIDTH.check)]
 Effect = Annotated[float, AfterValidator(EFFECT.check)]
@@ -125,15 +140,38 @@ Year = Annotated[int, AfterValidator(YEAR.check)]
 
 
 def check_id(ident: str) -> str:
-    """An id with no control or invisible formatting character: it names the item in every output.
+    """An id of visible text: no control or invisible formatting character, and not only spaces.
 
-    A carriage return in a stream id once split a CSV row and started the next
-    "row" with a formula; a right-to-left override makes an id read as another.
+    It names the item in every output. A carriage return in a stream id once split
+    a CSV row and started the next "row" with a formula; a right-to-left override
+    makes an id read as another; an id of spaces names nothing a reader can see.
     """
     for position, char in enumerate(ident, start=1):
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        if invisible(char):
             raise ValueError(
-                f"holds the control character {char!r} at position {position}; "
+                f"holds the control character '{escaped(char)}' at position {position}; "
                 "an id is printed in every report and spreadsheet, so it holds only visible text and spaces"
             )
+    if not ident.strip():
+        raise ValueError(
+            f"is {len(ident)} space{'s' if len(ident) != 1 else ''} and nothing else; "
+            "an id is printed in every report and spreadsheet, so it holds visible text"
+        )
     return ident
+
+
+# what `str.splitlines` ends a line at: a terminal, a CSV reader or a YAML reader may end one at each
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def check_name(name: str) -> str:
+    """A name (or unit) on one line: every table prints it in a row, and a line break inside it would
+    start a row of its own (`name: "Police\\nbase  optimal 99"` printed a false `base` row). Its other
+    invisible characters (a tab, a bidi mark) are shown escaped where it is printed (`models.visible`)."""
+    for position, char in enumerate(name, start=1):
+        if char in LINE_BREAKS:
+            raise ValueError(
+                f"holds a line break ('{escaped(char)}') at position {position}; a name is printed as one "
+                "line of every table: put it on one line"
+            )
+    return name

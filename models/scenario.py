@@ -24,6 +24,7 @@ from laa.models.ranges import (
     Width,
     Year,
     check_id,
+    check_name,
     check_outcome_scale,
 )
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,6 +33,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 Uncertainty = Annotated[float, Field(ge=0, le=3)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_id)]
+Name = Annotated[str, AfterValidator(check_name)]
 
 
 class Strict(BaseModel):
@@ -86,14 +88,14 @@ class Block(Strict):
     """A group of outcomes that rules, pots and a partner's interests can name at once."""
 
     id: Id
-    name: str = ""
+    name: Name = ""
 
 
 class Funder(Strict):
     """A partner who brings streams; `interests` says which outcomes it answers for in its own view."""
 
     id: Id
-    name: str = ""
+    name: Name = ""
     # outcome and block ids the partner answers for (MODEL.md, Partners: its own view);
     # None: the outcomes its streams may fund
     interests: list[Id] | None = None
@@ -122,9 +124,9 @@ class Outcome(Strict):
     in the score, and what each pound spent moves it by; refused when the target is not an improvement."""
 
     id: Id
-    name: str = ""
+    name: Name = ""
     block: Id
-    unit: str = ""
+    unit: Name = ""
     direction: Direction
     baseline: Indicator
     target: Indicator
@@ -148,7 +150,8 @@ class Outcome(Strict):
                 f"stretch {self.stretch:g} must be at least as good as target {self.target:g} "
                 f"(direction: {self.direction.value})"
             )
-        check_outcome_scale(self.gap, self.cap, [(s.spend, s.effect) for s in self.response])  # models.ranges
+        segments = [(s.spend, s.effect) for s in self.response]
+        check_outcome_scale(self.baseline, self.target, self.stretch, segments)  # models.ranges
         return self
 
     @field_validator("response")
@@ -195,7 +198,7 @@ class Stream(Strict):
     carry-forward it has, and how much of it may be pooled."""
 
     id: Id
-    name: str = ""
+    name: Name = ""
     funder: Id
     amounts: Money | dict[int, Money]
     eligible: list[Id]
@@ -258,7 +261,7 @@ class Pot(Strict):
     set-up cost in pounds, and how much unspent money carries to the next year."""
 
     id: Id
-    name: str = ""
+    name: Name = ""
     members: Annotated[list[Id], Field(min_length=1)]
     scope: list[Id] | None = None
     admin_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
@@ -289,7 +292,7 @@ class Lookup:
 class Scenario(Strict):
     """A whole scenario file, validated field by field; see `models.checks` for the rest."""
 
-    name: str
+    name: Name
     years: Annotated[list[Year], Field(min_length=1, max_length=50)]
     blocks: list[Block] = []
     funders: list[Funder]

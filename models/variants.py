@@ -71,6 +71,7 @@ __all__ = [
     "check_variants",
     "find_variant",
     "parse_changes",
+    "read_changes",
     "read_variants",
     "variant_scenario",
 ]
@@ -117,6 +118,26 @@ def parse_changes(data: Any, where: str, *, source: str = "<changes>") -> list[C
     if problems:
         raise ScenarioError(problems)
     return [change for _, change in changes]
+
+
+def read_changes(
+    scenario: Scenario, data: Any, where: str = "changes", *, source: str = "<changes>"
+) -> tuple[list[Change], Scenario]:
+    """Plain data as typed changes and the scenario they make, every problem found at once.
+
+    A file's variant is checked this way (`check_variants`): each change's fields, and the ids and
+    values of every well-formed change, so a request with an unknown stream in one change and a
+    share of 1.5 in another hears of both, not only of the first kind. Raises `ScenarioError`.
+    """
+    place = _Place.parse(where, source)
+    changes, problems = _typed(data, place)
+    try:
+        changed = _Applied(scenario, place).run(changes)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        raise ScenarioError(sorted(problems, key=_change_order))
+    return [change for _, change in changes], changed
 
 
 def apply_changes(

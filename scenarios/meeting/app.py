@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from laa.models.documents import MAX_DEPTH, json_too_deep
 from laa.models.errors import InputError, LaaError, ScenarioError
 from laa.models.scenario import Arrangement
 from laa.scenarios.meeting.controls import scenario_controls
@@ -58,29 +59,51 @@ def _problem(where: str | None, message: str) -> dict[str, str | None]:
 
 
 def _json(content: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(content, status, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
+    if status == 413:  # the rest of the body is not wanted: the connection is closed rather than drained
+        headers["Connection"] = "close"
+    return JSONResponse(content, status, headers=headers)
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    """The request's JSON object, refused (located at `body`) when too large, not JSON or not an object."""
-    declared = request.headers.get("content-length", "0")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise BadRequest("body", f"is {int(declared):,} bytes; at most {MAX_BODY_BYTES:,} are accepted", 413)
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest("body", f"is over {MAX_BODY_BYTES:,} bytes", 413)
+    """The request's JSON object, refused (located at `body`) when too large, not JSON or not an object.
+
+    The body is read as it arrives and refused as soon as it passes `MAX_BODY_BYTES`, whatever
+    its framing: a chunked body declares no length, and no token is needed to plan, so checking
+    only `Content-Length` let anyone make the server hold a 400 MB body (issue 21).
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(f"is {int(declared):,} bytes")
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > MAX_BODY_BYTES:
+            raise _too_large("is over that")
+    raw = bytes(received)
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw, parse_constant=_no_constant)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise BadRequest("body", f"is not JSON{where}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("body", "is not JSON: it is not UTF-8 text") from None
+    deep = json_too_deep(text)
+    if deep is not None:  # the parser recurses per level: bounded before it starts, as a file's JSON is
+        nested = f"is nested more than {MAX_DEPTH} levels deep at line {deep}; a change needs fewer than 10"
+        raise BadRequest("body", nested)
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise BadRequest("body", f"is not JSON at line {exc.lineno}, column {exc.colno}") from None
     except ValueError as exc:
         raise BadRequest("body", str(exc)) from None
     if not isinstance(data, dict):
         raise BadRequest("body", f"a JSON object is expected; found {type(data).__name__}")
     return data
+
+
+def _too_large(found: str) -> BadRequest:
+    return BadRequest("body", f"at most {MAX_BODY_BYTES:,} bytes are accepted; this one {found}", 413)
 
 
 def _no_constant(token: str) -> float:

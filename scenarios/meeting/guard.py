@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", ""})
 TOKEN_HEADER = "x-laa-token"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+PORT = re.compile(r"[0-9]{1,5}")
 
 
 def is_loopback(host: str) -> bool:
@@ -136,7 +138,8 @@ def _split_host(host: str) -> tuple[str | None, int | None]:
         return None, None
     if not port_text:
         return name, 80
-    return (name, int(port_text)) if port_text.isdigit() else (None, None)
+    # ASCII digits only: `str.isdigit` takes '²' too (which `int` refuses) and '٨٧' (which it reads as 87)
+    return (name, int(port_text)) if PORT.fullmatch(port_text) else (None, None)
 
 
 def _bracketed(name: str) -> str:

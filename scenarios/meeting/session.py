@@ -35,7 +35,8 @@ from typing import Any
 from laa.models.errors import InputError
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.models.variants import apply_changes, parse_changes
+from laa.models.variants import apply_changes, parse_changes, read_changes
+from laa.models.visible import printable
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.meeting.planners import Planners
@@ -141,7 +142,8 @@ class Meeting:
             variant = next((v for v in variants if v.id == variant_id), None)
             if variant is None:
                 known = ", ".join(v.id for v in variants) or "none"
-                raise InputError(f"variants[{variant_id}]: no such variant in the file (it has: {known})")
+                asked = printable(variant_id, lines=False)  # as a file's id is shown: escaped, never acting
+                raise InputError(f"variants[{asked}]: no such variant in the file (it has: {known})")
             self._move([c.model_dump(exclude_unset=True) for c in variant.changes])
 
     def undo(self) -> None:
@@ -180,9 +182,9 @@ class Meeting:
     def plan(self, data: Any, arrangements: list[Arrangement]) -> tuple[Scenario, list[Plan], list[Change]]:
         """Plan the base with these changes, leaving the meeting as it is (the JSON API)."""
         with self.lock:
-            changes = normalised(data)
-            scenario = apply_changes(self.base, parse_changes(changes, WHERE), WHERE)
-            return scenario, self.planners.plan(scenario, arrangements), changes
+            changes, scenario = read_changes(self.base, data, WHERE)
+            applied = [c.model_dump(exclude_unset=True) for c in changes]
+            return scenario, self.planners.plan(scenario, arrangements), applied
 
     # --- how the state moves ---
 

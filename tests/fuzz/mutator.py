@@ -13,6 +13,11 @@ scenarios by a few mutations, of two kinds:
   repeated (a duplicate key), nesting, anchors and aliases, tags, a
   truncation; for workbooks, a cell rewritten (junk, formulas, dates, long
   text) or a part of the archive damaged.
+
+A few documents also get a hostile variant id (a carriage return, a bidi
+override, spaces alone: `hostile_variant_id`), and a few are not files but
+bodies sent chunked to the meeting server (`tests/fuzz/requests.py`); both
+are drawn apart from the rest, so the other documents keep their bytes.
 """
 
 from __future__ import annotations
@@ -94,6 +99,10 @@ def seeds() -> list[tuple[str, dict[str, Any]]]:
 
 def document(seed: int, index: int) -> Document:
     """Document `index` of the run seeded `seed`: the same bytes every time."""
+    from tests.fuzz.requests import is_request, request_document  # it builds on this module
+
+    if is_request(seed, index):  # a body sent to the meeting server, not a file
+        return request_document(seed, index)
     rng = random.Random(f"laa-fuzz:{seed}:{index}")
     origin, base = rng.choice(seeds())
     data = copy.deepcopy(base)
@@ -104,8 +113,14 @@ def document(seed: int, index: int) -> Document:
     numbers_only = rng.random() < 0.35
     for _ in range(rng.choice((1, 1, 2, 3, 4))):
         done.append(mutate_number(rng, data) if numbers_only else mutate_data(rng, data))
+    hostile, hostile_id = _hostile_draws(seed, index)
+    if hostile_id and fmt != "xlsx":
+        done.append(hostile_variant_id(hostile, data))
     if fmt == "xlsx":
         raw, more = _workbook(rng, data, base)
+        if hostile_id:
+            raw, how = hostile_variant_id_cell(hostile, raw)
+            more.append(how)
         return Document(index, f"doc{index}.xlsx", raw, origin, (*done, *more))
     text = _as_json(data) if fmt == "json" else _as_yaml(data)
     if rng.random() < 0.4:
@@ -171,6 +186,73 @@ def mutate_number(rng: random.Random, doc: Any) -> str:
         return f"edge {where}"
     parent[key] = parent[key] * 10.0 ** rng.choice([-6, -3, -1, 1, 3, 6])
     return f"scale {where}"
+
+
+# --- hostile variant ids (issue 21: saved through the page and validated, printed raw) ---
+
+HOSTILE_ID_SHARE = 0.06
+HOSTILE_IDS = [
+    "a\r\nb", "\u202egnp.exe", "x\u2028y", " ", "\u3000", "nel\x85", "\ufeffpct-half", "pct-half\u200b",
+    "\t", "esc\x1b[2J", "\u2066isolate", "", "x" * 201, "=cmd|' /C calc'!A0", "pct half",
+]  # fmt: skip
+
+
+def _hostile_draws(seed: int, index: int) -> tuple[random.Random, bool]:
+    """Its own draws, apart from the document's: every document that gets no hostile id is the bytes it
+    always was. (The generator, and whether document `index` gets a hostile variant id.)"""
+    rng = random.Random(f"laa-fuzz-variant-id:{seed}:{index}")
+    return rng, rng.random() < HOSTILE_ID_SHARE
+
+
+def has_hostile_variant_id(seed: int, index: int) -> bool:
+    """Whether document `index` of seed `seed` is given a hostile variant id (a request never is)."""
+    from tests.fuzz.requests import is_request
+
+    return _hostile_draws(seed, index)[1] and not is_request(seed, index)
+
+
+def hostile_variant_id(rng: random.Random, data: Any) -> str:
+    """A variant's id (one of the file's, or a variant added) set to an id a person cannot read as typed."""
+    if not isinstance(data, dict):
+        return "no mapping for a variant"
+    n = rng.randrange(len(HOSTILE_IDS))
+    ident = HOSTILE_IDS[n]
+    variants = data.get("variants")
+    if isinstance(variants, list) and variants and isinstance(variants[0], dict):
+        victim = rng.randrange(len(variants))
+        if isinstance(variants[victim], dict):
+            variants[victim]["id"] = ident
+            return f"variant id #{n} {ident!r} at variants/{victim}"
+    streams = data.get("streams")
+    first = streams[0] if isinstance(streams, list) and streams else None
+    stream = first.get("id", "s") if isinstance(first, dict) else "s"
+    data["variants"] = [{"id": ident, "changes": [{"stream": stream, "scale": 0.9}]}]
+    return f"variant id #{n} {ident!r} added"
+
+
+def hostile_variant_id_cell(rng: random.Random, raw: bytes) -> tuple[bytes, str]:
+    """A workbook's Variants sheet with one variant's id cell set to a hostile id."""
+    import openpyxl
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw))
+    except Exception:  # a damaged archive: the reader's refusal is what the document tests
+        return raw, "no workbook for a variant id"
+    if "Variants" not in book.sheetnames or book["Variants"].max_row < 2:
+        return raw, "no variant in the workbook"
+    sheet = book["Variants"]
+    row = rng.randrange(2, sheet.max_row + 1)
+    n = rng.randrange(len(HOSTILE_IDS))
+    ident = HOSTILE_IDS[n]
+    try:
+        sheet.cell(row=row, column=1, value=ident)
+    except IllegalCharacterError:  # openpyxl will not store C0 controls other than tab and line breaks
+        ident = ident.replace("\x1b", "\u202e")  # as hostile, and as invisible
+        sheet.cell(row=row, column=1, value=ident)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), f"variant id #{n} {ident!r} at Variants!A{row}"
 
 
 def _junk(rng: random.Random) -> Any:

@@ -2,7 +2,9 @@
 
 Each document is loaded as `laa` loads a file, and when it loads, planned in
 every arrangement it asks for and written as the results document (JSON) and
-the allocation CSV. Its outcome is one of:
+the allocation CSV; a request document (`docN.request`) is sent chunked to the
+meeting server instead (`tests/fuzz/requests.py` says how it is judged). Its
+outcome is one of:
 
 - `valid-planned`: it loaded, and every plan's figures passed the checks
   below (a plan may be infeasible or an error: that is an honest answer);
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fuzz.mutator import Document, document
+from tests.fuzz.requests import REQUEST_SUFFIX, examine_request
 
 OUTCOMES = ("valid-planned", "refused-located", "refused-unlocated", "traceback", "hang", "absurd")
 OUTCOMES += ("harness-error",)
@@ -94,6 +97,9 @@ def examine(doc: Document, solve_seconds: float = 10.0) -> Result:
     """Load, plan and write one document, and classify what happened."""
     started = time.perf_counter()
     try:
+        if doc.name.endswith(REQUEST_SUFFIX):  # a body for the meeting server (tests/fuzz/requests.py)
+            outcome, detail = examine_request(doc)
+            return Result(doc.index, doc.name, outcome, detail, time.perf_counter() - started)
         outcome, detail, plans = _examine(doc, solve_seconds)
     except Exception:  # the harness's whole point: anything escaping is a finding
         outcome, detail, plans = "traceback", traceback.format_exc()[-3000:], []

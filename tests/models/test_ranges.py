@@ -116,6 +116,34 @@ def test_a_number_out_of_range_is_refused_at_its_field_with_the_range(case):
     assert any(expected in p for p in found), found
 
 
+# (baseline, target, stretch) of neet (lower is better), each exactly at an edge as typed, which the
+# binary floats put past it: 10 / 0.09999999999999987 = 100.00000000000013 (issue 21)
+TYPED_EDGES = [(1.2, 1.1, -8.8), (12.7, 12.5, -7.3), (0.3, 0.2, -9.7), (9.500001, 9.5, None)]
+
+
+def neet_at(baseline: float, target: float, stretch: float | None) -> dict:
+    """The example with neet's targets set (and without the variants, one of which moves its stretch)."""
+    doc = copy.deepcopy(BASE)
+    item(doc, "outcomes", "neet").update(baseline=baseline, target=target, stretch=stretch)
+    doc.pop("variants")
+    return doc
+
+
+@pytest.mark.parametrize(("baseline", "target", "stretch"), TYPED_EDGES)
+def test_a_number_exactly_at_its_edge_as_typed_is_taken_whatever_the_floats_say(baseline, target, stretch):
+    neet = parse_scenario(neet_at(baseline, target, stretch), "area.yaml").outcome("neet")
+    assert (neet.baseline, neet.target, neet.stretch) == (baseline, target, stretch)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "stretch", "says"),
+    [(1.2, 1.1, -8.8000001, "the stretch is 100 times"), (9.5000009, 9.5, None, "are 9e-07 apart")],
+)
+def test_a_hair_past_the_edge_as_typed_is_still_refused(baseline, target, stretch, says):
+    found = refused(neet_at(baseline, target, stretch))
+    assert any(says in p for p in found), found
+
+
 def test_check1_with_a_stream_year_of_1e13_is_refused_with_exit_2(tmp_path):
     """Issue 13, defect 9: planned as optimal 3.456 against pooled 6.655; now out of range."""
     doc = copy.deepcopy(CHECK1)

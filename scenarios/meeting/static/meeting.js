@@ -39,6 +39,8 @@
   const money = (v) => (v === null || v === undefined ? "-" : (v < 0 ? "-£" : "£") + gbp.format(Math.abs(v)));
   const score = (v) => (v === null || v === undefined ? "-" : v.toFixed(3));
   const number = (v) => (v === null || v === undefined ? "-" : Number(v.toPrecision(4)).toLocaleString("en-GB"));
+  // the server's planning time as a person reads it: plans already made take "under 0.01 s", never "0.00 s"
+  const took = (seconds) => (seconds < 0.005 ? "under 0.01 s" : seconds.toFixed(2) + " s");
 
   function signed(v, format) {
     if (v === null || v === undefined || Number.isNaN(v)) return "";
@@ -470,7 +472,7 @@
     await drawCharts();
     refreshControls();
     const names = view.rows.map((r) => r.arrangement).filter((a) => !view.pending.includes(a)).join(", ");
-    byId("status").textContent = "Planned " + names + " in " + planning.toFixed(2) + " s · " +
+    byId("status").textContent = "Planned " + names + " in " + took(planning) + " · " +
       view.changes.length + " change" + (view.changes.length === 1 ? "" : "s") + " from the base" +
       (view.pending.length ? " · planning " + view.pending.join(", ") + "…" : "");
     meeting.rendered += 1;

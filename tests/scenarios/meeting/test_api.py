@@ -124,6 +124,18 @@ def test_bad_changes_get_located_problems_as_a_file_would(shared_client: TestCli
     assert says in " ".join(p["message"] for p in problems)
 
 
+def test_every_problem_of_the_changes_is_reported_at_once_as_a_files_are(shared_client: TestClient):
+    """An unknown stream in one change and a share above 1 in another: both said (issue 23), in
+    the changes' order, as `laa validate` says both for a file's variant."""
+    changes = [{"stream": "nope", "scale": 1.1}, {"stream": "nrf", "pooled_share": 1.5}]
+    answer = shared_client.post("/api/plan", json={"changes": changes})
+    assert answer.status_code == 400, answer.text
+    problems = answer.json()["problems"]
+    assert [p["where"] for p in problems] == ["changes[0].stream", "changes[1].pooled_share"]
+    assert "unknown stream 'nope'" in problems[0]["message"]
+    assert answer.json()["error"] == "2 problems with the changes"
+
+
 def test_a_body_that_is_not_json_is_refused_and_the_server_keeps_serving(shared_client: TestClient):
     for raw in (b"{not json", b"[1, 2]", b'{"changes": [NaN]}', b"\xff\xfe"):
         answer = shared_client.post("/api/plan", content=raw, headers={"Content-Type": "application/json"})

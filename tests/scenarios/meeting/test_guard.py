@@ -17,6 +17,8 @@ ANSWERS = [
     ("127.0.0.1", "192.168.1.5:8765", False),  # not listening there
     ("127.0.0.1", "", False),
     ("127.0.0.1", "127.0.0.1:87x5", False),
+    ("127.0.0.1", "127.0.0.1:\u00b2", False),  # '²' is a digit to str.isdigit, not to int (issue 21)
+    ("127.0.0.1", "127.0.0.1:\u0668\u0667\u0666\u0665", False),  # Arabic-Indic 8765: int() reads it
     ("0.0.0.0", "192.168.1.5:8765", True),  # listening everywhere: any address by number
     ("0.0.0.0", "[fe80::1]:8765", True),
     ("0.0.0.0", "meeting-room.example:8765", False),  # but never a name that could be re-pointed

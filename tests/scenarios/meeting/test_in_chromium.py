@@ -149,3 +149,15 @@ def test_markup_in_the_scenario_is_shown_as_text_and_never_runs(browser, tmp_pat
         assert browser.find_elements(By.CSS_SELECTOR, "img") == []
         assert browser.title.startswith("Hostile area <script>")
         assert console_errors(browser) == []
+
+
+def test_plans_at_hand_are_said_to_take_under_a_hundredth_of_a_second_not_none(browser, tmp_path: Path):
+    """A meeting just opened shows the base plans made before serving: the page said "Planned aligned
+    in 0.00 s" (issue 23), which reads as a fault; it says "in under 0.01 s"."""
+    path = tmp_path / "northbridge.yaml"
+    shutil.copyfile(EXAMPLE, path)
+    with serving(Meeting.open(path, load_scenario(path), [Arrangement.ALIGNED])) as fresh:
+        open_page(browser, fresh.url)
+        status = browser.find_element(By.ID, "status").text
+    assert status.startswith("Planned aligned in under 0.01 s · 0 changes from the base"), status
+    assert "0.00 s" not in status
