@@ -27,11 +27,11 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from distributed import Client, Future, KilledWorker, LocalCluster, wait
+from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, wait
 from laa.models.errors import InputError
 from laa.models.scenario import Scenario
 from laa.pooling.solvers import SolveOptions
@@ -44,6 +44,7 @@ from laa.scenarios.batch.cases import (
     Lost,
     Report,
     Task,
+    import_engine,
     load_task,
     solve_case,
 )
@@ -64,6 +65,21 @@ def solve_on_worker(
     return solve_case(scenario, path, arrangement, options, accounts=accounts)
 
 
+# what a Dask worker does with a case: `solve_on_worker`; tests give a stand-in (a case that never ends)
+Solve = Callable[[tuple[Scenario | None, Loaded | Invalid], str, str, SolveOptions, bool], CaseResult]
+
+
+class ImportEngine(WorkerPlugin):
+    """Imports the engine on every worker as it joins (a restarted one too), before it is given a case,
+    so the seconds that takes are not charged to a case's deadline."""
+
+    name = "laa-import-engine"
+
+    def setup(self, worker: Any) -> None:
+        """Import the engine (Dask calls this on each worker, and on each worker that joins later)."""
+        import_engine()
+
+
 @dataclass
 class Pending:
     """A submitted future: a file's load (arrangement WHOLE_FILE) or one of its cases."""
@@ -78,11 +94,19 @@ class DaskPool:
     """Runs a batch's tasks on a Dask cluster (a local one, or the scheduler given), as the local pool
     does on processes."""
 
-    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, scheduler: str | None):
+    def __init__(
+        self,
+        jobs: int,
+        options: SolveOptions,
+        deadline: Deadline | None,
+        scheduler: str | None,
+        solve: Solve = solve_on_worker,
+    ):
         self.jobs = jobs
         self.options = options
         self.deadline = deadline
         self.scheduler = scheduler
+        self.solve = solve
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
 
@@ -102,6 +126,7 @@ class DaskPool:
                 )
                 self.client = Client(self.cluster)
             self.client.wait_for_workers(1, timeout=WORKERS_WAIT_SECONDS)
+            self.client.register_plugin(ImportEngine(), name=ImportEngine.name)
         except (ValueError, OSError, TimeoutError) as exc:
             self.close()  # a local cluster started before the failure must not outlive the batch
             where = f"the Dask scheduler at {self.scheduler!r}" if self.scheduler else "a local Dask cluster"
@@ -123,7 +148,7 @@ class DaskPool:
                     future = client.submit(load_task, task, pure=False)
                 else:
                     future = client.submit(
-                        solve_on_worker, load, task.path, arrangement, self.options, task.partners, pure=False
+                        self.solve, load, task.path, arrangement, self.options, task.partners, pure=False
                     )
                 running[future] = Pending(task, arrangement, time.monotonic(), load)
             started = [p.submitted for p in running.values()]
