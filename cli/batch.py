@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from laa.cli.common import EXIT_INVALID, fail, format_option, guarded, solver_option
+from laa.cli.common import DEFAULT_TIME_LIMIT, EXIT_INVALID, fail, format_option, guarded, solver_option
 from laa.models.scenario import Arrangement
 from laa.pooling.solvers import SolverName
 from laa.scenarios.analysis.table import grid
@@ -79,9 +79,10 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=None,
-    help="The solver's time limit per case, as laa run --time-limit (a plan past it is time_limit); "
-    "a case still running 5 s or 20% later (whichever is longer) is stopped and recorded as timeout.",
+    default=DEFAULT_TIME_LIMIT,
+    help=f"The solver's time limit per case in seconds (default {DEFAULT_TIME_LIMIT:g}), as laa run "
+    "--time-limit (a plan past it is time_limit); a case still running 5 s or 20% later (whichever is "
+    "longer), such as a file that takes that long to load, is stopped and recorded as timeout.",
 )
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run with these options.")
 @click.option(
@@ -116,7 +117,7 @@ def batch_command(
     jobs: int | None,
     out: Path | None,
     ledger: Path,
-    timeout: float | None,
+    timeout: float,
     resume: bool,
     arrangements: tuple[str, ...],
     variants: bool,

@@ -396,3 +396,15 @@ def test_a_bad_dask_scheduler_address_is_named_and_leaves_no_run(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "cannot use the Dask scheduler at 'notanaddress'" in done.stderr
     assert rows(ledger, "SELECT count(*) FROM runs") == [(0,)]
+
+
+def test_a_batch_without_timeout_still_has_a_deadline_stated_in_help(tmp_path):
+    """A nightly batch run without --timeout must not let one file hold a worker for ever."""
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    ledger = tmp_path / "ledger.sqlite"
+    done = laa("batch", "two.yaml", "-a", "aligned", "--jobs", "1", "--ledger", str(ledger), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ((options,),) = rows(ledger, "SELECT options FROM runs")
+    assert json.loads(options)["timeout"] == 600
+    help_text = " ".join(laa("batch", "--help", cwd=tmp_path).stdout.split())
+    assert "per case in seconds (default 600)" in help_text
