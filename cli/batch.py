@@ -81,8 +81,8 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     type=click.FloatRange(min=0.1),
     default=DEFAULT_TIME_LIMIT,
     help=f"The solver's time limit per case in seconds (default {DEFAULT_TIME_LIMIT:g}), as laa run "
-    "--time-limit (a plan past it is time_limit); a case still running 5 s or 20% later (whichever is "
-    "longer), such as a file that takes that long to load, is stopped and recorded as timeout.",
+    "--time-limit (a plan past it is time_limit); a case still running 30 s or 20% later (whichever "
+    "is longer), such as a file that takes that long to load, is stopped and recorded as timeout.",
 )
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run with these options.")
 @click.option(

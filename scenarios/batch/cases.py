@@ -48,6 +48,9 @@ INVALID = "invalid"
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
 
 
+MIN_GRACE_SECONDS = 30.0
+
+
 @dataclass(frozen=True)
 class Deadline:
     """When the batch stops a case itself: `--timeout` (the solver's own limit) plus a grace period.
@@ -57,7 +60,10 @@ class Deadline:
     still running `grace` later (a solve that ignores its limit, a file that
     takes that long to load) has its worker stopped and is recorded as
     `timeout`. The clock starts when the case is handed out, before the
-    model is built, so the grace also covers building and writing the record.
+    model is built, so the grace also covers building and writing the record:
+    at least 30 s, since a large area's model takes seconds of CPU to build,
+    and many times that on a machine busier than it has cores (a plan the
+    solver stopped itself is worth keeping; a killed case has none).
     """
 
     timeout: float
@@ -65,8 +71,8 @@ class Deadline:
 
     @classmethod
     def after(cls, timeout: float) -> Deadline:
-        """The deadline for `--timeout` seconds: the solver's own limit plus a grace of 20% (at least 5 s)."""
-        return cls(timeout, max(5.0, 0.2 * timeout))
+        """The deadline for `--timeout` seconds: the solver's own limit plus 20% (at least 30 s) of grace."""
+        return cls(timeout, max(MIN_GRACE_SECONDS, 0.2 * timeout))
 
     @property
     def seconds(self) -> float:

@@ -201,6 +201,12 @@ def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline():
     assert [(c.path, c.status) for c in solved] == [(str(TWO_STREAMS), "optimal")] * 4
 
 
+def test_the_grace_past_the_solver_limit_covers_building_a_large_model_on_a_busy_machine():
+    """A large area's model takes 2.5 s of CPU to build and extract, 13.5 s of wall clock at load 11 on
+    2 cores: a 5 s grace killed such cases (`timeout`, no plan) moments before the solver's own stop."""
+    assert (Deadline.after(1).grace, Deadline.after(600).grace) == (30, 120)
+
+
 def test_workers_die_with_a_batch_killed_by_sigkill(tmp_path):
     """`kill -9` of the batch process: its worker, deep in a case that never ends, goes with it."""
     script = (
