@@ -14,9 +14,18 @@ from laa.cli.common import DEFAULT_TIME_LIMIT, EXIT_INVALID, fail, format_option
 from laa.models.scenario import Arrangement
 from laa.pooling.solvers import SolverName
 from laa.scenarios.analysis.table import grid
+from laa.scenarios.batch.cases import EXIT_STOPPED
 from laa.scenarios.batch.drift import drift, drift_text
 from laa.scenarios.batch.ledger import Ledger
-from laa.scenarios.batch.run import BatchOptions, CaseLine, Progress, display_name, grouped, run_batch
+from laa.scenarios.batch.run import (
+    BatchOptions,
+    BatchStopped,
+    CaseLine,
+    Progress,
+    display_name,
+    grouped,
+    run_batch,
+)
 
 DEFAULT_LEDGER = "laa-ledger.sqlite"
 
@@ -130,7 +139,8 @@ def batch_command(
 
     Each case's results document and ledger row is kept as it finishes; exit 0 when every
     case solved, 3 when some were infeasible, 4 when some failed, 2 when every file is invalid
-    (or the batch cannot start: another batch is using the ledger, say).
+    (or the batch cannot start: another batch is using the ledger, say), 5 when it stopped part way
+    (its ledger's disk full, the Dask scheduler lost): finish that run with --resume.
     """
     if scheduler and executor != "dask":
         fail("--scheduler needs --executor dask", EXIT_INVALID)
@@ -156,6 +166,8 @@ def batch_command(
         fail(
             "interrupted: the cases recorded so far are kept; finish with the same command and --resume", 130
         )
+    except BatchStopped as exc:
+        fail(f"error: {exc}", EXIT_STOPPED)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{result.summary_line}; results in {result.out_dir}", err=True)

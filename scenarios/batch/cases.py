@@ -46,6 +46,8 @@ INVALID = "invalid"
 
 # every `laa` command's exit codes; here because scenarios must not import laa.cli (cli.common re-exports)
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_FAILED = 0, 2, 3, 4
+# `laa batch` only: it stopped once its run had begun (ledger or output disk, Dask scheduler); --resume
+EXIT_STOPPED = 5
 
 
 MIN_GRACE_SECONDS = 30.0

@@ -19,6 +19,8 @@ ends. The other cases that worker held get a fresh deadline, since they
 were queued behind the stuck one; cases on other workers keep theirs. A
 worker that dies is retried by Dask on another worker; a case that kills
 workers repeatedly ends as `KilledWorker` and is recorded as `worker_died`.
+A scheduler that goes away (killed, its machine lost) cancels every future:
+the batch stops with `ClusterLost`, keeping what it recorded for `--resume`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from typing import Any
 
 from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, wait
-from laa.models.errors import InputError
+from distributed.client import FuturesCancelledError
+from distributed.comm import CommClosedError
+from laa.models.errors import InputError, LaaError
 from laa.models.scenario import Scenario
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.batch.cases import (
@@ -78,6 +83,10 @@ class ImportEngine(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         """Import the engine (Dask calls this on each worker, and on each worker that joins later)."""
         import_engine()
+
+
+class ClusterLost(LaaError):
+    """The Dask scheduler went away part way through the batch: nothing more can run on it."""
 
 
 @dataclass
@@ -134,7 +143,17 @@ class DaskPool:
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
         """Run the tasks on the cluster, as many at once as it has threads, yielding each report as it
-        arrives; a case past the deadline or on a worker that died is reported as lost."""
+        arrives; a case past the deadline or on a worker that died is reported as lost, and a scheduler
+        that goes away is a ClusterLost."""
+        try:
+            yield from self._run(tasks)
+        except (FuturesCancelledError, CancelledError, CommClosedError, OSError) as exc:
+            raise ClusterLost(f"lost {self._where()} part way through the batch ({_why(exc)})") from None
+
+    def _where(self) -> str:
+        return f"the Dask scheduler at {self.scheduler}" if self.scheduler else "the local Dask cluster"
+
+    def _run(self, tasks: Iterable[Task]) -> Iterator[Report]:
         assert self.client is not None
         client = self.client
         slots = max(1, sum(client.nthreads().values()))
@@ -226,15 +245,26 @@ class DaskPool:
                     pending.submitted = restarted
 
     def close(self) -> None:
-        """Disconnect, and shut down a local cluster this pool started."""
-        if self.client is not None:
-            self.client.close()
+        """Disconnect, and shut down a local cluster this pool started (a scheduler already gone is no
+        reason to fail: there is nothing left to close)."""
+        with contextlib.suppress(Exception):
+            if self.client is not None:
+                self.client.close(timeout=WORKERS_WAIT_SECONDS)
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
 
     def kill(self) -> None:
-        """Stop at once (closing is as quick as it gets with Dask)."""
+        """Stop at once (closing is as quick as it gets with Dask).
+
+        The batch is ending on an error of its own (a lost scheduler, a full
+        disk) or Ctrl-C, which it reports: Dask's loggers are silenced first,
+        for closing a client whose scheduler has gone logs the cancelled
+        reconnection as an error with a traceback, from its own thread, after
+        `close` has returned.
+        """
+        for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self.close()
 
 
@@ -244,3 +274,9 @@ def _lost(pending: Pending, error: Any) -> Lost:
             pending.task.path, pending.arrangement, "worker_died", f"Dask workers died running it: {error}"
         )
     return Lost(pending.task.path, pending.arrangement, "error", f"{type(error).__name__}: {error}")
+
+
+def _why(exc: BaseException) -> str:
+    """The reason Dask gives for cancelling the futures (`scheduler-connection-lost`), else the error."""
+    reasons = [line.split("reason:", 1)[1] for line in str(exc).splitlines() if "reason:" in line]
+    return reasons[0].strip(" .") if reasons else f"{type(exc).__name__}: {exc}"

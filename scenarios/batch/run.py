@@ -31,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
-from laa.models.errors import ScenarioError
+from laa.models.errors import LaaError, ScenarioError
 from laa.models.load import WORKBOOK_SUFFIXES
 from laa.models.reading import irregular_kind, read_scenario_file, unreadable
 from laa.pooling.solvers import SolveOptions, SolverName
@@ -175,6 +175,22 @@ class BatchResult:
 
 
 Progress = Callable[[int, int, CaseLine], None]
+SHOWN_FILES = 5  # unfinished files a stopped batch names
+
+
+class BatchStopped(LaaError):
+    """The batch could not go on once its run had begun (its ledger or output disk failed, the Dask
+    scheduler was lost): what it recorded is kept, and the run stays unfinished for `--resume`."""
+
+    def __init__(self, cause: str, run_id: int, recorded: int, expected: int, unfinished: list[str]):
+        names = ", ".join(unfinished[:SHOWN_FILES])
+        more = f" and {len(unfinished) - SHOWN_FILES} more" if len(unfinished) > SHOWN_FILES else ""
+        left = f"; not run: {expected - recorded} cases of {len(unfinished)} files ({names}{more})"
+        super().__init__(
+            f"{cause}\nrun {run_id} stopped with {recorded} cases recorded"
+            f"{left if unfinished else ''}; once the cause is fixed, finish it with the same command "
+            "and --resume"
+        )
 
 
 # --- choosing the files ---
@@ -309,6 +325,7 @@ class Batch:
         self.total = 0
         self.finished = 0
         self.busy = 0.0
+        self.to_run: list[str] = []  # the files this session hands out, for what a stop left undone
 
     # -- which cases are still to run --
 
@@ -361,6 +378,7 @@ class Batch:
                     partners=self.options.partners,
                 )
             )
+        self.to_run = [t.path for t in tasks]
         # largest first: the longest cases start early instead of finishing alone at the end
         return sorted(tasks, key=lambda t: -len(t.data))
 
@@ -382,11 +400,7 @@ class Batch:
             self.files[event.path] = FileRow(
                 event.path, self.sha[event.path], event.scenario, event.arrangements
             )
-            with self.ledger.db:
-                self.ledger.db.execute("BEGIN")
-                self.ledger.record_file(self.run.id, self.files[event.path])
-                if event.input_blob is not None:
-                    self.ledger.store_input(self.sha[event.path], event.input_blob)
+            self.ledger.record_loaded(self.run.id, self.files[event.path], event.input_blob)
         elif isinstance(event, Invalid):
             self.busy += event.seconds
             if self._arrangements_known(event.path):
@@ -416,6 +430,19 @@ class Batch:
             )
         elif isinstance(event, Lost):
             self._record_lost(event, report.waited)
+
+    def stopped(self, exc: BaseException, cwd: Path) -> BatchStopped:
+        """The stop `exc` made of this session: what is recorded and which files have cases not run."""
+        cause = str(exc) if isinstance(exc, LaaError) else f"{type(exc).__name__}: {exc}"
+        unfinished = [display_name(p, cwd) for p in self.to_run if not self._file_done(p)]
+        return BatchStopped(cause, self.run.id, self.finished, self.total, unfinished)
+
+    def _file_done(self, path: str) -> bool:
+        known = self.files.get(path)
+        done = self.done.get(path, {})
+        if known is None or known.arrangements is None:
+            return WHOLE_FILE in done
+        return set(known.arrangements) <= set(done)
 
     def _arrangements_known(self, path: str) -> bool:
         known = self.files.get(path)
@@ -589,7 +616,13 @@ def make_executor(options: BatchOptions) -> Executor:
 def run_batch(
     options: BatchOptions, progress: Progress | None = None, cwd: Path | None = None
 ) -> BatchResult:
-    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
+    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run.
+
+    A failure once the run has begun (its ledger or output disk, the Dask
+    scheduler, workers that cannot start) stops the batch with
+    `BatchStopped`, the run kept unfinished for `--resume`; before then
+    (the ledger or output folder cannot be used), it is the error as found.
+    """
     cwd = cwd or Path.cwd()
     # the lock before the ledger is opened: a second batch is refused before it touches SQLite
     with ledger_lock(options.ledger), Ledger(options.ledger) as ledger:
@@ -602,20 +635,25 @@ def run_batch(
             exclude = [Path(r.out_dir) for r in ledger.runs() if r.out_dir] + [options.ledger]
             files, missing, found = discover(options.paths, exclude)
             batch = Batch(options, ledger, run, resumed, progress)
-            tasks = batch.plan_tasks(files, missing)
-            for report in executor.run(tasks):
-                batch.record(report)
+            try:
+                for report in executor.run(batch.plan_tasks(files, missing)):
+                    batch.record(report)
+            except (LaaError, OSError) as exc:
+                raise batch.stopped(exc, cwd) from None
         except BaseException:
             executor.kill()  # Ctrl-C or a bug: the run stays unfinished, and --resume picks it up
             raise
         executor.close()
-        cases = ledger.cases(run.id)
-        counts = grouped(ledger.status_counts(run.id))
-        code = exit_code_of({c.status for c in cases})
-        display = {c.path: display_name(c.path, cwd) for c in cases}
-        write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
-        ledger.finish_run(run.id, code)
-        finished = ledger.run(run.id) or run
+        try:
+            cases = ledger.cases(run.id)
+            counts = grouped(ledger.status_counts(run.id))
+            code = exit_code_of({c.status for c in cases})
+            display = {c.path: display_name(c.path, cwd) for c in cases}
+            write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
+            ledger.finish_run(run.id, code)
+            finished = ledger.run(run.id) or run
+        except (LaaError, OSError) as exc:
+            raise batch.stopped(exc, cwd) from None
     return BatchResult(
         finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy
     )
