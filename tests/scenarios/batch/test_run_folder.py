@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from laa.models.errors import InputError
-from laa.scenarios.batch.run import BatchOptions, run_batch
+from laa.scenarios.batch.run import BatchOptions, discover, run_batch
 from laa.scenarios.batch.run_folder import MARK, claim, document_keys, unique_names, variant_names
 
 from tests.scenarios.batch.helpers import TWO_STREAMS, laa, rows
@@ -143,3 +143,13 @@ def test_names_are_plain_when_they_can_be_and_distinct_always():
     # a crafted clash of the short hash is lengthened, not shared
     clash = unique_names({"p": "a", "q": "a", "r": f"a-{hashlib.sha1(b'p').hexdigest()[:8]}"})
     assert len(set(clash.values())) == 3
+
+
+def test_no_ledger_reads_another_ledgers_documents_back_as_scenarios(tmp_path):
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    done = laa("batch", "two.yaml", "--ledger", "a.sqlite", "--jobs", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    documents = list((tmp_path / "laa-runs").rglob("*.json"))
+    assert len(documents) == 1 + 1 + 4  # the summary, the file's document, each case's
+    files, _, _ = discover((str(tmp_path / "**" / "*.json"), str(tmp_path)), [])
+    assert files == [tmp_path / "two.yaml"]  # b's batch of everything finds a's run folder marked
