@@ -10,14 +10,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from laa.cli.common import EXIT_INVALID, fail, format_option, guarded, say, solver_option
+from laa.cli.common import DEFAULT_TIME_LIMIT, EXIT_INVALID, fail, format_option, guarded, say, solver_option
 from laa.models.scenario import Arrangement
 from laa.models.visible import printable
 from laa.pooling.solvers import SolverName
 from laa.scenarios.analysis.table import grid
+from laa.scenarios.batch.cases import EXIT_STOPPED
 from laa.scenarios.batch.drift import drift, drift_text
 from laa.scenarios.batch.ledger import Ledger
-from laa.scenarios.batch.run import BatchOptions, CaseLine, Progress, display_name, grouped, run_batch
+from laa.scenarios.batch.run import (
+    BatchOptions,
+    BatchStopped,
+    CaseLine,
+    Progress,
+    display_name,
+    grouped,
+    run_batch,
+)
 
 DEFAULT_LEDGER = "laa-ledger.sqlite"
 
@@ -80,9 +89,10 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=None,
-    help="The solver's time limit per case, as laa run --time-limit (a plan past it is time_limit); "
-    "a case still running 5 s or 20% later (whichever is longer) is stopped and recorded as timeout.",
+    default=DEFAULT_TIME_LIMIT,
+    help=f"The solver's time limit per case in seconds (default {DEFAULT_TIME_LIMIT:g}), as laa run "
+    "--time-limit (a plan past it is time_limit); a case still running 30 s or 20% later (whichever "
+    "is longer), such as a file that takes that long to load, is stopped and recorded as timeout.",
 )
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run with these options.")
 @click.option(
@@ -117,7 +127,7 @@ def batch_command(
     jobs: int | None,
     out: Path | None,
     ledger: Path,
-    timeout: float | None,
+    timeout: float,
     resume: bool,
     arrangements: tuple[str, ...],
     variants: bool,
@@ -130,7 +140,8 @@ def batch_command(
 
     Each case's results document and ledger row is kept as it finishes; exit 0 when every
     case solved, 3 when some were infeasible, 4 when some failed, 2 when every file is invalid
-    (or the batch cannot start: another batch is using the ledger, say).
+    (or the batch cannot start: another batch is using the ledger, say), 5 when it stopped part way
+    (its ledger's disk full, the Dask scheduler lost): finish that run with --resume.
     """
     if scheduler and executor != "dask":
         fail("--scheduler needs --executor dask", EXIT_INVALID)
@@ -156,6 +167,8 @@ def batch_command(
         fail(
             "interrupted: the cases recorded so far are kept; finish with the same command and --resume", 130
         )
+    except BatchStopped as exc:
+        fail(f"error: {exc}", EXIT_STOPPED)
     for warning in result.warnings:
         say(f"warning: {warning}", err=True)
     say(f"{result.summary_line}; results in {result.out_dir}", err=True)

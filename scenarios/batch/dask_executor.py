@@ -19,6 +19,8 @@ ends. The other cases that worker held get a fresh deadline, since they
 were queued behind the stuck one; cases on other workers keep theirs. A
 worker that dies is retried by Dask on another worker; a case that kills
 workers repeatedly ends as `KilledWorker` and is recorded as `worker_died`.
+A scheduler that goes away (killed, its machine lost) cancels every future:
+the batch stops with `ClusterLost`, keeping what it recorded for `--resume`.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from typing import Any
 
-from distributed import Client, Future, KilledWorker, LocalCluster, wait
-from laa.models.errors import InputError
+from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, wait
+from distributed.client import FuturesCancelledError
+from distributed.comm import CommClosedError
+from laa.models.errors import InputError, LaaError
 from laa.models.scenario import Scenario
 from laa.pooling.solvers import SolveOptions
 from laa.scenarios.batch.cases import (
@@ -44,6 +49,7 @@ from laa.scenarios.batch.cases import (
     Lost,
     Report,
     Task,
+    import_engine,
     load_task,
     solve_case,
 )
@@ -64,6 +70,25 @@ def solve_on_worker(
     return solve_case(scenario, path, arrangement, options, accounts=accounts)
 
 
+# what a Dask worker does with a case: `solve_on_worker`; tests give a stand-in (a case that never ends)
+Solve = Callable[[tuple[Scenario | None, Loaded | Invalid], str, str, SolveOptions, bool], CaseResult]
+
+
+class ImportEngine(WorkerPlugin):
+    """Imports the engine on every worker as it joins (a restarted one too), before it is given a case,
+    so the seconds that takes are not charged to a case's deadline."""
+
+    name = "laa-import-engine"
+
+    def setup(self, worker: Any) -> None:
+        """Import the engine (Dask calls this on each worker, and on each worker that joins later)."""
+        import_engine()
+
+
+class ClusterLost(LaaError):
+    """The Dask scheduler went away part way through the batch: nothing more can run on it."""
+
+
 @dataclass
 class Pending:
     """A submitted future: a file's load (arrangement WHOLE_FILE) or one of its cases."""
@@ -78,11 +103,19 @@ class DaskPool:
     """Runs a batch's tasks on a Dask cluster (a local one, or the scheduler given), as the local pool
     does on processes."""
 
-    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, scheduler: str | None):
+    def __init__(
+        self,
+        jobs: int,
+        options: SolveOptions,
+        deadline: Deadline | None,
+        scheduler: str | None,
+        solve: Solve = solve_on_worker,
+    ):
         self.jobs = jobs
         self.options = options
         self.deadline = deadline
         self.scheduler = scheduler
+        self.solve = solve
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
 
@@ -102,6 +135,7 @@ class DaskPool:
                 )
                 self.client = Client(self.cluster)
             self.client.wait_for_workers(1, timeout=WORKERS_WAIT_SECONDS)
+            self.client.register_plugin(ImportEngine(), name=ImportEngine.name)
         except (ValueError, OSError, TimeoutError) as exc:
             self.close()  # a local cluster started before the failure must not outlive the batch
             where = f"the Dask scheduler at {self.scheduler!r}" if self.scheduler else "a local Dask cluster"
@@ -109,7 +143,17 @@ class DaskPool:
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Report]:
         """Run the tasks on the cluster, as many at once as it has threads, yielding each report as it
-        arrives; a case past the deadline or on a worker that died is reported as lost."""
+        arrives; a case past the deadline or on a worker that died is reported as lost, and a scheduler
+        that goes away is a ClusterLost."""
+        try:
+            yield from self._run(tasks)
+        except (FuturesCancelledError, CancelledError, CommClosedError, OSError) as exc:
+            raise ClusterLost(f"lost {self._where()} part way through the batch ({_why(exc)})") from None
+
+    def _where(self) -> str:
+        return f"the Dask scheduler at {self.scheduler}" if self.scheduler else "the local Dask cluster"
+
+    def _run(self, tasks: Iterable[Task]) -> Iterator[Report]:
         assert self.client is not None
         client = self.client
         slots = max(1, sum(client.nthreads().values()))
@@ -123,7 +167,7 @@ class DaskPool:
                     future = client.submit(load_task, task, pure=False)
                 else:
                     future = client.submit(
-                        solve_on_worker, load, task.path, arrangement, self.options, task.partners, pure=False
+                        self.solve, load, task.path, arrangement, self.options, task.partners, pure=False
                     )
                 running[future] = Pending(task, arrangement, time.monotonic(), load)
             started = [p.submitted for p in running.values()]
@@ -201,15 +245,26 @@ class DaskPool:
                     pending.submitted = restarted
 
     def close(self) -> None:
-        """Disconnect, and shut down a local cluster this pool started."""
-        if self.client is not None:
-            self.client.close()
+        """Disconnect, and shut down a local cluster this pool started (a scheduler already gone is no
+        reason to fail: there is nothing left to close)."""
+        with contextlib.suppress(Exception):
+            if self.client is not None:
+                self.client.close(timeout=WORKERS_WAIT_SECONDS)
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
 
     def kill(self) -> None:
-        """Stop at once (closing is as quick as it gets with Dask)."""
+        """Stop at once (closing is as quick as it gets with Dask).
+
+        The batch is ending on an error of its own (a lost scheduler, a full
+        disk) or Ctrl-C, which it reports: Dask's loggers are silenced first,
+        for closing a client whose scheduler has gone logs the cancelled
+        reconnection as an error with a traceback, from its own thread, after
+        `close` has returned.
+        """
+        for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self.close()
 
 
@@ -219,3 +274,9 @@ def _lost(pending: Pending, error: Any) -> Lost:
             pending.task.path, pending.arrangement, "worker_died", f"Dask workers died running it: {error}"
         )
     return Lost(pending.task.path, pending.arrangement, "error", f"{type(error).__name__}: {error}")
+
+
+def _why(exc: BaseException) -> str:
+    """The reason Dask gives for cancelling the futures (`scheduler-connection-lost`), else the error."""
+    reasons = [line.split("reason:", 1)[1] for line in str(exc).splitlines() if "reason:" in line]
+    return reasons[0].strip(" .") if reasons else f"{type(exc).__name__}: {exc}"

@@ -17,10 +17,17 @@ for no further guarantee the resume does not already give.
 
 The schema version is SQLite's `user_version`; a ledger from a newer
 version of the engine is refused rather than misread.
+
+Every SQLite failure (a damaged file, a full disk, a read-only folder) is
+a `LedgerError` naming the file and the cause, raised where it happens.
+A ledger on a read-only disk is still read: SQLite needs to write a
+shared-memory file beside a WAL ledger even to read it, so where it cannot
+and no write-ahead log is left over, the file is read as immutable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -138,6 +145,11 @@ class FileRow:
     arrangements: list[str] | None
 
 
+class LedgerError(InputError):
+    """The run ledger cannot be read or written (damaged, on a read-only disk, its disk full); the
+    message names the file and the cause."""
+
+
 @contextmanager
 def ledger_lock(path: Path) -> Iterator[None]:
     """Hold `<ledger>.lock` exclusively, or refuse at once naming the batch that holds it.
@@ -152,9 +164,16 @@ def ledger_lock(path: Path) -> Iterator[None]:
     however its path is spelled.
     """
     real = Path(os.path.realpath(path))
-    real.parent.mkdir(parents=True, exist_ok=True)
     lock = real.with_name(real.name + ".lock")
-    with open(lock, "a+") as file:
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        file = open(lock, "a+")  # noqa: SIM115 (closed by the with below; an open that fails is named)
+    except OSError as exc:
+        raise LedgerError(
+            f"{path}: a batch cannot write its ledger there: {exc.strerror or exc} "
+            f"(it needs a folder it may write to, for the ledger and {lock.name})"
+        ) from None
+    with file:
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -179,27 +198,70 @@ class Ledger:
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         try:
             if read_only:
-                uri = f"{self.path.absolute().as_uri()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+                self.db = self._open_read_only()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
+        except OSError as exc:
+            raise LedgerError(f"{self.path}: the run ledger cannot be made: {exc.strerror or exc}") from None
         try:
             if not read_only:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate(read_only)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             self.db.close()
-            raise InputError(f"{self.path} is not a usable run ledger: {exc}") from None
+            raise self._failure(exc) from None
         except BaseException:
             self.db.close()
             raise
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """The ledger opened read-only; on a read-only disk with no write-ahead log left, as immutable."""
+        uri = self.path.absolute().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA schema_version").fetchone()  # SQLite opens the file on first use
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            writable = os.access(self.path.absolute().parent, os.W_OK)
+            if _primary(exc) != sqlite3.SQLITE_CANTOPEN or not self.path.is_file() or writable:
+                raise
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise LedgerError(
+                f"{self.path} cannot be read in a read-only folder: its write-ahead log {wal.name} holds "
+                "commits not yet in the ledger, which SQLite reads only where it may write; copy both "
+                "files to a folder that can be written, or open the ledger there once"
+            )
+        # nothing to read beside the file, and nobody can write it here: it cannot change under us
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=30, isolation_level=None)
+
+    def _failure(self, exc: sqlite3.Error) -> LedgerError:
+        """The error to raise for an SQLite failure: the file, what could not be done, and why."""
+        code = _primary(exc)
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return LedgerError(
+                f"{self.path} is not a usable run ledger: {exc} (restore it from a backup, or give "
+                "--ledger a new file)"
+            )
+        doing = "read" if self.read_only else "written"
+        cause = "the disk holding it is full" if code == sqlite3.SQLITE_FULL else str(exc)
+        return LedgerError(f"{self.path}: the run ledger could not be {doing}: {cause}")
+
+    def _sql(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Every row the statement gives; an SQLite failure is a LedgerError saying what failed."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
 
     def _migrate(self, read_only: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -227,14 +289,27 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside is committed together, or (on an exception) not at all."""
+        self._sql("BEGIN")
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):  # a failed statement may have rolled it back already
+                self.db.execute("ROLLBACK")
+            raise
+        self._sql("COMMIT")
+
     # --- runs ---
 
     def start_run(
         self, fingerprint: str, options: dict[str, Any], out_dir: str, engine: dict[str, str]
     ) -> Run:
         """Record a new run as started now and return it (with its id)."""
-        cursor = self.db.execute(
-            "INSERT INTO runs (started_at, fingerprint, options, out_dir, engine, host) VALUES (?,?,?,?,?,?)",
+        ((run_id,),) = self._sql(
+            "INSERT INTO runs (started_at, fingerprint, options, out_dir, engine, host) VALUES (?,?,?,?,?,?)"
+            " RETURNING id",
             (
                 now(),
                 fingerprint,
@@ -244,71 +319,77 @@ class Ledger:
                 socket.gethostname(),
             ),
         )
-        run = self.run(int(cursor.lastrowid or 0))
+        run = self.run(run_id)
         assert run is not None
         return run
 
     def set_out_dir(self, run_id: int, out_dir: str) -> None:
         """Record where the run writes its results documents."""
-        self.db.execute("UPDATE runs SET out_dir=? WHERE id=?", (out_dir, run_id))
+        self._sql("UPDATE runs SET out_dir=? WHERE id=?", (out_dir, run_id))
 
     def finish_run(self, run_id: int, exit_code: int) -> None:
         """Record the run as ended now with its exit code; a run left unfinished can be resumed."""
-        self.db.execute("UPDATE runs SET ended_at=?, exit_code=? WHERE id=?", (now(), exit_code, run_id))
+        self._sql("UPDATE runs SET ended_at=?, exit_code=? WHERE id=?", (now(), exit_code, run_id))
 
     def run(self, run_id: int) -> Run | None:
         """The run with this id, or None when the ledger has none."""
-        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
-        return _run(row) if row else None
+        found = self._sql("SELECT * FROM runs WHERE id=?", (run_id,))
+        return _run(found[0]) if found else None
 
     def runs(self) -> list[Run]:
         """Every run in the ledger, oldest first."""
-        return [_run(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+        return [_run(r) for r in self._sql("SELECT * FROM runs ORDER BY id")]
 
     def unfinished_run(self, fingerprint: str) -> Run | None:
         """The most recent interrupted run with the same result-changing options."""
-        row = self.db.execute(
+        found = self._sql(
             "SELECT * FROM runs WHERE ended_at IS NULL AND fingerprint=? ORDER BY id DESC LIMIT 1",
             (fingerprint,),
-        ).fetchone()
-        return _run(row) if row else None
+        )
+        return _run(found[0]) if found else None
 
     def status_counts(self, run_id: int) -> dict[str, int]:
         """The run's cases by status; scenarios.batch.grouped adds the summary's groups."""
-        rows = self.db.execute("SELECT status, count(*) FROM cases WHERE run_id=? GROUP BY status", (run_id,))
-        return {status: count for status, count in rows}
+        found = self._sql("SELECT status, count(*) FROM cases WHERE run_id=? GROUP BY status", (run_id,))
+        return {status: count for status, count in found}
 
     # --- files and cases ---
 
     def record_file(self, run_id: int, row: FileRow) -> None:
         """Record a file the run read (replacing an earlier row for it in the same run)."""
         arrangements = None if row.arrangements is None else json.dumps(row.arrangements)
-        self.db.execute(
+        self._sql(
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
             (run_id, row.path, row.file_sha256, row.scenario, arrangements),
         )
 
+    def record_loaded(self, run_id: int, row: FileRow, input_blob: bytes | None) -> None:
+        """Record a file a worker loaded and, the first time its bytes are seen, its parsed content."""
+        with self.transaction():
+            self.record_file(run_id, row)
+            if input_blob is not None:
+                self.store_input(row.file_sha256, input_blob)
+
     def files(self, run_id: int) -> dict[str, FileRow]:
         """The files a run read, by path."""
-        rows = self.db.execute(
+        found = self._sql(
             "SELECT path, file_sha256, scenario, arrangements FROM files WHERE run_id=?", (run_id,)
         )
         return {
             path: FileRow(path, sha, name, None if arr is None else json.loads(arr))
-            for path, sha, name, arr in rows
+            for path, sha, name, arr in found
         }
 
     def forget_file(self, run_id: int, path: str) -> None:
         """Drop a file's rows from a resumed run because the file changed since: it runs again."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM cases WHERE run_id=? AND path=?", (run_id, path))
-            self.db.execute("DELETE FROM files WHERE run_id=? AND path=?", (run_id, path))
+        with self.transaction():
+            self._sql("DELETE FROM cases WHERE run_id=? AND path=?", (run_id, path))
+            self._sql("DELETE FROM files WHERE run_id=? AND path=?", (run_id, path))
 
     def record_case(self, row: CaseRow) -> None:
         """Commit one case; a case re-run on resume replaces its earlier row, so it appears once."""
         spend = None if row.outcome_spend is None else json.dumps(row.outcome_spend, sort_keys=True)
-        self.db.execute(
+        self._sql(
             "INSERT OR REPLACE INTO cases (run_id, path, arrangement, file_sha256, case_hash, status, score,"
             " targets_met, message, seconds, solve_seconds, document, document_sha256, outcome_spend,"
             " finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -333,34 +414,49 @@ class Ledger:
 
     def cases(self, run_id: int) -> list[CaseRow]:
         """Every case a run recorded, by file path and then in the order they were recorded."""
-        rows = self.db.execute(
+        found = self._sql(
             "SELECT run_id, path, arrangement, file_sha256, case_hash, status, score, targets_met, message,"
             " seconds, solve_seconds, document, document_sha256, outcome_spend, finished_at"
             " FROM cases WHERE run_id=? ORDER BY path, id",
             (run_id,),
         )
-        return [
-            CaseRow(run, path, arr, sha, key, status, score, met, msg, s, solve, doc, doc_sha,
-                    None if spend is None else json.loads(spend), done)
-            for run, path, arr, sha, key, status, score, met, msg, s, solve, doc, doc_sha, spend, done in rows
-        ]
+        return [_case(row) for row in found]
 
     # --- inputs ---
 
     def has_input(self, file_sha256: str) -> bool:
         """Whether the parsed content of a file with these bytes is already stored."""
-        return (
-            self.db.execute("SELECT 1 FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone() is not None
-        )
+        return bool(self._sql("SELECT 1 FROM inputs WHERE file_sha256=?", (file_sha256,)))
 
     def store_input(self, file_sha256: str, blob: bytes) -> None:
         """Store a file's parsed content (compressed) by its hash, once, for `laa drift` to compare."""
-        self.db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?)", (file_sha256, blob))
+        self._sql("INSERT OR IGNORE INTO inputs VALUES (?,?)", (file_sha256, blob))
 
     def input(self, file_sha256: str) -> dict[str, Any] | None:
         """The parsed content of the file with this hash, or None when it was never stored."""
-        row = self.db.execute("SELECT content FROM inputs WHERE file_sha256=?", (file_sha256,)).fetchone()
-        return json.loads(zlib.decompress(row[0])) if row else None
+        found = self._sql("SELECT content FROM inputs WHERE file_sha256=?", (file_sha256,))
+        if not found:
+            return None
+        try:
+            return json.loads(zlib.decompress(found[0][0]))
+        except (zlib.error, ValueError, TypeError) as exc:
+            damaged = f"{self.path} is not a usable run ledger: a stored scenario is damaged ({exc})"
+            raise LedgerError(damaged) from None
+
+
+def _primary(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code for the failure (SQLITE_FULL, ...), without its extended part."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _case(row: tuple[Any, ...]) -> CaseRow:
+    run, path, arrangement, sha, key, status, score, met, message, seconds, solve, doc, doc_sha = row[:13]
+    spend, finished = row[13:]
+    return CaseRow(
+        run, path, arrangement, sha, key, status, score, met, message, seconds, solve, doc, doc_sha,
+        None if spend is None else json.loads(spend), finished,
+    )  # fmt: skip
 
 
 def _run(row: tuple[Any, ...]) -> Run:

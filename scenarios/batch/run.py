@@ -31,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
-from laa.models.errors import ScenarioError
+from laa.models.errors import LaaError, ScenarioError
 from laa.models.load import WORKBOOK_SUFFIXES
 from laa.models.reading import irregular_kind, read_scenario_file, unreadable
 from laa.pooling.solvers import SolveOptions, SolverName
@@ -54,8 +54,9 @@ from laa.scenarios.batch.cases import (
     Task,
 )
 from laa.scenarios.batch.ledger import CaseRow, FileRow, Ledger, Run, ledger_lock, now
+from laa.scenarios.batch.run_folder import claim, default_folder, document_keys, holds_results, variant_names
 from laa.scenarios.batch.summary import document_text, record_text_of, summary_rows, write_summary
-from laa.scenarios.batch.variant_cases import by_variant, file_part, split_case
+from laa.scenarios.batch.variant_cases import by_variant, split_case
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.outputs.results import empty_record
 
@@ -174,6 +175,22 @@ class BatchResult:
 
 
 Progress = Callable[[int, int, CaseLine], None]
+SHOWN_FILES = 5  # unfinished files a stopped batch names
+
+
+class BatchStopped(LaaError):
+    """The batch could not go on once its run had begun (its ledger or output disk failed, the Dask
+    scheduler was lost): what it recorded is kept, and the run stays unfinished for `--resume`."""
+
+    def __init__(self, cause: str, run_id: int, recorded: int, expected: int, unfinished: list[str]):
+        names = ", ".join(unfinished[:SHOWN_FILES])
+        more = f" and {len(unfinished) - SHOWN_FILES} more" if len(unfinished) > SHOWN_FILES else ""
+        left = f"; not run: {expected - recorded} cases of {len(unfinished)} files ({names}{more})"
+        super().__init__(
+            f"{cause}\nrun {run_id} stopped with {recorded} cases recorded"
+            f"{left if unfinished else ''}; once the cause is fixed, finish it with the same command "
+            "and --resume"
+        )
 
 
 # --- choosing the files ---
@@ -185,7 +202,8 @@ def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], l
     A folder gives its own scenario files (not its subfolders'; use a glob
     such as `dir/**/*.yaml` for those). Hidden files, and anything under an
     output folder of this ledger, are left out, so results documents are
-    never read back as scenarios. A file named on its own is always kept,
+    never read back as scenarios (nor anything in another ledger's run
+    folder, which carries its mark). A file named on its own is always kept,
     whatever it is (a pipe, a link loop): reading it records why it is
     `invalid`. What a folder or a glob holds that is not a regular file is
     skipped with a warning saying what it is.
@@ -198,7 +216,8 @@ def discover(paths: tuple[str, ...], exclude: list[Path]) -> tuple[list[Path], l
     def keep(path: Path) -> bool:
         resolved = real_path(path)
         hidden = any(part.startswith(".") for part in path.parts if part not in (".", ".."))
-        return not hidden and not any(resolved.is_relative_to(e) for e in excluded)
+        excluded_here = any(resolved.is_relative_to(e) for e in excluded) or holds_results(resolved)
+        return not hidden and not excluded_here
 
     def regular(candidates: list[Path]) -> list[Path]:
         kept = []
@@ -255,19 +274,6 @@ def display_name(path: str, cwd: Path) -> str:
     return str(p.relative_to(cwd)) if p.is_relative_to(cwd) else path
 
 
-def document_keys(paths: list[str]) -> dict[str, str]:
-    """A file name for each scenario's documents: its stem, made unique by a hash of its path if needed."""
-    stems: dict[str, int] = {}
-    for p in paths:
-        stems[Path(p).stem] = stems.get(Path(p).stem, 0) + 1
-    return {
-        p: Path(p).stem
-        if stems[Path(p).stem] == 1
-        else f"{Path(p).stem}-{hashlib.sha1(p.encode()).hexdigest()[:8]}"
-        for p in paths
-    }
-
-
 def engine_versions() -> dict[str, str]:
     """The versions that decide a result (engine, HiGHS, pulp, Python), kept with each run so a
     resume re-runs cases planned by a different engine."""
@@ -310,6 +316,7 @@ class Batch:
         self.engine = run.engine
         self.files = ledger.files(run.id) if resumed else {}
         self.keys: dict[str, str] = {}
+        self.variant_names: dict[str, dict[str, str]] = {}  # path -> variant id -> its name in files
         self.records: dict[str, dict[str, str]] = {}  # path -> arrangement -> record text
         self.done: dict[str, dict[str, CaseRow]] = {}  # path -> arrangement -> row, whole documents only
         # path -> sha256 of the bytes this session read and handed out; a file's ledger row
@@ -318,6 +325,7 @@ class Batch:
         self.total = 0
         self.finished = 0
         self.busy = 0.0
+        self.to_run: list[str] = []  # the files this session hands out, for what a stop left undone
 
     # -- which cases are still to run --
 
@@ -370,6 +378,7 @@ class Batch:
                     partners=self.options.partners,
                 )
             )
+        self.to_run = [t.path for t in tasks]
         # largest first: the longest cases start early instead of finishing alone at the end
         return sorted(tasks, key=lambda t: -len(t.data))
 
@@ -391,11 +400,7 @@ class Batch:
             self.files[event.path] = FileRow(
                 event.path, self.sha[event.path], event.scenario, event.arrangements
             )
-            with self.ledger.db:
-                self.ledger.db.execute("BEGIN")
-                self.ledger.record_file(self.run.id, self.files[event.path])
-                if event.input_blob is not None:
-                    self.ledger.store_input(self.sha[event.path], event.input_blob)
+            self.ledger.record_loaded(self.run.id, self.files[event.path], event.input_blob)
         elif isinstance(event, Invalid):
             self.busy += event.seconds
             if self._arrangements_known(event.path):
@@ -425,6 +430,19 @@ class Batch:
             )
         elif isinstance(event, Lost):
             self._record_lost(event, report.waited)
+
+    def stopped(self, exc: BaseException, cwd: Path) -> BatchStopped:
+        """The stop `exc` made of this session: what is recorded and which files have cases not run."""
+        cause = str(exc) if isinstance(exc, LaaError) else f"{type(exc).__name__}: {exc}"
+        unfinished = [display_name(p, cwd) for p in self.to_run if not self._file_done(p)]
+        return BatchStopped(cause, self.run.id, self.finished, self.total, unfinished)
+
+    def _file_done(self, path: str) -> bool:
+        known = self.files.get(path)
+        done = self.done.get(path, {})
+        if known is None or known.arrangements is None:
+            return WHOLE_FILE in done
+        return set(known.arrangements) <= set(done)
 
     def _arrangements_known(self, path: str) -> bool:
         known = self.files.get(path)
@@ -473,10 +491,8 @@ class Batch:
         document = document_sha = None
         if record_text is not None:
             name = self.files[path].scenario or Path(path).stem
-            variant, plain = split_case(arrangement)
-            text = document_text(name, [record_text], variant)
-            folder = self.out_dir / self.keys[path]
-            target = (folder if variant is None else folder / file_part(variant)) / f"{plain}.json"
+            text = document_text(name, [record_text], split_case(arrangement)[0])
+            target = self._case_document(path, arrangement)
             write_atomic(target, text, make_folders=True)
             document, document_sha = str(target), hashlib.sha256(text.encode()).hexdigest()
             self.records.setdefault(path, {})[arrangement] = record_text
@@ -521,9 +537,29 @@ class Batch:
         # one document for the scenario as written, one for each variant: as laa run --variant writes it
         for variant, keys in by_variant(file.arrangements).items():
             text = document_text(file.scenario or Path(path).stem, [texts[k] for k in keys], variant)
-            stem = self.keys[path] if variant is None else f"{self.keys[path]}@{file_part(variant)}"
-            write_atomic(self.out_dir / f"{stem}.json", text, make_folders=True)
+            write_atomic(self._scenario_document(path, variant), text, make_folders=True)
         del self.records[path]
+
+
+    def _case_document(self, path: str, arrangement: str) -> Path:
+        """`<file>/<arrangement>.json`, or `<file>/<variant>/<arrangement>.json` for a variant's case."""
+        variant, plain = split_case(arrangement)
+        folder = self.out_dir / self.keys[path]
+        return (folder if variant is None else folder / self._variant_name(path, variant)) / f"{plain}.json"
+
+    def _scenario_document(self, path: str, variant: str | None) -> Path:
+        """`<file>.json`, or `<file>@<variant>.json` for a variant: as `laa run --variant` writes them."""
+        stem = self.keys[path]
+        if variant is not None:
+            stem += f"@{self._variant_name(path, variant)}"
+        return self.out_dir / f"{stem}.json"
+
+    def _variant_name(self, path: str, variant: str) -> str:
+        """The variant's name in file names, distinct among the variants of its file."""
+        if path not in self.variant_names:
+            variants = by_variant(self.files[path].arrangements or [])
+            self.variant_names[path] = variant_names(v for v in variants if v is not None)
+        return self.variant_names[path][variant]
 
 
 def _whole(row: CaseRow) -> bool:
@@ -580,7 +616,13 @@ def make_executor(options: BatchOptions) -> Executor:
 def run_batch(
     options: BatchOptions, progress: Progress | None = None, cwd: Path | None = None
 ) -> BatchResult:
-    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run."""
+    """Run (or, with `resume`, finish) a batch and return what the ledger then holds for the run.
+
+    A failure once the run has begun (its ledger or output disk, the Dask
+    scheduler, workers that cannot start) stops the batch with
+    `BatchStopped`, the run kept unfinished for `--resume`; before then
+    (the ledger or output folder cannot be used), it is the error as found.
+    """
     cwd = cwd or Path.cwd()
     # the lock before the ledger is opened: a second batch is refused before it touches SQLite
     with ledger_lock(options.ledger), Ledger(options.ledger) as ledger:
@@ -593,30 +635,37 @@ def run_batch(
             exclude = [Path(r.out_dir) for r in ledger.runs() if r.out_dir] + [options.ledger]
             files, missing, found = discover(options.paths, exclude)
             batch = Batch(options, ledger, run, resumed, progress)
-            tasks = batch.plan_tasks(files, missing)
-            for report in executor.run(tasks):
-                batch.record(report)
+            try:
+                for report in executor.run(batch.plan_tasks(files, missing)):
+                    batch.record(report)
+            except (LaaError, OSError) as exc:
+                raise batch.stopped(exc, cwd) from None
         except BaseException:
             executor.kill()  # Ctrl-C or a bug: the run stays unfinished, and --resume picks it up
             raise
         executor.close()
-        cases = ledger.cases(run.id)
-        counts = grouped(ledger.status_counts(run.id))
-        code = exit_code_of({c.status for c in cases})
-        display = {c.path: display_name(c.path, cwd) for c in cases}
-        write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
-        ledger.finish_run(run.id, code)
-        finished = ledger.run(run.id) or run
+        try:
+            cases = ledger.cases(run.id)
+            counts = grouped(ledger.status_counts(run.id))
+            code = exit_code_of({c.status for c in cases})
+            display = {c.path: display_name(c.path, cwd) for c in cases}
+            write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
+            ledger.finish_run(run.id, code)
+            finished = ledger.run(run.id) or run
+        except (LaaError, OSError) as exc:
+            raise batch.stopped(exc, cwd) from None
     return BatchResult(
         finished, resumed, counts, code, Path(run.out_dir), cases, warnings + found, batch.busy
     )
 
 
 def _open_run(ledger: Ledger, options: BatchOptions, cwd: Path) -> tuple[Run, bool, list[str]]:
-    """The interrupted run to resume, or a new one; its output folder defaults to one per run."""
+    """The interrupted run to resume, or a new one, with its output folder claimed for this ledger
+    (`run_folder.claim`) before anything is written there; by default a folder of its own per run."""
     engine = engine_versions()
     fingerprint = options.fingerprint(cwd, engine)
     warnings = []
+    used = [Path(r.out_dir) for r in ledger.runs() if r.out_dir]
     run = ledger.unfinished_run(fingerprint) if options.resume else None
     if options.resume and run is None:
         warnings.append(
@@ -626,11 +675,11 @@ def _open_run(ledger: Ledger, options: BatchOptions, cwd: Path) -> tuple[Run, bo
     if run is not None:
         if options.out is not None and Path(run.out_dir) != options.out.resolve():
             warnings.append(f"run {run.id} writes to {run.out_dir}; resuming it there, not in {options.out}")
+        claim(Path(run.out_dir), options.ledger, used)
         return run, True, warnings
-    out = options.out.resolve() if options.out else None
-    run = ledger.start_run(fingerprint, options.recorded(), str(out or ""), engine)
-    if out is None:
-        out = (options.ledger.parent / "laa-runs" / f"run-{run.id}").resolve()
+    with ledger.transaction():  # a run whose folder is refused is not recorded
+        run = ledger.start_run(fingerprint, options.recorded(), "", engine)
+        out = options.out.resolve() if options.out else default_folder(options.ledger, run.id)
         ledger.set_out_dir(run.id, str(out))
-        run = ledger.run(run.id) or run
-    return run, False, warnings
+        claim(out, options.ledger, used)
+    return ledger.run(run.id) or run, False, warnings

@@ -5,20 +5,17 @@ arrangement (`aligned`) for the scenario as written, `variant/arrangement`
 (`dclg-freedom/aligned`) for a variant. The arrangement is always the part
 after the last `/`, so a variant id may hold any character. Each variant's
 results go to documents of their own, as `laa run --variant` would write
-them, named by a file-safe form of the variant id.
+them, named by a file-safe form of the variant id (`run_folder.variant_names`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported by the batch's case module, which every `laa` command reads exit codes from
     from laa.models.scenario import Scenario
 
 SEPARATOR = "/"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def case_key(variant: str | None, arrangement: str) -> str:
@@ -41,20 +38,6 @@ def with_variant_cases(scenario: Scenario, keys: list[str]) -> list[str]:
     base = [k for k in keys if split_case(k)[0] is None]
     wanted = [case_key(v.id, a) for v in scenario.variants or [] for a in base]
     return [*keys, *(k for k in wanted if k not in keys)]
-
-
-def file_part(variant: str) -> str:
-    """The variant id as part of a file name: itself when file-safe, else a safe form and a hash.
-
-    Safe: letters, digits, `.`, `_` and `-`, not starting with a dot (no `..`, no hidden file).
-
-    A variant id is free text from the scenario file; it must never make a path leave the
-    run's output folder (`../`) or clash with another variant's after cleaning.
-    """
-    if _UNSAFE.search(variant) is None and not variant.startswith("."):
-        return variant
-    digest = hashlib.sha1(variant.encode("utf-8")).hexdigest()[:8]
-    return f"{_UNSAFE.sub('_', variant).lstrip('.')[:40]}-{digest}"
 
 
 def by_variant(keys: list[str]) -> dict[str | None, list[str]]:

@@ -15,18 +15,23 @@ child can inherit its locks held), and live for the whole batch, so the
 imports are paid once per worker. A new worker says `READY` once imported;
 only then is it given work, so its start-up never counts against a case's
 deadline. A worker ignores Ctrl-C (the batch decides how to stop) and
-leaves when its pipe closes, so killing the batch leaves no orphans
-running past the case in hand.
+leaves when its pipe closes. A worker reads its pipe only between cases, so
+it also dies with the batch process itself (`die_with`): a batch killed
+with `kill -9` leaves no worker running on in a solve that may never end.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -40,29 +45,80 @@ from laa.scenarios.batch.cases import (
     Invalid,
     Loaded,
     Lost,
+    Message,
     Report,
     Task,
+    import_engine,
     run_task,
 )
 
 READY, TASK_DONE = "ready", "done"
 MAX_FAILED_STARTS = 3  # workers that die before they are ready: the installation is broken, stop
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCH_SECONDS = 1.0  # how often a worker without PR_SET_PDEATHSIG checks that its batch is alive
+
+# what a worker does with a task: `run_task`; tests give a stand-in (a case that never ends, say)
+Work = Callable[[Task, SolveOptions], Iterable[Message]]
 
 
-def serve(conn: Connection, options: SolveOptions) -> None:
-    """A worker's life: take a task, send each message as it is ready, repeat until the pipe closes."""
+def serve(conn: Connection, options: SolveOptions, batch_pid: int, work: Work = run_task) -> None:
+    """A worker's life: take a task, send each message as it is ready, repeat until the pipe closes.
+
+    The engine is imported before the worker says it is ready, so that
+    importing it (seconds on a busy machine) never counts against the first
+    case's deadline.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(batch_pid)
+    import_engine()
     try:
         conn.send(READY)
         while True:
             task = conn.recv()
             if task is None:
                 return
-            for message in run_task(task, options):
+            for message in work(task, options):
                 conn.send(message)
             conn.send(TASK_DONE)
     except (EOFError, OSError):  # the batch has gone: nobody to report to
         return
+
+
+def die_with(batch_pid: int) -> None:
+    """End this worker when the batch process ends, however it ends.
+
+    The pipe closing is not enough: a worker reads it only between cases,
+    and a case may run for minutes (or, with a solver that ignores its
+    limit, for ever), holding a core with nobody left to record its result.
+    On Linux the kernel kills the worker when its parent dies
+    (`PR_SET_PDEATHSIG`); elsewhere, or if that request fails, a thread
+    checks every second that the batch is still this process's parent. The
+    parent may already have died before either took effect, so that is
+    checked after.
+    """
+    if not (sys.platform.startswith("linux") and _ask_kernel(signal.SIGKILL)):
+        watch_parent(batch_pid)
+    if os.getppid() != batch_pid:
+        os._exit(1)
+
+
+def _ask_kernel(sig: signal.Signals) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)) == 0
+    except (OSError, AttributeError):  # no C library to load, or no prctl in it
+        return False
+
+
+def watch_parent(batch_pid: int) -> None:
+    """A daemon thread that ends the process once `batch_pid` is no longer its parent (it has died)."""
+
+    def watch() -> None:
+        while os.getppid() == batch_pid:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="laa-batch-watch", daemon=True).start()
 
 
 @dataclass
@@ -89,10 +145,11 @@ class Worker:
 class LocalPool:
     """`jobs` worker processes running tasks, with the deadline enforced here, in the batch."""
 
-    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None):
+    def __init__(self, jobs: int, options: SolveOptions, deadline: Deadline | None, work: Work = run_task):
         self.jobs = jobs
         self.options = options
         self.deadline = deadline
+        self.work = work
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[Worker] = []
         self.failed_starts = 0
@@ -104,7 +161,9 @@ class LocalPool:
 
     def _spawn(self) -> Worker:
         parent, child = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=serve, args=(child, self.options), daemon=True)
+        process = self.context.Process(
+            target=serve, args=(child, self.options, os.getpid(), self.work), daemon=True
+        )
         process.start()
         child.close()  # only the worker holds its end, so its exit reads as end-of-file here
         return Worker(process, parent)

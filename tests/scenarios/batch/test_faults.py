@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,9 +18,11 @@ from laa.scenarios.batch import run as batch_module
 from laa.scenarios.batch.cases import CaseResult, Deadline, Lost, Task
 from laa.scenarios.batch.ledger import Ledger, ledger_lock
 from laa.scenarios.batch.run import BatchOptions, run_batch
-from laa.scenarios.batch.workers import LocalPool
+from laa.scenarios.batch.workers import WATCH_SECONDS, LocalPool
 
+from tests.paths import ROOT
 from tests.scenarios.batch.helpers import LAA, TWO_STREAMS, infeasible_text, laa, poll, rows, write_generated
+from tests.scenarios.batch.standins import STUCK, stuck_or_real, stuck_task
 
 
 def test_mixed_folder_records_every_case_with_its_status(tmp_path):
@@ -180,25 +183,95 @@ def test_batch_killed_then_resumed_keeps_every_case_exactly_once(tmp_path):
     assert len(json.loads((out / "summary.json").read_text())["cases"]) == 32
 
 
-def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline(tmp_path):
-    """No solver limit here, so only the batch's deadline (timeout plus grace) can stop the slow case."""
-    slow = write_generated(tmp_path, "XL", 0, "slow.yaml")  # its optimal plan runs for many seconds
-    pool = LocalPool(2, SolveOptions(), Deadline(timeout=0.5, grace=1.5))
-    tasks = [
-        Task(str(slow), slow.name, slow.read_bytes(), ("optimal",)),
-        Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None),
-    ]
+def test_a_case_the_solver_does_not_stop_is_killed_at_the_deadline():
+    """A case that can never finish (a stand-in sleeping for ever), beside real ones: only the batch's
+    deadline can stop it, and the real cases, far inside the same deadline on any machine, all run."""
+    pool = LocalPool(2, SolveOptions(), Deadline(timeout=0.5, grace=4.5), work=stuck_or_real)
+    tasks = [stuck_task(), Task(str(TWO_STREAMS), TWO_STREAMS.name, TWO_STREAMS.read_bytes(), None)]
     try:
         reports = list(pool.run(tasks))
     finally:
         pool.close()
     (lost,) = [r for r in reports if isinstance(r.event, Lost)]
     assert lost.event == Lost(
-        str(slow), "optimal", "timeout", "abandoned after 2 s: the solver did not stop at --timeout 0.5 s"
+        STUCK, "optimal", "timeout", "abandoned after 5 s: the solver did not stop at --timeout 0.5 s"
     )
-    assert 2 <= lost.waited < 10
+    assert lost.waited >= 5
     solved = [r.event for r in reports if isinstance(r.event, CaseResult)]
     assert [(c.path, c.status) for c in solved] == [(str(TWO_STREAMS), "optimal")] * 4
+
+
+def test_the_grace_past_the_solver_limit_covers_building_a_large_model_on_a_busy_machine():
+    """A large area's model takes 2.5 s of CPU to build and extract, 13.5 s of wall clock at load 11 on
+    2 cores: a 5 s grace killed such cases (`timeout`, no plan) moments before the solver's own stop."""
+    assert (Deadline.after(1).grace, Deadline.after(600).grace) == (30, 120)
+
+
+def test_workers_die_with_a_batch_killed_by_sigkill(tmp_path):
+    """`kill -9` of the batch process: its worker, deep in a case that never ends, goes with it."""
+    script = (
+        "from laa.pooling.solvers import SolveOptions\n"
+        "from laa.scenarios.batch.workers import WATCH_SECONDS, LocalPool\n"
+        "from tests.scenarios.batch.standins import stuck_or_real, stuck_task\n"
+        "pool = LocalPool(1, SolveOptions(), None, work=stuck_or_real)\n"
+        "for report in pool.run([stuck_task()]):\n"
+        "    print(pool.workers[0].process.pid, flush=True)\n"
+    )
+    batch = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert batch.stdout is not None
+    worker = int(batch.stdout.readline())  # the worker has loaded the task: it is in the endless case
+    assert _alive(worker)
+    os.kill(batch.pid, signal.SIGKILL)
+    batch.wait()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "the worker outlived its batch"
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped by init, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_worker_whose_batch_has_gone_leaves_without_the_kernel_telling_it():
+    """The watch that ends a worker where PR_SET_PDEATHSIG is not to be had (macOS): a process that
+    would sleep for a minute leaves within seconds of its parent's `kill -9`."""
+    worker = (
+        "import os, time\n"
+        "from laa.scenarios.batch.workers import watch_parent\n"
+        "watch_parent(os.getppid())\n"
+        "time.sleep(60)\n"
+    )
+    batch = (
+        "import subprocess, sys, time\n"
+        f"worker = subprocess.Popen([sys.executable, '-c', {worker!r}])\n"
+        "print(worker.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", batch], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    time.sleep(2 * WATCH_SECONDS)  # the watch is running, and has not ended a worker whose batch lives
+    assert _alive(child)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(child)
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the worker outlived its batch"
 
 
 def test_a_worker_lost_while_reloading_a_file_charges_its_next_case_and_the_rest_still_run(
@@ -329,3 +402,15 @@ def test_a_bad_dask_scheduler_address_is_named_and_leaves_no_run(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "cannot use the Dask scheduler at 'notanaddress'" in done.stderr
     assert rows(ledger, "SELECT count(*) FROM runs") == [(0,)]
+
+
+def test_a_batch_without_timeout_still_has_a_deadline_stated_in_help(tmp_path):
+    """A nightly batch run without --timeout must not let one file hold a worker for ever."""
+    (tmp_path / "two.yaml").write_text(TWO_STREAMS.read_text())
+    ledger = tmp_path / "ledger.sqlite"
+    done = laa("batch", "two.yaml", "-a", "aligned", "--jobs", "1", "--ledger", str(ledger), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ((options,),) = rows(ledger, "SELECT options FROM runs")
+    assert json.loads(options)["timeout"] == 600
+    help_text = " ".join(laa("batch", "--help", cwd=tmp_path).stdout.split())
+    assert "per case in seconds (default 600)" in help_text

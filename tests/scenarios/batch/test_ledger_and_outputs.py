@@ -14,7 +14,7 @@ from laa.pooling.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.batch.cases import CaseResult, Loaded, Lost, Report, run_task
 from laa.scenarios.batch.drift import choose_runs
-from laa.scenarios.batch.ledger import SCHEMA_VERSION, CaseRow, Ledger, ledger_lock
+from laa.scenarios.batch.ledger import SCHEMA_VERSION, CaseRow, Ledger, LedgerError, ledger_lock
 from laa.scenarios.batch.run import Batch, BatchOptions, discover, exit_code_of
 from laa.scenarios.batch.summary import document_text, summary_rows, write_summary
 from laa.scenarios.outputs.results import plan_record, results_document, to_json
@@ -105,7 +105,7 @@ def test_history_and_drift_read_without_writing(tmp_path):
         run = ledger.start_run("fp", {"paths": []}, str(tmp_path), {})
     with Ledger(tmp_path / "l.sqlite", read_only=True) as ledger:
         assert ledger.run(run.id) == run
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(LedgerError, match="attempt to write a readonly database"):
             ledger.finish_run(run.id, 0)
 
 

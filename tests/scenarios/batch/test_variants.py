@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from laa.scenarios.batch.variant_cases import case_key, file_part, split_case
+from laa.scenarios.batch.run_folder import variant_names
+from laa.scenarios.batch.variant_cases import case_key, split_case
 
 from tests.scenarios.batch.helpers import TWO_STREAMS, laa, rows
 
@@ -58,7 +59,7 @@ def test_each_variant_is_a_case_with_its_own_documents(tmp_path):
         abs=1e-7,
     )
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
-    hostile = file_part("../a/../grant")
+    hostile = variant_names(["free", "../a/../grant"])["../a/../grant"]
     assert "/" not in hostile and not hostile.startswith(".")
     assert written == sorted(
         [
@@ -113,5 +114,6 @@ def test_drift_names_the_variant(tmp_path):
 def test_case_keys():
     assert case_key(None, "aligned") == "aligned" and split_case("aligned") == (None, "aligned")
     assert split_case(case_key("a/b", "optimal")) == ("a/b", "optimal")
-    assert file_part("dclg-freedom") == "dclg-freedom"
-    assert file_part("..") != ".." and file_part("a b") != file_part("a_b")
+    assert variant_names(["dclg-freedom"]) == {"dclg-freedom": "dclg-freedom"}
+    names = variant_names(["..", "a b", "a_b"])
+    assert names[".."] != ".." and names["a b"] != names["a_b"]
