@@ -9,6 +9,7 @@ inside and may move.
     scenario = laa.load("examples/northbridge.yaml")
     plan = laa.plan(scenario, "pooled")
     plan.score, plan.allocation.head()       # pandas DataFrames: allocation, outcomes, money
+    plan.allocation.groupby("funder").amount.sum()   # each partner's spend, pots badged back
     laa.compare(scenario)                    # every arrangement side by side, as a DataFrame
     laa.partners(scenario).shares_frame()    # each partner's share of the gains of aligning and pooling
 
@@ -188,13 +189,18 @@ def freedoms(
     top: int = 5,
     solver: str | SolverName = "highs",
 ) -> pd.DataFrame:
-    """The freedoms worth asking a department for, best first; the first `top` with their exact gain."""
-    import pandas as pd
+    """The freedoms worth asking a department for, best first; the first `top` with their exact gain.
 
-    from laa.scenarios.analysis.freedoms import rank_freedoms
+    One row per ask, plain columns: `kind` (eligibility or rule), `stream`, `outcome`, `rule`,
+    `per_million` (score per £1m at the margin), `gain` (exact score gain; NaN beyond `top`),
+    `ask` (in the scenario's words), `targets_met_change` (a whole number; missing beyond `top`),
+    `reward_change` (GBP), and the outcomes granting it moves: `moves` in words, `moved_outcomes`
+    as ids.
+    """
+    from laa.scenarios.analysis.freedoms import freedoms_frame, rank_freedoms
 
     asks = rank_freedoms(scenario, _arrangement(arrangement), top, _options(solver, None))
-    return pd.DataFrame([a.__dict__ for a in asks])
+    return freedoms_frame(scenario, asks)
 
 
 def results_document(scenario: Scenario, plans: list[Plan], variant: str | None = None) -> dict[str, Any]:
