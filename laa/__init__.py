@@ -88,10 +88,20 @@ def __dir__() -> list[str]:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem."""
+    """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem.
+
+    What may still be wrong with a valid file (every amount under £1,000: typed in £ millions?)
+    comes as a `UserWarning`, as `laa validate` says it on stderr.
+    """
+    import warnings
+
+    from laa.models.doubts import doubts
     from laa.models.load import load_scenario
 
-    return load_scenario(path)
+    scenario = load_scenario(path)
+    for doubt in doubts(scenario):
+        warnings.warn(f"{path}: {doubt}", UserWarning, stacklevel=2)
+    return scenario
 
 
 def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions:
