@@ -17,7 +17,7 @@ from typing import Any
 # £ before or after the sign, thousands separated by commas (or none), k / m / bn after the number
 _MONEY = re.compile(
     r"(?P<sign>[-+]?)\s*£?\s*(?P<sign_after>[-+]?)\s*"
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)\s*(?P<suffix>k|m|bn)?",
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d*)?|(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(?P<suffix>k|m|bn)?",
     re.IGNORECASE,
 )
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
@@ -37,7 +37,7 @@ def money(value: Any) -> Any:
         return value
     found = _MONEY.fullmatch(value.strip())
     if found is None or (found["sign"] and found["sign_after"]):
-        raise Mistyped(f"{value.strip()!r} is not an amount; {HOW_MONEY_IS_TYPED}")
+        raise Mistyped(f"{_shown(value)} is not an amount; {HOW_MONEY_IS_TYPED}")
     pounds = Decimal(found["number"].replace(",", "")) * _SUFFIX[(found["suffix"] or "").lower()]
     negative = "-" in (found["sign"], found["sign_after"])
     return float(-pounds if negative else pounds)
@@ -49,7 +49,7 @@ def share(value: Any) -> Any:
     if isinstance(value, str):
         found = _SHARE.fullmatch(value.strip())
         if found is None:
-            raise Mistyped(f"{value.strip()!r} is not a share; {HOW_A_SHARE_IS_TYPED}")
+            raise Mistyped(f"{_shown(value)} is not a share; {HOW_A_SHARE_IS_TYPED}")
         number = Decimal(found["number"])
         if found["percent"]:
             return float(number / 100)
@@ -62,3 +62,9 @@ def share(value: Any) -> Any:
             )
         raise Mistyped(f"a share is at most 1 (100%); {HOW_A_SHARE_IS_TYPED}; found {shown}")
     return value
+
+
+def _shown(text: str) -> str:
+    """The text as typed, quoted, cut to a readable length (a cell may hold 32,767 characters)."""
+    shown = repr(text.strip())
+    return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -44,6 +44,7 @@ def set_cell(sheet: str, ident: str, header: str, value):
         ("£1.5bn", 1_500_000_000),
         ("2,500.50", 2_500.5),
         ("750", 750),
+        ("1e6", 1_000_000),
         ("-£5k", -5_000),
     ],
 )
@@ -55,6 +56,12 @@ def test_money_as_a_spreadsheet_user_types_it(text: str, pounds: float) -> None:
 def test_text_that_is_not_money_says_how_money_is_typed(text: str) -> None:
     with pytest.raises(typed.Mistyped, match="type pounds as a number"):
         typed.money(text)
+
+
+def test_a_long_text_is_cut_in_the_message() -> None:
+    with pytest.raises(typed.Mistyped) as caught:
+        typed.money("x" * 10_000)
+    assert str(caught.value).startswith("'" + "x" * 56 + "... is not an amount")
 
 
 @pytest.mark.parametrize(("text", "share"), [("70%", 0.7), (" 12.5 % ", 0.125), ("0.7", 0.7), ("100%", 1.0)])
