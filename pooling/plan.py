@@ -143,7 +143,7 @@ class Plan:
     def allocation_frame(self, by_funder: bool = True) -> pd.DataFrame:
         """The allocation as a DataFrame (see `allocation`). With `by_funder=False` a pot's spend is
         one row with no funder, as the results document and the allocation CSV list it."""
-        if self.spending is None:
+        if self.spending is None or not self.has_numbers:
             return pd.DataFrame(columns=ALLOCATION_COLUMNS)
         sc = self.scenario
         rows: list[tuple[str, str, str | None, str, str, int, float]] = [
@@ -162,7 +162,7 @@ class Plan:
 
     def outcomes_frame(self) -> pd.DataFrame:
         """The outcomes as a DataFrame (see `outcomes`)."""
-        if self.evaluation is None:
+        if self.evaluation is None or not self.has_numbers:
             return pd.DataFrame(columns=OUTCOME_COLUMNS)
         sc, dust = self.scenario, dust_gbp(self.scenario)
         rows = [
@@ -189,7 +189,7 @@ class Plan:
 
     def money_frame(self) -> pd.DataFrame:
         """The money account as a DataFrame (see `money`)."""
-        if self.evaluation is None:
+        if self.evaluation is None or not self.has_numbers:
             return pd.DataFrame(columns=MONEY_COLUMNS)
         dust = dust_gbp(self.scenario)
         money = self.evaluation.money

@@ -4,13 +4,14 @@ document shows, rounded by the same function; outcomes carry their names, units 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import Plan
+from laa.pooling.plan import Plan, PlanStatus
 from laa.scenarios.analysis.arrangements import plan_all, plan_arrangement
 from laa.scenarios.analysis.badges import plan_accounts
 from laa.scenarios.outputs.results import plan_record
@@ -83,6 +84,10 @@ def test_outcomes_name_their_unit_and_targets(example_plans) -> None:
 
 def test_a_plan_without_numbers_has_empty_frames_with_every_column(example_plans) -> None:
     plan = Plan(example_plans[0].scenario, Arrangement.ALIGNED, example_plans[0].status)
+    # one that failed its self-check keeps the solver's record, but has no figures to read, as in the JSON
+    failed = replace(example_plans[1], status=PlanStatus.ERROR, message="internal check failed")
+    assert plan_record(failed)["money"] is None
+    assert failed.allocation.empty and failed.outcomes.empty and failed.money.empty
     assert plan.allocation.empty and list(plan.allocation.columns)[:3] == ["source", "kind", "funder"]
     assert plan.outcomes.empty and {"name", "unit", "target"} <= set(plan.outcomes.columns)
     assert plan.money.empty
