@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from laa.models.doubts import doubts
 from laa.models.errors import InputError, LaaError, ScenarioError
 from laa.models.load import load_scenario
 from laa.models.visible import printable
@@ -63,8 +64,11 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(path: str, historic: str | None = None) -> Scenario:
-    """The scenario file, with the allocation of a `--historic` CSV in place of its own if given."""
+    """The scenario file, with the allocation of a `--historic` CSV in place of its own if given;
+    what may still be wrong with a valid file (amounts typed in £m) is said on stderr."""
     scenario = load_scenario(Path(path))
+    for doubt in doubts(scenario):
+        click.echo(f"warning: {path}: {doubt}", err=True)
     if historic:
         from laa.scenarios.analysis.historic import read_historic_csv
 

@@ -99,10 +99,13 @@ def run(
     if robust is None:
         plans = plan_all(scenario, chosen, solve_options(solver, time_limit, priorities))
     else:
+        from laa.cli.progress import progress_bar
         from laa.scenarios.analysis.robust import DEFAULT_DRAWS, plan_robustly
 
         options = solve_options(solver, time_limit, priorities)
-        plans = plan_robustly(scenario, chosen, robust, draws or DEFAULT_DRAWS, seed or 0, options)
+        with progress_bar("run") as advance:
+            n = draws or DEFAULT_DRAWS
+            plans = plan_robustly(scenario, chosen, robust, n, seed or 0, options, advance=advance)
     if fmt == "json":
         emit(to_json(results_document(scenario, plans, variant)), out)
     elif fmt == "csv":

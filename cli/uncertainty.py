@@ -16,9 +16,10 @@ from laa.cli.common import (
     solver_option,
     time_limit_option,
 )
+from laa.cli.progress import progress_bar
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.frontier import frontier_text, pooling_frontier
-from laa.scenarios.analysis.sensitivity import SOLVABLE, sensitivity, sensitivity_text
+from laa.scenarios.analysis.sensitivity import SOLVABLE, WORKERS_WORTH_SECONDS, sensitivity, sensitivity_text
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
 from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs.results_workbook import sweep_workbook
@@ -70,7 +71,9 @@ def frontier(
         from laa.scenarios.analysis.robust_frontier import robust_frontier, robust_frontier_text
 
         options = solve_options(solver, None)
-        found = robust_frontier(scenario, Arrangement(arrangement), draws, seed, options=options)
+        chosen = Arrangement(arrangement)
+        with progress_bar("frontier") as advance:
+            found = robust_frontier(scenario, chosen, draws, seed, options=options, advance=advance)
         if fmt == "json":
             emit(json.dumps(found.to_dict(), indent=1, allow_nan=False) + "\n", out)
         else:
@@ -156,7 +159,11 @@ def sweep_command(
     help="Arrangement to draw (repeatable).",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes; default: this process alone, or one per core when the draws would take it "
+    f"over {WORKERS_WORTH_SECONDS:g} s.",
 )
 @format_option("table", "json")
 @out_option
@@ -173,7 +180,8 @@ def sensitivity_command(
     """Re-plan under random draws of effects and amounts: score spread and the chance each option is best."""
     scenario = load(file)
     chosen = [Arrangement(a) for a in arrangements] or None
-    result = sensitivity(scenario, draws, seed, chosen, jobs)
+    with progress_bar("sensitivity") as advance:
+        result = sensitivity(scenario, draws, seed, chosen, jobs, advance=advance)
     if fmt == "json":
         emit(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", out)
     else:

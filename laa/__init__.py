@@ -9,6 +9,7 @@ inside and may move.
     scenario = laa.load("examples/northbridge.yaml")
     plan = laa.plan(scenario, "pooled")
     plan.score, plan.allocation.head()       # pandas DataFrames: allocation, outcomes, money
+    plan.allocation.groupby("funder").amount.sum()   # each partner's spend, pots badged back
     laa.compare(scenario)                    # every arrangement side by side, as a DataFrame
     laa.partners(scenario).shares_frame()    # each partner's share of the gains of aligning and pooling
 
@@ -87,10 +88,20 @@ def __dir__() -> list[str]:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem."""
+    """Read and validate a scenario file (YAML, JSON or .xlsx); `ScenarioError` lists every problem.
+
+    What may still be wrong with a valid file (every amount under £1,000: typed in £ millions?)
+    comes as a `UserWarning`, as `laa validate` says it on stderr.
+    """
+    import warnings
+
+    from laa.models.doubts import doubts
     from laa.models.load import load_scenario
 
-    return load_scenario(path)
+    scenario = load_scenario(path)
+    for doubt in doubts(scenario):
+        warnings.warn(f"{path}: {doubt}", UserWarning, stacklevel=2)
+    return scenario
 
 
 def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions:
@@ -188,13 +199,18 @@ def freedoms(
     top: int = 5,
     solver: str | SolverName = "highs",
 ) -> pd.DataFrame:
-    """The freedoms worth asking a department for, best first; the first `top` with their exact gain."""
-    import pandas as pd
+    """The freedoms worth asking a department for, best first; the first `top` with their exact gain.
 
-    from laa.scenarios.analysis.freedoms import rank_freedoms
+    One row per ask, plain columns: `kind` (eligibility or rule), `stream`, `outcome`, `rule`,
+    `per_million` (score per £1m at the margin), `gain` (exact score gain; NaN beyond `top`),
+    `ask` (in the scenario's words), `targets_met_change` (a whole number; missing beyond `top`),
+    `reward_change` (GBP), and the outcomes granting it moves: `moves` in words, `moved_outcomes`
+    as ids.
+    """
+    from laa.scenarios.analysis.freedoms import freedoms_frame, rank_freedoms
 
     asks = rank_freedoms(scenario, _arrangement(arrangement), top, _options(solver, None))
-    return pd.DataFrame([a.__dict__ for a in asks])
+    return freedoms_frame(scenario, asks)
 
 
 def results_document(scenario: Scenario, plans: list[Plan], variant: str | None = None) -> dict[str, Any]:

@@ -73,6 +73,18 @@ def is_real(amount: float, dust: float) -> bool:
     return abs(amount) >= dust
 
 
+def gbp(value: float) -> float:
+    """Pounds rounded to the penny (and no negative zero): every figure a reader is given, in the
+    results document and in the plan's own DataFrames alike."""
+    rounded = round(value, 2)
+    return 0.0 if rounded == 0 else rounded
+
+
+def real_gbp(value: float, dust: float) -> float:
+    """Pounds to the penny, or 0 for an amount below the area's dust threshold (`dust_gbp`)."""
+    return gbp(value) if is_real(value, dust) else 0.0
+
+
 def shown_unit(dust: float | None) -> float:
     """The unit money is rounded to when shown: the power of ten at or below the dust (£1 at least)."""
     if dust is None or dust < 10:

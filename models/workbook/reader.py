@@ -37,6 +37,7 @@ from typing import Any
 import openpyxl
 from laa.models.cells import unescape_text
 from laa.models.errors import Problem, ScenarioError
+from laa.models.workbook import typed
 from laa.models.workbook.layout import (
     AREA,
     LAYOUT,
@@ -331,7 +332,9 @@ class _Reader:
                 if variants:  # no rows: no variants, as when YAML leaves the section out
                     data[sheet.section] = variants
             else:
-                data[sheet.section] = self._section(sheet, ws.title, rows)
+                items = self._section(sheet, ws.title, rows)
+                if items or not sheet.required:  # a required sheet with no rows is as good as missing:
+                    data[sheet.section] = items  # its one problem, not every reference to its items
         self._attach(responses)
         if data.get("historic") == []:
             del data["historic"]  # no rows: no historic arrangement, as when YAML leaves it out
@@ -358,10 +361,13 @@ class _Reader:
             raise _Unreadable from None
         return rows
 
-    def _value(self, cell: Any, ref: str, kind: Kind) -> Any:
+    def _value(self, cell: Any, ref: str, kind: Kind, label: str = "") -> Any:
         """The cell's value as typed, or None for blank (or unusable, with a problem recorded).
 
         A formula gives the value its spreadsheet stored for it; the formula itself is never run.
+        Money and shares typed as a spreadsheet user types them (`£800k`, `70%`) are read as the
+        numbers they say (`models.workbook.typed`); a problem with one is said after the cell's
+        `label` (its column's header), as validation's problems are.
         """
         value = cell.value
         if value is None:
@@ -394,7 +400,17 @@ class _Reader:
             self.fail(ref, f"holds {str(value).upper()}; {_expected(kind)} is expected")
             return None
         if isinstance(value, str):
-            return unescape_text(value) if value.strip() else None
+            if not value.strip():
+                return None
+            value = unescape_text(value)
+        try:
+            if kind is Kind.MONEY:
+                return typed.money(value)
+            if kind is Kind.SHARE:
+                return typed.share(value)
+        except typed.Mistyped as exc:
+            self.fail(ref, f"{label}: {exc}" if label else str(exc))
+            return None
         return value
 
     def _convert(self, column: Column, value: Any) -> Any:
@@ -432,7 +448,8 @@ class _Reader:
                 continue
             seen[column.field] = key_ref
             self.cells.add((column.field, None, None), Place(f"{title}!B{number}", column.header))
-            given = [(ref, v) for ref, c in values if (v := self._value(c, ref, column.kind)) is not None]
+            read = [(ref, self._value(c, ref, column.kind, column.header)) for ref, c in values]
+            given = [(ref, v) for ref, v in read if v is not None]
             if column.many:
                 items: list[Any] = []
                 for ref, v in given:
@@ -509,7 +526,7 @@ class _Reader:
                 if year is None:
                     scalar_ref[column.field] = ref
                 cell = values[pos][1] if pos in values else None
-                value = self._value(cell, ref, column.kind) if cell is not None else None
+                value = self._value(cell, ref, column.kind, label) if cell is not None else None
                 if value is None:
                     continue
                 if year is None:
@@ -619,9 +636,13 @@ class _Reader:
     def _attach(self, responses: list[tuple[Any, _Row]]) -> None:
         """Each Response row onto its outcome's curve, in row order."""
         rows = self._rows_of.get("outcomes", [])
-        by_id: dict[Any, tuple[int, _Row]] = {}
+        if not rows:  # no Outcomes sheet, or no rows on it: that one problem, not one per Response row
+            return
+        # every row of an id gets its curve: a duplicate id is validation's one problem, and the
+        # second row must not be said to miss a response it has
+        by_id: dict[Any, list[tuple[int, _Row]]] = {}
         for index, row in enumerate(rows):
-            by_id.setdefault(row.item.get("id"), (index, row))
+            by_id.setdefault(row.item.get("id"), []).append((index, row))
         curves: dict[Any, list[_Row]] = {}
         for ident, row in responses:
             if ident not in by_id:
@@ -630,23 +651,26 @@ class _Reader:
                 )
                 continue
             curves.setdefault(ident, []).append(row)
-        for ident, (index, outcome) in by_id.items():
+        for ident, outcomes in by_id.items():
             segments = curves.get(ident, [])
-            if not segments:
-                self.cells.add(
-                    ("outcomes", index, RESPONSE_FIELD),
-                    Place(outcome.first, "response (it has no rows on the Response sheet)"),
-                )
-                continue
-            outcome.item[RESPONSE_FIELD] = [row.item for row in segments]
-            for k, row in enumerate(segments):
-                link = row.places[RESPONSE_LINK]
-                self.cells.add(("outcomes", index, RESPONSE_FIELD), Place(link.cell, "response"))
-                self.cells.add(
-                    ("outcomes", index, f"{RESPONSE_FIELD}.{k}"), Place(link.cell, f"segment {k + 1}")
-                )
-                for path, place in row.places.items():
-                    self.cells.add(("outcomes", index, f"{RESPONSE_FIELD}.{k}.{path}"), place)
+            for index, outcome in outcomes:
+                self._curve(index, outcome, segments)
+
+    def _curve(self, index: int, outcome: _Row, segments: list[_Row]) -> None:
+        """The Response rows as the outcome's curve, each segment's cells kept for its problems."""
+        if not segments:
+            self.cells.add(
+                ("outcomes", index, RESPONSE_FIELD),
+                Place(outcome.first, "response (it has no rows on the Response sheet)"),
+            )
+            return
+        outcome.item[RESPONSE_FIELD] = [row.item for row in segments]
+        for k, row in enumerate(segments):
+            link = row.places[RESPONSE_LINK]
+            self.cells.add(("outcomes", index, RESPONSE_FIELD), Place(link.cell, "response"))
+            self.cells.add(("outcomes", index, f"{RESPONSE_FIELD}.{k}"), Place(link.cell, f"segment {k + 1}"))
+            for path, place in row.places.items():
+                self.cells.add(("outcomes", index, f"{RESPONSE_FIELD}.{k}.{path}"), place)
 
 
 def _given(value: Any) -> bool:

@@ -9,6 +9,9 @@ money and spend on every outcome (directly and through pots), and the
 score its money bought: each outcome's score shared in proportion to spend
 on it.
 
+Each pot's shares come from `pooling.badging`, the rule `Plan.allocation`
+badges its pot rows by too.
+
 Money is apportioned to the penny by largest remainders, so that summed
 over funders every figure equals the area's total rounded to the penny,
 as a statement of spend by source must.
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laa.models.scenario import Scenario
+from laa.pooling.badging import paid_in, pot_shares
 from laa.pooling.plan import Plan
 
 
@@ -80,31 +84,6 @@ class Account:
 def funders_with_streams(scenario: Scenario) -> list[str]:
     """The partners the figures are about: every funder with a stream, in the file's order."""
     return [f.id for f in scenario.funders if any(s.funder == f.id for s in scenario.streams)]
-
-
-def paid_in(scenario: Scenario, shares: Mapping[str, float]) -> dict[str, float]:
-    """What each stream paid into its pot over the agreement (GBP): `sum_t y[s,t]`."""
-    return {
-        s: share * sum(scenario.stream(s).amount_in(t) for t in scenario.years)
-        for s, share in shares.items()
-        if share > 0 and scenario.pot_of(s) is not None
-    }
-
-
-def pot_shares(scenario: Scenario, shares: Mapping[str, float]) -> dict[str, dict[str, float]]:
-    """Each pot's funders and the share of it each contributed (pot -> funder -> share)."""
-    paid = paid_in(scenario, shares)
-    found: dict[str, dict[str, float]] = {}
-    for pot in scenario.pots:
-        total = sum(paid.get(m, 0.0) for m in pot.members)
-        if total <= 0:
-            continue
-        by_funder: dict[str, float] = defaultdict(float)
-        for m in pot.members:
-            if paid.get(m, 0.0) > 0:
-                by_funder[scenario.funder_of(m)] += paid[m] / total
-        found[pot.id] = dict(by_funder)
-    return found
 
 
 def to_the_penny(values: Sequence[float], total: float | None = None) -> list[float]:

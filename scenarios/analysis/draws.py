@@ -81,6 +81,20 @@ class DrawResults:
     target_met: np.ndarray  # (arrangements, draws, outcomes) of 0/1, NaN where not solved
     outcome_scores: np.ndarray  # (arrangements, draws, outcomes)
 
+    def __len__(self) -> int:
+        return int(self.scores.shape[1])
+
+    @staticmethod
+    def joined(parts: list[DrawResults]) -> DrawResults:
+        """Results for consecutive chunks of the draws, as one in the draws' order."""
+        return DrawResults(
+            parts[0].arrangements,
+            parts[0].outcomes,
+            np.concatenate([p.scores for p in parts], axis=1),
+            np.concatenate([p.target_met for p in parts], axis=1),
+            np.concatenate([p.outcome_scores for p in parts], axis=1),
+        )
+
 
 @dataclass(frozen=True)
 class ArrangementSummary:

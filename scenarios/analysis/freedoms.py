@@ -14,6 +14,7 @@ in `laa.pooling`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.freedoms import (
@@ -33,11 +34,15 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.effects import Effect, OutcomeMove, plural, targets_text
 from laa.scenarios.analysis.table import grid
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "FREEDOM_ARRANGEMENTS",
     "Ask",
     "PoolingGain",
     "PoolingValue",
+    "freedoms_frame",
     "freedoms_text",
     "pooling_value_text",
     "rank_freedoms",
@@ -157,6 +162,51 @@ def _granted(values: FreedomValues, before: Plan | None, ask: Ask, options: Solv
         effect.targets_met_change,
         round(effect.reward_change, 2) + 0.0,
         effect.outcomes,
+    )
+
+
+FRAME_COLUMNS = [
+    "kind",
+    "stream",
+    "outcome",
+    "rule",
+    "per_million",
+    "gain",
+    "ask",
+    "targets_met_change",
+    "reward_change",
+    "moves",
+    "moved_outcomes",
+]
+
+
+def freedoms_frame(scenario: Scenario, asks: list[Ask]) -> pd.DataFrame:
+    """The asks as a DataFrame a notebook can filter and sort (what `laa.freedoms` returns): plain
+    columns only. `targets_met_change` is a whole number (missing where the ask was not re-solved),
+    `gain` and `reward_change` are floats (NaN there); the outcomes a granted ask moves are
+    `moves`, in the scenario's words ("Serious acquisitive crime rate 18.8 -> 18.4 (now meets its
+    target)", joined by "; "), and `moved_outcomes`, their ids joined by ", "."""
+    import pandas as pd
+
+    rows = [
+        (
+            a.kind,
+            a.stream,
+            a.outcome,
+            a.rule,
+            a.per_million,
+            a.gain,
+            a.ask,
+            a.targets_met_change,
+            a.reward_change,
+            "; ".join(m.words(scenario) for m in a.outcomes),
+            ", ".join(m.outcome for m in a.outcomes),
+        )
+        for a in asks
+    ]
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    return frame.astype(
+        {"per_million": float, "gain": float, "reward_change": float, "targets_met_change": "Int64"}
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement, Scenario
+from laa.pooling.badging import pot_shares
 from laa.pooling.coalitions import AligningPlans, Coalition, CoalitionPlan, PoolingPlans
 from laa.pooling.fair import fair_plan
 from laa.pooling.partners import WithinReach
@@ -27,12 +28,11 @@ from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.ranges import Counted, money_range
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice
-from laa.pooling.units import area_money
+from laa.pooling.units import area_money, gbp
 from laa.scenarios.analysis.arrangements import plan_arrangement
-from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on, pot_shares
+from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on
 from laa.scenarios.analysis.shapley import Method, Shares, shapley
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.results import gbp
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +41,13 @@ DEFAULT_EPSILON = 0.01
 FAIR_ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
 # an own-view score within the solver's tolerance of silo's is not worse off
 BETTER_OFF_TOLERANCE = 1e-7
+SHARES_COLUMNS = [
+    "funder",
+    "share_of_aligning",
+    "standard_error_aligning",
+    "share_of_pooling",
+    "standard_error_pooling",
+]
 
 
 @dataclass
@@ -116,7 +123,8 @@ class PartnersResult:
                 row[f"share_of_{name}"] = shares.shares.get(f)
                 row[f"standard_error_{name}"] = (shares.standard_error or {}).get(f)
             rows.append(row)
-        return pd.DataFrame(rows)
+        # an exact share has no standard error, an undefined share no value: NaN in a float column
+        return _floats(pd.DataFrame(rows, columns=SHARES_COLUMNS), SHARES_COLUMNS[1:])
 
     def accounts_frame(self) -> pd.DataFrame:
         """One row per arrangement and funder: money in, into pots, overhead, set-up, lapsed, spent (GBP)
@@ -132,12 +140,12 @@ class PartnersResult:
         return pd.DataFrame(rows, columns=["arrangement", "funder", *keys])
 
     def own_view_frame(self) -> pd.DataFrame:
-        """Per funder: its own-view score under each arrangement planned."""
+        """Per funder: its own-view score under each arrangement planned (NaN where it has none)."""
         import pandas as pd
 
-        return pd.DataFrame(
-            [{"funder": f, **{a.value: self.own_view[f][a] for a in self.plans}} for f in self.funders]
-        )
+        names = [a.value for a in self.plans]
+        rows = [{"funder": f, **{a.value: self.own_view[f][a] for a in self.plans}} for f in self.funders]
+        return _floats(pd.DataFrame(rows, columns=["funder", *names]), names)
 
     def fair_frame(self) -> pd.DataFrame:
         """Per arrangement and funder: its own-view gain over silo in the optimum and in the fair plan."""
@@ -153,7 +161,8 @@ class PartnersResult:
             for a, fair in self.fair.items()
             for f in self.funders
         ]
-        return pd.DataFrame(rows, columns=["arrangement", "funder", "gain_in_optimum", "gain_in_fair_plan"])
+        columns = ["arrangement", "funder", "gain_in_optimum", "gain_in_fair_plan"]
+        return _floats(pd.DataFrame(rows, columns=columns), columns[2:])
 
     def ranges_frame(self) -> pd.DataFrame:
         """Per arrangement, funder and block: its money in the optimum and the least and most (GBP)."""
@@ -165,7 +174,13 @@ class PartnersResult:
             for a, found in self.ranges.items()
             for r in found
         ]
-        return pd.DataFrame(rows, columns=columns)
+        return _floats(pd.DataFrame(rows, columns=columns), columns[3:])
+
+
+def _floats(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns as floats, None as NaN: a column of Nones (every share exact, so no standard
+    errors) would otherwise be of objects, which sums and plots refuse."""
+    return frame.astype(dict.fromkeys(columns, float))
 
 
 def own_views(scenario: Scenario) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ every draw's program a MIP.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,6 +35,7 @@ from laa.pooling.solvers import SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, drawn_scenario
+from laa.scenarios.analysis.progress import Advance, unwatched
 from laa.scenarios.analysis.table import grid, short
 
 ROBUST_ARRANGEMENTS = (Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
@@ -60,13 +62,17 @@ class DrawSet:
         return len(self.scenarios)
 
     @staticmethod
-    def make(scenario: Scenario, draws: int, seed: int) -> DrawSet:
-        """`draws` seeded copies of the scenario, each with its drawn effects and amounts; the file's
-        variants are left out, as the area is planned without them."""
+    def make(scenario: Scenario, draws: int, seed: int, each: Callable[[], None] | None = None) -> DrawSet:
+        """`draws` seeded copies of the scenario, each with its drawn effects and amounts (`each()`
+        told as each is made); the file's variants are left out, as the area is planned without them."""
         made = draw(scenario, draws, seed)
         # a draw is judged as the area is planned: its variants (other questions) play no part
         area = scenario.model_copy(update={"variants": None})
-        varied = [drawn_scenario(area, made.effects[i], made.amounts[i]) for i in range(draws)]
+        varied = []
+        for i in range(draws):
+            varied.append(drawn_scenario(area, made.effects[i], made.amounts[i]))
+            if each is not None:
+                each()
         return DrawSet(seed, varied)
 
 
@@ -98,8 +104,9 @@ class Judgement:
         }
 
 
-def judge(plan: Plan, draws: DrawSet) -> Judgement:
-    """The plan as each draw moves it (see `pooling.robust_program`), scored and checked."""
+def judge(plan: Plan, draws: DrawSet, each: Callable[[int], None] | None = None) -> Judgement:
+    """The plan as each draw moves it (see `pooling.robust_program`), scored and checked; `each(d)`
+    told when `d` draws are judged."""
     allocation = plan.spending
     assert allocation is not None
     n, m = len(draws), len(plan.scenario.outcomes)
@@ -109,6 +116,8 @@ def judge(plan: Plan, draws: DrawSet) -> Judgement:
         scores[d] = result.score
         met[d] = [o.target_met for o in result.outcomes]
         feasible[d] = result.feasible
+        if each is not None:
+            each(d + 1)
     return Judgement(scores, met, feasible)
 
 
@@ -169,13 +178,15 @@ class RobustPlan(Plan):
 
 @dataclass
 class RobustRun:
-    """One command's draws, shared by every arrangement planned in it."""
+    """One command's draws, shared by every arrangement planned in it; `advance` hears how far the
+    command has got (making the draws, planning against them, judging each plan)."""
 
     scenario: Scenario
     measure: Measure
     planned: DrawSet
     fresh: DrawSet
     options: SolveOptions | None = None
+    advance: Advance = unwatched
     _by_choice: dict[tuple[Any, ...], RobustSolution] = field(default_factory=dict)
     _judged: dict[tuple[Any, ...], Judgement] = field(default_factory=dict)
 
@@ -187,12 +198,21 @@ class RobustRun:
         seed: int,
         options: SolveOptions | None = None,
         fresh_draws: int = FRESH_DRAWS,
+        advance: Advance = unwatched,
     ) -> RobustRun:
         """Draw the planning draws and a fresh set (`fresh_draws`, another seed) to judge plans on
         draws they were not chosen against."""
-        planned = DrawSet.make(scenario, draws, seed)
-        fresh = DrawSet.make(scenario, fresh_draws, fresh_seed(seed))
-        return RobustRun(scenario, measure, planned, fresh, options)
+        what, total, made = "drawing the evidence", draws + fresh_draws, 0
+
+        def each() -> None:
+            nonlocal made
+            made += 1
+            advance(what, made, total)
+
+        advance(what, 0, total)
+        planned = DrawSet.make(scenario, draws, seed, each)
+        fresh = DrawSet.make(scenario, fresh_draws, fresh_seed(seed), each)
+        return RobustRun(scenario, measure, planned, fresh, options, advance)
 
     def measured_by(self, measure: Measure) -> RobustRun:
         """The same draws (and judgements of them) for plans chosen by another measure."""
@@ -202,6 +222,7 @@ class RobustRun:
         """The robust plan for one fixed pooling choice, solved once however often it is asked."""
         key = (tuple(sorted(choice.shares.items())), choice.pots_used)
         if key not in self._by_choice:
+            self.advance(f"{arrangement.value}: planning against {len(self.planned):,} draws", 0, None)
             spec = ModelSpec(self.scenario, choice)
             self._by_choice[key] = plan_against_draws(
                 spec, arrangement, self.planned.scenarios, self.measure, self.options
@@ -221,13 +242,17 @@ class RobustRun:
             tuple(sorted(spending.shares.items())),
         )
         if key not in self._judged:
-            self._judged[key] = judge(plan, self.fresh if fresh else self.planned)
+            draws = self.fresh if fresh else self.planned
+            what = f"{plan.arrangement.value}: judging on {len(draws):,} {'fresh ' if fresh else ''}draws"
+            self.advance(what, 0, len(draws))
+            self._judged[key] = judge(plan, draws, lambda done: self.advance(what, done, len(draws)))
         return self._judged[key]
 
 
 def robust_plan(run: RobustRun, arrangement: Arrangement) -> Plan:
     """The arrangement's plan chosen against the draws and judged; silo and historic as usual."""
     scenario = run.scenario
+    run.advance(f"{arrangement.value}: planning for the central estimate", 0, None)
     deterministic = plan_arrangement(scenario, arrangement, run.options)
     if arrangement not in ROBUST_ARRANGEMENTS or not deterministic.has_numbers:
         return deterministic
@@ -438,13 +463,14 @@ def plan_robustly(
     seed: int = 0,
     options: SolveOptions | None = None,
     fresh_draws: int | None = None,
+    advance: Advance = unwatched,
 ) -> list[Plan]:
     """`laa run --robust`: the arrangements' plans (the file's list by default), the joint ones
     chosen against `draws` seeded draws by `measure` and judged (on `FRESH_DRAWS` fresh draws
-    unless told); silo and historic as usual."""
+    unless told); silo and historic as usual. `advance` hears how far it has got."""
     chosen = measure if isinstance(measure, Measure) else Measure.parse(measure)
     fresh = FRESH_DRAWS if fresh_draws is None else fresh_draws
-    run = RobustRun.make(scenario, chosen, draws, seed, options, fresh)
+    run = RobustRun.make(scenario, chosen, draws, seed, options, fresh, advance)
     return robust_plans(run, arrangements)
 
 

@@ -19,6 +19,7 @@ from laa.pooling.robust import Measure, MeasureKind, cvar, cvar_frontier
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.spec import ModelSpec, PoolingChoice
 from laa.scenarios.analysis.arrangements import plan_arrangement
+from laa.scenarios.analysis.progress import Advance, unwatched
 from laa.scenarios.analysis.robust import FRESH_DRAWS, RobustPlan, RobustRun, judged
 from laa.scenarios.analysis.table import grid
 
@@ -77,16 +78,19 @@ def robust_frontier(
     alphas: tuple[float, ...] = ALPHAS,
     options: SolveOptions | None = None,
     fresh_draws: int | None = None,
+    advance: Advance = unwatched,
 ) -> RobustFrontier:
     """For each ALPHA, the plan best in its worst draws and what it gives up at the central estimate;
-    refused for an arrangement other than aligned or pooled."""
+    refused for an arrangement other than aligned or pooled. `advance` hears how far it has got."""
     if arrangement not in FRONTIER_ARRANGEMENTS:
         choices = ", ".join(a.value for a in FRONTIER_ARRANGEMENTS)
         raise ValueError(f"the robust frontier is drawn for {choices}, not {arrangement.value}")
     fresh = FRESH_DRAWS if fresh_draws is None else fresh_draws
-    run = RobustRun.make(scenario, Measure(MeasureKind.CVAR, alphas[0]), draws, seed, options, fresh)
+    run = RobustRun.make(scenario, Measure(MeasureKind.CVAR, alphas[0]), draws, seed, options, fresh, advance)
+    advance(f"{arrangement.value}: planning for the central estimate", 0, None)
     deterministic = plan_arrangement(scenario, arrangement, options)
     choice = PoolingChoice.aligned() if arrangement is Arrangement.ALIGNED else PoolingChoice.pooled(scenario)
+    advance(f"{arrangement.value}: planning {len(alphas)} levels against {draws:,} draws", 0, None)
     levels = cvar_frontier(ModelSpec(scenario, choice), arrangement, run.planned.scenarios, alphas, options)
     inside = run.judge(deterministic, fresh=False) if deterministic.has_numbers else None
     outside = run.judge(deterministic, fresh=True) if deterministic.has_numbers else None

@@ -10,10 +10,12 @@ the outcomes whose results swing most.
 
 from __future__ import annotations
 
-import itertools
+import math
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,10 +33,22 @@ from laa.scenarios.analysis.draws import (
     drawn_scenario,
     summarise,
 )
+from laa.scenarios.analysis.progress import Advance, unwatched
 from laa.scenarios.analysis.table import grid
 from laa.scenarios.formats import Document, format_version
 
 SOLVABLE = (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
+# the draws are solved in this process for this much of its CPU time first, to time them: CPU time, not
+# the clock, so a machine busy with other work does not make the draws look slower than they are
+PROBE_SECONDS = 0.5
+# workers pay only when the draws left would take this process more CPU time than this: each spawned
+# worker spends about 0.7 s importing the engine and building every model before its first draw, and
+# two starting took 1.7 s of wall time on the 2-core development machine; two workers save at most half
+# of what is left, so below about 3.5 s they lose (issue 23: 200 draws of the example, about 2.5 s of
+# solving, ran slower by default, in two workers, than with --jobs 1)
+WORKERS_WORTH_SECONDS = 5.0
+CHUNKS_PER_WORKER = 8
+CORES = len(os.sched_getaffinity(0))  # the cores this process may use
 
 
 class Resolvable(Protocol):
@@ -75,29 +89,73 @@ def solve_draws(
     scenario: Scenario, arrangements: list[Arrangement], draws: Draws, options: SolveOptions | None
 ) -> DrawResults:
     """Every arrangement re-solved for every draw, in this process."""
-    models = [reusable(scenario, a, options) for a in arrangements]
-    n, m = len(draws), len(scenario.outcomes)
-    scores = np.full((len(arrangements), n), np.nan)
-    met = np.full((len(arrangements), n, m), np.nan)
-    outcome_scores = np.full((len(arrangements), n, m), np.nan)
-    for i in range(n):
-        varied = drawn_scenario(scenario, draws.effects[i], draws.amounts[i])
-        for a, model in enumerate(models):
-            result = model.summary(varied)
-            if result.score is None:
-                continue
-            scores[a, i] = result.score
-            met[a, i] = [o.target_met for o in result.outcomes]
-            outcome_scores[a, i] = [o.score for o in result.outcomes]
-    return DrawResults(
-        [a.value for a in arrangements], [o.id for o in scenario.outcomes], scores, met, outcome_scores
-    )
+    return DrawSolver(scenario, arrangements, options).solve(draws)
 
 
-def _chunk(args: tuple[dict[str, Any], list[str], Draws, SolveOptions | None]) -> DrawResults:
-    doc, names, draws, options = args
-    scenario = Scenario.model_validate(doc)
-    return solve_draws(scenario, [Arrangement(a) for a in names], draws, options)
+class DrawSolver:
+    """The chosen arrangements' models, built once, re-solved for each draw they are given."""
+
+    def __init__(
+        self, scenario: Scenario, arrangements: list[Arrangement], options: SolveOptions | None
+    ) -> None:
+        self.scenario = scenario
+        self.arrangements = arrangements
+        self.models = [reusable(scenario, a, options) for a in arrangements]
+
+    def solve(
+        self, draws: Draws, each: Callable[[int], None] | None = None, until: float | None = None
+    ) -> DrawResults:
+        """The draws re-solved in order, `each(1)` told after every draw; with `until` (a moment of
+        this process's CPU time, `time.process_time()`) only those solved by then, and at least one."""
+        scenario = self.scenario
+        n, m = len(draws), len(scenario.outcomes)
+        scores = np.full((len(self.models), n), np.nan)
+        met = np.full((len(self.models), n, m), np.nan)
+        outcome_scores = np.full((len(self.models), n, m), np.nan)
+        solved = n
+        for i in range(n):
+            varied = drawn_scenario(scenario, draws.effects[i], draws.amounts[i])
+            for a, model in enumerate(self.models):
+                result = model.summary(varied)
+                if result.score is None:
+                    continue
+                scores[a, i] = result.score
+                met[a, i] = [o.target_met for o in result.outcomes]
+                outcome_scores[a, i] = [o.score for o in result.outcomes]
+            if each is not None:
+                each(1)
+            if until is not None and time.process_time() >= until:
+                solved = i + 1
+                break
+        return DrawResults(
+            [a.value for a in self.arrangements],
+            [o.id for o in scenario.outcomes],
+            scores[:, :solved],
+            met[:, :solved],
+            outcome_scores[:, :solved],
+        )
+
+
+# A worker process's models, built once when it starts (`_start_worker`) and re-solved for every
+# chunk of draws it is sent: the chunks are small, so the bar moves and a quick worker takes more.
+_WORKER: DrawSolver | None = None
+
+
+def _start_worker(doc: dict[str, Any], names: list[str], options: SolveOptions | None) -> None:
+    global _WORKER
+    _WORKER = DrawSolver(Scenario.model_validate(doc), [Arrangement(a) for a in names], options)
+
+
+def _solve_in_worker(draws: Draws) -> DrawResults:
+    assert _WORKER is not None, "a sensitivity worker is started by _start_worker"
+    return _WORKER.solve(draws)
+
+
+def workers_worth(seconds_left: float, cores: int) -> int:
+    """How many processes the draws still to solve (`seconds_left` of CPU time here) are worth: this
+    one alone unless over `WORKERS_WORTH_SECONDS`, then one worker per core. Starting a worker costs
+    an import of the engine and a build of every model (`WORKERS_WORTH_SECONDS` says how much)."""
+    return cores if cores > 1 and seconds_left > WORKERS_WORTH_SECONDS else 1
 
 
 def sensitivity(
@@ -107,31 +165,65 @@ def sensitivity(
     arrangements: list[Arrangement] | None = None,
     jobs: int | None = None,
     options: SolveOptions | None = None,
+    advance: Advance = unwatched,
 ) -> Sensitivity:
     """Plan each chosen arrangement (the file's solvable ones by default) on `draws` seeded draws
-    of effects and amounts, over `jobs` processes (every available core by default), and summarise
-    how each fares."""
+    of effects and amounts, and summarise how each fares; `advance` hears how many draws are done.
+
+    `jobs` worker processes share the draws; by default the draws are solved here first for
+    `PROBE_SECONDS` of CPU time, and the rest go to one worker per core only when they would take
+    this process over `WORKERS_WORTH_SECONDS` (`workers_worth`). The same seed gives the same report
+    however the draws are shared out.
+    """
     chosen = arrangements or [a for a in scenario.arrangements_to_run() if a in SOLVABLE]
     drawn = draw(scenario, draws, seed)
-    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), draws))
-    if jobs == 1:
-        results = solve_draws(scenario, chosen, drawn, options)
+    what = f"{draws:,} draws of {len(chosen)} arrangement{'s' if len(chosen) != 1 else ''}"
+    done = 0
+
+    def each(count: int) -> None:
+        nonlocal done
+        done += count
+        advance(what, done, draws)
+
+    advance(what, 0, draws)
+    if jobs is not None and min(jobs, draws) > 1:
+        results = _in_workers(scenario, chosen, drawn, min(jobs, draws), options, each)
     else:
-        bounds = np.linspace(0, draws, jobs + 1).astype(int)
-        doc = scenario.model_dump(mode="python", exclude_unset=True)  # re-validates (variants refuse nulls)
-        names = [a.value for a in chosen]
-        tasks = [(doc, names, drawn.chunk(lo, hi), options) for lo, hi in itertools.pairwise(bounds)]
-        # spawn, not fork: HiGHS runs a thread pool, and a forked child can inherit its locks held
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            parts = list(pool.map(_chunk, tasks))
-        results = DrawResults(
-            parts[0].arrangements,
-            parts[0].outcomes,
-            np.concatenate([p.scores for p in parts], axis=1),
-            np.concatenate([p.target_met for p in parts], axis=1),
-            np.concatenate([p.outcome_scores for p in parts], axis=1),
-        )
+        here = DrawSolver(scenario, chosen, options)
+        started = time.process_time()
+        first = here.solve(drawn, each, None if jobs == 1 else started + PROBE_SECONDS)
+        left = drawn.chunk(len(first), draws)
+        seconds_left = (time.process_time() - started) / len(first) * len(left)
+        workers = workers_worth(seconds_left, CORES)
+        parts = [first]
+        if len(left) and workers > 1:
+            parts.append(_in_workers(scenario, chosen, left, workers, options, each))
+        elif len(left):
+            parts.append(here.solve(left, each))
+        results = DrawResults.joined(parts)
     return Sensitivity(scenario.name, draws, seed, summarise(results))
+
+
+def _in_workers(
+    scenario: Scenario,
+    chosen: list[Arrangement],
+    drawn: Draws,
+    jobs: int,
+    options: SolveOptions | None,
+    each: Callable[[int], None],
+) -> DrawResults:
+    """The draws shared among `jobs` worker processes, in small chunks, put back in their order."""
+    doc = scenario.model_dump(mode="python", exclude_unset=True)  # re-validates (variants refuse nulls)
+    names = [a.value for a in chosen]
+    size = max(1, math.ceil(len(drawn) / (jobs * CHUNKS_PER_WORKER)))
+    chunks = [drawn.chunk(lo, min(lo + size, len(drawn))) for lo in range(0, len(drawn), size)]
+    # spawn, not fork: HiGHS runs a thread pool, and a forked child can inherit its locks held
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, spawn, initializer=_start_worker, initargs=(doc, names, options)) as pool:
+        futures = {pool.submit(_solve_in_worker, chunk): len(chunk) for chunk in chunks}
+        for future in as_completed(futures):
+            each(futures[future])
+        return DrawResults.joined([future.result() for future in futures])
 
 
 def sensitivity_text(scenario: Scenario, result: Sensitivity, at_risk: int = 8) -> str:

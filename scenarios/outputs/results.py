@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
-from laa.pooling.units import dust_gbp, is_real
+from laa.pooling.units import dust_gbp, gbp, real_gbp
 from laa.scenarios.analysis.robust import RobustPlan
 from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs import jsontext
@@ -21,20 +21,9 @@ from laa.scenarios.outputs import jsontext
 FORMAT_VERSION = format_version(Document.RESULTS)
 
 
-def gbp(value: float) -> float:
-    """Pounds rounded to the penny (and no negative zero)."""
-    rounded = round(value, 2)
-    return 0.0 if rounded == 0 else rounded
-
-
-def real_gbp(value: float, dust: float) -> float:
-    """Pounds to the penny, or 0 for an amount below the area's dust threshold (`units.dust_gbp`)."""
-    return gbp(value) if is_real(value, dust) else 0.0
-
-
 def real_allocation(plan: Plan) -> pd.DataFrame:
     """The plan's allocation without the solver's dust: every spend a person should read."""
-    frame = plan.allocation_frame()
+    frame = plan.allocation_frame(by_funder=False)
     dust = dust_gbp(plan.scenario)
     return frame[frame["amount"].abs() >= dust].reset_index(drop=True)
 

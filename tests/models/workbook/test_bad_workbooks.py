@@ -54,8 +54,8 @@ def test_a_negative_amount_is_named_by_its_cell(tmp_path):
             "Streams!H2: eligible: unknown outcome or block 'nope'",
         ),
         (
-            set_cell("Streams", "nrf", "admin_rate", "lots"),
-            "Streams!I2: admin_rate: input should be a valid number",
+            set_cell("Outcomes", "neet", "weight", "lots"),
+            "Outcomes!I2: weight: input should be a valid number",
         ),
         (set_cell("Outcomes", "neet", "target", 12), "Outcomes!A2: target 12 must be better than baseline"),
         (
