@@ -40,12 +40,12 @@ import yaml
 from laa.cli.main import laa
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.build import build
-from laa.pooling.extract import chosen_pooling
-from laa.pooling.resolve import ReusableModel, SpendIndex, summarise
-from laa.pooling.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
-from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
-from laa.pooling.warm import WarmPlanner
+from laa.pooling.plans.extract import chosen_pooling
+from laa.pooling.plans.resolve import ReusableModel, SpendIndex, summarise
+from laa.pooling.plans.warm import WarmPlanner
+from laa.pooling.program.build import build
+from laa.pooling.program.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.solving.solvers import SolveOptions, highs_lp, new_highs, set_pooling_mip_options, solve
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.outputs.results import results_document, to_json
@@ -317,7 +317,7 @@ def changes(scenario: Scenario) -> dict[str, Scenario]:
 
 
 def bench_warm(size: str, seed: int, arrangements: list[Arrangement], repeat: int) -> list[dict[str, Any]]:
-    """Warm re-plans (laa.pooling.warm) of one small change of each kind, from the base plan's kept
+    """Warm re-plans (laa.pooling.plans.warm) of one small change of each kind, from the base plan's kept
     model, against planning the same file from scratch (`laa run` in process, file to document).
     The first change's warm plan is checked against its cold plan to 1e-9 before anything counts."""
     doc = generate(size, seed)

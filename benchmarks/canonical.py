@@ -18,7 +18,7 @@ from pathlib import Path
 
 from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from benchmarks.generate import SHAPES, generate, shapes_named

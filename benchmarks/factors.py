@@ -38,10 +38,11 @@ import highspy
 import numpy as np
 from laa.models.load import parse_scenario
 from laa.models.scenario import Scenario
-from laa.pooling.build import Builder, build
-from laa.pooling.solvers import SolveOptions, new_highs
-from laa.pooling.spec import ModelSpec, PoolingChoice
-from laa.pooling.vocabulary import PotCarry, RowFamily, RowLabel, StreamCarry
+from laa.pooling.program.build import build
+from laa.pooling.program.builder import Builder
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.program.vocabulary import PotCarry, RowFamily, RowLabel, StreamCarry
+from laa.pooling.solving.solvers import SolveOptions, new_highs
 
 from benchmarks.generate import SHAPES, generate
 from benchmarks.independent import independent_program

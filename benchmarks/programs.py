@@ -14,9 +14,9 @@ import argparse
 import time
 
 from laa.models.load import parse_scenario
-from laa.pooling.build import build
-from laa.pooling.solvers import highs_lp
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.program.build import build
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving.solvers import highs_lp
 
 from benchmarks.generate import generate, shapes_named
 from benchmarks.independent import independent_floor, new_highs

@@ -30,10 +30,10 @@ from typing import Any
 
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.build import build
-from laa.pooling.robust import Measure, plan_against_draws
-from laa.pooling.solvers import SolveOptions, solve
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.program.build import build
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.robust.against_draws import Measure, plan_against_draws
+from laa.pooling.solving.solvers import SolveOptions, solve
 from laa.scenarios.analysis.robust import DrawSet, RobustPlan, RobustRun, robust_plans
 
 from benchmarks.generate import generate

@@ -15,9 +15,9 @@ import time
 
 import highspy
 from laa.models.load import parse_scenario
-from laa.pooling.build import build
-from laa.pooling.solvers import DUAL_SIMPLEX, PRIMAL_SIMPLEX, cold_simplex, highs_lp
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.program.build import build
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving.solvers import DUAL_SIMPLEX, PRIMAL_SIMPLEX, cold_simplex, highs_lp
 
 from benchmarks.generate import generate, shapes_named
 from benchmarks.independent import independent_program, new_highs

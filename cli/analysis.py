@@ -19,7 +19,7 @@ from laa.cli.common import (
     time_limit_option,
 )
 from laa.models.scenario import Arrangement
-from laa.pooling.priorities import DEFAULT_PRIORITIES, Priority
+from laa.pooling.solving.priorities import DEFAULT_PRIORITIES, Priority
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
 from laa.scenarios.analysis.freedoms import (

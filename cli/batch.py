@@ -13,7 +13,7 @@ import click
 from laa.cli.common import DEFAULT_TIME_LIMIT, EXIT_INVALID, fail, format_option, guarded, say, solver_option
 from laa.models.scenario import Arrangement
 from laa.models.visible import printable
-from laa.pooling.solvers import SolverName
+from laa.pooling.solving.solvers import SolverName
 from laa.scenarios.analysis.table import grid
 from laa.scenarios.batch.cases import EXIT_STOPPED
 from laa.scenarios.batch.drift import drift, drift_text

@@ -27,9 +27,9 @@ from laa.scenarios.outputs.atomic import destination, write_atomic
 # `laa validate` imports this module and starts in a fraction of the 0.5 s the engine takes (issue 15).
 if TYPE_CHECKING:
     from laa.models.scenario import Scenario
-    from laa.pooling.plan import Plan
-    from laa.pooling.priorities import Priority
-    from laa.pooling.solvers import SolveOptions
+    from laa.pooling.plans.plan import Plan
+    from laa.pooling.solving.priorities import Priority
+    from laa.pooling.solving.solvers import SolveOptions
 
 
 def say(text: str, err: bool = False, nl: bool = True) -> None:
@@ -80,8 +80,8 @@ def solve_options(
     solver: str, time_limit: float | None, priorities: tuple[Priority, ...] | None = None
 ) -> SolveOptions:
     """The solver, time limit (seconds; None: no limit) and priorities a command was given."""
-    from laa.pooling.priorities import DEFAULT_PRIORITIES
-    from laa.pooling.solvers import SolveOptions, SolverName
+    from laa.pooling.solving.priorities import DEFAULT_PRIORITIES
+    from laa.pooling.solving.solvers import SolveOptions, SolverName
 
     return SolveOptions(
         solver=SolverName(solver), time_limit=time_limit, priorities=priorities or DEFAULT_PRIORITIES
@@ -93,7 +93,7 @@ def _priorities(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     from laa.models.errors import LaaError
-    from laa.pooling.priorities import parse_priorities
+    from laa.pooling.solving.priorities import parse_priorities
 
     try:
         return parse_priorities(value)
@@ -115,7 +115,7 @@ priorities_option = click.option(
 def exit_code(plans: list[Plan]) -> int:
     """The command's exit code: failed when any plan errored or ran out of time, else infeasible
     when any has no plan, else ok; a batch job can act on it without reading the output."""
-    from laa.pooling.plan import PlanStatus
+    from laa.pooling.plans.plan import PlanStatus
 
     statuses = {p.status for p in plans}
     if statuses & {PlanStatus.ERROR, PlanStatus.TIME_LIMIT}:
@@ -180,7 +180,7 @@ def __getattr__(name: str) -> Any:
     engine has (`SolverName`), and importing the engine is what `laa validate` must not pay for."""
     if name != "solver_option":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from laa.pooling.solvers import SolverName
+    from laa.pooling.solving.solvers import SolverName
 
     option = click.option(
         "--solver",

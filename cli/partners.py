@@ -18,7 +18,7 @@ from laa.cli.common import (
     time_limit_option,
 )
 from laa.models.scenario import Arrangement
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.partners import (
     DEFAULT_EPSILON,
     FAIR_ARRANGEMENTS,

@@ -26,7 +26,7 @@ from laa.cli.common import (
 )
 from laa.models.scenario import Arrangement
 from laa.models.variants import find_variant, variant_scenario
-from laa.pooling.priorities import Priority
+from laa.pooling.solving.priorities import Priority
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import prices_text
 from laa.scenarios.analysis.table import plans_report

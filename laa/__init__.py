@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
     from laa.models.changes import Change
     from laa.models.scenario import Arrangement, Scenario
-    from laa.pooling.plan import Plan, PlanStatus
-    from laa.pooling.solvers import SolveOptions, SolverName
+    from laa.pooling.plans.plan import Plan, PlanStatus
+    from laa.pooling.solving.solvers import SolveOptions, SolverName
     from laa.scenarios.analysis.partners import PartnersResult
 
 # Names whose modules load pydantic, pandas, numpy or the solvers: imported when first asked for, so
@@ -42,9 +42,9 @@ if TYPE_CHECKING:
 _LAZY = {
     "Arrangement": "laa.models.scenario",
     "Scenario": "laa.models.scenario",
-    "Plan": "laa.pooling.plan",
-    "PlanStatus": "laa.pooling.plan",
-    "SolverName": "laa.pooling.solvers",
+    "Plan": "laa.pooling.plans.plan",
+    "PlanStatus": "laa.pooling.plans.plan",
+    "SolverName": "laa.pooling.solving.solvers",
     "PartnersResult": "laa.scenarios.analysis.partners",
 }
 
@@ -106,7 +106,7 @@ def load(path: str | Path) -> Scenario:
 
 def _options(solver: str | SolverName, time_limit: float | None) -> SolveOptions:
     """One place turns the API's plain arguments into the solver's options, so every function agrees."""
-    from laa.pooling.solvers import SolveOptions, SolverName
+    from laa.pooling.solving.solvers import SolveOptions, SolverName
 
     try:
         name = SolverName(solver)

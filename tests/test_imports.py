@@ -86,3 +86,17 @@ def circles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_pooling_imports_have_no_circles():
     assert circles(graph()) == []
+
+
+def test_solving_knows_programs_and_solutions_never_a_plan():
+    edges = graph()
+    solving = {m: deps for m, deps in edges.items() if m.startswith("laa.pooling.solving")}
+    assert solving, "the solving package was not found"
+    for module, deps in solving.items():
+        above = sorted(d for d in deps if not d.startswith(("laa.pooling.solving", "laa.pooling.program")))
+        assert above == [], (module, above)
+
+
+def test_every_pooling_module_lives_in_a_named_package():
+    loose = sorted(p.name for p in POOLING.glob("*.py") if p.name not in ("__init__.py", "units.py"))
+    assert loose == []

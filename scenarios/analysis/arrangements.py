@@ -8,10 +8,10 @@ uses, so a new arrangement is added in one place.
 from __future__ import annotations
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.arrangement import failed, plan_joint, solved
-from laa.pooling.plan import Plan
-from laa.pooling.selfcheck import checked, checked_run
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.arrangement import failed, plan_joint, solved
+from laa.pooling.plans.plan import Plan
+from laa.pooling.plans.selfcheck import checked, checked_run
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.historic import evaluate_historic
 
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laa.models.scenario import Scenario
-from laa.pooling.badging import paid_in, pot_shares
-from laa.pooling.plan import Plan
+from laa.pooling.plans.badging import paid_in, pot_shares
+from laa.pooling.plans.plan import Plan
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
-from laa.pooling.evaluate import Violation
+from laa.pooling.plans.evaluate import Violation
 from laa.pooling.units import dust_gbp, money_text, years_text
 from laa.scenarios.analysis.effects import plural
 

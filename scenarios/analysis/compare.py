@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.analysis.effects import figure_text, indicator_text
 from laa.scenarios.analysis.table import (
     ArrangementRow,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from laa.models.scenario import Outcome, Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import money_text
 
 MAX_DECIMALS = 4

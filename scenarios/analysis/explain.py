@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.prices import PRICE_NOISE, ShadowPrice
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.plans.prices import PRICE_NOISE, ShadowPrice
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import MILLION, years_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.effects import Effect

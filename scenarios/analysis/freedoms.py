@@ -2,7 +2,7 @@
 
 A negotiator can ask a department for two kinds of freedom: let stream S
 pay for outcome O (an eligibility limit lifted), or relax rule R. The
-marginal value of each comes from one solve (`laa.pooling.freedoms`: a
+marginal value of each comes from one solve (`laa.pooling.plans.freedoms`: a
 rule's dual, an eligibility limit's reduced cost). Marginal values rank
 the asks; the top few are then granted one at a time and re-solved, for
 the exact gain, and said in the users' terms: which outcomes move, from
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.freedoms import (
+from laa.pooling.plans.freedoms import (
     FREEDOM_ARRANGEMENTS,
     PRICE_NOISE,
     FreedomValues,
@@ -27,8 +27,8 @@ from laa.pooling.freedoms import (
     priced_plan,
     require_feasible,
 )
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.effects import Effect, OutcomeMove, plural, targets_text

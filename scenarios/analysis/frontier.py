@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.optimise import optimise
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.optimise import optimise
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.table import grid
 
 MILESTONES = (0.10, 0.25, 0.50)

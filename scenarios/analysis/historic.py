@@ -13,8 +13,8 @@ from pathlib import Path
 
 from laa.models.errors import Problem, ScenarioError
 from laa.models.scenario import Arrangement, HistoricSpend, Scenario
-from laa.pooling.evaluate import Allocation, evaluate
-from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.plans.evaluate import Allocation, evaluate
+from laa.pooling.plans.plan import Plan, PlanStatus
 from pydantic import ValidationError
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from laa.models.errors import LaaError
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.explain import PriceEffect, price_effects
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms
 

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.badging import pot_shares
-from laa.pooling.coalitions import AligningPlans, Coalition, CoalitionPlan, PoolingPlans
-from laa.pooling.fair import fair_plan
-from laa.pooling.partners import WithinReach
-from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.ranges import Counted, money_range
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.partners.coalitions import AligningPlans, Coalition, CoalitionPlan, PoolingPlans
+from laa.pooling.partners.fair import fair_plan
+from laa.pooling.partners.ranges import Counted, money_range
+from laa.pooling.partners.reach import WithinReach
+from laa.pooling.plans.badging import pot_shares
+from laa.pooling.plans.plan import Plan, PlanStatus
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import area_money, gbp
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.badges import Account, accounts, funders_with_streams, money_on

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from laa.pooling.plan import Plan
-from laa.pooling.priorities import DEFAULT_PRIORITIES, Priority
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.priorities import DEFAULT_PRIORITIES, Priority
 from laa.scenarios.analysis.table import grid
 
 

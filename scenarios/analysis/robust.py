@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.evaluate import evaluate
-from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.robust import Measure, MeasureKind, RobustSolution, plan_against_draws
-from laa.pooling.robust_program import allocation_in_draw
-from laa.pooling.selfcheck import checked
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.evaluate import evaluate
+from laa.pooling.plans.plan import Plan, PlanStatus
+from laa.pooling.plans.selfcheck import checked
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.robust.against_draws import Measure, MeasureKind, RobustSolution, plan_against_draws
+from laa.pooling.robust.stack import allocation_in_draw
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.analysis.progress import Advance, unwatched

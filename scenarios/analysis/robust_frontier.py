@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.robust import Measure, MeasureKind, cvar, cvar_frontier
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.plan import Plan
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.robust.against_draws import Measure, MeasureKind, cvar, cvar_frontier
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.progress import Advance, unwatched
 from laa.scenarios.analysis.robust import FRESH_DRAWS, RobustPlan, RobustRun, judged

@@ -21,10 +21,10 @@ from typing import Any, Protocol
 
 import numpy as np
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.resolve import ReusableModel, Summary
-from laa.pooling.silo import SiloModel
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.resolve import ReusableModel, Summary
+from laa.pooling.plans.silo import SiloModel
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.draws import (
     ArrangementSummary,
     DrawResults,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from laa.pooling.coalitions import Coalition, CoalitionPlan
+from laa.pooling.partners.coalitions import Coalition, CoalitionPlan
 
 EXACT_UP_TO = 12  # 4,096 plans: minutes at most, re-solved in place
 DEFAULT_ORDERS = 200  # random orders when there are too many partners to plan every coalition

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from laa.models.errors import InputError, ScenarioError
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, is_real, money_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.table import grid, short

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.breaches import breaches_text
 from laa.scenarios.analysis.effects import figure_text, indicator_text, plural

@@ -14,8 +14,8 @@ from typing import Any
 
 from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import variant_scenario
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.table import grid

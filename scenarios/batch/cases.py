@@ -32,8 +32,8 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.scenarios.batch.variant_cases import split_case, with_variant_cases
 
 if TYPE_CHECKING:  # the engine is imported where a case is solved: every `laa` command reads the exit codes
-    from laa.pooling.plan import Plan
-    from laa.pooling.solvers import SolveOptions
+    from laa.pooling.plans.plan import Plan
+    from laa.pooling.solving.solvers import SolveOptions
 
 # the arrangement column of a case that never reached an arrangement (an unreadable file)
 WHOLE_FILE = "-"
@@ -244,7 +244,7 @@ def solve_case(
     started = time.perf_counter()
     plan = plan_arrangement(scenario, Arrangement(split_case(arrangement)[1]), options)
     if earlier is not None:
-        from laa.pooling.selfcheck import checked_run
+        from laa.pooling.plans.selfcheck import checked_run
 
         earlier.append(plan)
         earlier[:] = checked_run(earlier)
@@ -281,7 +281,7 @@ def solve_case(
 ENGINE_MODULES = (
     "laa.scenarios.analysis.arrangements",
     "laa.scenarios.outputs.results",
-    "laa.pooling.selfcheck",
+    "laa.pooling.plans.selfcheck",
     "laa.scenarios.analysis.badges",
     "laa.models.variants",
 )

@@ -39,7 +39,7 @@ from distributed.client import FuturesCancelledError
 from distributed.comm import CommClosedError
 from laa.models.errors import InputError, LaaError
 from laa.models.scenario import Scenario
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch.cases import (
     WHOLE_FILE,
     CaseResult,

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from laa.models.errors import LaaError, ScenarioError
 from laa.models.load import WORKBOOK_SUFFIXES
 from laa.models.reading import irregular_kind, read_scenario_file, unreadable
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.batch.cases import (
     EXIT_FAILED,
     EXIT_INFEASIBLE,

@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from laa.models.errors import LaaError
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch.cases import (
     WHOLE_FILE,
     CaseResult,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.analysis.badges import accounts, funders_with_streams
 from laa.scenarios.analysis.partners import BETTER_OFF_TOLERANCE, own_view_score, own_views
 

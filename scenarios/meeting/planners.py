@@ -2,7 +2,7 @@
 
 A meeting asks one small question after another of the same scenario; each
 answer starts from the previous plan's basis in a model HiGHS keeps
-(`laa.pooling.warm.WarmPlanner`) instead of from nothing. A warm plan is the
+(`laa.pooling.plans.warm.WarmPlanner`) instead of from nothing. A warm plan is the
 cold plan reached by a shorter path, re-scored by the evaluator like any
 other. The historic arrangement is judged from the file's allocation, not
 planned, so it has no planner to keep.
@@ -11,9 +11,9 @@ planned, so it has no planner to keep.
 from __future__ import annotations
 
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
-from laa.pooling.warm import WarmPlanner
+from laa.pooling.plans.plan import Plan
+from laa.pooling.plans.warm import WarmPlanner
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 

@@ -37,8 +37,8 @@ from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import apply_changes, parse_changes, read_changes
 from laa.models.visible import printable
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.meeting.planners import Planners
 
 WHERE = "changes"

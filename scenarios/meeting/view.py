@@ -13,8 +13,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Arrangement
-from laa.pooling.evaluate import OutcomeResult
-from laa.pooling.plan import Plan
+from laa.pooling.plans.evaluate import OutcomeResult
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp
 from laa.scenarios.meeting.charts import figure_data, score_change_chart
 from laa.scenarios.meeting.partners import partner_rows

@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 
 from laa.models.cells import has_control, safe_cell
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.outputs.results import real_allocation
 
 

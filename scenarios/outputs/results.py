@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp, gbp, real_gbp
 from laa.scenarios.analysis.robust import RobustPlan
 from laa.scenarios.formats import Document, format_version
@@ -74,8 +74,8 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
         "diagnosis": None,
         "seconds": {},
         "robust": None,
-        "money_unit": None,  # GBP per unit of money in the solver (laa.pooling.scale)
-        "choice": None,  # how the plan was chosen among equally good ones (laa.pooling.canonical)
+        "money_unit": None,  # GBP per unit of money in the solver (laa.pooling.program.scale)
+        "choice": None,  # how the plan was chosen among equally good ones (laa.pooling.plans.canonical)
     }
 
 

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from laa.models.scenario import Scenario
 from laa.models.workbook.writer import book_bytes, new_book
-from laa.pooling.evaluate import Evaluation
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.evaluate import Evaluation
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text, years_text
 from laa.scenarios.analysis.effects import Effect, indicator_decimals
 from laa.scenarios.analysis.explain import PriceEffect

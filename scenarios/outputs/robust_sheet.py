@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.outputs.results import robust_record
 from laa.scenarios.outputs.sheets import COUNT, SCORE, SHARE, Col, add_table
 from openpyxl import Workbook

@@ -17,8 +17,8 @@ from importlib.metadata import version
 
 from laa.models.errors import InputError, LaaError
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import Plan
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.explain import PriceEffect, price_effects
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS, Ask, rank_freedoms

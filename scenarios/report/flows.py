@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp
 
 FUNDER, SOURCE, BLOCK, OUTCOME = range(4)

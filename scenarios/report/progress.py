@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.analysis.compare import outcome_spreads
 
 

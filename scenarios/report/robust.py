@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.robust import Measure
+from laa.pooling.plans.plan import Plan
+from laa.pooling.robust.against_draws import Measure
 from laa.scenarios.analysis.robust import measure_words
 from laa.scenarios.outputs.results import robust_record
 from laa.scenarios.report.page import Section, esc, paragraph, table

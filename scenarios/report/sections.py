@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp, millions, money_text, years_text
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan
-from laa.pooling.prices import ShadowPrice
+from laa.pooling.plans.plan import Plan
+from laa.pooling.plans.prices import ShadowPrice
 from laa.pooling.units import dust_gbp, money_text, years_text
 from laa.scenarios.analysis.effects import Effect, targets_text
 from laa.scenarios.analysis.explain import PriceEffect

@@ -113,7 +113,7 @@ def examine(doc: Document, solve_seconds: float = 10.0) -> Result:
 def _examine(doc: Document, solve_seconds: float) -> tuple[str, str, list[Any]]:
     from laa.models.errors import ScenarioError
     from laa.models.load import load_scenario_bytes
-    from laa.pooling.solvers import SolveOptions
+    from laa.pooling.solving.solvers import SolveOptions
     from laa.scenarios.analysis.arrangements import plan_all
     from laa.scenarios.outputs.csvout import allocation_csv
     from laa.scenarios.outputs.results import results_document, to_json

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.build import build
-from laa.pooling.canonical import copy_program
-from laa.pooling.evaluate import evaluate
-from laa.pooling.extract import allocation_from
-from laa.pooling.priorities import Priority, parse_priorities
-from laa.pooling.solvers import SolveOptions, SolverName, solve
-from laa.pooling.spec import ModelSpec, PoolingChoice
-from laa.pooling.vocabulary import RowFamily, RowLabel
+from laa.pooling.plans.canonical import copy_program
+from laa.pooling.plans.evaluate import evaluate
+from laa.pooling.plans.extract import allocation_from
+from laa.pooling.program.build import build
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.program.vocabulary import RowFamily, RowLabel
+from laa.pooling.solving.priorities import Priority, parse_priorities
+from laa.pooling.solving.solvers import SolveOptions, SolverName, solve
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.freedoms import rank_freedoms
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 from laa.models.load import load_scenario, parse_scenario
-from laa.pooling.plan import PlanStatus
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.plans.plan import PlanStatus
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import aligned, historic, optimal, pooled, silo
 
 HERE = Path(__file__).parent / "scenarios"

@@ -9,8 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from laa.models.load import parse_scenario
 from laa.models.scenario import Scenario
-from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.plans.plan import Plan, PlanStatus
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import aligned, optimal, pooled, silo
 
 from tests.strategies import scenario_documents, scenarios

@@ -1,7 +1,7 @@
 """Money at any scale: every shared check scenario with all its money scaled by 1e-5 and by 1e5
 plans to the same scores (to 1e-6) and statuses as the file, under HiGHS and under CBC.
 
-The solver's money unit follows the scenario's own amounts (laa.pooling.scale), so a parish's
+The solver's money unit follows the scenario's own amounts (laa.pooling.program.scale), so a parish's
 £20,000 and a national programme's £50bn reach the solver as the same numbers. Scaled by 1e-5,
 some of the checks' amounts fall below the £1 a scenario file may hold, and scaled by 1e5 some
 rise above £1e12: the file ranges (laa.models.ranges) are lifted here, since what is tested is
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from laa.models import ranges
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS
@@ -92,12 +92,12 @@ def test_the_money_unit_follows_the_scenario(any_money):
 def test_a_plan_breaking_a_budget_by_more_than_a_billionth_is_an_error(any_money, factor):
     from dataclasses import replace as replaced
 
-    from laa.pooling.build import build
-    from laa.pooling.optimise import plan_from
-    from laa.pooling.plan import PlanStatus
-    from laa.pooling.solvers import solve
-    from laa.pooling.spec import ModelSpec, PoolingChoice
-    from laa.pooling.vocabulary import RowFamily
+    from laa.pooling.plans.optimise import plan_from
+    from laa.pooling.plans.plan import PlanStatus
+    from laa.pooling.program.build import build
+    from laa.pooling.program.spec import ModelSpec, PoolingChoice
+    from laa.pooling.program.vocabulary import RowFamily
+    from laa.pooling.solving.solvers import solve
 
     doc = yaml.safe_load((CHECKS / "check2.yaml").read_text())
     scenario = Scenario.model_validate(scaled(doc, factor))

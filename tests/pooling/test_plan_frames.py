@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.plans.plan import Plan, PlanStatus
 from laa.scenarios.analysis.arrangements import plan_all, plan_arrangement
 from laa.scenarios.analysis.badges import plan_accounts
 from laa.scenarios.outputs.results import plan_record

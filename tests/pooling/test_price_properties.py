@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import PlanStatus
+from laa.pooling.plans.plan import PlanStatus
 from laa.scenarios.analysis.arrangements import aligned, optimal
 from laa.scenarios.analysis.freedoms import rank_freedoms
 

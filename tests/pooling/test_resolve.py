@@ -7,9 +7,9 @@ import yaml
 from laa.models.errors import LaaError
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling import resolve
-from laa.pooling.resolve import ReusableModel
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans import resolve
+from laa.pooling.plans.resolve import ReusableModel
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
 from laa.scenarios.analysis.arrangements import aligned, optimal, pooled
 from laa.scenarios.analysis.draws import draw, drawn_scenario
 from laa.scenarios.analysis.sweep import changed

@@ -7,11 +7,18 @@ import pytest
 from laa.models.errors import InputError
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.evaluate import evaluate
-from laa.pooling.robust import Measure, MeasureKind, cvar, needed, plan_against_draws, targets_likely
-from laa.pooling.robust_program import allocation_in_draw
-from laa.pooling.solvers import SolveOptions, SolverName, Status
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.evaluate import evaluate
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.robust.against_draws import (
+    Measure,
+    MeasureKind,
+    cvar,
+    needed,
+    plan_against_draws,
+    targets_likely,
+)
+from laa.pooling.robust.stack import allocation_in_draw
+from laa.pooling.solving.solvers import SolveOptions, SolverName, Status
 
 HERE = Path(__file__).parent / "scenarios"
 EXAMPLE = Path(__file__).parents[2] / "examples" / "northbridge.yaml"
@@ -148,7 +155,7 @@ def test_robust_planning_refuses_cbc_and_no_draws():
 
 
 def test_the_cvar_frontier_re_solves_one_program_to_each_level_s_own_plan():
-    from laa.pooling.robust import cvar_frontier
+    from laa.pooling.robust.against_draws import cvar_frontier
 
     scenario = load_scenario(HERE / "statutory_draws.yaml")
     draws = [drawn(scenario, {"v": e}, a) for e, a in ((0.6, 1.1), (1.0, 0.9), (1.3, 1.0), (0.9, 1.2))]
@@ -163,8 +170,8 @@ def test_the_cvar_frontier_re_solves_one_program_to_each_level_s_own_plan():
 
 
 def test_a_draw_s_bounds_from_one_build_per_stream_are_those_of_its_own_build():
-    from laa.pooling import robust_program
-    from laa.pooling.build import build
+    from laa.pooling.program.build import build
+    from laa.pooling.robust import stack as robust_program
 
     scenario = load_scenario(EXAMPLE)
     ids = [s.id for s in scenario.streams]

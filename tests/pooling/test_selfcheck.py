@@ -12,9 +12,9 @@ from dataclasses import replace
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, HistoricSpend
-from laa.pooling.plan import PlanStatus
-from laa.pooling.selfcheck import checked, checked_run, most_score, plan_problems, run_problems
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.plans.plan import PlanStatus
+from laa.pooling.plans.selfcheck import checked, checked_run, most_score, plan_problems, run_problems
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.batch.cases import solve_case
 

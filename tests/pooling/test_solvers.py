@@ -3,12 +3,12 @@
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling import solvers
-from laa.pooling.diagnosis import diagnose
-from laa.pooling.resolve import RebuiltModel, ReusableModel
-from laa.pooling.silo import SiloModel
-from laa.pooling.solvers import Feature, SolveOptions, SolverName, capabilities
-from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.plans.diagnosis import diagnose
+from laa.pooling.plans.resolve import RebuiltModel, ReusableModel
+from laa.pooling.plans.silo import SiloModel
+from laa.pooling.program.spec import ModelSpec, PoolingChoice
+from laa.pooling.solving import solvers
+from laa.pooling.solving.solvers import Feature, SolveOptions, SolverName, capabilities
 from laa.scenarios.analysis.arrangements import aligned, silo
 
 from tests.paths import CHECKS, EXAMPLE
@@ -123,7 +123,7 @@ def test_an_area_with_no_money_plans_nothing_and_a_minimum_above_zero_cannot_hol
 
 def test_presolve_only_for_a_program_whose_columns_are_mostly_fixed():
     """The lean plan's program has nothing for presolve; silo's area program holds funders by fixed bounds."""
-    from laa.pooling.build import build
+    from laa.pooling.program.build import build
 
     scenario = load_scenario(EXAMPLE)
     program = build(ModelSpec(scenario, PoolingChoice.aligned())).program

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import PlanStatus
-from laa.pooling.solvers import SolveOptions, SolverName
-from laa.pooling.warm import WarmPlanner
+from laa.pooling.plans.plan import PlanStatus
+from laa.pooling.plans.warm import WarmPlanner
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS, EXAMPLE

@@ -1,7 +1,7 @@
 """Years as text: a range only where no year is missing, everywhere years are shown."""
 
 import pytest
-from laa.pooling.program import RowLabel
+from laa.pooling.program.labelled import RowLabel
 from laa.pooling.units import years_text
 
 

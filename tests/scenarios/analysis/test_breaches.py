@@ -6,7 +6,7 @@ from pathlib import Path
 
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.evaluate import Violation
+from laa.pooling.plans.evaluate import Violation
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, breaches_text
 from laa.scenarios.analysis.table import plans_report

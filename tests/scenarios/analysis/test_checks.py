@@ -5,7 +5,7 @@ import json
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS

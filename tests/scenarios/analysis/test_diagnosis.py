@@ -6,8 +6,8 @@ import pytest
 import yaml
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.diagnosis import diagnose, necessary_checks
-from laa.pooling.plan import PlanStatus
+from laa.pooling.plans.diagnosis import diagnose, necessary_checks
+from laa.pooling.plans.plan import PlanStatus
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 DATA = Path(__file__).parent / "data"

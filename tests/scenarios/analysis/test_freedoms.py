@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.solvers import SolveOptions, SolverName
+from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import aligned, pooled
 from laa.scenarios.analysis.freedoms import rank_freedoms, value_of_pooling
 

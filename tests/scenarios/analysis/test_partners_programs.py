@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.coalitions import AligningPlans, PoolingPlans
-from laa.pooling.optimise import optimise
-from laa.pooling.silo import plan_silo, silo_funders
-from laa.pooling.spec import ModelSpec
+from laa.pooling.partners.coalitions import AligningPlans, PoolingPlans
+from laa.pooling.plans.optimise import optimise
+from laa.pooling.plans.planners import silo_funders
+from laa.pooling.plans.silo import plan_silo
+from laa.pooling.program.spec import ModelSpec
 
 HERE = Path(__file__).parent / "partners"
 

@@ -2,10 +2,10 @@
 
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling import arrangement as arrangement_path
-from laa.pooling import diagnosis
-from laa.pooling.diagnosis import Diagnosis
-from laa.pooling.plan import PlanStatus
+from laa.pooling.plans import arrangement as arrangement_path
+from laa.pooling.plans import diagnosis
+from laa.pooling.plans.diagnosis import Diagnosis
+from laa.pooling.plans.plan import PlanStatus
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS

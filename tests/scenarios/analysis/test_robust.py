@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plan import PlanStatus
-from laa.pooling.robust import Measure
+from laa.pooling.plans.plan import PlanStatus
+from laa.pooling.robust.against_draws import Measure
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.robust import RobustPlan, RobustRun, fresh_seed, robust_plan, robust_plans
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 
 from laa.models.scenario import Scenario
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch.cases import CaseResult, Invalid, Loaded, Message, Task, run_task
 from laa.scenarios.batch.dask_executor import solve_on_worker
 

@@ -8,7 +8,7 @@ import os
 
 import pytest
 from distributed import Client, LocalCluster
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch.cases import CaseResult, Deadline, Lost, Task
 from laa.scenarios.batch.dask_executor import DaskPool
 from laa.scenarios.batch.run import BatchOptions, run_batch

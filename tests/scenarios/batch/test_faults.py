@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch import run as batch_module
 from laa.scenarios.batch.cases import CaseResult, Deadline, Lost, Task
 from laa.scenarios.batch.ledger import Ledger, ledger_lock
@@ -210,7 +210,7 @@ def test_the_grace_past_the_solver_limit_covers_building_a_large_model_on_a_busy
 def test_workers_die_with_a_batch_killed_by_sigkill(tmp_path):
     """`kill -9` of the batch process: its worker, deep in a case that never ends, goes with it."""
     script = (
-        "from laa.pooling.solvers import SolveOptions\n"
+        "from laa.pooling.solving.solvers import SolveOptions\n"
         "from laa.scenarios.batch.workers import WATCH_SECONDS, LocalPool\n"
         "from tests.scenarios.batch.standins import stuck_or_real, stuck_task\n"
         "pool = LocalPool(1, SolveOptions(), None, work=stuck_or_real)\n"

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from laa.models.errors import InputError
 from laa.models.load import load_scenario
-from laa.pooling.solvers import SolveOptions
+from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.batch.cases import CaseResult, Loaded, Lost, Report, run_task
 from laa.scenarios.batch.drift import choose_runs

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.analysis.arrangements import plan_all
 from selenium import webdriver
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.report.flows import FUNDER, MAX_NODES, OUTCOME, Flows, money_flows

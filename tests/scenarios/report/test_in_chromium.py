@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from laa.models.load import load_scenario
-from laa.pooling.plan import Plan
+from laa.pooling.plans.plan import Plan
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.report.build import prepare_report

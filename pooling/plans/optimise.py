@@ -1,0 +1,139 @@
+"""One program, from spec to plan: build, solve, read back, re-score, price.
+
+This is the single path every arrangement goes through, so the checks
+that guard it (status before values, the independent re-score) are made
+once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from laa.models.scenario import Arrangement, Rule
+from laa.pooling.plans.canonical import Choice, choose
+from laa.pooling.plans.evaluate import evaluate, strict_breaches
+from laa.pooling.plans.extract import allocation_from, chosen_pooling
+from laa.pooling.plans.plan import Plan, PlanStatus
+from laa.pooling.plans.prices import Priced, shadow_prices
+from laa.pooling.program.build import build
+from laa.pooling.program.builder import Builder
+from laa.pooling.program.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.solving.solvers import Solution, SolveOptions, Solver, cold
+
+# the solver's score and the independent re-score agree to this (relative); beyond it, a bug
+RESCORE_TOLERANCE = 1e-6
+
+
+def optimise(
+    spec: ModelSpec, arrangement: Arrangement, options: SolveOptions | None = None, solver: Solver = cold
+) -> Plan:
+    """Solve `spec`; when the solver chose the pooling, re-solve with it fixed to price the plan."""
+    options = options or SolveOptions()
+    timings: dict[str, float] = {}
+    started = begun = time.perf_counter()
+    builder = build(spec)
+    timings["build"] = time.perf_counter() - started
+    solution = solver(builder.program, options, "plan")
+    timings["solve"] = solution.seconds
+    if not solution.ok:
+        return plan_from(builder, solution, arrangement, timings)
+    if spec.choice.mode is not PoolingMode.FIXED:
+        # the pooling is chosen among equally good ones first, then fixed to price and choose the plan
+        chosen = solution
+        if options.priorities:
+            started = time.perf_counter()
+            chosen, _ = choose(builder, solution, options, began=begun)
+            timings["choose_pooling"] = time.perf_counter() - started
+        assert chosen.values is not None
+        shares, used = chosen_pooling(builder, chosen.values)
+        fixed = replace(spec, choice=PoolingChoice.fixed(shares, used), max_pooled_share=None)
+        started = time.perf_counter()
+        builder = build(fixed)
+        resolved = solver(builder.program, options.remaining(begun), "priced")  # one time limit for all
+        timings["resolve"] = time.perf_counter() - started
+        if not resolved.ok:
+            return plan_from(builder, resolved, arrangement, timings)
+        solution = resolved
+    if not options.priorities:  # the best score alone, where the solver's path left it
+        return plan_from(builder, solution, arrangement, timings)
+    started = time.perf_counter()
+    solution, record = choose(builder, solution, options, began=begun)
+    timings["choose"] = time.perf_counter() - started
+    return plan_from(builder, solution, arrangement, timings, choice=record)
+
+
+def plan_from(
+    b: Builder,
+    solution: Solution,
+    arrangement: Arrangement,
+    timings: dict[str, float],
+    report_rules: list[Rule] | None = None,
+    enforced: frozenset[str] | None = None,
+    statutory: bool = True,
+    priced: Priced | None = None,
+    choice: Choice | None = None,
+) -> Plan:
+    """Read the solution back, re-score it independently, and refuse it if the two disagree.
+
+    `report_rules` are judged and reported (default: those the program
+    enforced); only `enforced` rules (default: all reported), budgets,
+    eligibility and, with `statutory`, statutory minimums must hold, since
+    those the program promised.
+    """
+    scenario = b.scenario
+    if not solution.ok:
+        return Plan(
+            scenario,
+            arrangement,
+            PlanStatus(solution.status.value),
+            solution.message,
+            seconds=timings,
+            money_unit=b.unit,
+        )
+    assert solution.values is not None
+    started = time.perf_counter()
+    rules = b.spec.rules if report_rules is None else report_rules
+    promised = frozenset(r.id for r in rules) if enforced is None else enforced
+    allocation = allocation_from(b, solution.values)
+    evaluation = evaluate(scenario, allocation, rules, b.spec.extra_eligible)
+    prices = []
+    if solution.shadow is not None and solution.reduced is not None:
+        prices = shadow_prices(b, solution.values, solution.shadow, solution.reduced, priced)
+    timings["extract"] = time.perf_counter() - started
+    plan = Plan(
+        scenario,
+        arrangement,
+        PlanStatus.OPTIMAL,
+        "",
+        evaluation,
+        allocation,
+        prices,
+        solver_score=solution.objective,
+        seconds=timings,
+        money_unit=b.unit,
+        choice=choice,
+    )
+    objective = solution.objective or 0.0
+    broken = [
+        v
+        for v in evaluation.violations
+        if v.kind in ("budget", "eligibility")
+        or (v.kind == "rule" and v.id in promised)
+        or (v.kind == "statutory" and statutory)
+    ]
+    strict = strict_breaches(evaluation, promised, statutory)
+    if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
+        return plan.refused(
+            f"internal check failed: the solver's score {objective:.9f} differs from "
+            f"the re-scored allocation {evaluation.score:.9f}"
+        )
+    if broken:
+        what = "; ".join(v.message for v in broken[:3])
+        return plan.refused(f"internal check failed: the plan breaks {what}")
+    if strict:
+        return plan.refused(
+            "internal check failed: the solver's plan breaks a limit by more than 1e-9 of its money: "
+            + "; ".join(strict[:3])
+        )
+    return plan

@@ -1,0 +1,425 @@
+"""Solving a `Program` with HiGHS (through highspy) or CBC (through PuLP), and reading it back.
+
+What each solver can do is in one registry (`CAPABILITIES`), so callers ask
+`options.supports(Feature.INFEASIBLE_SUBSET)` instead of testing its name.
+The status is read before anything else, every time: a time limit is not
+an optimum (PuLP's own HiGHS wrapper reports it as one), and nothing is
+read from a solver that did not finish.
+
+Duals are normalised here and nowhere else: `shadow[i]` is the score gained
+per unit (GBP 1m) that row i's bound moves up, `reduced[j]` the score gained
+per unit column j's bound moves up. HiGHS is given the negated score to
+minimise, so both of its duals flip sign; CBC through PuLP on a
+maximisation already reports the score's own derivative.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Protocol, cast
+
+import highspy
+import numpy as np
+import pulp
+from laa.models.errors import SolverUnavailableError
+from laa.pooling.program.labelled import INF, Program
+from laa.pooling.solving.polish import polish
+from laa.pooling.solving.priorities import DEFAULT_PRIORITIES, Priority
+
+
+class SolverName(StrEnum):
+    """The solvers the engine can use: HiGHS by default, CBC (shipped with pulp) as the fallback."""
+    HIGHS = "highs"
+    CBC = "cbc"
+
+    @property
+    def label(self) -> str:
+        """The solver's name as its makers write it."""
+        return {"highs": "HiGHS", "cbc": "CBC"}[self.value]
+
+
+class Feature(StrEnum):
+    """Something a caller may need from a solver beyond an optimum."""
+
+    DUALS = "duals"  # shadow prices and reduced costs of a linear program
+    INFEASIBLE_SUBSET = "infeasible_subset"  # an irreducible set of rows and bounds that cannot all hold
+    RESOLVE_IN_PLACE = "resolve_in_place"  # a kept model changed and re-solved from its last basis
+    INTEGER = "integer"  # integer columns (the pooling choice)
+    INTERIOR_POINT = "interior_point"  # an interior point method with crossover to a vertex
+
+
+@dataclass(frozen=True)
+class SolverCapabilities:
+    """What one solver can do, so callers ask `supports(feature)` instead of testing its name."""
+
+    name: SolverName
+    duals: bool
+    infeasible_subset: bool
+    resolve_in_place: bool
+    integer: bool
+    interior_point: bool
+
+    def supports(self, feature: Feature) -> bool:
+        """Whether this solver can give `feature`; callers ask before relying on duals or a subset."""
+        return bool(getattr(self, feature.value))
+
+
+CAPABILITIES = {
+    SolverName.HIGHS: SolverCapabilities(
+        SolverName.HIGHS,
+        duals=True,
+        infeasible_subset=True,
+        resolve_in_place=True,
+        integer=True,
+        interior_point=True,
+    ),
+    # through PuLP's command-line CBC: each solve is a fresh process reading a written model
+    SolverName.CBC: SolverCapabilities(
+        SolverName.CBC,
+        duals=True,
+        infeasible_subset=False,
+        resolve_in_place=False,
+        integer=True,
+        interior_point=False,
+    ),
+}
+
+
+def capabilities(solver: SolverName) -> SolverCapabilities:
+    """What `solver` can do."""
+    return CAPABILITIES[solver]
+
+
+# a solve given no time left still gets this long (seconds), so it stops with `time_limit`, not an error
+MIN_TIME_LIMIT = 1e-3
+
+
+class Status(StrEnum):
+    """How a solve ended; only `optimal` gives a plan a finance lead may act on."""
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Which solver to use and how long it may take; `time_limit` is seconds, None means no limit,
+    and `threads` None leaves the choice to the solver."""
+    solver: SolverName = SolverName.HIGHS
+    time_limit: float | None = None
+    # the optimal arrangement is checked against an exact optimum to 1e-5: stay well below
+    mip_gap: float = 1e-8
+    # None leaves HiGHS's (1e-6) and CBC's defaults; choosing among equals sets it finer (canonical.py)
+    mip_abs_gap: float | None = None
+    threads: int | None = None
+    # dual simplex (HiGHS's default) suits the plans; the interior point method suits the silo's
+    # second program (silo.py)
+    interior_point: bool = False
+    # primal (and mixed-integer) feasibility tolerance; None leaves the solver's (1e-7, 1e-6)
+    feasibility: float | None = None
+    # True: HiGHS presolves whatever the program (choosing among equals fixes much of it);
+    # None: the rule in set_lp_options / set_pooling_mip_options
+    presolve: bool | None = None
+    # what a plan is chosen for among equally good ones, in order (pooling/canonical.py); none: the
+    # best score alone, wherever the solver's path left it (what benchmarks/canonical.py measures
+    # the choice against; no command offers it, since that plan moves when a file is sorted)
+    priorities: tuple[Priority, ...] = DEFAULT_PRIORITIES
+
+    @property
+    def capabilities(self) -> SolverCapabilities:
+        """What the chosen solver can do."""
+        return CAPABILITIES[self.solver]
+
+    def supports(self, feature: Feature) -> bool:
+        """Whether the chosen solver can give `feature` (duals, an infeasible subset, interior point)."""
+        return self.capabilities.supports(feature)
+
+    def remaining(self, started: float) -> SolveOptions:
+        """These options with the time limit that is left since `started` (a `time.perf_counter()`).
+
+        A plan that needs several solves (the optimal arrangement's MIP and its priced re-solve,
+        the silo's funders and area, a diagnosis) shares one time limit among them; a solve that
+        starts with none left is given a moment, and stops at once with `time_limit`.
+        """
+        if self.time_limit is None:
+            return self
+        left = self.time_limit - (time.perf_counter() - started)
+        return replace(self, time_limit=max(left, MIN_TIME_LIMIT))
+
+
+@dataclass
+class Solution:
+    """What a solve gave back, in solver order and solver units (GBP millions): `values`, `shadow`
+    and `reduced` are None unless the solve was optimal and the solver reports them."""
+    status: Status
+    message: str = ""
+    objective: float | None = None
+    values: np.ndarray | None = None
+    shadow: np.ndarray | None = None
+    reduced: np.ndarray | None = None
+    seconds: float = 0.0
+    highs: highspy.Highs | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True only when the solve reached a proven optimum; anything else has no plan to read."""
+        return self.status is Status.OPTIMAL
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1: constructing `highspy.Highs` prints a banner there."""
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
+
+
+class Solver(Protocol):
+    """How a plan's programs are solved: afresh (`cold`), or in a model kept for `role` (warm.py).
+
+    `role` names the program's part in its plan ("plan", "priced", a silo funder's, "area"), so a
+    kept model is found again when the changed scenario's plan asks for the same part.
+    """
+
+    def __call__(self, program: Program, options: SolveOptions, role: str) -> Solution: ...
+
+
+def cold(program: Program, options: SolveOptions, role: str = "") -> Solution:
+    """Solve `program` from nothing (the `role` matters only to a kept model)."""
+    return solve(program, options)
+
+
+def solve(program: Program, options: SolveOptions | None = None, start: np.ndarray | None = None) -> Solution:
+    """Solve `program` with the chosen solver (HiGHS unless told otherwise), timing the solve.
+
+    `start`, a feasible point, is given to HiGHS's mixed-integer search as its first incumbent.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    if options.solver is SolverName.HIGHS:
+        solution = _solve_highs(program, options, start)
+    elif options.solver is SolverName.CBC:
+        solution = _solve_cbc(program, options)
+    else:  # pragma: no cover - the enum is closed
+        raise SolverUnavailableError(f"unknown solver {options.solver}")
+    solution.seconds = time.perf_counter() - started
+    return solution
+
+
+# --- HiGHS ---
+
+
+DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy values
+PRIMAL_SIMPLEX = 4
+
+# From how many rows a linear program is solved from scratch by primal simplex, not HiGHS's default
+# dual. Measured on the seven generated shapes at L and XL (benchmarks/README.md, "Which simplex"):
+# the dual was faster on 9 of the 10 programs under it, the primal on 16 of the 18 over it (up to
+# 5.3 times: many-streams, dense-rules and most shapes at XL).
+PRIMAL_FROM_ROWS = 1_300
+
+
+def cold_simplex(num_rows: int) -> int:
+    """The simplex a linear program of `num_rows` rows is solved by when no basis is kept."""
+    return PRIMAL_SIMPLEX if num_rows >= PRIMAL_FROM_ROWS else DUAL_SIMPLEX
+
+
+# From what share of its columns fixed by their bounds a program is presolved after all: silo's
+# area program holds each funder on its optimal face that way (most spend columns fixed at 0), and
+# removing fixed columns is presolve's cheapest work (standard XL silo: 1.3 s with it, 2.1 without).
+PRESOLVE_FROM_FIXED = 0.25
+
+
+def set_lp_options(h: highspy.Highs, program: Program) -> None:
+    """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
+    no presolve unless many columns are fixed (`PRESOLVE_FROM_FIXED`). The program is built lean (a
+    row only where a bound cannot say it), so presolve found little to remove and cost more than it
+    saved: measured on the generated shapes at L and XL (benchmarks/README.md, "Which simplex"),
+    0.38-1.13 of the time with it under the same simplex, at most 1.0 on 25 of 28 programs."""
+    h.setOptionValue("simplex_strategy", cold_simplex(program.num_rows))
+    lower, upper = np.asarray(program.col_lower), np.asarray(program.col_upper)
+    if np.count_nonzero(lower == upper) < PRESOLVE_FROM_FIXED * max(program.num_cols, 1):
+        h.setOptionValue("presolve", "off")
+
+
+def new_highs(options: SolveOptions) -> highspy.Highs:
+    """A silent HiGHS set up from `options`: its banner kept off stdout (so `--format json` stays pure
+    JSON), a fixed random seed so reruns agree, and the tight MIP gap the optimum is checked to."""
+    with quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", options.mip_gap)
+    if options.mip_abs_gap is not None:
+        h.setOptionValue("mip_abs_gap", options.mip_abs_gap)
+    if options.feasibility is not None:
+        h.setOptionValue("primal_feasibility_tolerance", options.feasibility)
+        h.setOptionValue("mip_feasibility_tolerance", options.feasibility)
+    h.setOptionValue("random_seed", 0)
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    if options.interior_point and options.supports(Feature.INTERIOR_POINT):
+        h.setOptionValue("solver", "ipm")
+    return h
+
+
+def highs_lp(program: Program, relax: bool = False) -> highspy.HighsLp:
+    """The program as HiGHS's own model; `relax` drops integrality (the MIP's linear relaxation)."""
+    lp = highspy.HighsLp()
+    lp.num_col_ = program.num_cols
+    lp.num_row_ = program.num_rows
+    lp.col_cost_ = -np.asarray(program.col_cost, dtype=np.float64)
+    lp.col_lower_ = finite(program.col_lower)
+    lp.col_upper_ = finite(program.col_upper)
+    lp.row_lower_ = finite(program.row_lower)
+    lp.row_upper_ = finite(program.row_upper)
+    starts, index, value = program.csr()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    lp.a_matrix_.num_col_ = program.num_cols
+    lp.a_matrix_.num_row_ = program.num_rows
+    if program.is_mip and not relax:
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in program.col_integer
+        ]
+    return lp
+
+
+class _ChangesRowsBounds(Protocol):
+    def changeRowsBounds(
+        self, num_set_entries: int, indices: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> object: ...
+
+
+def change_rows_bounds(h: highspy.Highs, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """HiGHS's `changeRowsBounds` (many rows in one call), which highspy's type stubs leave out."""
+    cast(_ChangesRowsBounds, h).changeRowsBounds(len(rows), rows, lower, upper)
+
+
+def finite(bounds: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Bounds as HiGHS writes infinity, in a new array (the caller's is never changed)."""
+    array = np.array(bounds, dtype=np.float64)
+    array[array == INF] = highspy.kHighsInf
+    array[array == -INF] = -highspy.kHighsInf
+    return array
+
+
+def _solve_highs(program: Program, options: SolveOptions, start: np.ndarray | None = None) -> Solution:
+    h = new_highs(options)
+    status = h.passModel(highs_lp(program))
+    if status == highspy.HighsStatus.kError:
+        return Solution(Status.ERROR, "HiGHS refused the model", highs=h)
+    if start is not None and program.is_mip:
+        h.setSolution(len(start), np.arange(len(start), dtype=np.int32), np.asarray(start, dtype=np.float64))
+    if program.is_mip:
+        set_pooling_mip_options(h)
+    elif not options.interior_point:
+        set_lp_options(h, program)
+    if options.presolve:
+        h.setOptionValue("presolve", "on")
+    h.run()
+    return read_highs(h, program.is_mip)
+
+
+def set_pooling_mip_options(h: highspy.Highs) -> None:
+    """Options for the pooling MIP: a few dozen binaries over a large linear program.
+
+    Measured (benchmarks/README.md): without presolve it solved in 0.64 s instead of 0.88 s at L and
+    4.8 s instead of 7.1 s at XL, its few binaries leaving presolve little to do. Every generated
+    size and the example solve at the root node, where the feasibility-jump heuristic only costs
+    time: without it L took 0.77-0.82 s instead of 0.97-1.00 s (CPU) and an example re-solve
+    16 ms instead of 22 ms.
+    """
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+
+
+def read_highs(h: highspy.Highs, is_mip: bool) -> Solution:
+    """Status first; values and duals only from a finished solve."""
+    model_status = h.getModelStatus()
+    ms = highspy.HighsModelStatus
+    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget", highs=h)
+    if model_status == ms.kTimeLimit:
+        return Solution(Status.TIME_LIMIT, "the solver's time limit was reached", highs=h)
+    if model_status == ms.kModelEmpty:
+        return _empty(h)
+    if model_status != ms.kOptimal:
+        return Solution(Status.ERROR, f"HiGHS stopped: {h.modelStatusToString(model_status)}", highs=h)
+    solution = h.getSolution()
+    values = np.asarray(solution.col_value, dtype=np.float64)
+    shadow = reduced = None
+    if not is_mip and solution.dual_valid:
+        shadow = -np.asarray(solution.row_dual, dtype=np.float64)
+        reduced = -np.asarray(solution.col_dual, dtype=np.float64)
+    objective = -h.getInfo().objective_function_value
+    return Solution(Status.OPTIMAL, "", objective, values, shadow, reduced, highs=h)
+
+
+def _empty(h: highspy.Highs) -> Solution:
+    """A program with no columns (no stream has money in any year): HiGHS does not solve it, but
+    its answer is plain: nothing is spent, which is a plan if every row allows zero (a statutory
+    minimum above zero does not)."""
+    lp = h.getLp()
+    lower, upper = np.asarray(lp.row_lower_, dtype=np.float64), np.asarray(lp.row_upper_, dtype=np.float64)
+    if np.any(lower > 0.0) or np.any(upper < 0.0):
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget", highs=h)
+    nothing = np.zeros(0, dtype=np.float64)
+    return Solution(Status.OPTIMAL, "", float(lp.offset_), nothing, np.zeros(lp.num_row_), nothing, highs=h)
+
+
+# --- CBC ---
+
+
+def _solve_cbc(program: Program, options: SolveOptions) -> Solution:
+    with warnings.catch_warnings():
+        # PuLP 3 bundles CBC and warns that PuLP 4 will not; the version is pinned in pyproject.toml
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cbc = pulp.PULP_CBC_CMD(
+            msg=False,
+            gapRel=options.mip_gap if program.is_mip else None,
+            gapAbs=options.mip_abs_gap if program.is_mip else None,
+            timeLimit=options.time_limit,
+            threads=options.threads,
+        )
+    if not cbc.available():
+        raise SolverUnavailableError("CBC is not available: PuLP's bundled CBC binary did not run")
+    problem, variables, constraints = program.to_pulp()
+    problem.solve(cbc)
+    status, sol_status = problem.status, problem.sol_status
+    if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+        return Solution(Status.INFEASIBLE, "no plan satisfies every rule and budget")
+    if status == pulp.LpStatusOptimal and sol_status == pulp.LpSolutionIntegerFeasible:
+        return Solution(Status.TIME_LIMIT, "the solver's time limit was reached")
+    if status != pulp.LpStatusOptimal:
+        return Solution(Status.ERROR, f"CBC stopped: {pulp.LpStatus.get(status, status)}")
+    # CBC's solution file has 8 significant digits: put the vertex back together from them
+    values = polish(program, np.array([v.varValue or 0.0 for v in variables], dtype=np.float64))
+    shadow = reduced = None
+    if not program.is_mip:
+        shadow = np.array([c.pi or 0.0 for c in constraints], dtype=np.float64)
+        reduced = np.array([v.dj or 0.0 for v in variables], dtype=np.float64)
+    objective = float(np.dot(program.col_cost, values))
+    return Solution(Status.OPTIMAL, "", objective, values, shadow, reduced)
