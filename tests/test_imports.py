@@ -100,3 +100,10 @@ def test_solving_knows_programs_and_solutions_never_a_plan():
 def test_every_pooling_module_lives_in_a_named_package():
     loose = sorted(p.name for p in POOLING.glob("*.py") if p.name not in ("__init__.py", "units.py"))
     assert loose == []
+
+
+def test_docs_architecture_names_every_pooling_module():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    for path in POOLING.rglob("*.py"):
+        if path.name != "__init__.py":
+            assert f"`{path.name}`" in text, path.relative_to(ROOT)
