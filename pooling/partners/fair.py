@@ -7,7 +7,10 @@ for every funder. The smallest gain is what the max-min fixes; many plans
 reach it, and a partner reading the result needs one, so a second solve
 holds `t` at its optimum (less the solver's tolerance, as silo holds a
 funder's own view) and takes the best of them for the area, the rule silo
-uses to choose among a funder's equally good plans.
+uses to choose among a funder's equally good plans; a third holds that
+score and takes the plan that commits the least money, each line weighted
+by its ids (the reference stage of `laa.pooling.plans.canonical`), so the
+fair plan does not move when the file is sorted.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from laa.pooling.partners.reach import WithinReach
+from laa.pooling.plans.canonical import SCORE_TOLERANCE, least_money
 from laa.pooling.plans.plan import Plan
 from laa.pooling.plans.silo import own_optimum_target
 from laa.pooling.program.labelled import INF
@@ -47,4 +51,11 @@ def fair_plan(
         return FairPlan(reach.plan(smallest), None)
     best = float(smallest.values[t])
     kept.set_col_bounds([t], [own_optimum_target(best)], [INF])
-    return FairPlan(reach.plan(reach.maximise(reach.score_costs())), best)
+    area = reach.score_costs()
+    fairest = reach.maximise(area)
+    if not fairest.ok or fairest.objective is None:
+        return FairPlan(reach.plan(fairest), best)
+    held = fairest.objective - SCORE_TOLERANCE * max(1.0, abs(fairest.objective))
+    kept.add_row(list(area), list(area.values()), lower=held)
+    least = reach.maximise({j: -w for j, w in least_money(reach.builder.program).items()})
+    return FairPlan(reach.plan(least if least.ok else fairest), best)

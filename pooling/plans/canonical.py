@@ -562,8 +562,7 @@ def _reference_objective(b: Builder, program: Program) -> dict[int, float]:
     for h in b.scenario.historic or []:
         historic[(h.stream, h.outcome, h.year)] = historic.get((h.stream, h.outcome, h.year), 0.0) + h.amount
     for run in program.runs:
-        hashes = line_hashes(run.kind.__name__, run.source, run.year, run.outcomes)
-        weights = 1.0 + LINE_WEIGHT_SPREAD * hashes
+        weights = line_weights(run.kind.__name__, run.source, run.year, run.outcomes)
         for offset, o in enumerate(run.outcomes):
             j = run.columns.start + offset
             weight = float(weights[offset])
@@ -580,10 +579,34 @@ def _reference_objective(b: Builder, program: Program) -> dict[int, float]:
                 objective[up] = objective[down] = weight
             else:
                 objective[j] = weight
+    objective.update(follower_weights(program))
+    return objective
+
+
+def line_weights(kind: str, source: str, year: int, outcomes: Sequence[str]) -> np.ndarray:
+    """The weight of each pound on a source's lines of a year in the reference stage, in [1, 1.5)."""
+    return 1.0 + LINE_WEIGHT_SPREAD * line_hashes(kind, source, year, outcomes)
+
+
+def follower_weights(program: Program) -> dict[int, float]:
+    """Carry, excess and continuous pooled shares at a thousandth of a line's weight: they follow
+    the lines, and their own weights (by ids) settle them when the lines leave them free."""
+    weights: dict[int, float] = {}
     for kind in (StreamCarry, PotCarry, Excess, PoolShare):
         for key, j in program.keys_of(kind):
             if not program.col_integer[j] and program.col_lower[j] != program.col_upper[j]:
-                objective[j] = FOLLOWER_WEIGHT * (1.0 + unit_hash(kind.__name__, *_fields(key)))
+                weights[j] = FOLLOWER_WEIGHT * (1.0 + unit_hash(kind.__name__, *_fields(key)))
+    return weights
+
+
+def least_money(program: Program) -> dict[int, float]:
+    """The reference stage's objective with no reference: each line and follower by its weight
+    (for plans chosen outside this module's stages, such as the fair plan)."""
+    objective: dict[int, float] = {}
+    for run in program.runs:
+        weights = line_weights(run.kind.__name__, run.source, run.year, run.outcomes)
+        objective.update(zip(run.columns, weights.tolist(), strict=True))
+    objective.update(follower_weights(program))
     return objective
 
 

@@ -244,3 +244,17 @@ def test_compare_says_what_the_users_order_costs(tmp_path):
     assert aligned["reward_chosen"] == pytest.approx(60_000, abs=1.0)
     text = CliRunner().invoke(laa, ["compare", str(path), "--priorities", "reward,score"]).output
     assert "Choosing for reward, then score instead of score, then targets, then reward" in text
+
+
+def test_the_fair_plan_does_not_move_when_the_file_is_sorted():
+    from laa.scenarios.analysis.partners import partners
+
+    data = _data("better-care-fund.yaml")
+    plans = []
+    for seed in (0, 4):
+        scenario = parse_scenario(shuffled(data, seed) if seed else data, "bcf.yaml")
+        result = partners(scenario, (Arrangement.ALIGNED,))
+        fair = result.fair[Arrangement.ALIGNED]
+        assert fair.plan is not None and fair.plan.has_numbers
+        plans.append(fair.plan)
+    assert_same_plan(*plans)
