@@ -12,6 +12,7 @@ from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import plan_arrangement
 
 from tests.paths import CHECKS, EXAMPLE
+from tests.pooling.test_canonical import assert_same_plan
 
 Doc = dict[str, Any]
 
@@ -87,6 +88,8 @@ def test_warm_plans_equal_cold_plans(path, arrangement):
         assert warm.status == cold.status, name
         assert warm.score == pytest.approx(cold.score, abs=1e-9), name
         assert planner.last_rebuild_reason is None, name  # kept and changed in place, never rebuilt
+        if cold.has_numbers:  # the same plan, not only the same score (issue 20)
+            assert_same_plan(warm, cold)
 
 
 def test_changes_pile_up_warm():
