@@ -258,3 +258,22 @@ def test_the_fair_plan_does_not_move_when_the_file_is_sorted():
         assert fair.plan is not None and fair.plan.has_numbers
         plans.append(fair.plan)
     assert_same_plan(*plans)
+
+
+def test_a_stage_stopped_at_its_limit_says_so_and_keeps_the_best_plan(monkeypatch):
+    from laa.pooling.plans import canonical
+    from laa.pooling.solving.solvers import Solution, Status
+
+    real = canonical.solve
+
+    def stopped(program, options, start=None):
+        if program.is_mip:
+            return Solution(Status.TIME_LIMIT, "the solver's time limit was reached")
+        return real(program, options, start=start)
+
+    monkeypatch.setattr(canonical, "solve", stopped)
+    plan = plan_arrangement(parse_scenario(TIED, "tied.yaml"), Arrangement.ALIGNED)
+    assert plan.status.value == "optimal" and plan.score == pytest.approx(1.0, abs=1e-7)
+    record = plan.choice.as_dict()
+    assert record["complete"] is False
+    assert [(s["priority"], s["finished"]) for s in record["stages"]] == [("score", True), ("targets", False)]
