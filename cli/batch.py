@@ -38,7 +38,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
         def log(done: int, total: int, case: CaseLine) -> None:
             score = "-" if case.score is None else f"{case.score:.4f}"
             click.echo(
-                f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status} "
+                f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status_text} "
                 f"{score} {case.seconds:.2f}s",
                 err=True,
             )
@@ -53,7 +53,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
         task = bar.add_task("cases", total=None)
 
         def show(done: int, total: int, case: CaseLine) -> None:
-            label = f"{display_name(case.path, cwd)} {case.arrangement}: {case.status}"
+            label = f"{display_name(case.path, cwd)} {case.arrangement}: {case.status_text}"
             bar.update(task, completed=done, total=total, description=label[:60])
 
         yield show

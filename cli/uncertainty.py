@@ -21,7 +21,7 @@ from laa.scenarios.analysis.frontier import frontier_text, pooling_frontier
 from laa.scenarios.analysis.sensitivity import SOLVABLE, sensitivity, sensitivity_text
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.results_workbook import sweep_workbook
+from laa.scenarios.outputs.sweep_sheet import sweep_workbook
 
 
 @click.command()
@@ -129,7 +129,6 @@ def sweep_command(
     low, high = parse_range(change)
     chosen = [Arrangement(a) for a in arrangements] or None
     found = sweep(scenario, low, high, steps, stream, rule, chosen, solve_options(solver, time_limit))
-    what = f"stream {stream}" if stream else f"rule {rule}"
     if fmt == "json":
         doc = {
             "format_version": format_version(Document.SWEEP),
@@ -138,7 +137,7 @@ def sweep_command(
         }
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
     elif fmt == "xlsx":
-        emit(sweep_workbook(scenario, what, found), out)
+        emit(sweep_workbook(scenario, found, stream, rule), out)
     else:
         emit(sweep_text(scenario, found, stream, rule), out)
 

@@ -46,6 +46,15 @@ class BreachGroup:
         return f"{self.what}: broken {times}{when}, {money_text(self.gap, dust)} in all"
 
 
+def status_words(status: str, breaches: int | None) -> str:
+    """A plan's status as a person reads it: 'optimal, breaks 2 rules' when the plan has figures but
+    breaks rules or limits (a silo or historic plan may), so no view shows such a plan as plain
+    'optimal'; machines read the status and the breaches count apart."""
+    if not breaches:
+        return status
+    return f"{status}, breaks {plural(breaches, 'rule')}"
+
+
 def _gap(v: Violation) -> float:
     if v.required is None or v.achieved is None:
         return 0.0

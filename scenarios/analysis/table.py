@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.breaches import breaches_text
+from laa.scenarios.analysis.breaches import breaches_text, status_words
 from laa.scenarios.analysis.effects import figure_text, indicator_text, plural
 
 NAME_CHARS = 44
@@ -136,15 +136,12 @@ def arrangement_grids(scenario: Scenario, plans: list[Plan]) -> tuple[Grid, Grid
     outcomes = len(scenario.outcomes)
     stretches = sum(o.stretch is not None for o in scenario.outcomes)
 
-    def status(r: ArrangementRow) -> str:
-        return r.status if r.status != "optimal" or not r.breaches else "optimal, breaks rules"
-
     # against silo and aligned only where they were planned: a column of dashes says nothing
     silo = any(p.arrangement.value == "silo" and p.has_numbers for p in plans)
     aligned = any(p.arrangement.value == "aligned" and p.has_numbers for p in plans)
     columns: list[tuple[str, bool, Callable[[ArrangementRow], str]]] = [
         ("arrangement", True, lambda r: r.arrangement),
-        ("status", True, status),
+        ("status", True, lambda r: status_words(r.status, r.breaches)),
         ("targets met", True, lambda r: _count(r.targets_met, outcomes)),
         ("vs silo", silo, lambda r: _count(r.targets_over_silo, sign=True)),
         ("stretch met", True, lambda r: _count(r.stretch_met, stretches)),

@@ -1,7 +1,9 @@
 """CSV forms of the results, for spreadsheets; text cells are neutralised against formulas.
 
 Every CSV the engine writes goes through `to_csv`: a text that a spreadsheet
-would run as a formula is quoted with an apostrophe (`models.cells`), and a
+would run as a formula is quoted with an apostrophe (`models.cells`), a
+number stays a number (`-1746000.00`, read by pandas and spreadsheets as
+one; money to the penny by `pounds_cell`), and a
 row holding a control character anywhere is written with every field in
 double quotes, so no carriage return or line break inside a name can end the
 row early and start the next "row" with a formula (a stream id
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 
 from laa.models.cells import has_control, safe_cell
 from laa.pooling.plan import Plan
-from laa.scenarios.outputs.results import real_allocation
+from laa.scenarios.outputs.results import gbp, real_allocation
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -30,6 +32,11 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         cells = ["" if v is None else safe_cell(v) for v in row]
         (quoted if any(has_control(c) for c in cells) else plain).writerow(cells)
     return buffer.getvalue()
+
+
+def pounds_cell(amount: float | None) -> str:
+    """Pounds to the penny as a CSV cell (`-1746000.00`, never `-0.00`); empty when there is none."""
+    return "" if amount is None else f"{gbp(amount):.2f}"
 
 
 def allocation_csv(plans: list[Plan]) -> str:
@@ -47,7 +54,7 @@ def allocation_csv(plans: list[Plan]) -> str:
                     r.outcome,
                     r.block,
                     int(r.year),
-                    f"{r.amount:.2f}",
+                    pounds_cell(r.amount),
                 ]
             )
     return to_csv(headers, rows)

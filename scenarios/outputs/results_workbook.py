@@ -31,10 +31,10 @@ from laa.pooling.evaluate import Evaluation
 from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.effects import Effect, indicator_decimals
 from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.negotiation import NegotiationFigures
-from laa.scenarios.analysis.sweep import SweepStep, shifts_text
 from laa.scenarios.outputs.results import gbp, plan_record
 from laa.scenarios.outputs.robust_sheet import add_robust_sheets
 from laa.scenarios.outputs.sheets import (
@@ -68,7 +68,6 @@ __all__ = [
     "Shown",
     "add_table",
     "results_workbook",
-    "sweep_workbook",
 ]
 
 MONEY_KEYS = ("available", "overhead", "setup", "lapsed", "spent")  # the Summary's, in the document's terms
@@ -79,8 +78,9 @@ ARRANGEMENTS_NOTE = (
     "engine chooses what to pool; historic: as spent."
 )
 STATUS_NOTE = (
-    "optimal (or evaluated, for historic) when the plan has figures; infeasible, error or time_limit when "
-    "it has none (see Diagnosis)."
+    "optimal (or evaluated, for historic) when the plan has figures, with how many rules and limits it "
+    "breaks ('optimal, breaks 2 rules'; see Checks); infeasible, error or time_limit when it has none (see "
+    "Diagnosis)."
 )
 BROKEN_NOTE = (
     "Rules, statutory minimums, budgets and eligibility limits the plan breaks (silo and historic may); "
@@ -168,40 +168,6 @@ def results_workbook(
     return book_bytes(book)
 
 
-def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> bytes:
-    """`laa sweep --format xlsx`: one row per change and arrangement, with where the money moved."""
-    book = new_book()
-    columns = [
-        Col("scenario", note="The scenario swept."),
-        Col("swept", note="The stream whose amounts, or the rule whose value, moves."),
-        Col("change", SHARE, "The change to its amounts or value (0% is the scenario as it is)."),
-        Col("value", note="The rule's value, or the stream's money over the agreement, at this step."),
-        Col("arrangement"),
-        Col("status", note="optimal, or why there is no plan at this step (infeasible: none can be made)."),
-        Col("score", SCORE),
-        Col(
-            "spend moved",
-            note="Spend per outcome over the agreement against the unchanged plan; blank where there is no "
-            "plan to compare. Amounts under the solver's dust are left out.",
-        ),
-    ]
-    rows = [
-        [
-            scenario.name,
-            what,
-            s.change,
-            s.value,
-            s.arrangement,
-            s.status,
-            s.score,
-            None if s.shifts is None else (shifts_text(scenario, s.shifts, len(s.shifts)) or "no move"),
-        ]
-        for s in steps
-    ]
-    add_table(book, "Sweep", columns, rows, f"{scenario.name}: each arrangement re-planned as {what} moves.")
-    return book_bytes(book)
-
-
 # --- sheets ---
 
 
@@ -254,17 +220,18 @@ def _summary(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) 
     rows = []
     for record in records:
         money = record["money"] or {}
+        broken = len(record["violations"]) if record["money"] is not None else None
         rows.append(
             [
                 record["arrangement"],
-                record["status"],
+                status_words(record["status"], broken),
                 record["targets_met"],
                 outcomes,
                 record["stretch_met"],
                 stretches,
                 record["reward"],
                 *(money.get(key) for key in MONEY_KEYS),
-                len(record["violations"]) if record["money"] is not None else None,
+                broken,
                 record["score"],
                 record["message"] or None,
             ]

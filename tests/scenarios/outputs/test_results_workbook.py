@@ -124,6 +124,19 @@ def test_pass_and_fail_are_green_and_red_by_conditional_formatting(example):
     assert results == {"PASS", "FAIL"}  # the silo plan breaks the statutory minimum for youth justice
 
 
+def test_a_plan_that_breaks_rules_says_so_on_the_summary_in_red(example):
+    """Issue 23: the silo plan breaks a rule and the Summary called it plain `optimal`."""
+    _, book = example
+    ws = book["Summary"]
+    status = {r["arrangement"]: (r["status"], r["rules and limits broken"]) for r in _by_header(ws)}
+    assert status == {"silo": ("optimal, breaks 1 rule", 1), "aligned": ("optimal", 0),
+                      "pooled": ("optimal", 0), "optimal": ("optimal", 0)}  # fmt: skip
+    red = [rule for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "containsText"]
+    assert [(r.text, r.formula, r.dxf.fill.fgColor.rgb[-6:]) for r in red] == [
+        (", breaks ", ['NOT(ISERROR(SEARCH(", breaks ",A2)))'], "FFC7CE")
+    ]
+
+
 def test_allocation_ties_out_against_money_per_stream_and_year_with_a_visible_check(example):
     _, book = example
     totals = _by_header(book["Totals"])
@@ -275,6 +288,29 @@ def test_sweep_as_a_workbook(tmp_path):
     rows = _by_header(openpyxl.load_workbook(out)["Sweep"])
     assert [r["change"] for r in rows] == [-0.2, 0.0, 0.2] and all(r["score"] is not None for r in rows)
     assert all(r["status"] == "optimal" for r in rows)
+
+
+def test_a_sweep_workbook_holds_money_as_numbers_and_names_whole(tmp_path):
+    """Issue 23: `'-£2,890,000 Re-offending by prolific and priority off...` was a text cell, cut short."""
+    out = tmp_path / "sweep.xlsx"
+    done = laa("sweep", str(EXAMPLE), "--stream", "nrf", "--steps", "3", "-a", "silo", "--format", "xlsx",
+               "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Sweep", "Spend moved"]
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if t.startswith("'") or "..." in t or "…" in t]
+    sweep = _by_header(book["Sweep"])
+    assert {r["swept"] for r in sweep} == {"stream Neighbourhood Renewal Fund (nrf)"}
+    cut = next(r for r in sweep if r["change"] == -0.2)
+    assert cut["largest moves"].startswith("Re-offending by prolific and priority offenders -£2,890,000")
+    moved = _by_header(book["Spend moved"])
+    reoffending = next(r for r in moved if r["change"] == -0.2 and r["outcome"] == "reoffending")
+    assert reoffending["outcome name"] == "Re-offending by prolific and priority offenders"
+    assert reoffending["spend moved"] == -2_890_000
+    assert cut["outcomes moved"] == sum(r["change"] == -0.2 for r in moved)
+    amount = _column(book["Spend moved"], "spend moved")
+    assert all(row[amount - 1].number_format == MONEY for row in book["Spend moved"].iter_rows(min_row=2))
 
 
 def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
