@@ -78,8 +78,10 @@ def add_table(
     columns: Sequence[Col],
     rows: Sequence[Sequence[object]],
     note: str = "",
+    empty: str = "",
 ) -> Worksheet:
-    """One sheet of `rows` under `columns`; `note` says what the sheet is (it leads A1's note)."""
+    """One sheet of `rows` under `columns`; `note` says what the sheet is (it leads A1's note); `empty`,
+    what a sheet with no rows says under its header, so it never prints as a blank page."""
     ws = book.create_sheet(title)
     widths = [len(c.header) for c in columns]
     for col, column in enumerate(columns, start=1):
@@ -106,6 +108,8 @@ def add_table(
             if fmt and isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = fmt
             widths[col - 1] = max(widths[col - 1], _shown_width(value, fmt))
+    if not rows and empty:
+        put_value(ws, 2, 1, safe_cell(empty))
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     last = f"{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"

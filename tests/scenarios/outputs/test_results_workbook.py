@@ -153,6 +153,33 @@ def test_allocation_ties_out_against_money_per_stream_and_year_with_a_visible_ch
         assert abs(whole["difference"]) <= dust_gbp(scenario) + 0.5 * len(scenario.streams) * 3
 
 
+def test_sheets_that_list_ids_name_them_as_the_file_does(example):
+    """Issue 23: Totals, Checks and Money showed `cf`, `council_asc`; a reader needs the names beside them."""
+    _, book = example
+    totals = _by_header(book["Totals"])
+    assert {(r["source"], r["source name"]) for r in totals} >= {
+        ("cf", "Children's Fund"),
+        ("council_asc", "Council adult social care prevention"),
+        ("all", "every source"),
+    }
+    money = _by_header(book["Money"])
+    assert ("cf", "Children's Fund") in {(r["source"], r["source name"]) for r in money}
+    checks = _by_header(book["Checks"])
+    named = {(r["kind"], r["id"], r["name"]) for r in checks}
+    assert ("statutory", "first_time_entrants", "First-time entrants to the youth justice system") in named
+    assert ("rule", "cf-youth-crime-prevention", "cf-youth-crime-prevention") in named  # rules have no name
+    assert all(r["name"] for r in checks)
+    prices = _by_header(book["Shadow prices"])
+    assert prices and all(r["name"] for r in prices)
+
+
+def test_an_empty_diagnosis_sheet_says_there_is_nothing_to_diagnose(example):
+    """Issue 23: with every arrangement planned the Diagnosis sheet was a header alone: a blank page."""
+    _, book = example
+    ws = book["Diagnosis"]
+    assert ws.max_row == 2 and ws["A2"].value == "Every arrangement was planned: there is nothing to diagnose."
+
+
 def test_a_total_that_does_not_tie_out_is_shown_so(monkeypatch):
     """The check can fail: drop one allocation row and its source and year no longer tie out."""
     scenario = load_scenario(CHECKS / "check1.yaml")
