@@ -36,7 +36,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     if not sys.stderr.isatty():
 
         def log(done: int, total: int, case: CaseLine) -> None:
-            score = "-" if case.score is None else f"{case.score:.4f}"
+            score = "-" if case.score is None else f"{case.score:.3f}"
             click.echo(
                 f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status_text} "
                 f"{score} {case.seconds:.2f}s",

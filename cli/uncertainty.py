@@ -147,12 +147,19 @@ def sweep_command(
 @click.option("--draws", type=click.IntRange(min=1, max=100_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same report.")
 @click.option(
-    "--arrangements",
+    "--arrangement",
     "-a",
     "arrangements",
     multiple=True,
     type=click.Choice([a.value for a in SOLVABLE]),
     help="Arrangement to draw (repeatable).",
+)
+@click.option(  # the spelling before every command said --arrangement; kept so old scripts still run
+    "--arrangements",
+    "old_arrangements",
+    multiple=True,
+    type=click.Choice([a.value for a in SOLVABLE]),
+    hidden=True,
 )
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
@@ -165,13 +172,14 @@ def sensitivity_command(
     draws: int,
     seed: int,
     arrangements: tuple[str, ...],
+    old_arrangements: tuple[str, ...],
     jobs: int | None,
     fmt: str,
     out: str | None,
 ) -> None:
     """Re-plan under random draws of effects and amounts: score spread and the chance each option is best."""
     scenario = load(file)
-    chosen = [Arrangement(a) for a in arrangements] or None
+    chosen = [Arrangement(a) for a in (*arrangements, *old_arrangements)] or None
     result = sensitivity(scenario, draws, seed, chosen, jobs)
     if fmt == "json":
         emit(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", out)

@@ -100,7 +100,7 @@ def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
         [
             f"{s.share:.0%}",
             s.status,
-            "-" if s.score is None else f"{s.score:.4f}",
+            "-" if s.score is None else f"{s.score:.3f}",
             ", ".join(scenario.label("streams", x) for x in s.entered),
         ]
         for s in frontier.steps
@@ -112,7 +112,7 @@ def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
         "",
     ]
     if frontier.gain is not None:
-        lines.append(f"Pooling all poolable money gains {frontier.gain:+.4f} over pooling none.")
+        lines.append(f"Pooling all poolable money gains {frontier.gain:+.3f} over pooling none.")
         for milestone, fraction in frontier.captured.items():
             if fraction is not None:
                 lines.append(f"  the first {milestone:.0%} of it captures {fraction:.0%} of that gain")

@@ -298,4 +298,4 @@ def sweep_text(
 def _score_cell(step: SweepStep | None) -> str:
     if step is None:
         return "-"
-    return step.status if step.score is None else f"{step.score:.4f}"
+    return step.status if step.score is None else f"{step.score:.3f}"

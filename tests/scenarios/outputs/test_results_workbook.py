@@ -177,7 +177,8 @@ def test_an_empty_diagnosis_sheet_says_there_is_nothing_to_diagnose(example):
     """Issue 23: with every arrangement planned the Diagnosis sheet was a header alone: a blank page."""
     _, book = example
     ws = book["Diagnosis"]
-    assert ws.max_row == 2 and ws["A2"].value == "Every arrangement was planned: there is nothing to diagnose."
+    assert ws.max_row == 2
+    assert ws["A2"].value == "Every arrangement was planned: there is nothing to diagnose."
 
 
 def test_a_total_that_does_not_tie_out_is_shown_so(monkeypatch):
