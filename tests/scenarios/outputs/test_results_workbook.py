@@ -353,6 +353,19 @@ def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
     assert laa("convert", str(EXAMPLE), str(tmp_path / "x.txt")).returncode == 2
 
 
+def test_convert_writes_an_opendocument_spreadsheet_that_reads_back_the_same(tmp_path, hostile):
+    """Issue 23: `laa convert x.xlsx x.ods` was refused though .ods is read."""
+    book, ods = tmp_path / "northbridge.xlsx", tmp_path / "northbridge.ods"
+    assert laa("convert", str(EXAMPLE), str(book)).returncode == 0
+    done = laa("convert", str(book), str(ods))
+    assert done.returncode == 0, done.stderr
+    assert ods.read_bytes()[30:77] == b"mimetypeapplication/vnd.oasis.opendocument.spre"
+    assert load_scenario(ods) == load_scenario(EXAMPLE)
+    named = tmp_path / "hostile.ods"  # names a spreadsheet would run survive as text
+    assert laa("convert", str(hostile), str(named)).returncode == 0
+    assert load_scenario(named) == load_scenario(hostile)
+
+
 @pytest.mark.usefixtures("libreoffice")
 def test_libreoffice_prints_the_workbook_with_its_colours_and_set_up(example, tmp_path):
     """Calc reads the workbook as written: its re-save keeps the checks' colours, the print set-up and the
