@@ -66,9 +66,10 @@ def _what(scenario: Scenario, v: Violation) -> str:
         return f"statutory minimum for '{scenario.label('outcomes', v.id)}'"
     if v.kind == "rule":
         return f"rule {v.id} ({scenario.rule(v.id).kind.value})"
+    source = scenario.label("pots" if v.id in scenario.lookup.by_id["pots"] else "streams", v.id)
     if v.kind == "budget":
-        return f"budget of {v.id}"
-    return f"eligibility of {v.id}"
+        return f"budget of {source}"
+    return f"eligibility of {source}"
 
 
 def breach_groups(scenario: Scenario, violations: list[Violation]) -> list[BreachGroup]:

@@ -153,6 +153,11 @@ def targets_text(change: int) -> str:
     return f"{count} {'more' if change > 0 else 'fewer'} target{'s' if count != 1 else ''} met"
 
 
+def percent(share: float) -> str:
+    """A share to whole percent, a share that rounds to nothing as 0% (never -0%)."""
+    return f"{round(share * 100) + 0:.0f}%"
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 rule', '8 rules': a count with its noun as a person writes it."""
     return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"

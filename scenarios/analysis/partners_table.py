@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from laa.models.scenario import Arrangement
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.effects import plural
+from laa.scenarios.analysis.effects import percent, plural
 from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.shapley import Method, Shares
 from laa.scenarios.analysis.table import grid, short
@@ -138,11 +138,6 @@ def _share_cells(shares: Shares, funder: str) -> list[str]:
         text += f" ±{shares.standard_error[funder]:.3f}"
     part = percent(value / shares.total) if shares.total and abs(shares.total) >= SHOWN else "-"
     return [text, part]
-
-
-def percent(share: float) -> str:
-    """A share to whole percent, a share that rounds to nothing as 0% (never -0%)."""
-    return f"{round(share * 100) + 0:.0f}%"
 
 
 def within(epsilon: float) -> str:

@@ -234,6 +234,13 @@ def _shifts(base: Plan, plan: Plan) -> list[Shift] | None:
     return moved
 
 
+def swept_words(scenario: Scenario, stream: str | None, rule: str | None) -> str:
+    """'stream Neighbourhood Renewal Fund (nrf)': what a sweep moves, by name, with its id."""
+    kind, ident = ("stream", stream) if stream is not None else ("rule", rule or "")
+    name = scenario.label(f"{kind}s", ident)
+    return f"{kind} {name}" if name == ident else f"{kind} {name} ({ident})"
+
+
 def shifts_text(scenario: Scenario, shifts: list[Shift], top: int = SHIFTS_SHOWN) -> str:
     """'+£1,200,000 Serious acquisitive crime rate; -£300,000 ...' for the largest moves."""
     dust = dust_gbp(scenario)
@@ -263,7 +270,8 @@ def sweep_text(
         by_change[s.change][s.arrangement] = s
     ordered = sorted(by_change)
     decimals = max((_places(c * 100) for c in ordered), default=0)
-    what = f"stream {stream} (its money over the agreement)" if stream else f"rule {rule} (its value)"
+    swept = swept_words(scenario, stream, rule)
+    what = f"the money {swept} brings over the agreement" if stream else f"the value of {swept}"
     rows = []
     for change in ordered:
         cells = by_change[change]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from laa.models.scenario import Scenario
 from laa.models.workbook.writer import book_bytes, new_book
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.sweep import Shift, SweepStep
+from laa.scenarios.analysis.sweep import Shift, SweepStep, swept_words
 from laa.scenarios.outputs.sheets import COUNT, MONEY, SCORE, SHARE, Col, Shown, add_table
 
 
@@ -80,13 +80,6 @@ def _value_format(scenario: Scenario, stream: str | None, rule: str | None) -> s
         return MONEY
     kind = scenario.rule(rule or "").kind
     return MONEY if kind.is_amount else SHARE if kind.is_share else None
-
-
-def swept_words(scenario: Scenario, stream: str | None, rule: str | None) -> str:
-    """'stream Neighbourhood Renewal Fund (nrf)': what a sweep moves, by name, with its id."""
-    kind, ident = ("stream", stream) if stream is not None else ("rule", rule or "")
-    name = scenario.label(f"{kind}s", ident)
-    return f"{kind} {name}" if name == ident else f"{kind} {name} ({ident})"
 
 
 def moves_words(scenario: Scenario, shifts: list[Shift], dust: float, top: int = 5) -> str:

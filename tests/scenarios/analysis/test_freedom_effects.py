@@ -113,6 +113,9 @@ def test_pooling_s_parts_add_up_to_its_gain_with_the_rest_named():
     text = pooling_value_text(scenario, value)
     assert "money: overhead and set-up" in text and "interactions" in text and "total" in text
     assert "less £180,000 of set-up" in text
+    # issue 23: parts said in the file's names, not `eligibility legi (laa-pot)`
+    assert "\neligibility  " in text and "(laa-pot)" not in text and "laa-pot's" not in text
+    assert "let Local Enterprise Growth Initiative fund everything in LAA pooled fund's scope" in text
     document = value.to_dict()
     listed = [g["share_of_pooling_gain"] for g in document["limits"]]
     listed += [document["overhead_share_of_pooling_gain"], document["interactions_share_of_pooling_gain"]]

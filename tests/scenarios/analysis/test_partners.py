@@ -43,8 +43,9 @@ from click.testing import CliRunner
 from laa.cli.main import laa
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.effects import percent
 from laa.scenarios.analysis.partners import PartnersResult, partners
-from laa.scenarios.analysis.partners_table import _share_cells, percent
+from laa.scenarios.analysis.partners_table import _share_cells
 from laa.scenarios.analysis.shapley import Method, Shares
 
 from tests.paths import EXAMPLE

@@ -113,6 +113,7 @@ def test_moves_are_shown_for_every_step(scenario):
     steps = sweep(scenario, -0.5, 0.5, 3, stream="b", arrangements=[Arrangement.ALIGNED])
     text = sweep_text(scenario, steps, stream="b")
     assert "0%  £400,000    0.650" in text  # scores to three places, as every other table (issue 23)
+    assert text.startswith("Two streams: sweeping the money stream Stream B (b) brings over the agreement\n")
     assert not re.search(r"\d\.\d{4}", text)
     assert "-50%  -£100,000 Outcome two" in text
     assert "0%  (the unchanged plan)" in text
