@@ -40,21 +40,29 @@ def pounds_cell(amount: float | None) -> str:
 
 
 def allocation_csv(plans: list[Plan]) -> str:
-    """Every real spend (not solver dust) of every solved arrangement: one row per source, outcome, year."""
+    """Every real spend (not solver dust) of every solved arrangement: one row per source, outcome, year.
+
+    Ids for programs to join on, and, last so that no column a program reads by place moves, the
+    source's and outcome's names as the file gives them, for the person reading the sheet.
+    """
     headers = ["arrangement", "source", "kind", "funder", "outcome", "block", "year", "amount"]
+    headers += ["source_name", "outcome_name"]
     rows = []
     for plan in plans:
+        sc = plan.scenario
         for r in real_allocation(plan).itertuples(index=False):
             rows.append(
                 [
                     plan.arrangement.value,
                     r.source,
                     r.kind,
-                    r.funder or "",
+                    r.funder if isinstance(r.funder, str) else "",  # a pot's row: no one funder (pandas: NaN)
                     r.outcome,
                     r.block,
                     int(r.year),
                     pounds_cell(r.amount),
+                    sc.label("streams" if r.kind == "stream" else "pots", r.source),
+                    sc.label("outcomes", r.outcome),
                 ]
             )
     return to_csv(headers, rows)
