@@ -1,4 +1,8 @@
-"""`laa template`, `laa convert`: scenarios as the workbooks finance leads fill in and send on."""
+"""`laa template`, `laa convert`: scenarios as the workbooks finance leads fill in and send on.
+
+Both write a scenario, someone's typing, so an existing output file is kept unless `--force`
+(`scenarios.outputs.existing`).
+"""
 
 from __future__ import annotations
 
@@ -55,10 +59,11 @@ def template(file: str, years: str | None) -> None:
 @force_option("Replace TARGET if it exists (never SOURCE).")
 @guarded
 def convert(source: str, target: str) -> None:
-    """Convert a scenario between YAML, JSON and an Excel workbook (formats from the file names).
+    """Convert a scenario between YAML, JSON, an Excel workbook and an .ods (formats from the file names).
 
-    The output is read back before it is written and must give the same scenario. An existing TARGET
-    is kept (exit 2) unless --force.
+    The output is read back before it is written and must give the same scenario. An .ods holds the
+    workbook's values but not its header notes and drop-downs. An existing TARGET is kept (exit 2)
+    unless --force.
     """
     check_replace(Path(target), (source,), forced(), any_file=True)
     emit(converted(load(source), target), target)
