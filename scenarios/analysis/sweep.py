@@ -27,7 +27,7 @@ from laa.pooling.plan import Plan
 from laa.pooling.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, is_real, money_text
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.table import grid, short
+from laa.scenarios.analysis.table import grid, score_places, short
 from pydantic import ValidationError
 
 Progress = Callable[[str], None]  # hears what is under way, for a terminal's status line
@@ -270,6 +270,7 @@ def sweep_text(
         by_change[s.change][s.arrangement] = s
     ordered = sorted(by_change)
     decimals = max((_places(c * 100) for c in ordered), default=0)
+    places = score_places(s.score for s in steps)
     swept = swept_words(scenario, stream, rule)
     what = f"the money {swept} brings over the agreement" if stream else f"the value of {swept}"
     rows = []
@@ -278,7 +279,7 @@ def sweep_text(
         value = next(iter(cells.values())).value
         rows.append(
             [change_label(change, decimals), _value_text(scenario, stream, rule, value)]
-            + [_score_cell(cells.get(n)) for n in names]
+            + [_score_cell(cells.get(n), places) for n in names]
         )
     column = "amount" if stream else "value"
     table = grid(["change", column, *names], rows, right=set(range(len(names) + 2)))
@@ -303,7 +304,7 @@ def sweep_text(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _score_cell(step: SweepStep | None) -> str:
+def _score_cell(step: SweepStep | None, places: int) -> str:
     if step is None:
         return "-"
-    return step.status if step.score is None else f"{step.score:.3f}"
+    return step.status if step.score is None else f"{step.score:.{places}f}"

@@ -10,8 +10,9 @@ everywhere, money is `£` everywhere).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from laa.models.scenario import Scenario
 from laa.pooling.plan import Plan
@@ -107,6 +108,22 @@ def arrangement_rows(plans: list[Plan]) -> list[ArrangementRow]:
 def reward_at_stake(scenario: Scenario) -> float:
     """GBP of reward the stretch targets carry (an outcome with no stretch target earns none)."""
     return sum(o.reward for o in scenario.outcomes if o.stretch is not None)
+
+
+SCORE_PLACES = 3  # a score as every table shows it
+MOST_SCORE_PLACES = 6
+SCORE_NOISE = 1e-6  # scores closer than this are the same plan's score, whatever the solver's last digits
+
+
+def score_places(scores: Iterable[float | None]) -> int:
+    """Three places, as every table shows a score; more only where two scores that differ would print
+    alike (a sweep of 1% steps), up to six."""
+    values = sorted({s for s in scores if s is not None})
+    apart = [(a, b) for a, b in pairwise(values) if b - a > SCORE_NOISE]
+    for places in range(SCORE_PLACES, MOST_SCORE_PLACES):
+        if all(f"{a:.{places}f}" != f"{b:.{places}f}" for a, b in apart):
+            return places
+    return MOST_SCORE_PLACES
 
 
 def signed(value: float | None) -> str:

@@ -16,7 +16,13 @@ from laa.pooling.units import dust_gbp, millions, money_text, years_text
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
 from laa.scenarios.analysis.effects import plural
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
-from laa.scenarios.analysis.table import arrangement_grids, arrangement_rows, signed, stake_text
+from laa.scenarios.analysis.table import (
+    arrangement_grids,
+    arrangement_rows,
+    score_places,
+    signed,
+    stake_text,
+)
 from laa.scenarios.report.charts import (
     fragment,
     money_chart,
@@ -327,8 +333,9 @@ def _sweep(report: Report) -> Section:
     )
     names = list(dict.fromkeys(s.arrangement for s in report.sweep_steps))
     by_change: dict[float, dict[str, str]] = defaultdict(dict)
+    places = score_places(s.score for s in report.sweep_steps)  # as laa sweep
     for s in report.sweep_steps:
-        by_change[s.change][s.arrangement] = "-" if s.score is None else f"{s.score:.3f}"  # as laa sweep
+        by_change[s.change][s.arrangement] = "-" if s.score is None else f"{s.score:.{places}f}"
     rows = [[request.label(c), *(cell.get(n, "-") for n in names)] for c, cell in sorted(by_change.items())]
     chart = fragment(sweep_chart(report.sweep_steps, request.decimals), "chart-sweep")
     chart = f'<div class="chart">{chart}</div>'
