@@ -215,9 +215,8 @@ def _ranges(result: PartnersResult, arrangement: Arrangement) -> str:
             ]
         )
     head = (
-        "Room to negotiate: each partner's money by block (direct and through pots) in the "
-        f"{arrangement.value} plan, and the least and most it can be while the area's score stays "
-        f"{within(result.epsilon)}"
+        f"Room to negotiate in the {arrangement.value} plan: each partner's money by block (direct and "
+        f"through pots), least to most, while the area's score stays {within(result.epsilon)}"
     )
     if not result.ranges[arrangement]:
         fair = result.fair[arrangement]
