@@ -46,9 +46,9 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
     if not sys.stderr.isatty():
 
         def log(done: int, total: int, case: CaseLine) -> None:
-            score = "-" if case.score is None else f"{case.score:.4f}"
+            score = "-" if case.score is None else f"{case.score:.3f}"
             say(
-                f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status} "
+                f"[{done}/{total}] {display_name(case.path, cwd)} {case.arrangement} {case.status_text} "
                 f"{score} {case.seconds:.2f}s",
                 err=True,
             )
@@ -63,7 +63,7 @@ def progress_display(cwd: Path) -> Iterator[Progress]:
         task = bar.add_task("cases", total=None)
 
         def show(done: int, total: int, case: CaseLine) -> None:
-            label = f"{display_name(case.path, cwd)} {case.arrangement}: {case.status}"
+            label = f"{display_name(case.path, cwd)} {case.arrangement}: {case.status_text}"
             bar.update(task, completed=done, total=total, description=printable(label[:60]))
 
         yield show

@@ -156,15 +156,64 @@ def _usable_out(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
-out_option = click.option(
+INPUTS = ("file", "historic")  # the parameters that name what a command reads (see `checked_out`)
+FORCE = "laa.force"  # where `--force` is kept in the command's context
+
+
+def _remember_force(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta[FORCE] = value
+    return value
+
+
+def force_option(help: str) -> Callable[[Any], Any]:
+    """`--force`: replace a file that would otherwise be kept (never one the command reads)."""
+    return click.option("--force", is_flag=True, expose_value=False, callback=_remember_force, help=help)
+
+
+def forced() -> bool:
+    """Whether the running command was given `--force`."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(FORCE))
+
+
+def checked_out(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse `--out`, before any work is done, where it would replace a file the command reads or,
+    without `--force`, a scenario (`scenarios.outputs.existing`); an earlier result is replaced."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        if out:
+            from laa.scenarios.outputs.existing import check_replace
+
+            try:
+                check_replace(Path(out), [kwargs[n] for n in INPUTS if kwargs.get(n)], forced())
+            except InputError as exc:
+                fail(f"error: {exc}")
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+_out = click.option(
     "--out",
     "-o",
     type=click.Path(dir_okay=False),
     default=None,
     callback=_usable_out,
     help="Write to this file (atomically) instead of standard output; its folder must exist. "
-    "A link is kept: the file it points to is replaced.",
+    "A link is kept: the file it points to is replaced. An earlier result there is replaced; a scenario "
+    "is not (see --force).",
 )
+force_out_option = force_option(
+    "Replace the --out file even when it holds a scenario (a workbook with a Streams sheet, YAML, a JSON "
+    "scenario); the file the command reads is never replaced."
+)
+
+
+def out_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--out FILE` and its `--force`: every command replaces files by one rule (`checked_out`)."""
+    return _out(force_out_option(checked_out(command)))
 
 
 historic_option = click.option(

@@ -9,8 +9,10 @@ from contextlib import contextmanager
 
 import click
 from laa.cli.common import (
+    checked_out,
     emit,
     exit_code,
+    force_out_option,
     guarded,
     historic_option,
     load,
@@ -34,8 +36,10 @@ from laa.scenarios.report.sections import report_html
     "-o",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The HTML file to write (atomically).",
+    help="The HTML file to write (atomically); an earlier report there is replaced, a scenario is not "
+    "(see --force).",
 )
+@force_out_option
 @click.option(
     "--arrangement",
     "-a",
@@ -84,6 +88,7 @@ from laa.scenarios.report.sections import report_html
 @click.option("--seed", type=int, default=None, help="With --robust: the draws' seed (0).")
 @solver_option
 @time_limit_option
+@checked_out
 @guarded
 def report(
     file: str,

@@ -22,7 +22,7 @@ from laa.scenarios.analysis.frontier import frontier_text, pooling_frontier
 from laa.scenarios.analysis.sensitivity import SOLVABLE, WORKERS_WORTH_SECONDS, sensitivity, sensitivity_text
 from laa.scenarios.analysis.sweep import DEFAULT_CHANGE, parse_range, sweep, sweep_text
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.results_workbook import sweep_workbook
+from laa.scenarios.outputs.sweep_sheet import sweep_workbook
 
 
 @click.command()
@@ -132,7 +132,6 @@ def sweep_command(
     low, high = parse_range(change)
     chosen = [Arrangement(a) for a in arrangements] or None
     found = sweep(scenario, low, high, steps, stream, rule, chosen, solve_options(solver, time_limit))
-    what = f"stream {stream}" if stream else f"rule {rule}"
     if fmt == "json":
         doc = {
             "format_version": format_version(Document.SWEEP),
@@ -141,7 +140,7 @@ def sweep_command(
         }
         emit(json.dumps(doc, indent=1, allow_nan=False) + "\n", out)
     elif fmt == "xlsx":
-        emit(sweep_workbook(scenario, what, found), out)
+        emit(sweep_workbook(scenario, found, stream, rule), out)
     else:
         emit(sweep_text(scenario, found, stream, rule), out)
 
@@ -151,12 +150,19 @@ def sweep_command(
 @click.option("--draws", type=click.IntRange(min=1, max=100_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same report.")
 @click.option(
-    "--arrangements",
+    "--arrangement",
     "-a",
     "arrangements",
     multiple=True,
     type=click.Choice([a.value for a in SOLVABLE]),
     help="Arrangement to draw (repeatable).",
+)
+@click.option(  # the spelling before every command said --arrangement; kept so old scripts still run
+    "--arrangements",
+    "old_arrangements",
+    multiple=True,
+    type=click.Choice([a.value for a in SOLVABLE]),
+    hidden=True,
 )
 @click.option(
     "--jobs",
@@ -173,13 +179,14 @@ def sensitivity_command(
     draws: int,
     seed: int,
     arrangements: tuple[str, ...],
+    old_arrangements: tuple[str, ...],
     jobs: int | None,
     fmt: str,
     out: str | None,
 ) -> None:
     """Re-plan under random draws of effects and amounts: score spread and the chance each option is best."""
     scenario = load(file)
-    chosen = [Arrangement(a) for a in arrangements] or None
+    chosen = [Arrangement(a) for a in (*arrangements, *old_arrangements)] or None
     with progress_bar("sensitivity") as advance:
         result = sensitivity(scenario, draws, seed, chosen, jobs, advance=advance)
     if fmt == "json":

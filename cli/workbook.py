@@ -1,15 +1,21 @@
-"""`laa template`, `laa convert`: scenarios as the workbooks finance leads fill in and send on."""
+"""`laa template`, `laa convert`: scenarios as the workbooks finance leads fill in and send on.
+
+Both write a scenario, someone's typing, so an existing output file is kept unless `--force`
+(`scenarios.outputs.existing`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import click
-from laa.cli.common import emit, guarded, load
+from laa.cli.common import emit, force_option, forced, guarded, load
 from laa.models.errors import InputError
 from laa.models.workbook.writer import template_workbook
 from laa.scenarios.outputs.convert import converted
+from laa.scenarios.outputs.existing import check_replace
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
 MAX_YEARS = 50
@@ -34,21 +40,30 @@ def parse_years(text: str | None) -> list[int]:
 @click.option(
     "--years", default=None, help="The plan's years, e.g. 2026-2028 (default: this year and the next two)."
 )
+@force_option("Replace FILE if it exists (a filled workbook there is lost).")
 @guarded
 def template(file: str, years: str | None) -> None:
-    """Write a blank scenario workbook to fill in: one sheet per section, notes on every header."""
+    """Write a blank scenario workbook to fill in: one sheet per section, notes on every header.
+
+    An existing FILE is kept (exit 2) unless --force: it may be a workbook someone has filled in.
+    """
     if not file.lower().endswith(".xlsx"):
         raise InputError(f"{file}: a template is an Excel workbook; name it .xlsx")
+    check_replace(Path(file), (), forced(), any_file=True)
     emit(template_workbook(parse_years(years)), file)
 
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("target", type=click.Path(dir_okay=False))
+@force_option("Replace TARGET if it exists (never SOURCE).")
 @guarded
 def convert(source: str, target: str) -> None:
-    """Convert a scenario between YAML, JSON and an Excel workbook (formats from the file names).
+    """Convert a scenario between YAML, JSON, an Excel workbook and an .ods (formats from the file names).
 
-    The output is read back before it is written and must give the same scenario.
+    The output is read back before it is written and must give the same scenario. An .ods holds the
+    workbook's values but not its header notes and drop-downs. An existing TARGET is kept (exit 2)
+    unless --force.
     """
+    check_replace(Path(target), (source,), forced(), any_file=True)
     emit(converted(load(source), target), target)

@@ -20,11 +20,17 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_CELL_CHARS = 32_767
 # text that starts with this is stored escaped (see `escape_text`)
 QUOTE = "'"
+# a number written out (`-1746000.00`, `+0.5`, `1e-3`): a spreadsheet reads it as that number, never runs it
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would evaluate (`=HYPERLINK(...)`) by quoting it."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Neutralise text a spreadsheet would evaluate (`=HYPERLINK(...)`) by quoting it.
+
+    A number written as text (`-1746000.00`) is left as it is: a spreadsheet reads it as the
+    number it is, and a quote would make it text that no sum adds up (issue 23).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
         return QUOTE + value
     return value
 

@@ -46,6 +46,15 @@ class BreachGroup:
         return f"{self.what}: broken {times}{when}, {money_text(self.gap, dust)} in all"
 
 
+def status_words(status: str, breaches: int | None) -> str:
+    """A plan's status as a person reads it: 'optimal, breaks 2 rules' when the plan has figures but
+    breaks rules or limits (a silo or historic plan may), so no view shows such a plan as plain
+    'optimal'; machines read the status and the breaches count apart."""
+    if not breaches:
+        return status
+    return f"{status}, breaks {plural(breaches, 'rule')}"
+
+
 def _gap(v: Violation) -> float:
     if v.required is None or v.achieved is None:
         return 0.0
@@ -57,9 +66,10 @@ def _what(scenario: Scenario, v: Violation) -> str:
         return f"statutory minimum for '{scenario.label('outcomes', v.id)}'"
     if v.kind == "rule":
         return f"rule {v.id} ({scenario.rule(v.id).kind.value})"
+    source = scenario.label("pots" if v.id in scenario.lookup.by_id["pots"] else "streams", v.id)
     if v.kind == "budget":
-        return f"budget of {v.id}"
-    return f"eligibility of {v.id}"
+        return f"budget of {source}"
+    return f"eligibility of {source}"
 
 
 def breach_groups(scenario: Scenario, violations: list[Violation]) -> list[BreachGroup]:

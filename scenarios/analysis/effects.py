@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from laa.models.scenario import Outcome, Scenario
+from laa.models.scenario import Direction, Outcome, Scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.units import money_text
 
@@ -64,18 +64,25 @@ class OutcomeMove:
         """The move for the results document."""
         return self.__dict__.copy()
 
+    def worse(self, outcome: Outcome) -> bool:
+        """Whether the indicator moves the wrong way for the outcome (down where higher is better)."""
+        change = self.projected_after - self.projected_before
+        return change < 0 if outcome.direction is Direction.HIGHER else change > 0
+
     def words(self, scenario: Scenario) -> str:
-        """'Serious acquisitive crime rate 18.8 -> 18.4 (now meets its target)'."""
+        """'Serious acquisitive crime rate 18.8 -> 18.4 (now meets its target)', and 'New business
+        registration rate 43.1 -> 41.3 per 10,000 (worse)': a reader is told which way is bad, since
+        whether down is good depends on the outcome."""
         outcome = scenario.outcome(self.outcome)
         before = indicator_text(outcome, self.projected_before)
         after = indicator_text(outcome, self.projected_after)
         unit = f" {outcome.unit}" if outcome.unit and outcome.unit != "%" else outcome.unit
+        notes = ["worse"] if self.worse(outcome) else []
         if self.target_met_after and not self.target_met_before:
-            note = " (now meets its target)"
+            notes.append("now meets its target")
         elif self.target_met_before and not self.target_met_after:
-            note = " (no longer meets its target)"
-        else:
-            note = ""
+            notes.append("no longer meets its target")
+        note = f" ({', '.join(notes)})" if notes else ""
         return f"{scenario.label('outcomes', self.outcome)} {before} -> {after}{unit}{note}"
 
 
@@ -144,6 +151,11 @@ def targets_text(change: int) -> str:
         return "no change in targets met"
     count = abs(change)
     return f"{count} {'more' if change > 0 else 'fewer'} target{'s' if count != 1 else ''} met"
+
+
+def percent(share: float) -> str:
+    """A share to whole percent, a share that rounds to nothing as 0% (never -0%)."""
+    return f"{round(share * 100) + 0:.0f}%"
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

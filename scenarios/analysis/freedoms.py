@@ -31,7 +31,7 @@ from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.effects import Effect, OutcomeMove, plural, targets_text
+from laa.scenarios.analysis.effects import Effect, OutcomeMove, percent, plural, targets_text
 from laa.scenarios.analysis.table import grid
 
 if TYPE_CHECKING:
@@ -295,8 +295,9 @@ def value_of_pooling(scenario: Scenario, options: SolveOptions | None = None) ->
                 continue
             granted = frozenset((s, o) for o in wider)
             gain = aligned_gain(scenario, base, extra_eligible=granted, options=options)
+            where = scenario.label("pots", pot.id)
             text = (
-                f"let {scenario.label('streams', s)} fund everything in pot {pot.id}'s scope "
+                f"let {scenario.label('streams', s)} fund everything in {where}'s scope "
                 f"({len(wider)} more outcome{'s' if len(wider) != 1 else ''})"
             )
             found.append(PoolingGain("eligibility", s, pot.id, gain, _share(gain, total), text))
@@ -418,7 +419,7 @@ def pooling_value_text(scenario: Scenario, value: PoolingValue) -> str:
         reward = money_text(value.effect.reward_change, dust, signed=True)
         said += f" ({targets_text(value.effect.targets_met_change)}; reward {reward})"
     rows = [
-        [f"{g.kind} {g.id} ({g.pot})", _gain_cell(g.gain), _share_cell(g.gain, value.total), g.text]
+        [g.kind, _gain_cell(g.gain), _share_cell(g.gain, value.total), g.text]
         for g in value.limits
     ]
     setup = f", less {money_text(value.setup, dust)} of set-up" if value.setup else ""
@@ -450,4 +451,4 @@ def pooling_value_text(scenario: Scenario, value: PoolingValue) -> str:
 
 def _share_cell(gain: float | None, total: float | None) -> str:
     share = _share(gain, total)
-    return "-" if share is None else f"{share:.0%}"
+    return "-" if share is None else percent(share)

@@ -15,7 +15,7 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plans.optimise import optimise
 from laa.pooling.program.spec import ModelSpec, PoolingChoice
 from laa.pooling.solving.solvers import SolveOptions
-from laa.scenarios.analysis.table import grid
+from laa.scenarios.analysis.table import grid, score_places
 
 MILESTONES = (0.10, 0.25, 0.50)
 
@@ -96,11 +96,12 @@ def pooling_frontier(scenario: Scenario, steps: int = 10, options: SolveOptions 
 
 def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
     """The frontier as a table for the terminal: each cap's status, score and newly pooled streams."""
+    places = score_places(s.score for s in frontier.steps)
     rows = [
         [
             f"{s.share:.0%}",
             s.status,
-            "-" if s.score is None else f"{s.score:.4f}",
+            "-" if s.score is None else f"{s.score:.{places}f}",
             ", ".join(scenario.label("streams", x) for x in s.entered),
         ]
         for s in frontier.steps
@@ -112,7 +113,7 @@ def frontier_text(scenario: Scenario, frontier: Frontier) -> str:
         "",
     ]
     if frontier.gain is not None:
-        lines.append(f"Pooling all poolable money gains {frontier.gain:+.4f} over pooling none.")
+        lines.append(f"Pooling all poolable money gains {frontier.gain:+.3f} over pooling none.")
         for milestone, fraction in frontier.captured.items():
             if fraction is not None:
                 lines.append(f"  the first {milestone:.0%} of it captures {fraction:.0%} of that gain")

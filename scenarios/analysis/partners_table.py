@@ -3,20 +3,21 @@
 One table per question a partner brings, in the order it asks them: what
 do I put in and what does it buy, am I better off than planning alone,
 how much of the gain is owed to me, what would a fairer plan give me, and
-how far can my money move by block without the area losing more than
-epsilon of its score.
+how far can my money move by block while the area's score stays within
+1% (`--epsilon`) of the best score.
 """
 
 from __future__ import annotations
 
 from laa.models.scenario import Arrangement
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.badges import Account
+from laa.scenarios.analysis.effects import percent, plural
 from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.shapley import Method, Shares
-from laa.scenarios.analysis.table import grid
+from laa.scenarios.analysis.table import grid, short
 
 BOUGHT_SHOWN = 3  # outcomes named in "what its money bought"
+OUTCOME_CHARS = 80  # an outcome's name in "spent most on": the table stays within a wide terminal
 
 
 def partners_text(result: PartnersResult) -> str:
@@ -55,12 +56,12 @@ def _scores(result: PartnersResult) -> str:
     words = []
     for a, plan in plans.items():
         words.append(f"{a.value} {_score(plan.score) if plan.score is not None else plan.status.value}")
-    eps = f"{result.epsilon * 100:g}%"
     return (
         "Scores: " + ", ".join(words) + ".\n"
         "A partner's own view is what its streams may fund, or the interests the file gives it; its gain is "
         "its own-view score over silo.\n"
-        f"The fair plan and the room to negotiate are among plans within {eps} of each arrangement's optimum."
+        "The fair plan and the room to negotiate are among each arrangement's plans whose score is "
+        f"{within(result.epsilon)}."
     )
 
 
@@ -79,7 +80,6 @@ def _accounts(result: PartnersResult, arrangement: Arrangement) -> str:
                 money_text(account.lapsed, dust),
                 money_text(account.spent, dust),
                 f"{account.score_bought:.3f}",
-                _bought(account, dust),
             ]
         )
     head = (
@@ -87,15 +87,25 @@ def _accounts(result: PartnersResult, arrangement: Arrangement) -> str:
         "(a pot's money badged back to its partners by what each paid in)"
     )
     headers = ["partner", "money in", "into pots", "overhead", "set-up", "lapsed", "spent", "score bought"]
-    headers.append("spent most on")
-    return head + "\n\n" + grid(headers, rows, right={1, 2, 3, 4, 5, 6, 7})
+    bought = grid(["partner", "spent most on", "spent"], _bought(result, arrangement, dust), right={2})
+    return head + "\n\n" + grid(headers, rows, right={1, 2, 3, 4, 5, 6, 7}) + "\n\n" + bought
 
 
-def _bought(account: Account, dust: float) -> str:
-    spend = sorted((s for s in account.spend if s.total >= dust), key=lambda s: -s.total)
-    shown = ", ".join(f"{s.outcome} {money_text(s.total, dust)}" for s in spend[:BOUGHT_SHOWN])
-    more = len(spend) - BOUGHT_SHOWN
-    return shown + (f" +{more} more" if more > 0 else "") if shown else "-"
+def _bought(result: PartnersResult, arrangement: Arrangement, dust: float) -> list[list[str]]:
+    """Rows of what each partner's money bought most, outcomes by name (the partner named once)."""
+    sc = result.scenario
+    rows = []
+    for account in result.accounts[arrangement]:
+        partner = sc.label("funders", account.funder)
+        spend = sorted((s for s in account.spend if s.total >= dust), key=lambda s: (-s.total, s.outcome))
+        cells = [[short(sc.label("outcomes", s.outcome), OUTCOME_CHARS), money_text(s.total, dust)]
+                 for s in spend[:BOUGHT_SHOWN]]  # fmt: skip
+        more = len(spend) - BOUGHT_SHOWN
+        if more > 0:
+            cells.append([f"and {plural(more, 'more outcome')}", ""])
+        for i, (outcome, amount) in enumerate(cells or [["nothing", ""]]):
+            rows.append([partner if i == 0 else "", outcome, amount])
+    return rows
 
 
 def _yes_no(value: bool | None) -> str:
@@ -126,8 +136,13 @@ def _share_cells(shares: Shares, funder: str) -> list[str]:
     text = _signed(value)
     if shares.standard_error is not None:
         text += f" ±{shares.standard_error[funder]:.3f}"
-    part = f"{value / shares.total:.0%}" if shares.total and abs(shares.total) >= SHOWN else "-"
+    part = percent(value / shares.total) if shares.total and abs(shares.total) >= SHOWN else "-"
     return [text, part]
+
+
+def within(epsilon: float) -> str:
+    """'within 1% of the best score': how far below the optimum the fair plan and the ranges may go."""
+    return f"within {epsilon * 100:g}% of the best score"
 
 
 def _gains(result: PartnersResult) -> str:
@@ -200,9 +215,8 @@ def _ranges(result: PartnersResult, arrangement: Arrangement) -> str:
             ]
         )
     head = (
-        "Room to negotiate: each partner's money by block (direct and through pots) in the "
-        f"{arrangement.value} plan, and the least and most it can be without the area losing more than "
-        "epsilon of its score"
+        f"Room to negotiate in the {arrangement.value} plan: each partner's money by block (direct and "
+        f"through pots), least to most, while the area's score stays {within(result.epsilon)}"
     )
     if not result.ranges[arrangement]:
         fair = result.fair[arrangement]

@@ -34,7 +34,7 @@ from laa.scenarios.analysis.draws import (
     summarise,
 )
 from laa.scenarios.analysis.progress import Advance, unwatched
-from laa.scenarios.analysis.table import grid
+from laa.scenarios.analysis.table import grid, short
 from laa.scenarios.formats import Document, format_version
 
 SOLVABLE = (Arrangement.SILO, Arrangement.ALIGNED, Arrangement.POOLED, Arrangement.OPTIMAL)
@@ -249,7 +249,7 @@ def sensitivity_text(scenario: Scenario, result: Sensitivity, at_risk: int = 8) 
             scenario.outcomes,
             key=lambda o: min(abs(s.p_target_met[o.id] - 0.5) for s in solved),
         )[:at_risk]
-        table = [[(o.name or o.id)[:44]] + [f"{s.p_target_met[o.id]:.0%}" for s in solved] for o in uncertain]
+        table = [[short(o.name or o.id)] + [f"{s.p_target_met[o.id]:.0%}" for s in solved] for o in uncertain]
         lines += [
             "Targets most in doubt (probability the target is met)",
             "",

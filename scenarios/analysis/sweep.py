@@ -27,7 +27,7 @@ from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, is_real, money_text
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.table import grid, short
+from laa.scenarios.analysis.table import grid, score_places, short
 from pydantic import ValidationError
 
 Progress = Callable[[str], None]  # hears what is under way, for a terminal's status line
@@ -234,6 +234,13 @@ def _shifts(base: Plan, plan: Plan) -> list[Shift] | None:
     return moved
 
 
+def swept_words(scenario: Scenario, stream: str | None, rule: str | None) -> str:
+    """'stream Neighbourhood Renewal Fund (nrf)': what a sweep moves, by name, with its id."""
+    kind, ident = ("stream", stream) if stream is not None else ("rule", rule or "")
+    name = scenario.label(f"{kind}s", ident)
+    return f"{kind} {name}" if name == ident else f"{kind} {name} ({ident})"
+
+
 def shifts_text(scenario: Scenario, shifts: list[Shift], top: int = SHIFTS_SHOWN) -> str:
     """'+£1,200,000 Serious acquisitive crime rate; -£300,000 ...' for the largest moves."""
     dust = dust_gbp(scenario)
@@ -263,14 +270,16 @@ def sweep_text(
         by_change[s.change][s.arrangement] = s
     ordered = sorted(by_change)
     decimals = max((_places(c * 100) for c in ordered), default=0)
-    what = f"stream {stream} (its money over the agreement)" if stream else f"rule {rule} (its value)"
+    places = score_places(s.score for s in steps)
+    swept = swept_words(scenario, stream, rule)
+    what = f"the money {swept} brings over the agreement" if stream else f"the value of {swept}"
     rows = []
     for change in ordered:
         cells = by_change[change]
         value = next(iter(cells.values())).value
         rows.append(
             [change_label(change, decimals), _value_text(scenario, stream, rule, value)]
-            + [_score_cell(cells.get(n)) for n in names]
+            + [_score_cell(cells.get(n), places) for n in names]
         )
     column = "amount" if stream else "value"
     table = grid(["change", column, *names], rows, right=set(range(len(names) + 2)))
@@ -295,7 +304,7 @@ def sweep_text(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _score_cell(step: SweepStep | None) -> str:
+def _score_cell(step: SweepStep | None, places: int) -> str:
     if step is None:
         return "-"
-    return step.status if step.score is None else f"{step.score:.4f}"
+    return step.status if step.score is None else f"{step.score:.{places}f}"

@@ -10,13 +10,14 @@ everywhere, money is `£` everywhere).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from laa.models.scenario import Scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp, money_text
-from laa.scenarios.analysis.breaches import breaches_text
+from laa.scenarios.analysis.breaches import breaches_text, status_words
 from laa.scenarios.analysis.effects import figure_text, indicator_text, plural
 
 NAME_CHARS = 44
@@ -109,6 +110,22 @@ def reward_at_stake(scenario: Scenario) -> float:
     return sum(o.reward for o in scenario.outcomes if o.stretch is not None)
 
 
+SCORE_PLACES = 3  # a score as every table shows it
+MOST_SCORE_PLACES = 6
+SCORE_NOISE = 1e-6  # scores closer than this are the same plan's score, whatever the solver's last digits
+
+
+def score_places(scores: Iterable[float | None]) -> int:
+    """Three places, as every table shows a score; more only where two scores that differ would print
+    alike (a sweep of 1% steps), up to six."""
+    values = sorted({s for s in scores if s is not None})
+    apart = [(a, b) for a, b in pairwise(values) if b - a > SCORE_NOISE]
+    for places in range(SCORE_PLACES, MOST_SCORE_PLACES):
+        if all(f"{a:.{places}f}" != f"{b:.{places}f}" for a, b in apart):
+            return places
+    return MOST_SCORE_PLACES
+
+
 def signed(value: float | None) -> str:
     """A score change as every table prints it."""
     return "-" if value is None else f"{value:+.3f}"
@@ -136,15 +153,12 @@ def arrangement_grids(scenario: Scenario, plans: list[Plan]) -> tuple[Grid, Grid
     outcomes = len(scenario.outcomes)
     stretches = sum(o.stretch is not None for o in scenario.outcomes)
 
-    def status(r: ArrangementRow) -> str:
-        return r.status if r.status != "optimal" or not r.breaches else "optimal, breaks rules"
-
     # against silo and aligned only where they were planned: a column of dashes says nothing
     silo = any(p.arrangement.value == "silo" and p.has_numbers for p in plans)
     aligned = any(p.arrangement.value == "aligned" and p.has_numbers for p in plans)
     columns: list[tuple[str, bool, Callable[[ArrangementRow], str]]] = [
         ("arrangement", True, lambda r: r.arrangement),
-        ("status", True, status),
+        ("status", True, lambda r: status_words(r.status, r.breaches)),
         ("targets met", True, lambda r: _count(r.targets_met, outcomes)),
         ("vs silo", silo, lambda r: _count(r.targets_over_silo, sign=True)),
         ("stretch met", True, lambda r: _count(r.stretch_met, stretches)),

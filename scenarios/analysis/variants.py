@@ -18,9 +18,10 @@ from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
+from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.table import grid
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.csvout import to_csv
+from laa.scenarios.outputs.csvout import pounds_cell, to_csv
 from laa.scenarios.outputs.results import gbp
 
 MONEY = ("available", "overhead", "setup", "lapsed", "spent")
@@ -93,6 +94,7 @@ class Row:
     message: str
     figures: Figures
     change: Figures | None
+    breaches: int | None = None  # rules and limits the plan breaks (a silo plan may); None: no plan
 
 
 def plan_variants(
@@ -123,9 +125,10 @@ def variant_rows(planned: list[VariantPlans]) -> list[Row]:
             plan = next(p for p in vp.plans if p.arrangement.value == arrangement)
             figures = Figures.of(plan)
             change = None if vp.variant is None else figures.minus(base[arrangement])
-            rows.append(
-                Row(vp.variant, vp.name, arrangement, plan.status.value, plan.message, figures, change)
-            )
+            ev = plan.evaluation if plan.has_numbers else None
+            breaches = None if ev is None else len(ev.violations)
+            status, message = plan.status.value, plan.message
+            rows.append(Row(vp.variant, vp.name, arrangement, status, message, figures, change, breaches))
     return rows
 
 
@@ -145,6 +148,7 @@ def variants_document(scenario: Scenario, planned: list[VariantPlans]) -> dict[s
                 "variant": r.variant,
                 "arrangement": r.arrangement,
                 "status": r.status,
+                "breaches": r.breaches,
                 "message": r.message,
                 **r.figures.to_dict(),
                 "change": None if r.change is None else r.change.to_dict(),
@@ -157,7 +161,8 @@ def variants_document(scenario: Scenario, planned: list[VariantPlans]) -> dict[s
 def variants_csv(planned: list[VariantPlans]) -> str:
     """One row per variant and arrangement: its figures, then each figure's change from the base."""
     figures = ["score", "targets_met", "stretch_met", "reward", *MONEY]
-    headers = ["variant", "name", "arrangement", "status", *figures, *(f"{f}_change" for f in figures)]
+    headers = ["variant", "name", "arrangement", "status", "breaches", *figures]
+    headers += [f"{f}_change" for f in figures]
     lines = []
     for r in variant_rows(planned):
         lines.append(
@@ -166,6 +171,7 @@ def variants_csv(planned: list[VariantPlans]) -> str:
                 r.name,
                 r.arrangement,
                 r.status,
+                "" if r.breaches is None else r.breaches,
                 *_flat(r.figures),
                 *(_flat(r.change) if r.change is not None else [""] * len(figures)),
             ]
@@ -175,13 +181,12 @@ def variants_csv(planned: list[VariantPlans]) -> str:
 
 def _flat(f: Figures) -> list[object]:
     money = f.money or {}
-    reward = "" if f.reward is None else f"{f.reward:.2f}"
     return [
         "" if f.score is None else f.score,
         "" if f.targets_met is None else f.targets_met,
         "" if f.stretch_met is None else f.stretch_met,
-        reward,
-        *(f"{money[k]:.2f}" if k in money else "" for k in MONEY),
+        pounds_cell(f.reward),
+        *(pounds_cell(money.get(k)) for k in MONEY),
     ]
 
 
@@ -206,7 +211,7 @@ def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:
             cells.append(
                 [
                     r.variant or BASE,
-                    r.status,
+                    status_words(r.status, r.breaches),
                     "-" if f.score is None else f"{f.score:.3f}",
                     "-" if d is None else signed_score(d.score),
                     "-" if f.targets_met is None else f"{f.targets_met}/{outcomes}",

@@ -165,6 +165,7 @@ class CaseResult:
     record_seconds: float  # turning the plan into its results-document record
     record_text: str  # json.dumps(plan_record(plan), indent=1)
     outcome_spend: dict[str, float] = field(default_factory=dict)
+    breaches: int | None = None  # rules and limits the plan breaks (a silo plan may); None: no figures
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def solve_case(
         record = empty_record(arrangement, status, message)
         text = json.dumps(record, indent=1)
     spend = {o["id"]: o["spend"] for o in record["outcomes"]}
+    breaches = len(record["violations"]) if record["money"] is not None else None
     return CaseResult(
         path,
         arrangement,
@@ -274,6 +276,7 @@ def solve_case(
         time.perf_counter() - solved,
         text,
         spend,
+        breaches,
     )
 
 

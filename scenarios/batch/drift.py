@@ -39,10 +39,12 @@ class InputChange:
     id: str | None  # None for a top-level field such as `years`
     change: str  # added | removed | changed
     fields: list[str] = field(default_factory=list)  # "admin_rate 0.02 -> 0.03", or "amounts"
+    name: str | None = None  # the item's name in the file, where it has one
 
     def text(self) -> str:
-        """The change in words, e.g. `streams nrf changed: admin_rate 0.02 -> 0.03`."""
-        what = self.section if self.id is None else f"{self.section} {self.id}"
+        """The change in words, e.g. `streams Neighbourhood Renewal Fund (nrf) changed: admin_rate 0.02 ->
+        0.03`: the item by its name, and its id to find it in the file."""
+        what = self.section if self.id is None else f"{self.section} {named(self.id, self.name)}"
         return f"{what} {self.change}" + (f": {'; '.join(self.fields)}" if self.fields else "")
 
 
@@ -53,6 +55,7 @@ class SpendChange:
     outcome: str
     before: float | None
     after: float | None
+    name: str | None = None  # the outcome's name in the file, where it has one
 
 
 @dataclass(frozen=True)
@@ -173,15 +176,18 @@ def _scenario_drift(
     if before is None or after is None:
         presence = "only_b" if before is None else "only_a"
         return ScenarioDrift(path, presence, [], f"in run {b.id if before is None else a.id} only", [])
+    sha_a, sha_b = _sha(before), _sha(after)
+    doc_a, doc_b = ledger.input(sha_a), ledger.input(sha_b)
+    outcomes = {**item_names(doc_a, "outcomes"), **item_names(doc_b, "outcomes")}
     cases = []
     for arrangement in [*before, *(x for x in after if x not in before)]:
-        found = _case_drift(arrangement, before.get(arrangement), after.get(arrangement), threshold, money)
+        found = _case_drift(
+            arrangement, before.get(arrangement), after.get(arrangement), threshold, money, outcomes
+        )
         if found is not None:
             cases.append(found)
-    sha_a, sha_b = _sha(before), _sha(after)
     inputs: list[InputChange] = []
     if sha_a != sha_b:
-        doc_a, doc_b = ledger.input(sha_a), ledger.input(sha_b)
         if doc_a is None or doc_b is None:
             side = a.id if doc_a is None else b.id
             explanation = (
@@ -232,7 +238,12 @@ def _other_reason(a: Run, b: Run) -> str:
 
 
 def _case_drift(
-    arrangement: str, before: CaseRow | None, after: CaseRow | None, threshold: float, money: float
+    arrangement: str,
+    before: CaseRow | None,
+    after: CaseRow | None,
+    threshold: float,
+    money: float,
+    names: dict[str, str] | None = None,
 ) -> CaseDrift | None:
     status_a = before.status if before else None
     status_b = after.status if after else None
@@ -240,8 +251,9 @@ def _case_drift(
     score_b = after.score if after else None
     spend_a = (before.outcome_spend if before else None) or {}
     spend_b = (after.outcome_spend if after else None) or {}
+    names = names or {}
     spend = [
-        SpendChange(o, spend_a.get(o), spend_b.get(o))
+        SpendChange(o, spend_a.get(o), spend_b.get(o), names.get(o))
         for o in [*spend_a, *(x for x in spend_b if x not in spend_a)]
         if abs((spend_a.get(o) or 0.0) - (spend_b.get(o) or 0.0)) > money
     ]
@@ -254,17 +266,30 @@ def _case_drift(
     return CaseDrift(plain, status_a, status_b, score_a, score_b, spend, variant)
 
 
+def item_names(doc: dict[str, Any] | None, section: str) -> dict[str, str]:
+    """Each item's name by its id in one section of a parsed scenario (those with a name)."""
+    items = (doc or {}).get(section) or []
+    return {str(i.get("id")): str(i["name"]) for i in items if isinstance(i, dict) and i.get("name")}
+
+
+def named(ident: str, name: str | None) -> str:
+    """'Neighbourhood Renewal Fund (nrf)': an item by its name, with its id to find it in the file; the
+    id alone when it has no name of its own."""
+    return ident if not name or name == ident else f"{name} ({ident})"
+
+
 def input_changes(before: dict[str, Any], after: dict[str, Any]) -> list[InputChange]:
     """What differs between two parsed scenarios: items by id in each section, then top-level fields."""
     changes: list[InputChange] = []
     for section in ITEM_SECTIONS:
         old = {str(item.get("id")): item for item in before.get(section) or []}
         new = {str(item.get("id")): item for item in after.get(section) or []}
-        changes += [InputChange(section, i, "removed") for i in old if i not in new]
-        changes += [InputChange(section, i, "added") for i in new if i not in old]
+        names = {**item_names(before, section), **item_names(after, section)}
+        changes += [InputChange(section, i, "removed", name=names.get(i)) for i in old if i not in new]
+        changes += [InputChange(section, i, "added", name=names.get(i)) for i in new if i not in old]
         for i in old:
             if i in new and old[i] != new[i]:
-                changes.append(InputChange(section, i, "changed", _fields(old[i], new[i])))
+                changes.append(InputChange(section, i, "changed", _fields(old[i], new[i]), names.get(i)))
     for key in sorted(set(before) | set(after)):
         if key not in ITEM_SECTIONS and before.get(key) != after.get(key):
             changes.append(
@@ -310,13 +335,10 @@ def drift_text(report: Drift, cwd: Path) -> str:
         lines += [f"    {c.text()}" for c in s.inputs]
         for c in s.cases:
             status = c.status_b if c.status_a == c.status_b else f"{c.status_a} -> {c.status_b}"
-            score = f"score {_num(c.score_a)} -> {_num(c.score_b)}"
-            if c.score_a is not None and c.score_b is not None:
-                score += f" ({c.score_b - c.score_a:+.4f})"
             case = c.arrangement if c.variant is None else f"variant {c.variant}, {c.arrangement}"
-            lines.append(f"  {case}: {status}; {score}")
+            lines.append(f"  {case}: {status}; {score_text(c.score_a, c.score_b, report.threshold)}")
             for sp in c.spend[:10]:
-                lines.append(f"    {sp.outcome}: {_gbp(sp.before)} -> {_gbp(sp.after)}")
+                lines.append(f"    {sp.name or sp.outcome}: {_gbp(sp.before)} -> {_gbp(sp.after)}")
             if len(c.spend) > 10:
                 lines.append(f"    ... and {len(c.spend) - 10} more outcomes (see --format json)")
     return "\n".join(lines) + "\n"
@@ -328,8 +350,24 @@ def _money_limit(money: float | None) -> str:
     return f"£{money:,.2f}"
 
 
+SCORE_PLACES = 3  # as every other table shows a score
+MOST_PLACES = 9
+
+
+def score_text(before: float | None, after: float | None, threshold: float) -> str:
+    """'score 5.490 -> 5.612 (+0.122)', or 'score 5.490 (unchanged)' when it moved no more than the
+    threshold; a move beyond it too small for three places gets the places that show it."""
+    if before is None or after is None:
+        return f"score {_num(before)} -> {_num(after)}"
+    if abs(after - before) <= threshold:
+        return f"score {_num(after)} (unchanged)"
+    places = next((p for p in range(SCORE_PLACES, MOST_PLACES) if f"{before:.{p}f}" != f"{after:.{p}f}"),
+                  MOST_PLACES)  # fmt: skip
+    return f"score {before:.{places}f} -> {after:.{places}f} ({after - before:+.{places}f})"
+
+
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
+    return "-" if value is None else f"{value:.{SCORE_PLACES}f}"
 
 
 def _gbp(value: float | None) -> str:

@@ -35,6 +35,7 @@ from laa.models.errors import LaaError, ScenarioError
 from laa.models.load import WORKBOOK_SUFFIXES
 from laa.models.reading import irregular_kind, read_scenario_file, unreadable
 from laa.pooling.solving.solvers import SolveOptions, SolverName
+from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.batch.cases import (
     EXIT_FAILED,
     EXIT_INFEASIBLE,
@@ -55,7 +56,13 @@ from laa.scenarios.batch.cases import (
 )
 from laa.scenarios.batch.ledger import CaseRow, FileRow, Ledger, Run, ledger_lock, now
 from laa.scenarios.batch.run_folder import claim, default_folder, document_keys, holds_results, variant_names
-from laa.scenarios.batch.summary import document_text, record_text_of, summary_rows, write_summary
+from laa.scenarios.batch.summary import (
+    breaches_in,
+    document_text,
+    record_text_of,
+    summary_rows,
+    write_summary,
+)
 from laa.scenarios.batch.variant_cases import by_variant, split_case
 from laa.scenarios.outputs.atomic import write_atomic
 from laa.scenarios.outputs.results import empty_record
@@ -139,6 +146,12 @@ class CaseLine:
     status: str
     score: float | None
     seconds: float
+    breaches: int | None = None  # rules and limits the plan breaks (a silo plan may); None: not known
+
+    @property
+    def status_text(self) -> str:
+        """The status as the operator reads it: 'optimal, breaks 2 rules' for a plan that breaks rules."""
+        return status_words(self.status, self.breaches)
 
 
 @dataclass
@@ -318,6 +331,7 @@ class Batch:
         self.keys: dict[str, str] = {}
         self.variant_names: dict[str, dict[str, str]] = {}  # path -> variant id -> its name in files
         self.records: dict[str, dict[str, str]] = {}  # path -> arrangement -> record text
+        self.breaches: dict[tuple[str, str], int | None] = {}  # (path, arrangement) -> rules broken
         self.done: dict[str, dict[str, CaseRow]] = {}  # path -> arrangement -> row, whole documents only
         # path -> sha256 of the bytes this session read and handed out; a file's ledger row
         # (self.files) exists only once a worker has loaded it
@@ -427,6 +441,7 @@ class Batch:
                 event.solve_seconds,
                 event.record_text,
                 event.outcome_spend,
+                event.breaches,
             )
         elif isinstance(event, Lost):
             self._record_lost(event, report.waited)
@@ -486,6 +501,7 @@ class Batch:
         solve_seconds: float | None,
         record_text: str | None,
         outcome_spend: dict[str, float] | None = None,
+        breaches: int | None = None,
     ) -> None:
         """The case's document on disk first, then its ledger row: a row never points at nothing."""
         document = document_sha = None
@@ -516,12 +532,22 @@ class Batch:
         )
         self.ledger.record_case(row)
         self.done.setdefault(path, {})[arrangement] = row
+        self.breaches[(path, arrangement)] = breaches
         self.finished += 1
         if self.progress is not None:
-            self.progress(self.finished, self.total, CaseLine(path, arrangement, status, score, waited))
+            line = CaseLine(path, arrangement, status, score, waited, breaches)
+            self.progress(self.finished, self.total, line)
         arrangements = self.files[path].arrangements
         if arrangements is not None and set(arrangements) <= set(self.done[path]):
             self._write_scenario_document(path)
+
+    def breaches_of(self, case: CaseRow) -> int | None:
+        """The rules and limits a case's plan breaks: as its worker counted them this session, else (a
+        case an interrupted session recorded) from its results document; None when it has no figures."""
+        key = (case.path, case.arrangement)
+        if key not in self.breaches:
+            self.breaches[key] = breaches_in(case.document)
+        return self.breaches[key]
 
     def _write_scenario_document(self, path: str) -> None:
         """The scenario's whole results document, once every one of its cases is recorded."""
@@ -649,7 +675,8 @@ def run_batch(
             counts = grouped(ledger.status_counts(run.id))
             code = exit_code_of({c.status for c in cases})
             display = {c.path: display_name(c.path, cwd) for c in cases}
-            write_summary(Path(run.out_dir), run, summary_rows(cases, display), counts, code)
+            broken = {(c.path, c.arrangement): batch.breaches_of(c) for c in cases}
+            write_summary(Path(run.out_dir), run, summary_rows(cases, display, broken), counts, code)
             ledger.finish_run(run.id, code)
             finished = ledger.run(run.id) or run
         except (LaaError, OSError) as exc:

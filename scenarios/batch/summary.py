@@ -24,6 +24,7 @@ SUMMARY_COLUMNS = [
     "scenario",
     "arrangement",
     "status",
+    "breaches",
     "score",
     "targets_met",
     "seconds",
@@ -51,13 +52,33 @@ def record_text_of(document: str) -> str:
     return json.dumps(json.loads(document)["arrangements"][0], indent=1, allow_nan=False)
 
 
-def summary_rows(cases: list[CaseRow], display: dict[str, str]) -> list[dict[str, Any]]:
-    """One row per case for the batch summary, files named as the user sees them, seconds to the ms."""
+def breaches_in(document: str | None) -> int | None:
+    """How many rules and limits a case's plan breaks, from its results document; None when the case has
+    no document, the document cannot be read, or its plan has no figures."""
+    if document is None:
+        return None
+    try:
+        record = json.loads(Path(document).read_text())["arrangements"][0]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    return len(record["violations"]) if record.get("money") is not None else None
+
+
+def summary_rows(
+    cases: list[CaseRow], display: dict[str, str], breaches: dict[tuple[str, str], int | None] | None = None
+) -> list[dict[str, Any]]:
+    """One row per case for the batch summary, files named as the user sees them, seconds to the ms.
+
+    `breaches`: the rules and limits each case's plan breaks, by (path, arrangement), so a silo plan
+    that breaks a statutory minimum is not read as a plain `optimal`.
+    """
+    broken = breaches or {}
     return [
         {
             "scenario": display.get(c.path, c.path),
             "arrangement": c.arrangement,
             "status": c.status,
+            "breaches": broken.get((c.path, c.arrangement)),
             "score": c.score,
             "targets_met": c.targets_met,
             "seconds": round(c.seconds, 3),

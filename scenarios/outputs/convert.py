@@ -3,10 +3,18 @@
 `laa convert` promises no loss, so it does not trust the writers: the
 output is read back in memory and compared with the input before anything
 is written, and a difference is refused with the field it is in.
+
+An OpenDocument spreadsheet (.ods, LibreOffice's own format) is the Excel
+workbook's cells at the same places, written by pandas through odfpy (the
+library `laa` already reads .ods with): every value and every sheet, but
+not the header notes, drop-down lists and colours, which pandas' writer
+cannot make. Open it in LibreOffice and save it again, or convert to .xlsx,
+for those.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from enum import Enum
 from typing import Any
@@ -17,14 +25,14 @@ from laa.models.load import parse_json, parse_scenario, parse_workbook, parse_ya
 from laa.models.scenario import Scenario
 from laa.models.workbook.writer import scenario_workbook
 
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".ods": "ods"}
 
 
 def format_of(name: str) -> str:
     """The scenario format a file name's suffix names; refused, with the suffixes we read, otherwise."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in FORMATS:
-        raise InputError(f"{name}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
+        raise InputError(f"{name}: cannot tell the format; name it .yaml, .yml, .json, .xlsx or .ods")
     return FORMATS[suffix]
 
 
@@ -50,9 +58,11 @@ def converted(scenario: Scenario, name: str) -> bytes:
 
 
 def encode(scenario: Scenario, fmt: str) -> bytes:
-    """The scenario as bytes in `fmt` (yaml, json or xlsx), holding only the fields the file set."""
+    """The scenario as bytes in `fmt` (yaml, json, xlsx or ods), holding only the fields the file set."""
     if fmt == "xlsx":
         return scenario_workbook(scenario)
+    if fmt == "ods":
+        return opendocument(scenario_workbook(scenario))
     if fmt == "json":
         doc = scenario.model_dump(mode="json", exclude_unset=True)
         return (json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
@@ -66,8 +76,26 @@ def decode(payload: bytes, fmt: str, name: str) -> Scenario:
     """Read bytes in `fmt` back as a checked scenario; `name` is the file named in any problem."""
     if fmt == "xlsx":
         return parse_workbook(payload, name)
+    if fmt == "ods":
+        from laa.models.workbook.ods import ods_as_xlsx  # pandas, only for an .ods
+
+        return parse_workbook(ods_as_xlsx(payload, name), name)
     text = payload.decode("utf-8")
     return parse_scenario(parse_json(text, name) if fmt == "json" else parse_yaml(text, name), name)
+
+
+def opendocument(workbook: bytes) -> bytes:
+    """An .xlsx workbook's sheets as an .ods spreadsheet: each cell's value at its own row and column."""
+    import pandas as pd  # only for an .ods: `laa template` and other conversions do without it
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(workbook))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="odf") as writer:
+        for ws in book.worksheets:
+            rows = list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+            pd.DataFrame(rows, dtype=object).to_excel(writer, sheet_name=ws.title, header=False, index=False)
+    return buffer.getvalue()
 
 
 def difference(a: Any, b: Any, path: str = "") -> str | None:

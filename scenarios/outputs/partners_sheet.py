@@ -7,7 +7,7 @@
 - Partner spend: the statement of spend by source: every partner's spend
   on every outcome, directly and through pots (badged by what it paid in).
 - Partner ranges: how far each partner's money on each block can move
-  among plans within epsilon of the optimum.
+  while the area's score stays within 1% (`--epsilon`) of the best score.
 
 The figures are the partners document's (`partners_document`), so the
 workbook and the JSON cannot disagree; money is shown to the penny, as the
@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from laa.scenarios.analysis.partners import PartnersResult, partners_document
+from laa.scenarios.analysis.partners_table import within
 from laa.scenarios.outputs.sheets import NO, SCORE, YES, Col, add_table
 from openpyxl import Workbook
 
@@ -130,7 +131,7 @@ def _ranges(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None
         Col("partner"),
         Col("block"),
         Col("in plan", PENCE, "Its money on the block's outcomes in the arrangement's plan."),
-        Col("least", PENCE, "The least it can be among plans within epsilon of the optimum's score."),
+        Col("least", PENCE, f"The least it can be among plans whose score is {within(result.epsilon)}."),
         Col("most", PENCE, "The most it can be among those plans."),
         Col("can concede", PENCE, "In plan less least."),
         Col("can add", PENCE, "Most less in plan."),
@@ -154,7 +155,7 @@ def _ranges(book: Workbook, result: PartnersResult, doc: dict[str, Any]) -> None
                 ]
             )
     note = (
-        f"Room to negotiate: how far each partner's money by block can move without the area's score "
-        f"falling more than {result.epsilon:g} of the optimum."
+        "Room to negotiate: how far each partner's money by block can move while the area's score stays "
+        f"{within(result.epsilon)}."
     )
     add_table(book, "Partner ranges", columns, rows, note)

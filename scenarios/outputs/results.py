@@ -1,7 +1,23 @@
 """The results document of SCENARIO.md: the JSON contract other programs read.
 
 Field names are exactly those of SCENARIO.md. Fields may be added; none
-may be renamed or dropped without bumping `FORMAT_VERSION`.
+may be renamed or dropped without bumping `FORMAT_VERSION`. Each
+arrangement's record also carries these, added since SCENARIO.md was
+written:
+
+- `binding`: every rule and statutory minimum the plan meets exactly (kind,
+  id, pot, years, bound `min` or `max`, required and achieved in pounds).
+- `seconds`: how long each stage of making the plan took (build, solve,
+  extract, ...), for timing a run, not for comparing results.
+- `robust`: with `--robust`, the measure the plan was chosen against and
+  how it fared on fresh draws; null otherwise.
+- `money_unit`: the pounds that one unit of money stood for inside the
+  solver, a power of ten chosen from the scenario's own response curves
+  (`pooling.scale`: 10000000.0, £10m, for the example; £1m for a typical
+  borough). Solvers work to tolerances of about 1e-7 of whatever unit they
+  are given, so the unit is what the solver's precision was measured in;
+  every amount in the document is in pounds whatever it is. Null for a
+  plan never solved (historic, or one refused before solving).
 """
 
 from __future__ import annotations

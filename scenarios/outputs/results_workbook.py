@@ -31,10 +31,10 @@ from laa.pooling.plans.evaluate import Evaluation
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
 from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.effects import Effect, indicator_decimals
 from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.negotiation import NegotiationFigures
-from laa.scenarios.analysis.sweep import SweepStep, shifts_text
 from laa.scenarios.outputs.results import gbp, plan_record
 from laa.scenarios.outputs.robust_sheet import add_robust_sheets
 from laa.scenarios.outputs.sheets import (
@@ -68,7 +68,6 @@ __all__ = [
     "Shown",
     "add_table",
     "results_workbook",
-    "sweep_workbook",
 ]
 
 MONEY_KEYS = ("available", "overhead", "setup", "lapsed", "spent")  # the Summary's, in the document's terms
@@ -79,8 +78,9 @@ ARRANGEMENTS_NOTE = (
     "engine chooses what to pool; historic: as spent."
 )
 STATUS_NOTE = (
-    "optimal (or evaluated, for historic) when the plan has figures; infeasible, error or time_limit when "
-    "it has none (see Diagnosis)."
+    "optimal (or evaluated, for historic) when the plan has figures, with how many rules and limits it "
+    "breaks ('optimal, breaks 2 rules'; see Checks); infeasible, error or time_limit when it has none (see "
+    "Diagnosis)."
 )
 BROKEN_NOTE = (
     "Rules, statutory minimums, budgets and eligibility limits the plan breaks (silo and historic may); "
@@ -154,11 +154,11 @@ def results_workbook(
     _summary(book, scenario, records)
     _outcomes(book, scenario, records)
     _allocation(book, scenario, records)
-    _money(book, plans, dust)
+    _money(book, scenario, plans, dust)
     _totals(book, scenario, plans, records, dust)
     _prices(book, scenario, plans, figures)
     _freedoms(book, scenario, figures)
-    _diagnosis(book, plans)
+    _diagnosis(book, scenario, plans)
     _checks(book, scenario, plans, records)
     add_robust_sheets(book, scenario, plans)  # only when some plan was chosen against draws
     if partners is not None:
@@ -168,41 +168,30 @@ def results_workbook(
     return book_bytes(book)
 
 
-def sweep_workbook(scenario: Scenario, what: str, steps: list[SweepStep]) -> bytes:
-    """`laa sweep --format xlsx`: one row per change and arrangement, with where the money moved."""
-    book = new_book()
-    columns = [
-        Col("scenario", note="The scenario swept."),
-        Col("swept", note="The stream whose amounts, or the rule whose value, moves."),
-        Col("change", SHARE, "The change to its amounts or value (0% is the scenario as it is)."),
-        Col("value", note="The rule's value, or the stream's money over the agreement, at this step."),
-        Col("arrangement"),
-        Col("status", note="optimal, or why there is no plan at this step (infeasible: none can be made)."),
-        Col("score", SCORE),
-        Col(
-            "spend moved",
-            note="Spend per outcome over the agreement against the unchanged plan; blank where there is no "
-            "plan to compare. Amounts under the solver's dust are left out.",
-        ),
-    ]
-    rows = [
-        [
-            scenario.name,
-            what,
-            s.change,
-            s.value,
-            s.arrangement,
-            s.status,
-            s.score,
-            None if s.shifts is None else (shifts_text(scenario, s.shifts, len(s.shifts)) or "no move"),
-        ]
-        for s in steps
-    ]
-    add_table(book, "Sweep", columns, rows, f"{scenario.name}: each arrangement re-planned as {what} moves.")
-    return book_bytes(book)
-
-
 # --- sheets ---
+
+# where an id of each kind of finding, check or price is named in the scenario, most likely first
+KIND_SECTIONS = {
+    "rule": ("rules",),
+    "statutory": ("outcomes",),
+    "curve": ("outcomes",),
+    "stream": ("streams",),
+    "pot": ("pots",),
+    "budget": ("streams", "pots"),
+    "eligibility": ("streams", "pots", "outcomes"),
+    "pooling": ("pots", "streams"),
+}
+SECTIONS = ("streams", "pots", "rules", "outcomes", "funders", "blocks")
+
+
+def _name(scenario: Scenario, kind: str | None, ident: str | None) -> str | None:
+    """The name the file gives an item a sheet lists by id (its id when it has none); None for no item."""
+    if ident is None:
+        return None
+    for section in KIND_SECTIONS.get(kind or "", SECTIONS):
+        if ident in scenario.lookup.by_id[section]:
+            return scenario.label(section, ident)
+    return ident
 
 
 def _about(book: Workbook, scenario: Scenario, info: RunInfo | None, dust: float) -> None:
@@ -254,17 +243,18 @@ def _summary(book: Workbook, scenario: Scenario, records: list[dict[str, Any]]) 
     rows = []
     for record in records:
         money = record["money"] or {}
+        broken = len(record["violations"]) if record["money"] is not None else None
         rows.append(
             [
                 record["arrangement"],
-                record["status"],
+                status_words(record["status"], broken),
                 record["targets_met"],
                 outcomes,
                 record["stretch_met"],
                 stretches,
                 record["reward"],
                 *(money.get(key) for key in MONEY_KEYS),
-                len(record["violations"]) if record["money"] is not None else None,
+                broken,
                 record["score"],
                 record["message"] or None,
             ]
@@ -366,11 +356,12 @@ def _real(value: float, dust: float) -> float:
     return gbp(value) if abs(value) >= dust else 0.0
 
 
-def _money(book: Workbook, plans: list[Plan], dust: float) -> None:
+def _money(book: Workbook, scenario: Scenario, plans: list[Plan], dust: float) -> None:
     columns = [
         Col("arrangement"),
         Col("kind", note="stream or pot."),
-        Col("source"),
+        Col("source", note="The stream's or pot's id."),
+        Col("source name"),
         Col("year", YEAR),
         Col("money in", MONEY, "A stream's amount not paid into its pot, or the money paid into a pot."),
         Col("overhead", MONEY, "Lost to administration at the source's admin rate."),
@@ -385,7 +376,8 @@ def _money(book: Workbook, plans: list[Plan], dust: float) -> None:
         ev = _numbers(plan)
         for s in ev.sources if ev else []:
             figures = (s.gross, s.overhead, s.setup, s.carried_in, s.spent, s.carried_out, s.lapsed)
-            rows.append([plan.arrangement.value, s.kind, s.id, s.year, *(_real(v, dust) for v in figures)])
+            named = [plan.arrangement.value, s.kind, s.id, _name(scenario, s.kind, s.id), s.year]
+            rows.append([*named, *(_real(v, dust) for v in figures)])
     add_table(book, "Money", columns, rows, "Each stream's and pot's money, year by year.")
 
 
@@ -395,7 +387,8 @@ def _totals(
     """Allocation against Money: per source and year, per source, per year and in all, with a check."""
     columns = [
         Col("arrangement"),
-        Col("source", note="A stream or pot, or 'all' for every source."),
+        Col("source", note="A stream's or pot's id, or 'all' for every source."),
+        Col("source name", note="The stream's or pot's name, or 'every source'."),
         Col("year", note="A year, or 'all years'."),
         Col("allocated", MONEY, "The Allocation sheet's amounts for this source and year, added up."),
         Col("spent", MONEY, "The Money sheet's spend for this source and year, added up."),
@@ -429,7 +422,8 @@ def _totals(
             used = sum(spent.get(k, 0.0) for k in members)
             tolerance = dust + 0.5 * (sum(counts.get(k, 0) for k in members) + len(members))
             check = TIES if abs(given - used) <= tolerance else DOES_NOT_TIE
-            rows.append([plan.arrangement.value, source, when, given, used, given - used, check])
+            name = "every source" if source == "all" else _name(scenario, None, source)
+            rows.append([plan.arrangement.value, source, name, when, given, used, given - used, check])
     note = "The Allocation sheet against the Money sheet: they must tie out."
     add_table(book, "Totals", columns, rows, note)
 
@@ -453,7 +447,8 @@ def _prices(book: Workbook, scenario: Scenario, plans: list[Plan], figures: Nego
     columns = [
         Col("arrangement"),
         Col("kind", note="stream: £1m more of its money in the year; rule or statutory: £1m of slack."),
-        Col("id"),
+        Col("id", note="The stream's, rule's or (statutory) outcome's id."),
+        Col("name", note="Its name in the scenario."),
         Col("funder"),
         Col("pot", note="The pot a rule binds inside, if it survives pooling."),
         Col("years"),
@@ -475,6 +470,7 @@ def _prices(book: Workbook, scenario: Scenario, plans: list[Plan], figures: Nego
                     name,
                     p.kind,
                     p.id,
+                    _name(scenario, p.kind, p.id),
                     p.funder,
                     p.pot,
                     years_text((p.year,) if p.year is not None else p.years) or None,
@@ -514,13 +510,14 @@ def _freedoms(book: Workbook, scenario: Scenario, figures: NegotiationFigures) -
     add_table(book, "Freedoms", columns, rows, "The freedoms worth asking a department for, best first.")
 
 
-def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
+def _diagnosis(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
     columns = [
         Col("arrangement"),
         Col("part", note="Which part of the diagnosis: checks before solving, what cannot hold together, "
                          "eligibility, or the smallest change that makes a plan possible."),
         Col("kind"),
         Col("id"),
+        Col("name", note="The item's name in the scenario."),
         Col("pot"),
         Col("years"),
         Col("amount", MONEY, "The money the finding is about."),
@@ -532,7 +529,7 @@ def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
         if d is None:
             continue
         if d.note:
-            rows.append([plan.arrangement.value, "note", None, None, None, None, None, d.note])
+            rows.append([plan.arrangement.value, "note", None, None, None, None, None, None, d.note])
         parts = {
             "checks before solving": d.checks,
             "cannot all hold together": d.subset,
@@ -543,8 +540,10 @@ def _diagnosis(book: Workbook, plans: list[Plan]) -> None:
             for f in findings:
                 amount = None if f.amount is None else gbp(f.amount)
                 when = years_text(f.years) or None
-                rows.append([plan.arrangement.value, part, f.kind, f.id, f.pot, when, amount, f.text])
-    add_table(book, "Diagnosis", columns, rows, "Why an arrangement cannot be planned.")
+                name = _name(scenario, f.kind, f.id)
+                rows.append([plan.arrangement.value, part, f.kind, f.id, name, f.pot, when, amount, f.text])
+    nothing = "Every arrangement was planned: there is nothing to diagnose."
+    add_table(book, "Diagnosis", columns, rows, "Why an arrangement cannot be planned.", empty=nothing)
 
 
 def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]]) -> None:
@@ -552,7 +551,8 @@ def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list
     columns = [
         Col("arrangement"),
         Col("kind", note="rule, statutory (an outcome's minimum spend), budget or eligibility."),
-        Col("id"),
+        Col("id", note="The rule's, outcome's (statutory) or stream's id."),
+        Col("name", note="Its name in the scenario."),
         Col("rule kind"),
         Col("pot", note="The pot a rule that survives pooling is checked inside."),
         Col("years"),
@@ -569,17 +569,18 @@ def _checks(book: Workbook, scenario: Scenario, plans: list[Plan], records: list
         ev = _numbers(plan)
         if ev is None:
             note = f"{plan.status.value}: not planned, so nothing to check"
-            rows += [[name, "rule", r.id, r.kind.value, None, None, None, None, None, None, None, note]
+            rows += [[name, "rule", r.id, _name(scenario, "rule", r.id), r.kind.value, *[None] * 7, note]
                      for r in scenario.rules]
             continue
         for c in ev.checks:
             kind = scenario.rule(c.id).kind.value if c.kind == "rule" else "min_spend"
             bound = "at least" if c.bound == "min" else "at most"
-            rows.append([name, c.kind, c.id, kind, c.pot, years_text(c.years) or None, bound, gbp(c.required),
-                         gbp(c.achieved), PASS if c.holds else FAIL, c.binding, None])
+            when = years_text(c.years) or None
+            rows.append([name, c.kind, c.id, _name(scenario, c.kind, c.id), kind, c.pot, when, bound,
+                         gbp(c.required), gbp(c.achieved), PASS if c.holds else FAIL, c.binding, None])
         for v in record["violations"]:
             if v["kind"] in ("budget", "eligibility"):
                 when = years_text((v["year"],)) if v["year"] is not None else None
-                rows.append([name, v["kind"], v["id"], None, None, when, "at most", v["required"],
-                             v["achieved"], FAIL, None, v["message"]])
+                rows.append([name, v["kind"], v["id"], _name(scenario, v["kind"], v["id"]), None, None, when,
+                             "at most", v["required"], v["achieved"], FAIL, None, v["message"]])
     add_table(book, "Checks", columns, rows, "Every rule and statutory minimum, per year or period.")

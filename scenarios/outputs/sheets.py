@@ -29,8 +29,9 @@ from laa.models.workbook.writer import AUTHOR, style_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,6 +43,9 @@ TIES, DOES_NOT_TIE = "ties out", "DOES NOT TIE OUT"
 # words coloured wherever they stand alone in a cell: good in green, bad in red
 GOOD_WORDS = (PASS, TIES)
 BAD_WORDS = (FAIL, DOES_NOT_TIE, "infeasible", "error", "time_limit")
+# words coloured red wherever they stand in a cell: a plan with figures that breaks rules
+# ('optimal, breaks 2 rules', `analysis.breaches.status_words`)
+BAD_PHRASES = (", breaks ",)
 GREEN = (PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE"), Font(color="006100"))
 RED = (PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE"), Font(color="9C0006", bold=True))
 
@@ -74,8 +78,10 @@ def add_table(
     columns: Sequence[Col],
     rows: Sequence[Sequence[object]],
     note: str = "",
+    empty: str = "",
 ) -> Worksheet:
-    """One sheet of `rows` under `columns`; `note` says what the sheet is (it leads A1's note)."""
+    """One sheet of `rows` under `columns`; `note` says what the sheet is (it leads A1's note); `empty`,
+    what a sheet with no rows says under its header, so it never prints as a blank page."""
     ws = book.create_sheet(title)
     widths = [len(c.header) for c in columns]
     for col, column in enumerate(columns, start=1):
@@ -102,6 +108,8 @@ def add_table(
             if fmt and isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = fmt
             widths[col - 1] = max(widths[col - 1], _shown_width(value, fmt))
+    if not rows and empty:
+        put_value(ws, 2, 1, safe_cell(empty))
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     last = f"{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
@@ -125,12 +133,20 @@ def _note(column: Col) -> str:
 
 
 def _colour_words(ws: Worksheet, cells: str) -> None:
-    """Green for PASS and a total that ties out; red for FAIL, one that does not, and a failed plan."""
+    """Green for PASS and a total that ties out; red for FAIL, one that does not, a failed plan, and
+    a plan that breaks rules."""
     for words, (fill, font) in ((GOOD_WORDS, GREEN), (BAD_WORDS, RED)):
         for word in words:
             ws.conditional_formatting.add(
                 cells, CellIsRule(operator="equal", formula=[f'"{word}"'], fill=fill, font=font)
             )
+    fill, font = RED
+    first = cells.split(":")[0]  # written for the range's first cell; a spreadsheet shifts it for the rest
+    for phrase in BAD_PHRASES:
+        rule = Rule(type="containsText", operator="containsText", text=phrase,
+                    dxf=DifferentialStyle(fill=fill, font=font),
+                    formula=[f'NOT(ISERROR(SEARCH("{phrase}",{first})))'])  # fmt: skip
+        ws.conditional_formatting.add(cells, rule)
 
 
 def _print_setup(ws: Worksheet) -> None:

@@ -334,7 +334,7 @@ def sweep_chart(steps: Sequence[SweepStep], decimals: int) -> go.Figure:
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "width": 2.5, "dash": DASHES.get(name)},
-                hovertemplate=f"{name}: score %{{y:.4f}} at %{{x:+.{decimals}f}}%<extra></extra>",
+                hovertemplate=f"{name}: score %{{y:.3f}} at %{{x:+.{decimals}f}}%<extra></extra>",
             )
         )
         failed = [s for s in mine if s.score is None]

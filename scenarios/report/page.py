@@ -62,8 +62,9 @@ p.lead { color:var(--muted); margin:4px 0 12px; max-width:980px; }
 .chart h3 { margin:4px 6px 2px; font-size:14px; color:var(--muted); font-weight:600; }
 table { border-collapse:collapse; width:100%; font-size:13.5px; margin:6px 0 12px; }
 th, td { padding:6px 9px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
-th { background:var(--panel); font-weight:600; color:#334e68; white-space:nowrap; }
-td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+th { background:var(--panel); font-weight:600; color:#334e68; vertical-align:bottom; }
+th.num { text-align:right; }
+td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 tr.chosen td { background:#eef6f5; }
 td.name { overflow-wrap:break-word; }
 .tag { display:inline-block; font-size:11.5px; padding:1px 7px; border-radius:10px; margin-left:6px;

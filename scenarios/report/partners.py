@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from laa.models.scenario import Arrangement
 from laa.pooling.units import dust_gbp, millions, money_text
 from laa.scenarios.analysis.partners import PartnersResult
+from laa.scenarios.analysis.partners_table import within
 from laa.scenarios.analysis.shapley import Method, Shares
 from laa.scenarios.report.charts import (
     ARRANGEMENT_COLOURS,
@@ -121,7 +122,7 @@ def ranges_chart(result: PartnersResult, arrangement: Arrangement) -> go.Figure 
                 x=width,
                 base=least,
                 orientation="h",
-                name="least to most within epsilon",
+                name=f"least to most, {within(result.epsilon)}",
                 marker={"color": ARRANGEMENT_COLOURS.get(arrangement.value, MUTED), "opacity": 0.45},
                 customdata=[[lo, lo + w] for lo, w in zip(least, width, strict=True)],
                 hovertemplate="%{y}: £%{customdata[0]:,.2f}m to £%{customdata[1]:,.2f}m<extra></extra>",
@@ -162,7 +163,6 @@ def partners_section(result: PartnersResult) -> Section:
     sc = result.scenario
     dust = dust_gbp(sc)
     shown = result.arrangements[-1] if result.arrangements else Arrangement.POOLED
-    eps = f"{result.epsilon * 100:g}%"
     lead = paragraph(
         "Each partner's side of the plans. A partner's share of a gain is its Shapley value: what it adds "
         "to every group of partners that could have formed before it, averaged over the orders in which "
@@ -202,8 +202,8 @@ def partners_section(result: PartnersResult) -> Section:
         )
     money = paragraph(
         f"Money and gains under the {shown.value} plan: a pot's money is badged back to the partners by what "
-        "each paid into it; gains are own-view scores over silo, in the plan and in the fairer plan within "
-        f"{eps} of its score.",
+        "each paid into it; gains are own-view scores over silo, in the plan and in the fairer plan among "
+        f"those whose score is {within(result.epsilon)}.",
         "",
     )
     grid = table(headers, rows, numeric=set(range(1, len(headers))))
@@ -221,7 +221,7 @@ def partners_section(result: PartnersResult) -> Section:
     if ranges is not None:
         body += (
             f'<div class="chart"><h3>Room to negotiate under the {shown.value} plan: each partner\'s money '
-            f"by block, least to most among plans within {eps} of its score</h3>"
+            f"by block, least to most among plans whose score is {within(result.epsilon)}</h3>"
             f"{fragment(ranges, 'chart-partner-ranges')}</div>"
         )
     return Section("partners", "Partners", "What each partner puts in, gains and can concede", body)

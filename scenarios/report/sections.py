@@ -14,8 +14,15 @@ from laa.models.scenario import Arrangement
 from laa.pooling.plans.plan import Plan
 from laa.pooling.units import dust_gbp, millions, money_text, years_text
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
+from laa.scenarios.analysis.effects import plural
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
-from laa.scenarios.analysis.table import arrangement_grids, arrangement_rows, signed, stake_text
+from laa.scenarios.analysis.table import (
+    arrangement_grids,
+    arrangement_rows,
+    score_places,
+    signed,
+    stake_text,
+)
 from laa.scenarios.report.charts import (
     fragment,
     money_chart,
@@ -54,8 +61,8 @@ def report_html(report: Report) -> str:
     sc = report.scenario
     years = years_text(sc.years)
     meta = (
-        f"Years {years} · {len(sc.outcomes)} outcomes · {len(sc.streams)} streams from "
-        f"{len(sc.funders)} funders · {len(sc.pots)} pots · generated "
+        f"Years {years} · {plural(len(sc.outcomes), 'outcome')} · {plural(len(sc.streams), 'stream')} from "
+        f"{plural(len(sc.funders), 'funder')} · {plural(len(sc.pots), 'pot')} · generated "
         f"{report.generated:%d %B %Y %H:%M} by laa-pooling {report.engine}"
     )
     sections = [_comparison(report)]
@@ -326,8 +333,9 @@ def _sweep(report: Report) -> Section:
     )
     names = list(dict.fromkeys(s.arrangement for s in report.sweep_steps))
     by_change: dict[float, dict[str, str]] = defaultdict(dict)
+    places = score_places(s.score for s in report.sweep_steps)  # as laa sweep
     for s in report.sweep_steps:
-        by_change[s.change][s.arrangement] = "-" if s.score is None else f"{s.score:.4f}"  # as laa sweep
+        by_change[s.change][s.arrangement] = "-" if s.score is None else f"{s.score:.{places}f}"
     rows = [[request.label(c), *(cell.get(n, "-") for n in names)] for c, cell in sorted(by_change.items())]
     chart = fragment(sweep_chart(report.sweep_steps, request.decimals), "chart-sweep")
     chart = f'<div class="chart">{chart}</div>'

@@ -114,8 +114,17 @@ def test_csv_allocation():
         "block",
         "year",
         "amount",
+        "source_name",
+        "outcome_name",
     }
     assert {r["kind"] for r in rows} == {"stream", "pot"}
+    # issue 23: the names a person reads beside the ids a program joins on, money as numbers
+    named = {(r["source"], r["source_name"]) for r in rows}
+    named |= {(r["outcome"], r["outcome_name"]) for r in rows}
+    assert ("laa-pot", "LAA pooled fund") in named
+    assert ("first_time_entrants", "First-time entrants to the youth justice system") in named
+    assert all(float(r["amount"]) > 0 for r in rows)
+    assert {r["funder"] for r in rows if r["kind"] == "pot"} == {""}  # never the text "nan"
 
 
 def test_table_shows_pounds_with_separators():

@@ -58,3 +58,21 @@ def test_a_silo_plan_s_breaches_are_grouped_on_the_terminal():
     assert "silo breaks 3 statutory minimums; by what is broken, the largest gap first:" in text
     assert "  - statutory minimum for 'Outcome two': broken 3 times (2026-2028), £600,000 in all" in text
     assert text.count("required") == 1  # one breach quoted whole, not all three
+
+
+def test_a_budget_or_eligibility_breach_names_its_stream_or_pot():
+    """Issue 23: `budget of b`, an id, where the file calls the stream 'Stream B'."""
+    scenario = load_scenario(DATA / "two_streams.yaml")
+    broken = [
+        Violation("budget", "b", "b", None, 2026, 400_000.0, 450_000.0, "b over"),
+        Violation("eligibility", "pot", None, "o1", 2026, 0.0, 10_000.0, "pot on o1"),
+    ]
+    assert [g.what for g in breach_groups(scenario, broken)] == ["budget of Stream B", "eligibility of pot"]
+
+
+def test_status_words_say_how_many_rules_a_plan_breaks():
+    from laa.scenarios.analysis.breaches import status_words
+
+    assert status_words("optimal", 0) == status_words("optimal", None) == "optimal"
+    assert status_words("optimal", 1) == "optimal, breaks 1 rule"
+    assert status_words("evaluated", 174) == "evaluated, breaks 174 rules"

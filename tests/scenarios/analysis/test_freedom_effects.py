@@ -20,7 +20,7 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.freedoms import pooling_value_text, rank_freedoms, value_of_pooling
 from laa.scenarios.outputs.results import results_document
 
-from tests.paths import EXAMPLE
+from tests.paths import CHECKS, EXAMPLE
 
 DATA = Path(__file__).parent / "data"
 LAA = str(Path(sys.executable).parent / "laa")
@@ -113,6 +113,9 @@ def test_pooling_s_parts_add_up_to_its_gain_with_the_rest_named():
     text = pooling_value_text(scenario, value)
     assert "money: overhead and set-up" in text and "interactions" in text and "total" in text
     assert "less £180,000 of set-up" in text
+    # issue 23: parts said in the file's names, not `eligibility legi (laa-pot)`
+    assert "\neligibility  " in text and "(laa-pot)" not in text and "laa-pot's" not in text
+    assert "let Local Enterprise Growth Initiative fund everything in LAA pooled fund's scope" in text
     document = value.to_dict()
     listed = [g["share_of_pooling_gain"] for g in document["limits"]]
     listed += [document["overhead_share_of_pooling_gain"], document["interactions_share_of_pooling_gain"]]
@@ -126,3 +129,22 @@ def test_pooling_that_only_changes_the_money_is_all_overhead_by_hand():
     assert value.total == pytest.approx(0.025, abs=1e-9)
     assert value.overhead == pytest.approx(0.025, abs=1e-9)
     assert value.interactions == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "before", "after", "met_before", "met_after", "note"),
+    [
+        ("o0", 10.0, 9.0, True, True, " (worse)"),  # higher is better: down is worse
+        ("o0", 10.0, 11.0, True, True, ""),
+        ("o1", 20.0, 21.0, False, False, " (worse)"),  # lower is better: up is worse
+        ("o1", 20.0, 18.0, False, True, " (now meets its target)"),
+        ("o1", 18.0, 20.0, True, False, " (worse, no longer meets its target)"),
+    ],
+)
+def test_a_move_the_wrong_way_says_it_is_worse(outcome, before, after, met_before, met_after, note):
+    """Issue 23: --explain and freedoms listed indicators that got worse without saying so."""
+    from laa.scenarios.analysis.effects import OutcomeMove
+
+    scenario = load_scenario(CHECKS / "check1.yaml")
+    words = OutcomeMove(outcome, before, after, met_before, met_after).words(scenario)
+    assert words.endswith(note) and ("worse" in words) == ("worse" in note)

@@ -1,12 +1,13 @@
 """The pooling frontier: non-decreasing, from the aligned score to the optimal partial-pooling score."""
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from laa.models.load import load_scenario
 from laa.scenarios.analysis.arrangements import aligned, optimal
-from laa.scenarios.analysis.frontier import MILESTONES, pooling_frontier, step_shares
+from laa.scenarios.analysis.frontier import MILESTONES, frontier_text, pooling_frontier, step_shares
 
 ROOT = Path(__file__).resolve().parents[3]
 CHECKS = ROOT.parent / "shared" / "data" / "checks"
@@ -48,3 +49,6 @@ def test_two_streams_frontier_by_hand():
     assert tenth.score == pytest.approx(0.65 + 0.07, abs=1e-6)
     assert frontier.captured[0.1] == pytest.approx(0.07 / 0.30, abs=1e-6)
     assert tenth.entered and set(tenth.entered) <= {"a", "b"}
+    text = frontier_text(scenario, frontier)  # scores to three places, as every other table (issue 23)
+    assert "Pooling all poolable money gains +0.300 over pooling none." in text
+    assert "0.720" in text and not re.search(r"\d\.\d{4}", text)

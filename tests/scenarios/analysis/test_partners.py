@@ -45,12 +45,15 @@ from click.testing import CliRunner
 from laa.cli.main import laa
 from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
+from laa.scenarios.analysis.effects import percent
 from laa.scenarios.analysis.partners import PartnersResult, partners
-from laa.scenarios.analysis.shapley import Method
+from laa.scenarios.analysis.partners_table import _share_cells
+from laa.scenarios.analysis.shapley import Method, Shares
 
 from tests.paths import EXAMPLE
 
 HERE = Path(__file__).parent / "partners"
+EXAMPLES = EXAMPLE.parent
 TOL = 1e-6
 
 
@@ -212,6 +215,28 @@ def test_the_table_speaks_to_a_meeting(tmp_path: Path) -> None:
         assert heading in text, heading
     assert "Funder A" in text and "£100" in text
     assert "+0.333" in text  # A's share of the gain of aligning
+
+
+def test_what_a_partner_bought_is_named_and_the_table_stays_narrow() -> None:
+    """Issue 23: "spent most on" gave ids (`home_discharge £21,648,000`) in a table ~230 characters wide."""
+    run = CliRunner().invoke(laa, ["partners", str(EXAMPLES / "better-care-fund.yaml")])
+    assert run.exit_code == 0, run.output
+    text = run.output
+    assert "home_discharge" not in text and "care_home_admissions" not in text
+    assert "NHS Integrated Care Board                Discharged to their usual place of residence" in text
+    assert "and 2 more outcomes" in text
+    accounts = text[text.index("What each partner puts in") : text.index("Better off than planning alone")]
+    assert max(len(line) for line in accounts.splitlines()) <= 140
+    assert "epsilon" not in text  # a negotiator reads "within 1% of the best score"
+    assert "stays within 1% of the best score" in text
+
+
+def test_a_share_that_rounds_to_nothing_reads_0_percent_never_minus_0() -> None:
+    """Issue 23: `+0.000 -0%` for a partner whose share of the gain was a solver's -1e-5."""
+    shares = Shares(0.7, Method.EXACT, {"a": -1e-5, "b": 0.7 + 1e-5})
+    assert _share_cells(shares, "a") == ["+0.000", "0%"]
+    assert _share_cells(shares, "b") == ["+0.700", "100%"]
+    assert [percent(x) for x in (-0.004, 0.26, -0.5)] == ["0%", "26%", "-50%"]
 
 
 def test_the_workbook_carries_the_partners_sheets(tmp_path: Path) -> None:

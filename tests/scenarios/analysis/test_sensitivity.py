@@ -11,7 +11,8 @@ from laa.models.load import load_scenario
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.analysis.draws import draw, lognormal_factors, probability_best
-from laa.scenarios.analysis.sensitivity import sensitivity
+from laa.scenarios.analysis.sensitivity import sensitivity, sensitivity_text
+from laa.scenarios.analysis.table import short
 
 from tests.paths import CHECKS, EXAMPLE
 
@@ -83,6 +84,17 @@ def test_outcome_and_stream_uncertainty_override_the_area_default():
     assert amounts["sp"] == pytest.approx(0.05, abs=0.01)
 
 
+def test_a_long_outcome_name_is_cut_with_a_mark_that_says_so():
+    """Issue 23: the table cut names at 44 characters with nothing to show it had."""
+    doc = load_scenario(CHECKS / "check1.yaml").model_dump(exclude_unset=True)
+    long = "Young people not in education, employment or training, aged 16 to 18"
+    doc["outcomes"][0]["name"] = long
+    doc["effect_uncertainty"] = 0.3
+    scenario = type(load_scenario(CHECKS / "check1.yaml")).model_validate(doc)
+    text = sensitivity_text(scenario, sensitivity(scenario, draws=4, seed=1, arrangements=ALL[1:2], jobs=1))
+    assert short(long).endswith("...") and f"\n{short(long)}  " in text  # the table; prose names it whole
+
+
 def test_laa_sensitivity_json():
     laa = Path(sys.executable).parent / "laa"
     done = subprocess.run(
@@ -113,3 +125,19 @@ def test_laa_sensitivity_json():
         assert {"mean", "p5", "p50", "p95", "p_best"} <= set(r)
         assert {o["id"] for o in r["outcomes"]} == {o.id for o in load_scenario(EXAMPLE).outcomes}
     assert sum(r["p_best"] for r in rows) == pytest.approx(1.0)
+
+
+def test_sensitivity_says_arrangement_as_every_command_does_and_keeps_the_old_spelling():
+    """Issue 23: `laa sensitivity -a` was `--arrangements` where every other command says `--arrangement`."""
+    from click.testing import CliRunner
+    from laa.cli.main import laa
+
+    runner = CliRunner()
+    base = ["sensitivity", str(CHECKS / "check1.yaml"), "--draws", "2", "--jobs", "1", "--format", "json"]
+    new = runner.invoke(laa, [*base, "--arrangement", "aligned"])
+    old = runner.invoke(laa, [*base, "--arrangements", "aligned"])
+    assert new.exit_code == old.exit_code == 0, new.output + old.output
+    assert [r["arrangement"] for r in json.loads(new.output)["arrangements"]] == ["aligned"]
+    assert json.loads(new.output) == json.loads(old.output)
+    shown = runner.invoke(laa, ["sensitivity", "--help"]).output
+    assert "--arrangement " in shown and "--arrangements" not in shown

@@ -1,5 +1,6 @@
 """Sweeps of a stream's amounts and of a rule's value, on the hand-computed two-stream area."""
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def test_an_infeasible_step_says_so_and_has_no_moves(floored):
 def test_moves_are_shown_for_every_step(scenario):
     steps = sweep(scenario, -0.5, 0.5, 3, stream="b", arrangements=[Arrangement.ALIGNED])
     text = sweep_text(scenario, steps, stream="b")
+    assert "0%  £400,000    0.650" in text  # scores to three places, as every other table (issue 23)
+    assert text.startswith("Two streams: sweeping the money stream Stream B (b) brings over the agreement\n")
+    assert not re.search(r"\d\.\d{4}", text)
     assert "-50%  -£100,000 Outcome two" in text
     assert "0%  (the unchanged plan)" in text
     assert "+50%  no outcome's spend moves" in text

@@ -9,13 +9,16 @@ must then be the same scenario and plan to the same results.
 from __future__ import annotations
 
 import copy
+import io
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from laa.models.load import parse_scenario
+from laa.models.load import load_scenario, parse_scenario
+from laa.models.scenario import Arrangement
 from laa.models.variants import apply_changes, parse_changes, variant_scenario
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.variants import (
@@ -264,5 +267,35 @@ def test_the_documents(area_planned):
     assert "free: r dropped" in text
     assert "stuck, aligned: infeasible" in text
     lines = variants_csv(planned).splitlines()
-    assert lines[0].startswith("variant,name,arrangement,status,score,targets_met")
+    assert lines[0].startswith("variant,name,arrangement,status,breaches,score,targets_met")
     assert len(lines) == 1 + 4 * len(scenario.arrangements_to_run())
+
+
+def test_the_csv_keeps_numbers_as_numbers(area_planned):
+    """Issue 23: a fall of £500,000 was written `'-500000.00`, which pandas and Excel read as text."""
+    _, planned = area_planned
+    table = pd.read_csv(io.StringIO(variants_csv(planned)))
+    for column in ("available_change", "spent_change", "reward_change", "lapsed_change"):
+        assert table[column].dtype == "float64", column
+    small = table[(table["variant"] == "small") & (table["arrangement"] == "aligned")].iloc[0]
+    assert small["available_change"] == -500_000.0 and small["spent_change"] == -500_000.0
+    assert "'" not in variants_csv(planned)
+
+
+@pytest.fixture(scope="module")
+def example_silo():
+    scenario = load_scenario(EXAMPLE)
+    return scenario, plan_variants(scenario, [Arrangement.SILO])
+
+
+def test_a_plan_that_breaks_rules_says_so_in_every_form(example_silo):
+    """Issue 23: the example's silo plan breaks a rule and showed as plain `optimal`."""
+    scenario, planned = example_silo
+    base = next(r for r in variant_rows(planned) if r.variant is None)
+    assert base.breaches == len(planned[0].plans[0].evaluation.violations) == 1
+    text = variants_text(scenario, planned)
+    assert "base                       optimal, breaks 1 rule " in text
+    table = pd.read_csv(io.StringIO(variants_csv(planned)))
+    assert table.loc[table["variant"] == "base", ["status", "breaches"]].values.tolist() == [["optimal", 1]]
+    doc = variants_document(scenario, planned)
+    assert doc["rows"][0]["status"] == "optimal" and doc["rows"][0]["breaches"] == 1

@@ -56,7 +56,7 @@ def test_mixed_folder_records_every_case_with_its_status(tmp_path):
     assert "Traceback" not in done.stderr
     assert "exit 4: some cases failed" in done.stderr
     # not a terminal: one line per case, for cron's mail
-    assert "[1/" in done.stderr and "nightly/good.yaml aligned optimal 0.6500" in done.stderr
+    assert "[1/" in done.stderr and "nightly/good.yaml aligned optimal 0.650 " in done.stderr
     status = {
         (Path(p).name, a): (s, m)
         for p, a, s, m in rows(ledger, "SELECT path, arrangement, status, message FROM cases")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from laa.scenarios.batch.drift import input_changes
+from laa.scenarios.batch.drift import input_changes, score_text
 
 from tests.scenarios.batch.helpers import TWO_STREAMS, laa
 
@@ -36,13 +36,18 @@ def test_drift_names_the_input_changes_behind_changed_results(tmp_path):
     assert "drift from run 1" in drift.stdout and "to run 2" in drift.stdout
     assert "nightly/two.yaml" in drift.stdout
     assert "rules b-cap removed" in drift.stdout
-    assert "streams b changed: amounts" in drift.stdout
-    assert "aligned: optimal; score 0.6500 -> " in drift.stdout
+    # issue 23: things by the names the file gives them (ids only to find them in the file)
+    assert "streams Stream B (b) changed: amounts" in drift.stdout
+    assert "  aligned: optimal; score 0.650 -> " in drift.stdout
+    assert "  pooled: optimal; score 0.950 -> 1.050 (+0.100)\n    Outcome two: £900,000 -> £1,100,000\n" in (
+        drift.stdout
+    )
+    assert "    o2:" not in drift.stdout
     report = json.loads(laa("drift", "1", "2", "--ledger", ledger, "--format", "json", cwd=tmp_path).stdout)
     (changed,) = report["scenarios"]
     aligned = next(c for c in changed["cases"] if c["arrangement"] == "aligned")
     assert aligned["score_b"] > aligned["score_a"]
-    assert {s["outcome"] for s in aligned["spend"]} == {"o2"}  # b's extra money goes to o2
+    assert {(s["outcome"], s["name"]) for s in aligned["spend"]} == {("o2", "Outcome two")}  # b's extra money
     assert {(i["section"], i["id"], i["change"]) for i in changed["inputs"]} == {
         ("streams", "b", "changed"),
         ("rules", "b-cap", "removed"),
@@ -67,3 +72,14 @@ def test_input_changes_by_id():
         "rules r added",
         "name changed: name 'x' -> 'y'",
     ]
+    after["streams"][0]["name"] = "Neighbourhood Renewal Fund"
+    named = input_changes(before, after)[0].text()
+    assert named.startswith("streams Neighbourhood Renewal Fund (a) changed:")
+
+
+def test_a_score_that_did_not_move_says_so_and_a_small_move_gets_the_places_that_show_it():
+    """Issue 23: `score 5.4899 -> 5.4899 (+0.0000)` for a case listed because its spend moved."""
+    assert score_text(5.4899, 5.4899, 1e-6) == "score 5.490 (unchanged)"
+    assert score_text(0.65, 0.75, 1e-6) == "score 0.650 -> 0.750 (+0.100)"
+    assert score_text(5.48990, 5.48992, 1e-6) == "score 5.48990 -> 5.48992 (+0.00002)"
+    assert score_text(None, 0.75, 1e-6) == "score - -> 0.750"

@@ -104,8 +104,8 @@ def test_drift_names_the_variant(tmp_path):
         assert done.returncode == 0, done.stderr
     drift = laa("drift", "--ledger", ledger, cwd=tmp_path)
     assert drift.returncode == 0, drift.stderr
-    assert "variants free changed: changes" in drift.stdout
-    assert "variant free, aligned: optimal; score 0.7000 -> 0.6750" in drift.stdout
+    assert "variants b-cap dropped (free) changed: changes" in drift.stdout
+    assert "variant free, aligned: optimal; score 0.700 -> 0.675" in drift.stdout
     report = json.loads(laa("drift", "--ledger", ledger, "--format", "json", cwd=tmp_path).stdout)
     (changed,) = report["scenarios"]
     assert [(c["variant"], c["arrangement"]) for c in changed["cases"]] == [("free", "aligned")]

@@ -40,3 +40,19 @@ def test_a_failed_plan_has_none() -> None:
     scenario = load_scenario(EXAMPLE)
     plan = replace(plan_all(scenario, None)[0], spending=None)
     assert allocation_records(plan) == []
+
+
+def test_every_field_a_record_adds_to_scenario_md_is_described():
+    """Issue 23: `money_unit: 10000000.0` appeared in the JSON, described nowhere, while the README says
+    the solver works in GBP millions. Every record field beyond SCENARIO.md's is described in the
+    results document's module, the description the docs are written from."""
+    import laa.scenarios.outputs.results as results
+    from laa.scenarios.outputs.results import empty_record
+
+    from tests.cli.test_cli import RECORD_KEYS
+
+    added = set(empty_record("aligned", "optimal", "")) - RECORD_KEYS - {"arrangement", "message"}
+    assert {"money_unit", "seconds", "binding", "robust"} <= added
+    for key in added:
+        assert f"- `{key}`:" in (results.__doc__ or ""), key
+    assert "every amount in the document is in pounds" in (results.__doc__ or "")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from laa.models.cells import FORMULA_STARTS, QUOTE
+from laa.models.cells import FORMULA_STARTS, NUMBER, QUOTE
 from laa.scenarios.batch.ledger import CaseRow, Ledger
 from laa.scenarios.batch.summary import summary_rows, write_summary
-from laa.scenarios.outputs.csvout import to_csv
+from laa.scenarios.outputs.csvout import pounds_cell, to_csv
 
 INJECTION = "s\r=2+5+cmd|' /C calc'!A0"
 
@@ -50,6 +51,14 @@ def test_a_field_starting_with_a_line_break_and_a_formula_is_quoted_both_ways():
     assert [row[0] for row in read(text)[1:]] == [QUOTE + "\n=1+1", QUOTE + "\r@SUM(A1)"]
 
 
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_money_to_the_penny_reads_back_as_the_number(amount):
+    """Issue 23: `'-1746000.00` was text to pandas and Excel; and `-0.00` is 0.00."""
+    (cell,) = read(to_csv(["amount"], [[pounds_cell(amount)]]))[1]
+    assert float(cell) == pytest.approx(round(amount, 2), abs=0.006)
+    assert cell != "-0.00"
+
+
 def test_none_is_an_empty_cell():
     assert to_csv(["a", "b"], [[None, 1]]) == "a,b\n,1\n"
 
@@ -63,10 +72,11 @@ def test_any_text_reads_back_as_written_and_no_cell_runs(rows):
     assert len(back) == len(rows)
     for written, row in zip(rows, back, strict=True):
         for original, cell in zip(written, row, strict=True):
-            assert not cell.startswith(FORMULA_STARTS)
+            assert not cell.startswith(FORMULA_STARTS) or NUMBER.fullmatch(cell)
             assert cell in (original, QUOTE + original)
     for record in records(text):  # no physical line starts a formula either
-        assert not record.startswith(FORMULA_STARTS), record
+        first = next(csv.reader([record]), [""])[0] if record else ""
+        assert not record.startswith(FORMULA_STARTS) or NUMBER.fullmatch(first), record
 
 
 def test_the_batch_summary_has_no_placeholder_text_and_quotes_control_characters(tmp_path):

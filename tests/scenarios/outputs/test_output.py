@@ -31,9 +31,16 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     assert os.listdir(tmp_path) == ["results.json"]
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1+1", "-1-cmd", "-£2,890,000 Re-offending", "-",
+                                  "@SUM(A1)", "\tx", "\rx", "-1\n=2"])
 def test_formula_text_is_quoted(text):
     assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["-1746000.00", "-0.5", "+1", "-1", "-.5", "-1e-3", "12"])
+def test_a_number_written_as_text_stays_a_number(text):
+    """Issue 23: `'-1746000.00` in a CSV was text to pandas and Excel; a number is never run as a formula."""
+    assert safe_cell(text) == text
 
 
 def test_plain_values_pass_through():

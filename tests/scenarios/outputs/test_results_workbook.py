@@ -124,6 +124,19 @@ def test_pass_and_fail_are_green_and_red_by_conditional_formatting(example):
     assert results == {"PASS", "FAIL"}  # the silo plan breaks the statutory minimum for youth justice
 
 
+def test_a_plan_that_breaks_rules_says_so_on_the_summary_in_red(example):
+    """Issue 23: the silo plan breaks a rule and the Summary called it plain `optimal`."""
+    _, book = example
+    ws = book["Summary"]
+    status = {r["arrangement"]: (r["status"], r["rules and limits broken"]) for r in _by_header(ws)}
+    assert status == {"silo": ("optimal, breaks 1 rule", 1), "aligned": ("optimal", 0),
+                      "pooled": ("optimal", 0), "optimal": ("optimal", 0)}  # fmt: skip
+    red = [rule for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "containsText"]
+    assert [(r.text, r.formula, r.dxf.fill.fgColor.rgb[-6:]) for r in red] == [
+        (", breaks ", ['NOT(ISERROR(SEARCH(", breaks ",A2)))'], "FFC7CE")
+    ]
+
+
 def test_allocation_ties_out_against_money_per_stream_and_year_with_a_visible_check(example):
     _, book = example
     totals = _by_header(book["Totals"])
@@ -138,6 +151,34 @@ def test_allocation_ties_out_against_money_per_stream_and_year_with_a_visible_ch
         allocated = sum(r["amount"] for r in rows if r["arrangement"] == arrangement)
         assert whole["allocated"] == allocated
         assert abs(whole["difference"]) <= dust_gbp(scenario) + 0.5 * len(scenario.streams) * 3
+
+
+def test_sheets_that_list_ids_name_them_as_the_file_does(example):
+    """Issue 23: Totals, Checks and Money showed `cf`, `council_asc`; a reader needs the names beside them."""
+    _, book = example
+    totals = _by_header(book["Totals"])
+    assert {(r["source"], r["source name"]) for r in totals} >= {
+        ("cf", "Children's Fund"),
+        ("council_asc", "Council adult social care prevention"),
+        ("all", "every source"),
+    }
+    money = _by_header(book["Money"])
+    assert ("cf", "Children's Fund") in {(r["source"], r["source name"]) for r in money}
+    checks = _by_header(book["Checks"])
+    named = {(r["kind"], r["id"], r["name"]) for r in checks}
+    assert ("statutory", "first_time_entrants", "First-time entrants to the youth justice system") in named
+    assert ("rule", "cf-youth-crime-prevention", "cf-youth-crime-prevention") in named  # rules have no name
+    assert all(r["name"] for r in checks)
+    prices = _by_header(book["Shadow prices"])
+    assert prices and all(r["name"] for r in prices)
+
+
+def test_an_empty_diagnosis_sheet_says_there_is_nothing_to_diagnose(example):
+    """Issue 23: with every arrangement planned the Diagnosis sheet was a header alone: a blank page."""
+    _, book = example
+    ws = book["Diagnosis"]
+    assert ws.max_row == 2
+    assert ws["A2"].value == "Every arrangement was planned: there is nothing to diagnose."
 
 
 def test_a_total_that_does_not_tie_out_is_shown_so(monkeypatch):
@@ -277,6 +318,29 @@ def test_sweep_as_a_workbook(tmp_path):
     assert all(r["status"] == "optimal" for r in rows)
 
 
+def test_a_sweep_workbook_holds_money_as_numbers_and_names_whole(tmp_path):
+    """Issue 23: `'-£2,890,000 Re-offending by prolific and priority off...` was a text cell, cut short."""
+    out = tmp_path / "sweep.xlsx"
+    done = laa("sweep", str(EXAMPLE), "--stream", "nrf", "--steps", "3", "-a", "silo", "--format", "xlsx",
+               "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Sweep", "Spend moved"]
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if t.startswith("'") or "..." in t or "…" in t]
+    sweep = _by_header(book["Sweep"])
+    assert {r["swept"] for r in sweep} == {"stream Neighbourhood Renewal Fund (nrf)"}
+    cut = next(r for r in sweep if r["change"] == -0.2)
+    assert cut["largest moves"].startswith("Re-offending by prolific and priority offenders -£2,890,000")
+    moved = _by_header(book["Spend moved"])
+    reoffending = next(r for r in moved if r["change"] == -0.2 and r["outcome"] == "reoffending")
+    assert reoffending["outcome name"] == "Re-offending by prolific and priority offenders"
+    assert reoffending["spend moved"] == -2_890_000
+    assert cut["outcomes moved"] == sum(r["change"] == -0.2 for r in moved)
+    amount = _column(book["Spend moved"], "spend moved")
+    assert all(row[amount - 1].number_format == MONEY for row in book["Spend moved"].iter_rows(min_row=2))
+
+
 def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
     template = tmp_path / "blank.xlsx"
     assert laa("template", str(template), "--years", "2026-2028").returncode == 0
@@ -287,6 +351,19 @@ def test_template_then_convert_round_trip_from_the_command_line(tmp_path):
     assert laa("convert", str(book), str(back)).returncode == 0
     assert load_scenario(back) == load_scenario(EXAMPLE) == load_scenario(book)
     assert laa("convert", str(EXAMPLE), str(tmp_path / "x.txt")).returncode == 2
+
+
+def test_convert_writes_an_opendocument_spreadsheet_that_reads_back_the_same(tmp_path, hostile):
+    """Issue 23: `laa convert x.xlsx x.ods` was refused though .ods is read."""
+    book, ods = tmp_path / "northbridge.xlsx", tmp_path / "northbridge.ods"
+    assert laa("convert", str(EXAMPLE), str(book)).returncode == 0
+    done = laa("convert", str(book), str(ods))
+    assert done.returncode == 0, done.stderr
+    assert ods.read_bytes()[30:77] == b"mimetypeapplication/vnd.oasis.opendocument.spre"
+    assert load_scenario(ods) == load_scenario(EXAMPLE)
+    named = tmp_path / "hostile.ods"  # names a spreadsheet would run survive as text
+    assert laa("convert", str(hostile), str(named)).returncode == 0
+    assert load_scenario(named) == load_scenario(hostile)
 
 
 @pytest.mark.usefixtures("libreoffice")

@@ -207,3 +207,23 @@ def test_an_infeasible_arrangement_is_labelled_in_every_chart(browser, tmp_path:
     assert "infeasible: no plan" in chart_text("chart-scores")
     assert "infeasible: no plan" in chart_text("chart-money")
     assert "infeasible" in chart_text("chart-progress")
+
+
+def test_the_partners_table_stays_on_the_page_at_1400_pixels(browser, tmp_path: Path):
+    """Issue 23: at 1,400 px the partners table (six departments, eleven columns) ran off the page's right
+    edge; its headers now wrap, so every table ends inside the page's column."""
+    out = tmp_path / "settlement.html"
+    settlement = EXAMPLE.parent / "integrated-settlement.yaml"
+    done = laa("report", settlement, "-o", out, "--partners", "--freedoms", "0")
+    assert done.returncode == 0, done.stderr
+    assert_clean(load(browser, out))
+    browser.set_window_size(1400, 1000)
+    edges = browser.execute_script(
+        "const main = document.querySelector('main');"
+        "const inside = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);"
+        "return [...document.querySelectorAll('table')].map(t => "
+        "[t.closest('section').id, t.getBoundingClientRect().right, inside]);"
+    )
+    assert "partners" in {section for section, _, _ in edges}
+    for section, right, page in edges:
+        assert right <= page + 0.5, (section, right, page)

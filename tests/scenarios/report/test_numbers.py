@@ -15,7 +15,7 @@ from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.compare import outcome_spreads
-from laa.scenarios.analysis.table import arrangement_rows, signed
+from laa.scenarios.analysis.table import arrangement_rows, score_places, signed
 from laa.scenarios.report import build as report_module
 from laa.scenarios.report.build import SweepRequest, prepare_report
 from laa.scenarios.report.progress import OutcomeProgress, outcome_progress
@@ -127,7 +127,7 @@ def test_years_with_gaps_are_written_as_runs():
     assert years_text([2026, 2028]) == "2026, 2028"
 
 
-def test_fine_sweeps_give_every_step_its_own_label_and_scores_to_four_places():
+def test_fine_sweeps_give_every_step_its_own_label_and_scores_to_the_places_that_tell_them_apart():
     scenario = parse_scenario(two_streams(), "two.yaml")
     request = SweepRequest.read(scenario, "a", None, "-1%..1%", 8)
     assert request is not None
@@ -137,4 +137,16 @@ def test_fine_sweeps_give_every_step_its_own_label_and_scores_to_four_places():
     labels = re.findall(r'<tr><td class="name">([^<]*)</td>', table)
     assert len(set(labels)) == 9 and (labels[0], labels[4], labels[8]) == ("-1.0%", "0.0%", "+1.0%")
     assert "by -1.0% to +1.0%" in page
-    assert ">0.9500<" in table  # pooled at the unchanged amounts, as `laa sweep` prints it
+    assert ">0.950<" in table  # pooled at the unchanged amounts, as `laa sweep` prints it: three places
+    cells = r'<td class="num">[^<]*</td><td class="num">[^<]*</td><td class="num">([^<]*)</td>'
+    pooled = re.findall(cells, table)
+    assert len(set(pooled)) == 9  # each step's own score, told apart
+
+
+def test_scores_take_three_places_and_more_only_where_different_scores_would_print_alike():
+    """Issue 23: sweep and frontier printed four places where every other table prints three."""
+    assert score_places([18.5588, 18.7003, None]) == 3
+    assert score_places([0.95, 0.9501, 0.9502]) == 4
+    assert score_places([0.95, 0.95004]) == 5
+    assert score_places([1.0, 1.0 + 1e-12]) == 3  # one plan's score, whatever the solver's last digits
+    assert score_places([]) == 3

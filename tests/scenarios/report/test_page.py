@@ -42,6 +42,13 @@ def test_no_fetch_anywhere_in_the_page():
     assert "unsafe-inline'; style" not in page and "script-src 'sha256-" in page  # only those two run
 
 
+def test_the_heading_counts_in_words_a_reader_would_write():
+    """Issue 23: the heading said "1 pots"."""
+    scenario = parse_scenario(two_streams(), "two.yaml")
+    page = report_html(prepare_report(scenario, plan_all(scenario), freedoms_top=0))
+    assert "2 outcomes · 2 streams from 2 funders · 1 pot · generated" in page
+
+
 def test_chart_text_and_inline_script_cannot_break_out():
     assert chart_text("<b>&amp;</b>") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
     assert inline_script('x = "</SCRIPT><!--"') == 'x = "<\\/SCRIPT><\\!--"'
