@@ -21,7 +21,7 @@ from laa.cli.common import (
 from laa.models.scenario import Arrangement
 from laa.pooling.solving.priorities import DEFAULT_PRIORITIES, Priority
 from laa.scenarios.analysis.arrangements import plan_all
-from laa.scenarios.analysis.compare import comparison_csv, comparison_document, comparison_text
+from laa.scenarios.analysis.compare import comparison_document, comparison_text
 from laa.scenarios.analysis.freedoms import (
     FREEDOM_ARRANGEMENTS,
     freedoms_text,
@@ -33,10 +33,10 @@ from laa.scenarios.analysis.priority_cost import priority_cost_document, priorit
 from laa.scenarios.analysis.variants import (
     all_plans,
     plan_variants,
-    variants_csv,
     variants_document,
     variants_text,
 )
+from laa.scenarios.outputs.comparison_csv import comparison_csv, variants_csv
 
 
 @click.command()

@@ -107,3 +107,9 @@ def test_docs_architecture_names_every_pooling_module():
     for path in POOLING.rglob("*.py"):
         if path.name != "__init__.py":
             assert f"`{path.name}`" in text, path.relative_to(ROOT)
+
+
+def test_analyses_return_data_and_leave_formatting_to_the_writers():
+    analysis = ROOT / "scenarios" / "analysis"
+    for path in analysis.rglob("*.py"):
+        assert "laa.scenarios.outputs" not in path.read_text(), path.relative_to(ROOT)

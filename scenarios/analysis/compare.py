@@ -7,6 +7,7 @@ from typing import Any
 
 from laa.models.scenario import Scenario
 from laa.pooling.plans.plan import Plan
+from laa.pooling.units import gbp
 from laa.scenarios.analysis.effects import figure_text, indicator_text
 from laa.scenarios.analysis.table import (
     ArrangementRow,
@@ -17,8 +18,6 @@ from laa.scenarios.analysis.table import (
     short,
 )
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.csvout import to_csv
-from laa.scenarios.outputs.results import gbp
 
 MONEY_FIELDS = ("reward", "overhead", "setup", "lapsed", "reward_over_silo")
 
@@ -82,7 +81,7 @@ def comparison_text(scenario: Scenario, plans: list[Plan]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _row_document(row: ArrangementRow) -> dict[str, Any]:
+def row_document(row: ArrangementRow) -> dict[str, Any]:
     doc = dict(row.__dict__)
     for key in MONEY_FIELDS:
         doc[key] = gbp(doc[key]) if doc[key] is not None else None
@@ -97,13 +96,6 @@ def comparison_document(scenario: Scenario, plans: list[Plan]) -> dict[str, Any]
         "outcomes_count": len(scenario.outcomes),
         "stretch_targets": sum(o.stretch is not None for o in scenario.outcomes),
         "reward_at_stake": gbp(reward_at_stake(scenario)),
-        "arrangements": [_row_document(r) for r in arrangement_rows(plans)],
+        "arrangements": [row_document(r) for r in arrangement_rows(plans)],
         "outcomes": [s.__dict__ for s in outcome_spreads(scenario, plans)],
     }
-
-
-def comparison_csv(plans: list[Plan]) -> str:
-    """One CSV row per arrangement, for a spreadsheet; a plan with no numbers has empty cells."""
-    rows = [_row_document(r) for r in arrangement_rows(plans)]
-    headers = list(ArrangementRow.__dataclass_fields__)
-    return to_csv(headers, [[r[h] if r[h] is not None else "" for h in headers] for r in rows])

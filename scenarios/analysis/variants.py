@@ -16,13 +16,11 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import variant_scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import dust_gbp, gbp, money_text
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.table import grid
 from laa.scenarios.formats import Document, format_version
-from laa.scenarios.outputs.csvout import pounds_cell, to_csv
-from laa.scenarios.outputs.results import gbp
 
 MONEY = ("available", "overhead", "setup", "lapsed", "spent")
 BASE = "base"  # how the tables name the scenario as written
@@ -156,38 +154,6 @@ def variants_document(scenario: Scenario, planned: list[VariantPlans]) -> dict[s
             for r in variant_rows(planned)
         ],
     }
-
-
-def variants_csv(planned: list[VariantPlans]) -> str:
-    """One row per variant and arrangement: its figures, then each figure's change from the base."""
-    figures = ["score", "targets_met", "stretch_met", "reward", *MONEY]
-    headers = ["variant", "name", "arrangement", "status", "breaches", *figures]
-    headers += [f"{f}_change" for f in figures]
-    lines = []
-    for r in variant_rows(planned):
-        lines.append(
-            [
-                r.variant or BASE,
-                r.name,
-                r.arrangement,
-                r.status,
-                "" if r.breaches is None else r.breaches,
-                *_flat(r.figures),
-                *(_flat(r.change) if r.change is not None else [""] * len(figures)),
-            ]
-        )
-    return to_csv(headers, lines)
-
-
-def _flat(f: Figures) -> list[object]:
-    money = f.money or {}
-    return [
-        "" if f.score is None else f.score,
-        "" if f.targets_met is None else f.targets_met,
-        "" if f.stretch_met is None else f.stretch_met,
-        pounds_cell(f.reward),
-        *(pounds_cell(money.get(k)) for k in MONEY),
-    ]
 
 
 def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:

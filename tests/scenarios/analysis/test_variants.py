@@ -24,10 +24,10 @@ from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.variants import (
     plan_variants,
     variant_rows,
-    variants_csv,
     variants_document,
     variants_text,
 )
+from laa.scenarios.outputs.comparison_csv import variants_csv
 from laa.scenarios.outputs.results import results_document
 
 from tests.models.test_variants import AREA
