@@ -110,7 +110,8 @@ class Choice:
         return all(s.finished for s in self.stages)
 
     def as_dict(self) -> dict[str, object]:
-        """The record in the results document (`choice`)."""
+        """The record in the results document (`choice`); the stages' times are in the plan's
+        `seconds` (`choose`), so the record is the same from run to run."""
         return {
             "priorities": [p.value for p in self.priorities],
             "reference": self.reference,
@@ -123,7 +124,6 @@ class Choice:
                     "value": s.value,
                     "solver": s.solver,
                     "finished": s.finished,
-                    "seconds": round(s.seconds, 6),
                 }
                 for s in self.stages
             ],
