@@ -56,7 +56,7 @@ from laa.pooling.program.vocabulary import (
 )
 from laa.pooling.solving.polish import polish
 from laa.pooling.solving.priorities import Priority
-from laa.pooling.solving.solvers import Solution, SolveOptions, SolverName, solve
+from laa.pooling.solving.solvers import Solution, SolveOptions, solve
 
 if TYPE_CHECKING:
     from laa.pooling.program.builder import Builder
@@ -236,9 +236,10 @@ def choose(
     # a mixed-integer stage's values keep rows only to its tolerance: without the reference's exact
     # vertex, the plan is the best-score one
     chosen = solved.values if solved.ok else best.values
-    if solved.ok and options.solver is not SolverName.HIGHS:
-        # CBC's 8 digits were put back together on the stage's program, whose holds the plan's own
-        # program lacks: put them back together on the plan's program, whose rows it must keep
+    if solved.ok:
+        # the vertex was found on the stage's program (CBC's to 8 digits), whose holds and
+        # tolerances the plan's own program lacks: put it back together on the plan's program,
+        # whose every row it must keep to 1e-9 of its money, pennies of a partial pooling included
         chosen = polish(b.program, chosen[: staged.original_cols])
     return _finish(best, chosen, staged, priorities, reference, stages, b)
 

@@ -10,6 +10,8 @@ change left behind would show.
 
 from __future__ import annotations
 
+import itertools
+
 from functools import cache
 from pathlib import Path
 
@@ -54,7 +56,14 @@ def test_pooling_plans_in_place_equal_the_fixed_pooling_choice_optimised_afresh(
     game = PoolingPlans(scenario)
     assert game.poolers == {"f1", "f2", "f3", "f5"}  # f4's stream is in no pot, f6's may not pool
     for coalition in coalitions(silo_funders(scenario)):
-        fresh = optimise(ModelSpec(scenario, game.choice(coalition)), Arrangement.POOLED)
         kept = game.plan(coalition)
+        # the coalition's best choice of pots (MODEL.md since 2026-12-07), optimised afresh, and
+        # no other choice of the pots it could set up doing better
+        fresh = optimise(ModelSpec(scenario, game.choice(coalition, kept.pots)), Arrangement.POOLED)
         assert kept.ok and fresh.score is not None, (coalition, kept.message, fresh.message)
         assert kept.score == pytest.approx(fresh.score, abs=1e-6), coalition
+        reachable = game.pots_of(coalition)
+        for size in range(len(reachable) + 1):
+            for pots in itertools.combinations(reachable, size):
+                other = optimise(ModelSpec(scenario, game.choice(coalition, pots)), Arrangement.POOLED)
+                assert other.score is None or other.score <= kept.score + 1e-6, (coalition, pots)
