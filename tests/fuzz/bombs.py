@@ -110,6 +110,13 @@ def long_runs(book: bytes, runs: int = 3, length: int = 1_048_566) -> bytes:
     return rezipped(book, STREAMS_PART, lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + blob, 1))
 
 
+def blank_space(book: bytes, megabytes: int = 255) -> bytes:
+    """Runs of 1 MB of spaces between empty elements after a sheet's data: a few hundred kB deflated,
+    and a part held whole in memory, twice over, while it is checked."""
+    blob = (b" " * (1024 * 1024 - 4) + b"<x/>") * megabytes
+    return rezipped(book, STREAMS_PART, lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + blob, 1))
+
+
 # --- .ods ---
 
 

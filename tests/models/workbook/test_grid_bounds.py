@@ -65,6 +65,11 @@ BOMBS = {
         bombs.shared_texts,
         "area.xlsx: Streams!B589: the workbook's cells hold over 16,777,216 characters of text by here",
     ),
+    "xlsx: 255 MB of spaces": (
+        "xlsx",
+        bombs.blank_space,
+        "area.xlsx: unpacks to over 67,108,864 bytes; a scenario workbook is far smaller",
+    ),
     "ods: a value repeated across": (
         "ods",
         bombs.repeated_columns,
