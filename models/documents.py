@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 from laa.models.errors import Problem, ScenarioError, item_label
+from laa.models.line_breaks import hidden_line_breaks
 from yaml import events
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
@@ -102,6 +103,9 @@ class _Anchored:
 
 def parse_yaml(text: str, name: str) -> dict[str, Any]:
     """The YAML text as plain data; `ScenarioError` with every duplicate key, or the one thing refused."""
+    hidden = hidden_line_breaks(text, name)
+    if hidden:
+        raise ScenarioError(hidden)
     builder = _YamlBuilder()
     try:
         data = builder.build(text)

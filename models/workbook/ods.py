@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 from laa.models.cells import put_value
 from laa.models.errors import Problem, ScenarioError
-from laa.models.workbook.reader import DAMAGED, MALFORMED, archive_refusal
+from laa.models.workbook.bounds import ods_refusal
+from laa.models.workbook.reader import DAMAGED, MALFORMED, archive_refusal, refusal_problem
 from laa.models.workbook.writer import book_bytes, new_book
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -45,6 +46,9 @@ def ods_as_xlsx(raw: bytes, name: str) -> bytes:
     if refusal:
         refusal = refusal.replace("an Excel workbook (.xlsx)", "an OpenDocument spreadsheet (.ods)")
         raise ScenarioError([Problem(name, None, None, None, refusal)])
+    grid = ods_refusal(raw)
+    if grid:
+        raise ScenarioError([refusal_problem(name, grid)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

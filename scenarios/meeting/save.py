@@ -9,6 +9,12 @@ the same data. Before anything is written the new text is read back: its
 data must be the old data with exactly this variant put in, and it must
 load as a valid scenario; then it is written atomically.
 
+The bytes the edit does not touch are the file's own: a UTF-8 byte order
+mark stays, and a file whose lines end CRLF (Windows) gets its new lines
+ending CRLF too. The file keeps its permissions (`write_atomic`), a
+read-only one is refused, and a new file beside it is no more readable than
+the scenario it was made from.
+
 A workbook is never rewritten: the scenario with the variant goes to a new
 file beside it (a workbook with a Variants sheet, YAML or JSON).
 
@@ -18,17 +24,20 @@ file name in that folder, never a path, never a link, never an existing file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 from laa.models.errors import InputError, ScenarioError
+from laa.models.line_breaks import dump_yaml
 from laa.models.load import load_scenario, load_scenario_bytes
 from laa.models.scenario import Scenario
 from laa.models.variants import check_variants, read_variants
-from laa.scenarios.outputs.atomic import write_atomic
+from laa.scenarios.outputs.atomic import UMASK, write_atomic
 from laa.scenarios.outputs.convert import FORMATS, converted
 
 TEXT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -48,7 +57,12 @@ def save_variant(scenario_path: Path, base: Scenario, variant: dict[str, Any], n
     target = source if new_file is None else new_file_in_folder(source, new_file)
     if target == source and source.is_symlink():
         raise InputError(f"{source.name} is a link; save the variant to a new file in its folder instead")
-    text = source.read_bytes().decode("utf-8-sig")
+    raw = source.read_bytes()
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    text = raw[len(bom) :].decode("utf-8")
+    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")  # every line ends CRLF
+    if crlf:  # edited with LF line ends, and every one written back CRLF
+        text = text.replace("\r\n", "\n")
     before = _data(text, fmt, source.name)
     if _without_variants(load_scenario_bytes(text.encode(), source.name)) != _without_variants(base):
         raise InputError(
@@ -63,8 +77,9 @@ def save_variant(scenario_path: Path, base: Scenario, variant: dict[str, Any], n
         raise InputError(
             f"{source.name}: the variants block could not be rewritten safely; nothing was written"
         )
-    load_scenario_bytes(updated.encode(), target.name)  # the variant is checked as a file's would be
-    write_atomic(target, updated)
+    payload = bom + (updated.replace("\n", "\r\n") if crlf else updated).encode()
+    load_scenario_bytes(payload, target.name)  # the variant is checked as a file's would be
+    write_atomic(target, payload, new_mode=_mode_beside(source))
     return target
 
 
@@ -88,8 +103,15 @@ def _save_beside_workbook(
     problems = check_variants(base, read)
     if problems:
         raise ScenarioError(problems)
-    write_atomic(target, converted(base.model_copy(update={"variants": read.variants}), target.name))
+    scenario = base.model_copy(update={"variants": read.variants})
+    write_atomic(target, converted(scenario, target.name), new_mode=_mode_beside(source))
     return target
+
+
+def _mode_beside(source: Path) -> int:
+    """A new file's permissions: those any new file gets here, but no more readable than `source`
+    (a budget kept private, 0600, is not copied out world-readable); its owner may read and write it."""
+    return (stat.S_IMODE(source.stat().st_mode) | stat.S_IRUSR | stat.S_IWUSR) & 0o666 & ~UMASK
 
 
 def new_file_in_folder(scenario_path: Path, name: str) -> Path:
@@ -161,9 +183,7 @@ def _replaced(variants: Any, variant: dict[str, Any]) -> list[Any]:
 
 def _item_text(variant: dict[str, Any], column: int) -> str:
     """One `- id: ...` item, its continuation lines indented to sit under a dash at `column`."""
-    dumped = yaml.safe_dump(
-        [variant], sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
-    )
+    dumped = dump_yaml([variant], sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
     pad = " " * column
     return "".join(pad + line if line.strip() else line for line in dumped.splitlines(keepends=True))
 

@@ -13,6 +13,12 @@ a device. A destination that is a symbolic link keeps its link: the file the
 link points to is replaced, as a shell's `>` would write through it. A write
 that fails on the way (a full disk) is an `OutputError` naming the path; the
 old file is left as it was.
+
+A file that is replaced keeps its permissions: a budget kept private (0600)
+stays private, where the rename would otherwise land the umask's 0644. A
+file made read-only (no write permission for its owner, or none for this
+process) is refused, not replaced: the rename needs only the folder to be
+writable, so it would quietly overwrite a file its owner locked.
 """
 
 from __future__ import annotations
@@ -37,22 +43,28 @@ def _read_umask() -> int:
 UMASK = _read_umask()
 
 
-def write_atomic(path: str | Path, data: str | bytes, make_folders: bool = False) -> Path:
+def write_atomic(
+    path: str | Path, data: str | bytes, make_folders: bool = False, new_mode: int | None = None
+) -> Path:
     """Write `data` to `path` whole or not at all; the path written (a link's target) is returned.
 
     `make_folders`: create missing folders on the way (a batch's own output
-    tree); without it a missing folder is refused.
+    tree); without it a missing folder is refused. `new_mode`: the permissions
+    a new file gets (by default those any new file gets here); a file replaced
+    keeps its own.
     """
     given = Path(path)
     target = destination(given, make_folders)
+    mode = _permissions(target)
+    if mode is None:
+        mode = 0o666 & ~UMASK if new_mode is None else new_mode
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _failed(given, target, exc) from None
     try:
-        # mkstemp makes the file private; a result lands with the permissions any new file gets here
-        os.fchmod(fd, 0o666 & ~UMASK)
+        os.fchmod(fd, mode)  # mkstemp makes the file private
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -100,7 +112,20 @@ def destination(path: Path, make_folders: bool = False) -> Path:
         raise InputError(f"{path}: is a folder; give a file name inside it")
     if not stat.S_ISREG(mode):
         raise InputError(f"{path}: is not a regular file (a pipe or a device); nothing was written")
+    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise InputError(
+            f"{path}: is read-only (mode {stat.S_IMODE(mode):04o}); nothing was written: make it writable "
+            "(chmod u+w) to replace it, or write to another file"
+        )
     return target
+
+
+def _permissions(target: Path) -> int | None:
+    """The permissions of the file about to be replaced (set-id bits left off); None for a new file."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode) & 0o777
+    except FileNotFoundError:
+        return None
 
 
 def _failed(given: Path, target: Path, exc: OSError) -> OutputError:

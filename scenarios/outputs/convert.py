@@ -19,8 +19,8 @@ import json
 from enum import Enum
 from typing import Any
 
-import yaml
 from laa.models.errors import InputError, ScenarioError
+from laa.models.line_breaks import dump_yaml
 from laa.models.load import parse_json, parse_scenario, parse_workbook, parse_yaml
 from laa.models.scenario import Scenario
 from laa.models.workbook.writer import scenario_workbook
@@ -66,9 +66,7 @@ def encode(scenario: Scenario, fmt: str) -> bytes:
     if fmt == "json":
         doc = scenario.model_dump(mode="json", exclude_unset=True)
         return (json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-    text = yaml.safe_dump(
-        _plain(scenario.model_dump(exclude_unset=True)), sort_keys=False, allow_unicode=True
-    )
+    text = dump_yaml(_plain(scenario.model_dump(exclude_unset=True)), sort_keys=False, allow_unicode=True)
     return text.encode("utf-8")
 
 

@@ -105,6 +105,11 @@ def document(seed: int, index: int) -> Document:
         return request_document(seed, index)
     rng = random.Random(f"laa-fuzz:{seed}:{index}")
     origin, base = rng.choice(seeds())
+    from tests.fuzz.hostile_files import hostile_file  # it builds on this module
+
+    hostile = hostile_file(seed, index, origin, base)  # a grid bomb or a hidden line break, drawn apart
+    if hostile is not None:
+        return hostile
     data = copy.deepcopy(base)
     fmt = rng.choice(FORMATS)
     done: list[str] = []

@@ -27,15 +27,19 @@ that overruns.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import io
 import json
 import math
 import multiprocessing as mp
+import resource
 import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.fuzz.mutator import Document, document
@@ -56,6 +60,8 @@ class Result:
     seconds: float
     statuses: tuple[str, ...] = ()  # the plans' statuses, for a document that was planned
     errors: tuple[str, ...] = ()  # the reasons of its plans that are errors
+    cpu_seconds: float = 0.0  # the worker's CPU time on it: load, plans, outputs (0: not measured)
+    peak_mb: float = 0.0  # the worker's peak resident memory while on it, its own baseline included
 
 
 @dataclass
@@ -84,6 +90,7 @@ class Summary:
                 f"  seconds per document: median {seconds[n // 2]:.3f}, 99th percentile "
                 f"{seconds[min(n - 1, int(n * 0.99))]:.3f}, most {seconds[-1]:.3f}, total {sum(seconds):.0f}"
             )
+        lines += self._resources()
         planned = ", ".join(f"{s} {c}" for s, c in sorted(self.statuses().items()))
         lines.append(f"  plans of the valid documents: {planned or 'none'}")
         self_checked = sum(1 for r in self.results for s in r.statuses if s == "error (self-check)")
@@ -91,6 +98,24 @@ class Summary:
         for r in self.bad()[:20]:
             lines.append(f"  {r.outcome}: #{r.index} {r.name}: {r.detail[:300]}")
         return "\n".join(lines)
+
+
+    def _resources(self) -> list[str]:
+        """The CPU and memory the documents took, with the document that took the most of each."""
+        measured = [r for r in self.results if r.peak_mb > 0]
+        if not measured:
+            return []
+        lines = []
+        measures = (("CPU", "s", lambda r: r.cpu_seconds), ("peak memory", "MB", lambda r: r.peak_mb))
+        for what, unit, of in measures:
+            ordered = sorted(measured, key=of)
+            n, most = len(ordered), ordered[-1]
+            lines.append(
+                f"  {what} per document: median {of(ordered[n // 2]):.2f} {unit}, 99th percentile "
+                f"{of(ordered[min(n - 1, int(n * 0.99))]):.2f} {unit}, most {of(most):.2f} {unit} "
+                f"(#{most.index} {most.name})"
+            )
+        return lines
 
 
 def examine(doc: Document, solve_seconds: float = 10.0) -> Result:
@@ -191,7 +216,26 @@ def _worker(connection: Any, seed: int, solve_seconds: float) -> None:
             failed = f"the mutator failed: {traceback.format_exc()[-500:]}"
             connection.send(Result(index, f"doc{index}", "harness-error", failed, 0.0))
             continue
-        connection.send(examine(doc, solve_seconds))
+        _reset_peak_memory()
+        cpu = time.process_time()
+        result = examine(doc, solve_seconds)
+        used = time.process_time() - cpu
+        connection.send(dataclasses.replace(result, cpu_seconds=used, peak_mb=_peak_memory_mb()))
+
+
+def _reset_peak_memory() -> None:
+    """Start the process's peak resident memory afresh (Linux: clear_refs), so each document's is its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_memory_mb() -> float:
+    """The process's peak resident memory since the last reset, in MB (VmHWM)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class _Worker:

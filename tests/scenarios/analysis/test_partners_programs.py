@@ -11,7 +11,6 @@ change left behind would show.
 from __future__ import annotations
 
 import itertools
-
 from functools import cache
 from pathlib import Path
 
