@@ -98,6 +98,17 @@ def test_the_plan_does_not_move_with_the_solver(name):
         assert_same_plan(plan_arrangement(base, arrangement), plan_arrangement(other, arrangement, cbc))
 
 
+@pytest.mark.parametrize("name", ["check1.yaml", "check2.yaml", "check3.yaml", "check4.yaml", "check5.yaml"])
+def test_the_plan_does_not_move_on_the_shared_checks(name):
+    from tests.paths import CHECKS
+
+    data = yaml.safe_load((CHECKS / name).read_text())
+    base = parse_scenario(data, name)
+    other = parse_scenario(shuffled(data, 7), name)
+    for arrangement in ARRANGEMENTS:
+        assert_same_plan(plan_arrangement(base, arrangement), plan_arrangement(other, arrangement))
+
+
 def test_the_plan_does_not_move_on_a_generated_area():
     from benchmarks.generate import generate
 
