@@ -56,7 +56,7 @@ def compare(
     aligned; then the outcomes the arrangements disagree on most.
 
     Exit codes as `laa run`: 0 every arrangement solved, 2 the file cannot be planned, 3 some arrangement
-    is infeasible, 4 some failed (solver error or time limit).
+    is infeasible, 4 some failed (solver error, time limit or unreliable).
     """
     scenario = load(file)
     if variants:

@@ -18,6 +18,7 @@ from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.prices import Priced, shadow_prices
 from laa.pooling.solvers import Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
+from laa.pooling.trust import trusted
 
 # the solver's score and the independent re-score agree to this (relative); beyond it, a bug
 RESCORE_TOLERANCE = 1e-6
@@ -66,7 +67,7 @@ def plan_from(
     """
     scenario = b.scenario
     if not solution.ok:
-        return Plan(
+        failed = Plan(
             scenario,
             arrangement,
             PlanStatus(solution.status.value),
@@ -74,6 +75,7 @@ def plan_from(
             seconds=timings,
             money_unit=b.unit,
         )
+        return trusted(failed)  # a solver that cannot see the file's figures is not believed either
     assert solution.values is not None
     started = time.perf_counter()
     rules = b.spec.rules if report_rules is None else report_rules
@@ -120,4 +122,4 @@ def plan_from(
             "internal check failed: the solver's plan breaks a limit by more than 1e-9 of its money: "
             + "; ".join(strict[:3])
         )
-    return plan
+    return trusted(plan)

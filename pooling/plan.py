@@ -29,6 +29,9 @@ class PlanStatus(StrEnum):
     ERROR = "error"
     TIME_LIMIT = "time_limit"
     EVALUATED = "evaluated"  # a historic allocation, judged rather than solved
+    # the file's money spans more than a solver can see at once (pooling.scale, pooling.trust): no plan
+    # it returns, nor its "infeasible", can be trusted, and the message names the two figures
+    UNRELIABLE = "unreliable"
 
 
 @dataclass

@@ -52,6 +52,7 @@ from laa.pooling.solvers import (
     read_highs,
 )
 from laa.pooling.spec import ModelSpec
+from laa.pooling.trust import trusted
 
 # the targets program is a MIP with a binary per outcome and draw, solved in stages within this many
 # seconds in all (or the solver's time limit, if shorter): on the example the first stage finds its
@@ -278,7 +279,7 @@ def _finish(
     size = solved.size or _size(prepared.stacked.matrix)
     if solution.values is None:
         status = PlanStatus(solution.status.value)
-        plan = Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds)
+        plan = trusted(Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds))
         return RobustSolution(plan, measure, kept, dropped, None, solution.status, None, size, seconds)
     stacked = prepared.stacked
     allocation = allocation_from(stacked.builder, solution.values[: stacked.base_cols])
@@ -298,7 +299,7 @@ def _finish(
         what = "; ".join(v.message for v in broken[:3])
         plan.message = f"internal check failed: the robust plan breaks {what}"
     return RobustSolution(
-        plan, measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
+        trusted(plan), measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
     )
 
 

@@ -27,6 +27,7 @@ from laa.pooling.optimise import plan_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.solvers import Feature, Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice
+from laa.pooling.trust import trusted
 from laa.pooling.vocabulary import RowFamily, RowLabel, StreamCarry
 
 if TYPE_CHECKING:
@@ -101,13 +102,14 @@ def plan_silo(
         solution = solver(b.program, options.remaining(begun), f"own view of {f}")
         timings["solve"] += solution.seconds
         if not solution.ok:
-            return Plan(
+            failed = Plan(
                 scenario,
                 Arrangement.SILO,
                 PlanStatus(solution.status.value),
                 _alone(scenario, f, solution.message),
                 seconds=timings,
             )
+            return trusted(failed)  # where the figures are unseen, "infeasible" is no better than a plan
         faces[f] = (b, solution)
     started = time.perf_counter()
     all_own = frozenset(r.id for f in planners for r in own_rules(scenario, planners[f]))

@@ -79,8 +79,9 @@ ARRANGEMENTS_NOTE = (
     "engine chooses what to pool; historic: as spent."
 )
 STATUS_NOTE = (
-    "optimal (or evaluated, for historic) when the plan has figures; infeasible, error or time_limit when "
-    "it has none (see Diagnosis)."
+    "optimal (or evaluated, for historic) when the plan has figures; infeasible, error, time_limit or "
+    "unreliable (the file's money spans more than the solver can see at once) when it has none (see "
+    "Diagnosis)."
 )
 BROKEN_NOTE = (
     "Rules, statutory minimums, budgets and eligibility limits the plan breaks (silo and historic may); "

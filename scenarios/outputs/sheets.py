@@ -41,7 +41,7 @@ PASS, FAIL = "PASS", "FAIL"
 TIES, DOES_NOT_TIE = "ties out", "DOES NOT TIE OUT"
 # words coloured wherever they stand alone in a cell: good in green, bad in red
 GOOD_WORDS = (PASS, TIES)
-BAD_WORDS = (FAIL, DOES_NOT_TIE, "infeasible", "error", "time_limit")
+BAD_WORDS = (FAIL, DOES_NOT_TIE, "infeasible", "error", "time_limit", "unreliable")
 GREEN = (PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE"), Font(color="006100"))
 RED = (PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE"), Font(color="9C0006", bold=True))
 

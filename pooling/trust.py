@@ -1,0 +1,53 @@
+"""When the solver's answer for a file cannot be trusted, the plan says so: `unreliable`.
+
+A solver sees money in one unit (`pooling.scale`), to about 1e-7 of it. A file
+whose figures are further apart than any unit can hold (a £1 stream beside a
+£1e12 one) gets answers that are wrong in ways no check after the solve can
+always see: CBC called a plan scoring 1.0 optimal where one scoring 2.0
+exists, HiGHS returned plans the engine's own check refused, and a £1
+statutory minimum with 95p to spend came back as a failed check instead of
+infeasible. Such a plan is `unreliable`, with the two figures named, whatever
+the solver said (`optimal`, `infeasible` or `error`); only a time limit
+stays what it is.
+
+Within the window the solvers were measured to keep every check on figures
+up to `PRECISE_SPAN` apart. Beyond that, a plan the engine's checks refuse
+is the solver's precision failing, not a bug in the engine (CBC's answers
+come back with 8 significant digits: `pooling.polish`), so it is
+`unreliable` too, with the figures and the check that failed; a refused plan
+of a file within `PRECISE_SPAN` stays an `error`.
+"""
+
+from __future__ import annotations
+
+from laa.pooling.plan import Plan, PlanStatus
+from laa.pooling.scale import smallest_and_largest, span, unseen
+
+# within the window, both solvers kept every check on figures this far apart: the generated areas with
+# a £1 stream and a stream of up to £1e6 added, at every unit of the window (benchmarks/README.md)
+PRECISE_SPAN = 1e6
+
+
+def trusted(plan: Plan) -> Plan:
+    """The plan, made `unreliable` with the reason where the solver cannot be trusted on its file."""
+    if plan.status in (PlanStatus.TIME_LIMIT, PlanStatus.EVALUATED):
+        return plan
+    reason = unseen(plan.scenario)
+    if reason is not None:
+        said = "; the solver called the file infeasible" if plan.status is PlanStatus.INFEASIBLE else ""
+        plan.status, plan.message = PlanStatus.UNRELIABLE, reason + said
+    elif plan.status is PlanStatus.ERROR and span(plan.scenario) > PRECISE_SPAN:
+        plan.status, plan.message = PlanStatus.UNRELIABLE, _imprecise(plan)
+    return plan
+
+
+def _imprecise(plan: Plan) -> str:
+    extremes = smallest_and_largest(plan.scenario)
+    assert extremes is not None
+    smallest, largest = extremes
+    return (
+        f"the solver's answer failed the engine's check ({plan.message}); the file's money runs from "
+        f"{smallest.what} (£{smallest.amount:,.2f}) to {largest.what} (£{largest.amount:,.0f}), "
+        f"{largest.amount / smallest.amount:.1e} times apart, beyond the {PRECISE_SPAN:.0e} the solvers "
+        "were measured to keep their checks on"
+    )
