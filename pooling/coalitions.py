@@ -37,9 +37,9 @@ from laa.models.scenario import Rule, RuleKind, Scenario
 from laa.pooling.build import Builder, build, money_and_rules
 from laa.pooling.diagnosis import colliding_subset
 from laa.pooling.inplace import DUAL_SIMPLEX, PRIMAL_SIMPLEX, KeptProgram
-from laa.pooling.optimise import RESCORE_TOLERANCE
 from laa.pooling.plan import PlanStatus
 from laa.pooling.program import INF, Program
+from laa.pooling.published import RESCORE_TOLERANCE
 from laa.pooling.resolve import SpendIndex, summarise
 from laa.pooling.silo import Face, Indexed, add_true_curves, funder_spec, silo_funders
 from laa.pooling.solvers import Solution, SolveOptions

@@ -12,16 +12,13 @@ from dataclasses import replace
 
 from laa.models.scenario import Arrangement, Rule
 from laa.pooling.build import Builder, build
-from laa.pooling.evaluate import evaluate, strict_breaches
-from laa.pooling.extract import allocation_from, chosen_pooling
+from laa.pooling.extract import chosen_pooling
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.prices import Priced, shadow_prices
+from laa.pooling.published import published
 from laa.pooling.solvers import Solution, SolveOptions, Solver, cold
 from laa.pooling.spec import ModelSpec, PoolingChoice, PoolingMode
 from laa.pooling.trust import trusted
-
-# the solver's score and the independent re-score agree to this (relative); beyond it, a bug
-RESCORE_TOLERANCE = 1e-6
 
 
 def optimise(
@@ -80,8 +77,8 @@ def plan_from(
     started = time.perf_counter()
     rules = b.spec.rules if report_rules is None else report_rules
     promised = frozenset(r.id for r in rules) if enforced is None else enforced
-    allocation = allocation_from(b, solution.values)
-    evaluation = evaluate(scenario, allocation, rules, b.spec.extra_eligible)
+    # what every output shows, re-checked by the evaluator (pooling.published)
+    shown = published(b, solution.values, rules, promised, statutory, solution.objective or 0.0)
     prices = []
     if solution.shadow is not None and solution.reduced is not None:
         prices = shadow_prices(b, solution.values, solution.shadow, solution.reduced, priced)
@@ -91,35 +88,13 @@ def plan_from(
         arrangement,
         PlanStatus.OPTIMAL,
         "",
-        evaluation,
-        allocation,
+        shown.evaluation,
+        shown.allocation,
         prices,
         solver_score=solution.objective,
         seconds=timings,
         money_unit=b.unit,
     )
-    objective = solution.objective or 0.0
-    broken = [
-        v
-        for v in evaluation.violations
-        if v.kind in ("budget", "eligibility")
-        or (v.kind == "rule" and v.id in promised)
-        or (v.kind == "statutory" and statutory)
-    ]
-    strict = strict_breaches(evaluation, promised, statutory)
-    if abs(evaluation.score - objective) > RESCORE_TOLERANCE * max(1.0, abs(objective)):
-        plan.status = PlanStatus.ERROR
-        plan.message = (
-            f"internal check failed: the solver's score {objective:.9f} differs from "
-            f"the re-scored allocation {evaluation.score:.9f}"
-        )
-    elif broken:
-        plan.status = PlanStatus.ERROR
-        plan.message = "internal check failed: the plan breaks " + "; ".join(v.message for v in broken[:3])
-    elif strict:
-        plan.status = PlanStatus.ERROR
-        plan.message = (
-            "internal check failed: the solver's plan breaks a limit by more than 1e-9 of its money: "
-            + "; ".join(strict[:3])
-        )
+    if shown.refusal is not None:
+        plan.status, plan.message = PlanStatus.ERROR, shown.refusal
     return trusted(plan)

@@ -29,10 +29,9 @@ import highspy
 import numpy as np
 from laa.models.errors import InputError
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.evaluate import evaluate
-from laa.pooling.extract import allocation_from
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.program import INF
+from laa.pooling.published import published
 from laa.pooling.robust_program import Matrix, Stack, add_curves, stack
 from laa.pooling.robust_targets import (
     FEASIBILITY,
@@ -282,8 +281,12 @@ def _finish(
         plan = trusted(Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds))
         return RobustSolution(plan, measure, kept, dropped, None, solution.status, None, size, seconds)
     stacked = prepared.stacked
-    allocation = allocation_from(stacked.builder, solution.values[: stacked.base_cols])
-    evaluation = evaluate(spec.scenario, allocation, spec.rules, spec.extra_eligible)
+    # the published allocation (pooling.published), judged at the central estimate; the robust measure,
+    # not the central score, is what the solver optimised, so no score is held to the solver's
+    rules = frozenset(r.id for r in spec.rules)
+    values = solution.values[: stacked.base_cols]
+    shown = published(stacked.builder, values, spec.rules, rules, spec.statutory, None)
+    allocation, evaluation = shown.allocation, shown.evaluation
     plan = Plan(
         spec.scenario,
         arrangement,

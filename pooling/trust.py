@@ -23,8 +23,9 @@ from __future__ import annotations
 from laa.pooling.plan import Plan, PlanStatus
 from laa.pooling.scale import smallest_and_largest, span, unseen
 
-# within the window, both solvers kept every check on figures this far apart: the generated areas with
-# a £1 stream and a stream of up to £1e6 added, at every unit of the window (benchmarks/README.md)
+# within the window, both solvers kept every check on figures up to this far apart (measured:
+# tests/pooling/test_published.py's areas, £1 to £1e12, and a generated area scaled so a £1 stream sits
+# 1e5 to 1e6 below its largest figure); CBC broke them from 2e6 (tests/pooling/test_reach.py)
 PRECISE_SPAN = 1e6
 
 
