@@ -61,6 +61,11 @@ class Figure:
     amount: float
     what: str
 
+    @property
+    def said(self) -> str:
+        """`stream small's amount in 2026 (£1)`."""
+        return f"{self.what} ({pounds_text(self.amount)})"
+
 
 def money_unit(scenario: Scenario) -> float:
     """GBP per solver unit: the power of ten nearest the median segment width, moved into the window
@@ -117,14 +122,20 @@ def unseen(scenario: Scenario) -> str | None:
     assert extremes is not None
     smallest, largest = extremes
     return (
-        f"{smallest.what} ({_pounds(smallest.amount)}) and {largest.what} ({_pounds(largest.amount)}) "
-        f"are {largest.amount / smallest.amount:.1e} times apart: a solver works to about "
-        f"{SOLVER_TOLERANCE:g} of its unit of money, so no unit lets it see figures more than "
-        f"{WIDEST_SPAN:.0e} apart, and its plan cannot be trusted"
+        f"{smallest.said} and {largest.said} are {times(largest.amount / smallest.amount)} times apart: "
+        f"a solver works to about {times(SOLVER_TOLERANCE, 0)} of its unit of money, so no unit lets it "
+        f"see figures more than {times(WIDEST_SPAN, 0)} apart, and its plan cannot be trusted"
     )
 
 
-def _pounds(amount: float) -> str:
+def times(ratio: float, digits: int = 1) -> str:
+    """A ratio as a power of ten a reader takes in at once: `1.0e12`, `1e-7`."""
+    mantissa, exponent = f"{ratio:.{digits}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def pounds_text(amount: float) -> str:
+    """A figure as the file gives it: whole pounds, or pence where a small one has them (95p: £0.95)."""
     return f"£{amount:,.2f}" if amount < 100 and amount != int(amount) else f"£{amount:,.0f}"
 
 

@@ -21,7 +21,7 @@ of a file within `PRECISE_SPAN` stays an `error`.
 from __future__ import annotations
 
 from laa.pooling.plan import Plan, PlanStatus
-from laa.pooling.scale import smallest_and_largest, span, unseen
+from laa.pooling.scale import smallest_and_largest, span, times, unseen
 
 # within the window, both solvers kept every check on figures up to this far apart (measured:
 # tests/pooling/test_published.py's areas, £1 to £1e12, and a generated area scaled so a £1 stream sits
@@ -48,7 +48,7 @@ def _imprecise(plan: Plan) -> str:
     smallest, largest = extremes
     return (
         f"the solver's answer failed the engine's check ({plan.message}); the file's money runs from "
-        f"{smallest.what} (£{smallest.amount:,.2f}) to {largest.what} (£{largest.amount:,.0f}), "
-        f"{largest.amount / smallest.amount:.1e} times apart, beyond the {PRECISE_SPAN:.0e} the solvers "
-        "were measured to keep their checks on"
+        f"{smallest.said} to {largest.said}, "
+        f"{times(largest.amount / smallest.amount)} times apart, beyond the {times(PRECISE_SPAN, 0)} the "
+        "solvers were measured to keep their checks on"
     )

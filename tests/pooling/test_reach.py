@@ -103,7 +103,7 @@ def test_figures_more_than_1e9_apart_are_named():
     assert reason is not None
     assert "stream small's amount in 2026 (£1)" in reason
     assert "stream big's amount in 2026 (£1,000,000,000,000)" in reason
-    assert "1.0e+12 times apart" in reason
+    assert "1.0e12 times apart" in reason and "more than 1e9 apart" in reason
     assert unseen(parse_scenario(matched(1e9), "row3.yaml")) is None
 
 
@@ -212,7 +212,7 @@ def test_a_plan_cbc_cannot_hold_to_its_check_beyond_a_million_to_one_is_unreliab
         cbc = plan_arrangement(scenario, arrangement, SolveOptions(solver=SolverName.CBC))
         assert cbc.status is PlanStatus.UNRELIABLE, cbc.message
         assert cbc.message.startswith("the solver's answer failed the engine's check")
-        assert "(£1.00)" in cbc.message and "(£100,000,000)" in cbc.message
+        assert "(£1)" in cbc.message and "(£100,000,000)" in cbc.message
         assert plan_arrangement(scenario, arrangement).status is PlanStatus.OPTIMAL
 
 
