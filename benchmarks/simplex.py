@@ -3,7 +3,7 @@
 For each shape (benchmarks/generate.py) at each size, aligned and pooled: HiGHS's time on the
 independent floor's program with its default options (dual simplex after presolve), and on the
 engine's own program under dual and primal simplex, each with and without presolve, as ratios
-to the floor; then the engine's choice (`laa.pooling.solvers.set_lp_options`: no presolve, primal
+to the floor; then the engine's choice (`laa.pooling.solving.solvers.set_lp_options`: no presolve, primal
 from `PRIMAL_FROM_ROWS` rows). The runs alternate within a row and every score is checked equal
 to the floor's to 1e-6 first. This is the measurement behind `PRIMAL_FROM_ROWS`.
 """

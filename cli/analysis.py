@@ -69,7 +69,7 @@ def compare(
     table says what the user's order costs in score and gains in targets and reward.
 
     Exit codes as `laa run`: 0 every arrangement solved, 2 the file cannot be planned, 3 some arrangement
-    is infeasible, 4 some failed (solver error or time limit).
+    is infeasible, 4 some failed (solver error, time limit or unreliable).
     """
     scenario = load(file)
     if variants:

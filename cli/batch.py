@@ -251,8 +251,8 @@ def history_command(ledger: Path, fmt: str) -> None:
     "--money",
     type=click.FloatRange(min=0),
     default=None,
-    help="Smallest change in an outcome's spend reported, in £ [default: each area's solver dust, a "
-    "millionth of its money and at least £1, as every output uses].",
+    help="Smallest change in an outcome's spend reported, in £ [default: each area's solver dust, the "
+    "solver's tolerance in the unit of money it plans the area in, at least £1, as every output uses].",
 )
 @format_option("table", "json")
 @guarded

@@ -2,7 +2,8 @@
 
 Exit codes: 0 every arrangement solved, 2 the input cannot be planned,
 3 some arrangement is infeasible (its record still written), 4 some
-arrangement failed (solver error or time limit). They are defined beside
+arrangement failed (solver error, time limit, or unreliable: the file's
+money spans more than a solver can see at once). They are defined beside
 the batch's case statuses (scenarios.batch_cases), which `laa batch` maps
 onto them, because scenarios/ must not import cli/.
 """
@@ -113,12 +114,13 @@ priorities_option = click.option(
 
 
 def exit_code(plans: list[Plan]) -> int:
-    """The command's exit code: failed when any plan errored or ran out of time, else infeasible
-    when any has no plan, else ok; a batch job can act on it without reading the output."""
+    """The command's exit code: failed when any plan errored, ran out of time or could not be trusted
+    (unreliable), else infeasible when any has no plan, else ok; a batch job can act on it without
+    reading the output."""
     from laa.pooling.plans.plan import PlanStatus
 
     statuses = {p.status for p in plans}
-    if statuses & {PlanStatus.ERROR, PlanStatus.TIME_LIMIT}:
+    if statuses & {PlanStatus.ERROR, PlanStatus.TIME_LIMIT, PlanStatus.UNRELIABLE}:
         return EXIT_FAILED
     if PlanStatus.INFEASIBLE in statuses:
         return EXIT_INFEASIBLE

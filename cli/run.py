@@ -87,7 +87,8 @@ def run(
       0  every arrangement planned
       2  the file cannot be planned (every problem on stderr)
       3  some arrangement is infeasible (its record is still written, with why)
-      4  some arrangement failed (solver error or time limit)
+      4  some arrangement failed (solver error, time limit, or unreliable: the file's money
+         spans more than a solver can see at once, the two figures named)
     """
     if fmt == "xlsx" and not out:
         fail("--format xlsx writes a workbook: give --out FILE.xlsx")

@@ -4,16 +4,13 @@ HiGHS's mixed-integer search stopped 1.5% short of the optimum on raw
 pounds while reporting success; in millions it does not. Converting in one
 place keeps the two scales from meeting anywhere else.
 
-What counts as a real amount is decided here too, once. A solver's answer
-carries dust: among equally good plans, and within its tolerances (about
-1e-7 of the money it was given), it leaves a few pounds here and there
-(the example's silo plan spends £1.24 to £8.06 on outcomes nobody chose).
-An amount is real when it is at least `dust_gbp` of the area: a millionth
-of all the money its streams bring over the agreement, and never less than
-£1. Every output that shows an amount to a person (tables, CSV, JSON
-allocation, workbooks, the report, sweeps, drift) leaves out the amounts
-below it and shows money no finer than it (`money_text`): £275,004 in a
-£216m area is £275,000 give or take the solver's dust.
+What counts as a real amount is decided per line, in the line's own money,
+where a plan is read back (`pooling.published`), and never as a share of the
+whole area: a millionth of an area holding a £1e12 stream once hid £54,000
+statutory spends. What is left here is how finely money is shown: no finer
+than the solver can vouch for, its tolerance in the area's unit of money
+(`solver_dust`: £1 for a borough solved in units of £10m, £10,000 for a
+national programme solved in units of £100bn), and never finer than £1.
 """
 
 from __future__ import annotations
@@ -22,12 +19,12 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from laa.pooling.program.scale import SOLVER_TOLERANCE, money_unit
+
 if TYPE_CHECKING:
     from laa.models.scenario import Scenario
 
 MILLION = 1_000_000.0
-DUST_SHARE = 1e-6  # of the area's money over the agreement
-DUST_FLOOR_GBP = 1.0  # a tiny area's floor: under a pound is never a choice anyone made
 
 
 def millions(pounds: float) -> float:
@@ -54,23 +51,14 @@ def years_text(years: Iterable[int]) -> str:
 
 
 def area_money(scenario: Scenario) -> float:
-    """Every stream's amounts over every year (GBP): the scale the solver's dust is measured against."""
+    """Every stream's amounts over every year (GBP)."""
     return sum(s.amount_in(t) for s in scenario.streams for t in scenario.years)
 
 
-def dust_gbp(scenario: Scenario) -> float:
-    """The smallest amount (GBP) that is a plan's choice and not solver tolerance, for this area."""
-    return dust_of_money(area_money(scenario))
-
-
-def dust_of_money(money: float) -> float:
-    """`dust_gbp` for an area whose streams bring `money` (GBP) over the agreement."""
-    return max(DUST_FLOOR_GBP, DUST_SHARE * money)
-
-
-def is_real(amount: float, dust: float) -> bool:
-    """Whether an amount (or a change in one) is at least the dust threshold, either side of zero."""
-    return abs(amount) >= dust
+def solver_dust(scenario: Scenario) -> float:
+    """The least amount (GBP) the solver can tell from nothing in this area's programs: its tolerance
+    in the area's unit of money (`pooling.scale`). Money is shown no finer than this."""
+    return SOLVER_TOLERANCE * money_unit(scenario)
 
 
 def gbp(value: float) -> float:
@@ -80,13 +68,8 @@ def gbp(value: float) -> float:
     return 0.0 if rounded == 0 else rounded
 
 
-def real_gbp(value: float, dust: float) -> float:
-    """Pounds to the penny, or 0 for an amount below the area's dust threshold (`dust_gbp`)."""
-    return gbp(value) if is_real(value, dust) else 0.0
-
-
 def shown_unit(dust: float | None) -> float:
-    """The unit money is rounded to when shown: the power of ten at or below the dust (£1 at least)."""
+    """The unit money is rounded to when shown: the power of ten at or below `dust` (£1 at least)."""
     if dust is None or dust < 10:
         return 1.0
     return 10.0 ** math.floor(math.log10(dust))
@@ -95,13 +78,11 @@ def shown_unit(dust: float | None) -> float:
 def money_text(amount: float | None, dust: float | None = None, signed: bool = False) -> str:
     """Pounds as a person reads them: `£1,234`, `-£1,234` (or `+£1,234` when `signed`), `-` for none.
 
-    With `dust`, the amount is rounded to `shown_unit(dust)`, so no digit finer than the
-    solver's dust is shown, and an amount below the dust reads £0.
+    With `dust` (`solver_dust`), the amount is rounded to `shown_unit(dust)`, so no digit finer
+    than the solver can vouch for is shown.
     """
     if amount is None or not math.isfinite(amount):
         return "-"
-    if dust is not None and not is_real(amount, dust):
-        amount = 0.0
     unit = shown_unit(dust)
     rounded = round(amount / unit) * unit
     sign = "-" if rounded < 0 else ("+" if signed and rounded > 0 else "")

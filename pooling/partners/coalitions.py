@@ -36,9 +36,9 @@ from itertools import combinations
 import numpy as np
 from laa.models.scenario import Rule, RuleKind, Scenario
 from laa.pooling.plans.diagnosis import colliding_subset
-from laa.pooling.plans.optimise import RESCORE_TOLERANCE
 from laa.pooling.plans.plan import PlanStatus
 from laa.pooling.plans.planners import funder_spec, silo_funders
+from laa.pooling.plans.published import RESCORE_TOLERANCE
 from laa.pooling.plans.resolve import SpendIndex, summarise
 from laa.pooling.plans.silo import Face, Indexed, add_true_curves
 from laa.pooling.program.build import build, money_and_rules

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from laa.models.scenario import Direction, Outcome, Rule, RuleKind, Scenario
-from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.pooling.units import money_text, years_text
 
 Key = tuple[str, str, int]
 
@@ -186,9 +186,6 @@ def evaluate(
     """
     rules = scenario.rules if rules is None else rules
     total = sum(s.amount_in(t) for s in scenario.streams for t in scenario.years)
-    # what a person is told breaks or binds: 1e-7 of the area's money, at any scale of money (a
-    # solved plan is also held to 1e-9 of each budget and rule, `strict_breaches`)
-    tol = max(1e-7 * total, 1e-12)
     violations: list[Violation] = []
 
     spend_on: dict[str, float] = defaultdict(float)
@@ -198,10 +195,10 @@ def evaluate(
         spend_on[o] += v
     outcomes = [outcome_result(o, spend_on.get(o.id, 0.0)) for o in scenario.outcomes]
 
-    violations += _eligibility(scenario, allocation, extra_eligible, tol)
-    sources, budget_violations = _money(scenario, allocation, tol)
+    violations += _eligibility(scenario, allocation, extra_eligible, TOLD)
+    sources, budget_violations = _money(scenario, allocation, TOLD)
     violations += budget_violations
-    checks = _rules(scenario, allocation, rules, tol) + _statutory(scenario, allocation, tol)
+    checks = _rules(scenario, allocation, rules, TOLD) + _statutory(scenario, allocation, TOLD)
     for check in checks:
         if not check.holds:
             violations.append(_violation_of(scenario, check))
@@ -221,6 +218,12 @@ def evaluate(
         sources=sources,
     )
 
+
+# what a person is told breaks or binds: 1e-7 of the money involved (a rule's larger side, a source's
+# year, the most a source could spend), never of the whole area's: a £0.50 match breach once went
+# unreported beside a £1e7 stream. A solved plan is also held to 1e-9 of it (`strict_breaches`)
+TOLD = 1e-7
+FLOOR = 1e-12  # pounds: what floating point leaves of a sum that is zero
 
 # a solved plan may break a budget or a rule by no more than this share of the money involved
 STRICT = 1e-9
@@ -255,12 +258,13 @@ def strict_breaches(
 
 
 def _eligibility(
-    scenario: Scenario, allocation: Allocation, extra: frozenset[tuple[str, str]], tol: float
+    scenario: Scenario, allocation: Allocation, extra: frozenset[tuple[str, str]], told: float
 ) -> list[Violation]:
     found = []
     eligible = {s.id: set(scenario.eligible(s.id)) for s in scenario.streams}
+    most = _most_money(scenario)
     for (s, o, t), v in allocation.stream_spend.items():
-        if v > tol and o not in eligible.get(s, set()) and (s, o) not in extra:
+        if v > _limit(told, most.get(s, 0.0)) and o not in eligible.get(s, set()) and (s, o) not in extra:
             found.append(
                 Violation(
                     "eligibility",
@@ -271,11 +275,11 @@ def _eligibility(
                     0.0,
                     v,
                     f"{scenario.label('streams', s)} may not pay for "
-                    f"'{scenario.label('outcomes', o)}' but spends {money_text(v, dust_gbp(scenario))}",
+                    f"'{scenario.label('outcomes', o)}' but spends {money_text(v)}",
                 )
             )
     for (p, o, t), v in allocation.pot_spend.items():
-        if v <= tol:
+        if v <= _limit(told, most.get(p, 0.0)):
             continue
         if p not in allocation.pots_used:
             found.append(
@@ -287,7 +291,7 @@ def _eligibility(
                     t,
                     0.0,
                     v,
-                    f"pot {p} is not set up but spends {money_text(v, dust_gbp(scenario))}",
+                    f"pot {p} is not set up but spends {money_text(v)}",
                 )
             )
         elif o not in set(scenario.scope(p)):
@@ -301,14 +305,14 @@ def _eligibility(
                     0.0,
                     v,
                     f"pot {p} may not pay for '{scenario.label('outcomes', o)}' "
-                    f"(outside its scope) but spends {money_text(v, dust_gbp(scenario))}",
+                    f"(outside its scope) but spends {money_text(v)}",
                 )
             )
     return found
 
 
 def _money(
-    scenario: Scenario, allocation: Allocation, tol: float
+    scenario: Scenario, allocation: Allocation, told: float
 ) -> tuple[list[SourceYear], list[Violation]]:
     """Each stream and pot, year by year, carrying as much as its carry-forward share allows."""
     sources: list[SourceYear] = []
@@ -320,15 +324,13 @@ def _money(
     for (p, _, t), v in allocation.pot_spend.items():
         by_pot[(p, t)] += v
 
-    dust = dust_gbp(scenario)
-
     def run(kind: str, ident: str, rows: list[tuple[int, float, float, float, float, float]]) -> None:
         carried = 0.0
         for t, gross, admin_rate, carry_share, setup, spent in rows:
             overhead = admin_rate * gross
             available = gross - overhead - setup + carried
             last = t == scenario.last_year
-            if spent > available + tol:
+            if spent > available + _limit(told, gross + carried):
                 violations.append(
                     Violation(
                         "budget",
@@ -338,8 +340,8 @@ def _money(
                         t,
                         available,
                         spent,
-                        f"{kind} {ident} spends {money_text(spent, dust)} in {t} "
-                        f"but has {money_text(available, dust)}",
+                        f"{kind} {ident} spends {money_text(spent)} in {t} "
+                        f"but has {money_text(available)}",
                     )
                 )
             left = max(available - spent, 0.0)
@@ -395,7 +397,7 @@ def _sum(
     return sum(v for s in sources for o, t, v in grouped.get(s, ()) if o in outcomes and t in years)
 
 
-def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: float) -> list[RuleCheck]:
+def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], told: float) -> list[RuleCheck]:
     checks: list[RuleCheck] = []
     shares = allocation.shares
     stream_spend, pot_spend = _by_source(allocation.stream_spend), _by_source(allocation.pot_spend)
@@ -411,7 +413,7 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                 unpooled = sum(
                     scenario.stream(s).amount_in(t) * (1 - shares.get(s, 0.0)) for s in streams for t in years
                 )
-                checks.append(_check("rule", rule.id, None, years, bound, value * unpooled, spend, tol))
+                checks.append(_check("rule", rule.id, None, years, bound, value * unpooled, spend, told))
                 if rule.survives_pooling:
                     for pot in used:
                         held = [m for m in pot.members if m in streams and shares.get(m, 0.0) > 0]
@@ -422,7 +424,7 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                         )
                         in_pot = _sum(pot_spend, {pot.id}, outcomes, years)
                         checks.append(
-                            _check("rule", rule.id, pot.id, years, bound, value * paid_in, in_pot, tol)
+                            _check("rule", rule.id, pot.id, years, bound, value * paid_in, in_pot, told)
                         )
             elif kind.is_amount:
                 if rule.survives_pooling:  # pots holding money of the rule's streams
@@ -430,17 +432,17 @@ def _rules(scenario: Scenario, allocation: Allocation, rules: list[Rule], tol: f
                         p.id for p in used if any(m in streams and shares.get(m, 0.0) > 0 for m in p.members)
                     }
                     spend += _sum(pot_spend, pots, outcomes, years)
-                checks.append(_check("rule", rule.id, None, years, bound, value, spend, tol))
+                checks.append(_check("rule", rule.id, None, years, bound, value, spend, told))
             else:
                 funders = {scenario.funder_of(s) for s in streams}
                 others = {s.id for s in scenario.streams if s.funder not in funders}
                 matching = _sum(stream_spend, others, outcomes, years)
                 matching += _sum(pot_spend, {p.id for p in used}, outcomes, years)
-                checks.append(_check("rule", rule.id, None, years, bound, value * spend, matching, tol))
+                checks.append(_check("rule", rule.id, None, years, bound, value * spend, matching, told))
     return checks
 
 
-def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[RuleCheck]:
+def _statutory(scenario: Scenario, allocation: Allocation, told: float) -> list[RuleCheck]:
     spent: dict[tuple[str, int], float] = defaultdict(float)  # every stream's and pot's, by outcome-year
     for source in (allocation.stream_spend, allocation.pot_spend):
         for (_, o, y), v in source.items():
@@ -452,7 +454,7 @@ def _statutory(scenario: Scenario, allocation: Allocation, tol: float) -> list[R
             if minimum <= 0:
                 continue
             spend = spent.get((outcome.id, t), 0.0)
-            checks.append(_check("statutory", outcome.id, None, (t,), "min", minimum, spend, tol))
+            checks.append(_check("statutory", outcome.id, None, (t,), "min", minimum, spend, told))
     return checks
 
 
@@ -464,21 +466,34 @@ def _check(
     bound: str,
     required: float,
     achieved: float,
-    tol: float,
+    told: float,
 ) -> RuleCheck:
     slack = achieved - required if bound == "min" else required - achieved
-    return RuleCheck(kind, ident, pot, years, bound, required, achieved, slack >= -tol, abs(slack) <= tol)
+    limit = _limit(told, max(abs(required), abs(achieved)))
+    return RuleCheck(kind, ident, pot, years, bound, required, achieved, slack >= -limit, abs(slack) <= limit)
+
+
+def _limit(told: float, money: float) -> float:
+    """How far `money` may be off before it is told: the `told` share of it, or floating point's floor."""
+    return max(told * money, FLOOR)
+
+
+def _most_money(scenario: Scenario) -> dict[str, float]:
+    """The most each stream and pot could spend over the agreement (a pot: its members pooled whole)."""
+    most = {s.id: sum(s.amount_in(t) for t in scenario.years) for s in scenario.streams}
+    for pot in scenario.pots:
+        most[pot.id] = sum(most.get(m, 0.0) * scenario.stream(m).pool_share_limit for m in pot.members)
+    return most
 
 
 def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     year = check.years[0] if len(check.years) == 1 else None
     when = years_text(check.years)
-    dust = dust_gbp(scenario)
     if check.kind == "statutory":
         name = scenario.label("outcomes", check.id)
         message = (
-            f"statutory minimum for '{name}' in {when}: {money_text(check.required, dust)} required, "
-            f"{money_text(check.achieved, dust)} spent"
+            f"statutory minimum for '{name}' in {when}: {money_text(check.required)} required, "
+            f"{money_text(check.achieved)} spent"
         )
         return Violation("statutory", check.id, None, check.id, year, check.required, check.achieved, message)
     rule = scenario.rule(check.id)
@@ -488,7 +503,7 @@ def _violation_of(scenario: Scenario, check: RuleCheck) -> Violation:
     word = "at least" if check.bound == "min" else "at most"
     message = (
         f"rule {rule.id} ({rule.kind.value}){where}, {when}: {what} of {word} "
-        f"{money_text(check.required, dust)} required, {money_text(check.achieved, dust)} achieved"
+        f"{money_text(check.required)} required, {money_text(check.achieved)} achieved"
     )
     return Violation(
         "rule", rule.id, streams[0] if streams else None, None, year, check.required, check.achieved, message

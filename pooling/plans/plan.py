@@ -18,7 +18,7 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plans.badging import pot_shares
 from laa.pooling.plans.evaluate import Allocation, Evaluation
 from laa.pooling.plans.prices import ShadowPrice
-from laa.pooling.units import dust_gbp, gbp, real_gbp
+from laa.pooling.units import gbp
 
 if TYPE_CHECKING:
     from laa.pooling.plans.canonical import Choice
@@ -53,6 +53,10 @@ class PlanStatus(StrEnum):
     ERROR = "error"
     TIME_LIMIT = "time_limit"
     EVALUATED = "evaluated"  # a historic allocation, judged rather than solved
+    # the file's money spans more than a solver can see at once (pooling.program.scale,
+    # pooling.plans.trust): no plan it returns, nor its "infeasible", can be trusted, and the
+    # message names the two figures
+    UNRELIABLE = "unreliable"
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,7 @@ class Plan:
     - `money`: one row: available, overhead, setup, lapsed, spent.
     - `shadow_frame()`: what a stream's money or a rule's relaxation is worth (score per £1m).
 
-    Money in `money` and `outcomes` is rounded to the penny, and amounts below the area's dust
-    (solver tolerance, `pooling.units.dust_gbp`) read 0, exactly as the results document
+    Money in `money` and `outcomes` is rounded to the penny, exactly as the results document
     (`laa run --format json`) gives them. `score` is MODEL.md's objective recomputed from the
     allocation by the evaluator, which knows nothing of the solver; `pooled` lists (stream, pot,
     share) for every stream paying into a pot.
@@ -176,7 +179,7 @@ class Plan:
         """The outcomes as a DataFrame (see `outcomes`)."""
         if self.evaluation is None or not self.has_numbers:
             return pd.DataFrame(columns=OUTCOME_COLUMNS)
-        sc, dust = self.scenario, dust_gbp(self.scenario)
+        sc = self.scenario
         rows = [
             (
                 o.id,
@@ -187,7 +190,7 @@ class Plan:
                 o.baseline,
                 o.target,
                 math.nan if o.stretch is None else o.stretch,
-                real_gbp(r.spend, dust),
+                gbp(r.spend),
                 r.improvement,
                 r.projected,
                 r.target_met,
@@ -203,9 +206,8 @@ class Plan:
         """The money account as a DataFrame (see `money`)."""
         if self.evaluation is None or not self.has_numbers:
             return pd.DataFrame(columns=MONEY_COLUMNS)
-        dust = dust_gbp(self.scenario)
         money = self.evaluation.money
-        row = [real_gbp(getattr(money, k), dust) for k in MONEY_COLUMNS]
+        row = [gbp(getattr(money, k)) for k in MONEY_COLUMNS]
         return pd.DataFrame([row], columns=MONEY_COLUMNS)
 
     def shadow_frame(self) -> pd.DataFrame:

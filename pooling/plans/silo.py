@@ -25,6 +25,7 @@ from laa.pooling.plans.canonical import choose
 from laa.pooling.plans.optimise import plan_from
 from laa.pooling.plans.plan import Plan, PlanStatus
 from laa.pooling.plans.planners import Planners, alone, funder_spec, own_rules, planner_spec, silo_funders
+from laa.pooling.plans.trust import trusted
 from laa.pooling.program import response
 from laa.pooling.program.build import build, money_and_rules
 from laa.pooling.program.builder import Builder
@@ -67,13 +68,14 @@ def plan_silo(
         solution = solver(b.program, options.remaining(begun), f"own view of {f}")
         timings["solve"] += solution.seconds
         if not solution.ok:
-            return Plan(
+            failed = Plan(
                 scenario,
                 Arrangement.SILO,
                 PlanStatus(solution.status.value),
                 _alone(scenario, f, solution.message),
                 seconds=timings,
             )
+            return trusted(failed)  # where the figures are unseen, "infeasible" is no better than a plan
         faces[f] = (b, solution)
     started = time.perf_counter()
     all_own = frozenset(r.id for f in planners for r in own_rules(scenario, planners[f]))

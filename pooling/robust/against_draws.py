@@ -29,9 +29,9 @@ import highspy
 import numpy as np
 from laa.models.errors import InputError
 from laa.models.scenario import Arrangement, Scenario
-from laa.pooling.plans.evaluate import evaluate
-from laa.pooling.plans.extract import allocation_from
 from laa.pooling.plans.plan import Plan, PlanStatus
+from laa.pooling.plans.published import published
+from laa.pooling.plans.trust import trusted
 from laa.pooling.program.labelled import INF
 from laa.pooling.program.spec import ModelSpec
 from laa.pooling.robust.stack import Matrix, Stack, add_curves, stack
@@ -278,11 +278,15 @@ def _finish(
     size = solved.size or _size(prepared.stacked.matrix)
     if solution.values is None:
         status = PlanStatus(solution.status.value)
-        plan = Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds)
+        plan = trusted(Plan(spec.scenario, arrangement, status, solution.message, seconds=seconds))
         return RobustSolution(plan, measure, kept, dropped, None, solution.status, None, size, seconds)
     stacked = prepared.stacked
-    allocation = allocation_from(stacked.builder, solution.values[: stacked.base_cols])
-    evaluation = evaluate(spec.scenario, allocation, spec.rules, spec.extra_eligible)
+    # the published allocation (pooling.published), judged at the central estimate; the robust measure,
+    # not the central score, is what the solver optimised, so no score is held to the solver's
+    rules = frozenset(r.id for r in spec.rules)
+    values = solution.values[: stacked.base_cols]
+    shown = published(stacked.builder, values, spec.rules, rules, spec.statutory, None)
+    allocation, evaluation = shown.allocation, shown.evaluation
     plan = Plan(
         spec.scenario,
         arrangement,
@@ -297,7 +301,7 @@ def _finish(
         what = "; ".join(v.message for v in broken[:3])
         plan = plan.refused(f"internal check failed: the robust plan breaks {what}")
     return RobustSolution(
-        plan, measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
+        trusted(plan), measure, kept, dropped, solved.value, solution.status, solved.bound, size, seconds
     )
 
 

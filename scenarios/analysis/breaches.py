@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from laa.models.scenario import Scenario
 from laa.pooling.plans.evaluate import Violation
-from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.pooling.units import money_text, solver_dust, years_text
 from laa.scenarios.analysis.effects import plural
 
 KIND_WORDS = {
@@ -40,7 +40,7 @@ class BreachGroup:
 
     def text(self, scenario: Scenario) -> str:
         """'statutory minimum for 'Youth justice' broken 2 times (2026, 2028), £450,000 short in all'."""
-        dust = dust_gbp(scenario)
+        dust = solver_dust(scenario)
         when = f" ({years_text(self.years)})" if self.years else ""
         times = "once" if self.count == 1 else f"{self.count} times"
         return f"{self.what}: broken {times}{when}, {money_text(self.gap, dust)} in all"

@@ -29,7 +29,7 @@ from laa.pooling.plans.freedoms import (
 )
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.effects import Effect, OutcomeMove, percent, plural, targets_text
 from laa.scenarios.analysis.table import grid
@@ -376,7 +376,7 @@ def _gain_cell(value: float | None) -> str:
 
 def freedoms_text(scenario: Scenario, arrangement: str, asks: list[Ask], top: int) -> str:
     """The asks in a negotiator's words: each re-solved one with what it does, then the next few."""
-    dust = dust_gbp(scenario)
+    dust = solver_dust(scenario)
     head = [
         f"{scenario.name}: freedoms on the {arrangement} plan, best first",
         f"{len(asks)} asks have a positive marginal value; the top {min(top, len(asks))} are re-solved for "
@@ -411,7 +411,7 @@ def freedoms_text(scenario: Scenario, arrangement: str, asks: list[Ask], top: in
 
 def pooling_value_text(scenario: Scenario, value: PoolingValue) -> str:
     """Pooling's gain and its parts, which add up to it, each with its share."""
-    dust = dust_gbp(scenario)
+    dust = solver_dust(scenario)
     if value.total is None:
         return f"{scenario.name}: the pooled plan is infeasible, so pooling has no gain to explain.\n"
     said = f"{scenario.name}: pooling gains {value.total:+.3f} score over aligned"

@@ -10,7 +10,7 @@ how far can my money move by block while the area's score stays within
 from __future__ import annotations
 
 from laa.models.scenario import Arrangement
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.effects import percent, plural
 from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.shapley import Method, Shares
@@ -67,7 +67,7 @@ def _scores(result: PartnersResult) -> str:
 
 def _accounts(result: PartnersResult, arrangement: Arrangement) -> str:
     sc = result.scenario
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     rows = []
     for account in result.accounts[arrangement]:
         rows.append(
@@ -194,7 +194,7 @@ def _fair(result: PartnersResult, arrangement: Arrangement) -> str:
 
 def _ranges(result: PartnersResult, arrangement: Arrangement) -> str:
     sc = result.scenario
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     rows = []
     for r in result.ranges[arrangement]:
         if r.least is None or r.most is None:

@@ -25,7 +25,7 @@ from laa.models.errors import InputError, ScenarioError
 from laa.models.scenario import Arrangement, Scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
-from laa.pooling.units import dust_gbp, is_real, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.table import grid, score_places, short
 from pydantic import ValidationError
@@ -223,13 +223,14 @@ def _totals(plan: Plan) -> dict[str, float] | None:
 
 
 def _shifts(base: Plan, plan: Plan) -> list[Shift] | None:
-    """Spend moved per outcome (real amounts only, `units.dust_gbp`); None when either has no plan."""
+    """Spend moved per outcome (moves the solver can vouch for only, `units.solver_dust`); None when
+    either has no plan."""
     before, after = _totals(base), _totals(plan)
     if before is None or after is None:
         return None
     moved = [Shift(o, after.get(o, 0.0) - before.get(o, 0.0)) for o in set(before) | set(after)]
-    dust = dust_gbp(base.scenario)
-    moved = [m for m in moved if is_real(m.amount, dust)]
+    dust = solver_dust(base.scenario)
+    moved = [m for m in moved if abs(m.amount) >= dust]
     moved.sort(key=lambda m: (-abs(m.amount), m.outcome))
     return moved
 
@@ -243,7 +244,7 @@ def swept_words(scenario: Scenario, stream: str | None, rule: str | None) -> str
 
 def shifts_text(scenario: Scenario, shifts: list[Shift], top: int = SHIFTS_SHOWN) -> str:
     """'+£1,200,000 Serious acquisitive crime rate; -£300,000 ...' for the largest moves."""
-    dust = dust_gbp(scenario)
+    dust = solver_dust(scenario)
     shown = [f"{money_text(m.amount, dust, signed=True)} {short(scenario.label('outcomes', m.outcome))}"
              for m in shifts[:top]]  # fmt: skip
     more = len(shifts) - top
@@ -254,7 +255,7 @@ def _value_text(scenario: Scenario, stream: str | None, rule: str | None, value:
     if value is None:
         return "-"
     if stream is not None or scenario.rule(rule or "").kind.is_amount:
-        return money_text(value, dust_gbp(scenario))
+        return money_text(value, solver_dust(scenario))
     if scenario.rule(rule or "").kind.is_share:
         return f"{value:.1%}"
     return f"{value:.3g}"

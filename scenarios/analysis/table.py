@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from laa.models.scenario import Scenario
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.breaches import breaches_text, status_words
 from laa.scenarios.analysis.effects import figure_text, indicator_text, plural
 
@@ -149,7 +149,7 @@ def arrangement_grids(scenario: Scenario, plans: list[Plan]) -> tuple[Grid, Grid
     Shared by the terminal (`arrangement_tables`) and the report, so both say every figure alike.
     """
     rows = arrangement_rows(plans)
-    dust = dust_gbp(scenario)
+    dust = solver_dust(scenario)
     outcomes = len(scenario.outcomes)
     stretches = sum(o.stretch is not None for o in scenario.outcomes)
 
@@ -188,8 +188,9 @@ def stake_text(scenario: Scenario) -> str:
     """'23 outcomes, £5,150,000 of reward at stake on 10 stretch targets'."""
     stake = reward_at_stake(scenario)
     stretches = sum(o.stretch is not None for o in scenario.outcomes)
+    stake_shown = money_text(stake, solver_dust(scenario))
     reward = (
-        f"{money_text(stake, dust_gbp(scenario))} of reward at stake on {plural(stretches, 'stretch target')}"
+        f"{stake_shown} of reward at stake on {plural(stretches, 'stretch target')}"
         if stake
         else "no reward at stake"
     )

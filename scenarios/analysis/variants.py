@@ -16,7 +16,7 @@ from laa.models.scenario import Arrangement, Scenario
 from laa.models.variants import variant_scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
-from laa.pooling.units import dust_gbp, gbp, money_text
+from laa.pooling.units import gbp, money_text, solver_dust
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.table import grid
@@ -162,7 +162,7 @@ def variants_text(scenario: Scenario, planned: list[VariantPlans]) -> str:
     Money is shown as spent and lost (overhead, set-up and lapsed together): what a
     change in a meeting moves; the JSON and CSV forms carry every money figure.
     """
-    outcomes, dust = len(scenario.outcomes), dust_gbp(scenario)
+    outcomes, dust = len(scenario.outcomes), solver_dust(scenario)
     count = len(planned) - 1
     parts = [f"{scenario.name}: the base and {count} variant{'s' if count != 1 else ''}"]
     if count == 0:

@@ -41,7 +41,7 @@ WHOLE_FILE = "-"
 # case statuses: a plan's own, plus those the batch gives (see scenarios.batch)
 SOLVED = frozenset({"optimal", "evaluated"})
 INFEASIBLE = frozenset({"infeasible"})
-FAILED = frozenset({"error", "time_limit", "timeout", "worker_died"})
+FAILED = frozenset({"error", "time_limit", "unreliable", "timeout", "worker_died"})
 INVALID = "invalid"
 
 # every `laa` command's exit codes; here because scenarios must not import laa.cli (cli.common re-exports)

@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from laa.models.errors import InputError
-from laa.pooling.units import dust_of_money
+from laa.models.scenario import Scenario
+from laa.pooling.units import solver_dust
 from laa.scenarios.batch.ledger import CaseRow, Ledger, Run
 from laa.scenarios.batch.run import display_name
 from laa.scenarios.batch.variant_cases import split_case
 from laa.scenarios.formats import Document, format_version
+from pydantic import ValidationError
 
 ITEM_SECTIONS = ("funders", "blocks", "outcomes", "streams", "rules", "pots", "variants")
 
@@ -91,7 +93,7 @@ class Drift:
     run_a: Run
     run_b: Run
     threshold: float
-    money: float | None  # None: each scenario's dust threshold
+    money: float | None  # None: each scenario's solver dust
     changed: list[ScenarioDrift]
     unchanged: int
 
@@ -140,8 +142,8 @@ def drift(
     ledger: Ledger, run_a: int | None, run_b: int | None, threshold: float, money: float | None = None
 ) -> Drift:
     """What changed between two runs; `money` is the smallest spend move reported (GBP), or None for
-    each scenario's own dust threshold (`laa.pooling.units.dust_gbp`): a move smaller than it is the
-    solver's tolerance, not a change in the plan."""
+    each scenario's own solver dust (`laa.pooling.units.solver_dust`, the solver's tolerance in the unit
+    of money it plans the area in): a move smaller than it is not a change in the plan."""
     a, b = choose_runs(ledger, run_a, run_b)
     cases_a, cases_b = _by_path(ledger.cases(a.id)), _by_path(ledger.cases(b.id))
     changed, unchanged = [], 0
@@ -204,19 +206,12 @@ def _scenario_drift(
 
 
 def _dust(ledger: Ledger, cases: dict[str, CaseRow] | None) -> float:
-    """The scenario's dust threshold, from its content as the ledger keeps it (£1 if it has none)."""
+    """The scenario's solver dust, from its content as the ledger keeps it (£1 if it cannot be read)."""
     doc = ledger.input(_sha(cases)) if cases else None
-    if not isinstance(doc, dict):
-        return dust_of_money(0.0)
-    years = doc.get("years") or []
-    total = 0.0
-    for stream in doc.get("streams") or []:
-        amounts = stream.get("amounts", 0.0)
-        if isinstance(amounts, dict):
-            total += sum(float(v) for t, v in amounts.items() if int(t) in years)
-        else:
-            total += float(amounts) * len(years)
-    return dust_of_money(total)
+    try:
+        return max(solver_dust(Scenario.model_validate(doc)), 1.0)
+    except ValidationError:
+        return 1.0
 
 
 def _sha(cases: dict[str, CaseRow]) -> str:
@@ -346,7 +341,7 @@ def drift_text(report: Drift, cwd: Path) -> str:
 
 def _money_limit(money: float | None) -> str:
     if money is None:
-        return "each area's solver dust: a millionth of its money, at least £1"
+        return "each area's solver dust: the solver's tolerance in its unit of money, at least £1"
     return f"£{money:,.2f}"
 
 

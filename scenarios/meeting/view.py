@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from laa.models.scenario import Arrangement
 from laa.pooling.plans.evaluate import OutcomeResult
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp
+from laa.pooling.units import solver_dust
 from laa.scenarios.meeting.charts import figure_data, score_change_chart
 from laa.scenarios.meeting.partners import partner_rows
 from laa.scenarios.meeting.words import change_text
@@ -108,7 +108,7 @@ def moved_outcomes(base: Plan, now: Plan) -> list[dict[str, Any]]:
     if not (base.has_numbers and now.has_numbers and base.evaluation and now.evaluation):
         return []
     sc = now.scenario
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     moved: list[tuple[float, float, str, dict[str, Any]]] = []  # score moved, spend moved, id, row
     for outcome, b, n in zip(sc.outcomes, base.evaluation.outcomes, now.evaluation.outcomes, strict=True):
         changed = (

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 from laa.models.scenario import Scenario
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp, gbp, real_gbp
+from laa.pooling.units import gbp
 from laa.scenarios.analysis.robust import RobustPlan
 from laa.scenarios.formats import Document, format_version
 from laa.scenarios.outputs import jsontext
@@ -38,10 +38,11 @@ FORMAT_VERSION = format_version(Document.RESULTS)
 
 
 def real_allocation(plan: Plan) -> pd.DataFrame:
-    """The plan's allocation without the solver's dust: every spend a person should read."""
+    """The plan's published allocation (`pooling.plans.published`: the solver's dust already left
+    out, line by line), every line of it: what the evaluator scored and checked, so the printed
+    plan is the plan. A pot's lines stay the pot's (the frames split them among funders)."""
     frame = plan.allocation_frame(by_funder=False)
-    dust = dust_gbp(plan.scenario)
-    return frame[frame["amount"].abs() >= dust].reset_index(drop=True)
+    return frame[frame["amount"] != 0].reset_index(drop=True)
 
 
 def allocation_records(plan: Plan) -> list[dict[str, Any]]:
@@ -51,9 +52,8 @@ def allocation_records(plan: Plan) -> list[dict[str, Any]]:
     spending = plan.spending
     if spending is None:
         return []
-    dust = dust_gbp(plan.scenario)
-    rows = [("pot", p, o, t, v) for (p, o, t), v in spending.pot_spend.items() if abs(v) >= dust]
-    rows += [("stream", s, o, t, v) for (s, o, t), v in spending.stream_spend.items() if abs(v) >= dust]
+    rows = [("pot", p, o, t, v) for (p, o, t), v in spending.pot_spend.items() if v != 0]
+    rows += [("stream", s, o, t, v) for (s, o, t), v in spending.stream_spend.items() if v != 0]
     rows.sort(key=itemgetter(0, 1, 2, 3))
     return [
         {"source": source, "kind": kind, "outcome": o, "year": int(t), "amount": gbp(v)}
@@ -97,7 +97,7 @@ def empty_record(arrangement: str, status: str, message: str) -> dict[str, Any]:
 
 def plan_record(plan: Plan) -> dict[str, Any]:
     """One arrangement's entry in the results document: status, score, diagnosis and timings always;
-    the money, outcomes and checks only when the plan has numbers, amounts below the area's dust left out."""
+    the money, outcomes and checks only when the plan has numbers, every figure the published allocation's."""
     ev = plan.evaluation if plan.has_numbers else None
     record = empty_record(plan.arrangement.value, plan.status.value, plan.message)
     record["score"] = _number(plan.score)
@@ -110,13 +110,12 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         return record
     record["targets_met"] = ev.targets_met
     record["stretch_met"] = ev.stretch_met
-    dust = dust_gbp(plan.scenario)
     record["reward"] = gbp(ev.reward)
-    record["money"] = {k: real_gbp(v, dust) for k, v in ev.money.__dict__.items()}
+    record["money"] = {k: gbp(v) for k, v in ev.money.__dict__.items()}
     record["outcomes"] = [
         {
             "id": o.id,
-            "spend": real_gbp(o.spend, dust),
+            "spend": gbp(o.spend),
             "improvement": o.improvement,
             "projected": o.projected,
             "target_met": o.target_met,

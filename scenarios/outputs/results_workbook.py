@@ -30,7 +30,7 @@ from laa.models.workbook.writer import book_bytes, new_book
 from laa.pooling.plans.evaluate import Evaluation
 from laa.pooling.plans.plan import Plan
 from laa.pooling.solving.solvers import SolveOptions
-from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.pooling.units import years_text
 from laa.scenarios.analysis.breaches import status_words
 from laa.scenarios.analysis.effects import Effect, indicator_decimals
 from laa.scenarios.analysis.explain import PriceEffect
@@ -79,7 +79,8 @@ ARRANGEMENTS_NOTE = (
 )
 STATUS_NOTE = (
     "optimal (or evaluated, for historic) when the plan has figures, with how many rules and limits it "
-    "breaks ('optimal, breaks 2 rules'; see Checks); infeasible, error or time_limit when it has none (see "
+    "breaks ('optimal, breaks 2 rules'; see Checks); infeasible, error, time_limit or unreliable (the "
+    "file's money spans more than the solver can see at once) when it has none (see "
     "Diagnosis)."
 )
 BROKEN_NOTE = (
@@ -148,14 +149,13 @@ def results_workbook(
     """The plans' sheets; with `partners` (`laa partners --format xlsx`), the partners' sheets too."""
     figures = figures or NegotiationFigures()
     records = [plan_record(plan) for plan in plans]  # the JSON results' figures, so the two agree
-    dust = dust_gbp(scenario)
     book = new_book()
-    _about(book, scenario, info, dust)
+    _about(book, scenario, info)
     _summary(book, scenario, records)
     _outcomes(book, scenario, records)
     _allocation(book, scenario, records)
-    _money(book, scenario, plans, dust)
-    _totals(book, scenario, plans, records, dust)
+    _money(book, scenario, plans)
+    _totals(book, scenario, plans, records)
     _prices(book, scenario, plans, figures)
     _freedoms(book, scenario, figures)
     _diagnosis(book, scenario, plans)
@@ -194,7 +194,7 @@ def _name(scenario: Scenario, kind: str | None, ident: str | None) -> str | None
     return ident
 
 
-def _about(book: Workbook, scenario: Scenario, info: RunInfo | None, dust: float) -> None:
+def _about(book: Workbook, scenario: Scenario, info: RunInfo | None) -> None:
     rows: list[list[object]] = [["scenario", scenario.name], ["years", years_text(scenario.years)]]
     if info is not None:
         rows += [
@@ -211,8 +211,9 @@ def _about(book: Workbook, scenario: Scenario, info: RunInfo | None, dust: float
         ["python", platform.python_version()],
         [
             "solver dust",
-            f"amounts under {money_text(dust)} (a millionth of the area's money, at least £1) are solver "
-            "tolerance, not choices, and are left out",
+            "a spend under the solver's tolerance in its own money (1e-7 of the unit the solver worked "
+            "in and of its source's own money) is left out of a plan where that changes no check; every "
+            "plan is scored and checked on exactly the amounts shown",
         ],
         ["money", "pounds, rounded to whole pounds; scores to three decimal places"],
         ["indicators", "each outcome to the precision of its own figures (baseline, targets, evidence)"],
@@ -324,8 +325,8 @@ def _allocation(book: Workbook, scenario: Scenario, records: list[dict[str, Any]
         Col("outcome name"),
         Col("block"),
         Col("year", YEAR),
-        Col("amount", MONEY, "Spend of the source on the outcome in the year (amounts under the solver's "
-                             "dust are left out; see About)."),
+        Col("amount", MONEY, "Spend of the source on the outcome in the year (the plan's every line: "
+                             "see About, solver dust)."),
     ]
     rows = []
     for record in records:
@@ -352,11 +353,7 @@ def _numbers(plan: Plan) -> Evaluation | None:
     return plan.evaluation if plan.has_numbers else None
 
 
-def _real(value: float, dust: float) -> float:
-    return gbp(value) if abs(value) >= dust else 0.0
-
-
-def _money(book: Workbook, scenario: Scenario, plans: list[Plan], dust: float) -> None:
+def _money(book: Workbook, scenario: Scenario, plans: list[Plan]) -> None:
     columns = [
         Col("arrangement"),
         Col("kind", note="stream or pot."),
@@ -377,13 +374,11 @@ def _money(book: Workbook, scenario: Scenario, plans: list[Plan], dust: float) -
         for s in ev.sources if ev else []:
             figures = (s.gross, s.overhead, s.setup, s.carried_in, s.spent, s.carried_out, s.lapsed)
             named = [plan.arrangement.value, s.kind, s.id, _name(scenario, s.kind, s.id), s.year]
-            rows.append([*named, *(_real(v, dust) for v in figures)])
+            rows.append([*named, *(gbp(v) for v in figures)])
     add_table(book, "Money", columns, rows, "Each stream's and pot's money, year by year.")
 
 
-def _totals(
-    book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]], dust: float
-) -> None:
+def _totals(book: Workbook, scenario: Scenario, plans: list[Plan], records: list[dict[str, Any]]) -> None:
     """Allocation against Money: per source and year, per source, per year and in all, with a check."""
     columns = [
         Col("arrangement"),
@@ -395,8 +390,8 @@ def _totals(
         Col("difference", MONEY, "Allocated less spent."),
         Col(
             "check",
-            note=f"ties out when the difference is under the solver's dust ({money_text(dust)}, see About) "
-            "and the rounding to whole pounds; DOES NOT TIE OUT otherwise.",
+            note="ties out when the difference is within the rounding to whole pounds; DOES NOT TIE OUT "
+            "otherwise.",
         ),
     ]
     rows: list[list[object]] = []
@@ -409,7 +404,7 @@ def _totals(
         for r in record["allocation"]:
             allocated[(r["source"], r["year"])] += round(r["amount"])
             counts[(r["source"], r["year"])] += 1
-        spent = {(s.id, s.year): float(round(_real(s.spent, dust))) for s in ev.sources}
+        spent = {(s.id, s.year): float(round(gbp(s.spent))) for s in ev.sources}
         keys = sorted(set(allocated) | set(spent), key=lambda k: (k[0], k[1]))
         groups: list[tuple[str, str, list[tuple[str, int]]]] = [(s, str(t), [(s, t)]) for s, t in keys]
         for source in dict.fromkeys(s for s, _ in keys):
@@ -420,7 +415,7 @@ def _totals(
         for source, when, members in groups:
             given = sum(allocated.get(k, 0.0) for k in members)
             used = sum(spent.get(k, 0.0) for k in members)
-            tolerance = dust + 0.5 * (sum(counts.get(k, 0) for k in members) + len(members))
+            tolerance = 0.5 * (sum(counts.get(k, 0) for k in members) + len(members))
             check = TIES if abs(given - used) <= tolerance else DOES_NOT_TIE
             name = "every source" if source == "all" else _name(scenario, None, source)
             rows.append([plan.arrangement.value, source, name, when, given, used, given - used, check])

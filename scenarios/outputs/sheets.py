@@ -42,7 +42,7 @@ PASS, FAIL = "PASS", "FAIL"
 TIES, DOES_NOT_TIE = "ties out", "DOES NOT TIE OUT"
 # words coloured wherever they stand alone in a cell: good in green, bad in red
 GOOD_WORDS = (PASS, TIES)
-BAD_WORDS = (FAIL, DOES_NOT_TIE, "infeasible", "error", "time_limit")
+BAD_WORDS = (FAIL, DOES_NOT_TIE, "infeasible", "error", "time_limit", "unreliable")
 # words coloured red wherever they stand in a cell: a plan with figures that breaks rules
 # ('optimal, breaks 2 rules', `analysis.breaches.status_words`)
 BAD_PHRASES = (", breaks ",)

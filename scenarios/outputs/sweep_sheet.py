@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from laa.models.scenario import Scenario
 from laa.models.workbook.writer import book_bytes, new_book
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.sweep import Shift, SweepStep, swept_words
 from laa.scenarios.outputs.sheets import COUNT, MONEY, SCORE, SHARE, Col, Shown, add_table
 
@@ -23,7 +23,7 @@ def sweep_workbook(scenario: Scenario, steps: list[SweepStep], stream: str | Non
     book = new_book()
     swept = swept_words(scenario, stream, rule)
     value_fmt = _value_format(scenario, stream, rule)
-    dust = dust_gbp(scenario)
+    dust = solver_dust(scenario)
     columns = [
         Col("scenario", note="The scenario swept."),
         Col("swept", note="The stream whose amounts, or the rule whose value, moves (its id in brackets)."),

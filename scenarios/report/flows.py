@@ -3,7 +3,7 @@
 Every pound a funder brings is followed: into its stream (the part kept
 back) or its pot (the part pooled), then either onto a block's outcomes or
 into overhead and set-up, or lapsed. The flows balance at every node (to
-within the solver's dust, `units.dust_gbp`, which is not drawn), so a
+within the solver's dust, `units.solver_dust`, which is not drawn), so a
 reader can trust the widths. An agreement with hundreds of streams and
 outcomes would draw an unreadable tangle, so each column keeps its largest
 nodes and draws the rest together as one "other" node.
@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp
+from laa.pooling.units import solver_dust
 
 FUNDER, SOURCE, BLOCK, OUTCOME = range(4)
 LOSS = "loss"
@@ -119,7 +119,7 @@ def _raw_flows(plan: Plan) -> dict[tuple[Key, Key], float]:
         block: Key = (BLOCK, "block", sc.outcome(o).block)
         flows[((SOURCE, kind, ident), block)] += v
         flows[(block, (OUTCOME, "outcome", o))] += v
-    dust = dust_gbp(sc)  # a link under it is the solver's tolerance, not money anyone moved
+    dust = solver_dust(sc)  # a link under it is the solver's tolerance, not money anyone moved
     return {k: v for k, v in flows.items() if v >= dust}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from laa.models.scenario import Arrangement
-from laa.pooling.units import dust_gbp, millions, money_text
+from laa.pooling.units import millions, money_text, solver_dust
 from laa.scenarios.analysis.partners import PartnersResult
 from laa.scenarios.analysis.partners_table import within
 from laa.scenarios.analysis.shapley import Method, Shares
@@ -101,7 +101,7 @@ def own_view_chart(result: PartnersResult) -> go.Figure:
 def ranges_chart(result: PartnersResult, arrangement: Arrangement) -> go.Figure | None:
     """Each partner's money by block: a bar from the least to the most, a mark at the optimum's."""
     sc = result.scenario
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     rows = [
         r
         for r in result.ranges.get(arrangement, [])
@@ -161,7 +161,7 @@ def partners_section(result: PartnersResult) -> Section:
     """The report's Partners section: each partner's share of the gains, its side of the plans, and
     whether it is better off than alone."""
     sc = result.scenario
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     shown = result.arrangements[-1] if result.arrangements else Arrangement.POOLED
     lead = paragraph(
         "Each partner's side of the plans. A partner's share of a gain is its Shapley value: what it adds "

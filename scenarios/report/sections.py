@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from laa.models.scenario import Arrangement
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp, millions, money_text, years_text
+from laa.pooling.units import millions, money_text, solver_dust, years_text
 from laa.scenarios.analysis.breaches import breach_groups, breach_kinds, groups_text
 from laa.scenarios.analysis.effects import plural
 from laa.scenarios.analysis.freedoms import FREEDOM_ARRANGEMENTS
@@ -177,7 +177,7 @@ def _breaches(report: Report, plan: Plan) -> str:
     head = f"<h3>{esc(plan.arrangement.value)}: planned, but not every rule holds</h3>"
     said = f"It breaks {breach_kinds(broken)}, on {groups_text(groups)}; the largest gaps first."
     lead = paragraph(said, "")
-    dust = dust_gbp(sc)
+    dust = solver_dust(sc)
     rows = [
         [g.what, str(g.count), years_text(g.years) or "-", money_text(g.gap, dust), g.worst.message]
         for g in groups[:BREACH_GROUPS_SHOWN]

@@ -10,7 +10,7 @@ escaped by `page.table` like every other cell.
 from __future__ import annotations
 
 from laa.models.scenario import Scenario
-from laa.pooling.units import dust_gbp, money_text
+from laa.pooling.units import money_text, solver_dust
 from laa.scenarios.analysis.variants import BASE, Row, VariantPlans, signed_score, variant_rows
 from laa.scenarios.report.page import Section, paragraph, table
 
@@ -51,7 +51,7 @@ def _scores_table(planned: list[VariantPlans], rows: list[Row], arrangements: li
 
 
 def _money_table(scenario: Scenario, rows: list[Row], focus: str) -> str:
-    dust, outcomes = dust_gbp(scenario), len(scenario.outcomes)
+    dust, outcomes = solver_dust(scenario), len(scenario.outcomes)
     headers = ["variant", "targets met", "change", "reward", "change", "spent", "change",
                "overhead, set-up, lapsed", "change"]  # fmt: skip
     cells = []

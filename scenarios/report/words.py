@@ -14,7 +14,7 @@ from collections import defaultdict
 from laa.models.scenario import Scenario
 from laa.pooling.plans.plan import Plan
 from laa.pooling.plans.prices import ShadowPrice
-from laa.pooling.units import dust_gbp, money_text, years_text
+from laa.pooling.units import money_text, solver_dust, years_text
 from laa.scenarios.analysis.effects import Effect, targets_text
 from laa.scenarios.analysis.explain import PriceEffect
 from laa.scenarios.analysis.freedoms import Ask
@@ -99,7 +99,7 @@ def freedom_sentence(ask: Ask, scenario: Scenario | None = None) -> str:
         return f"{text}: worth {ask.per_million:.3f} score per £1m at the margin."
     said = f"{text}: {ask.gain:+.3f} score if granted ({ask.per_million:.3f} per £1m at the margin)"
     if scenario is not None and ask.targets_met_change is not None and ask.reward_change is not None:
-        reward = money_text(ask.reward_change, dust_gbp(scenario), signed=True)
+        reward = money_text(ask.reward_change, solver_dust(scenario), signed=True)
         said += f"; {targets_text(ask.targets_met_change)}; reward {reward}"
         moves = "; ".join(m.words(scenario) for m in ask.outcomes[:MOVES_SAID])
         if moves:

@@ -1,11 +1,16 @@
-"""MODEL.md's invariants, as properties over generated scenarios."""
+"""MODEL.md's invariants, as properties over generated scenarios.
+
+None passes vacuously: each counts the examples it checked (a plan solved where it needs one) and
+those it could not, and must check at least the share its `at_least` names (`tests.exercised`). A
+plan without figures must be infeasible: never an error.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from laa.models.load import parse_scenario
 from laa.models.scenario import Scenario
@@ -13,14 +18,19 @@ from laa.pooling.plans.plan import Plan, PlanStatus
 from laa.pooling.solving.solvers import SolveOptions, SolverName
 from laa.scenarios.analysis.arrangements import aligned, optimal, pooled, silo
 
+from tests.exercised import at_least, checked, skipped
 from tests.strategies import scenario_documents, scenarios
 
 JOINT = (aligned, pooled, optimal)
 
 
 def solved(plan: Plan) -> bool:
-    assert plan.status is not PlanStatus.ERROR, plan.message
-    return plan.status is PlanStatus.OPTIMAL
+    """Whether the plan has figures to check; a plan without them must be infeasible (never an error,
+    unreliable or out of time on these small scenarios)."""
+    if plan.status is PlanStatus.OPTIMAL:
+        return True
+    assert plan.status is PlanStatus.INFEASIBLE, (plan.status, plan.message)
+    return False
 
 
 def check_money(scenario: Scenario, plan: Plan) -> None:
@@ -60,32 +70,44 @@ def check_money(scenario: Scenario, plan: Plan) -> None:
             )
 
 
+@at_least(0.6)  # 18 of the ci profile's 25 (7 are one infeasible family hypothesis explores)
 @given(scenarios())
 def test_every_solved_plan_keeps_money_eligibility_and_rules(scenario):
     for arrange in JOINT:
         plan = arrange(scenario)
         if not solved(plan):
+            skipped(f"{plan.arrangement.value} infeasible")
             continue
         check_money(scenario, plan)
         assert plan.evaluation is not None and plan.evaluation.violations == []
         assert plan.score == pytest.approx(plan.solver_score, rel=1e-6, abs=1e-6)
+        checked()
 
 
+@at_least(0.9)
 @given(scenarios())
 def test_optimal_is_at_least_aligned_and_pooled(scenario):
     best = optimal(scenario)
-    for other in (aligned(scenario), pooled(scenario)):
-        if solved(other):
-            assert solved(best)
-            assert best.score >= other.score - 1e-6
+    others = [p for p in (aligned(scenario), pooled(scenario)) if solved(p)]
+    if not others:
+        skipped("aligned and pooled both infeasible")  # optimal may still pool some streams: no claim
+        return
+    assert solved(best)
+    for other in others:
+        assert best.score >= other.score - 1e-6
+    checked()
 
 
+@at_least(0.9)
 @given(scenarios(single_funder_rules=True))
 def test_aligned_is_at_least_silo_when_no_rule_spans_funders(scenario):
     together, alone = aligned(scenario), silo(scenario)
-    if solved(alone):
-        assert solved(together)
-        assert together.score >= alone.score - 1e-6
+    if not solved(alone):
+        skipped("silo infeasible")
+        return
+    assert solved(together)
+    assert together.score >= alone.score - 1e-6
+    checked()
 
 
 def scaled(doc: dict, factor: float) -> dict:
@@ -121,6 +143,7 @@ def scaled(doc: dict, factor: float) -> dict:
     return doc
 
 
+@at_least(0.9)
 @given(scenario_documents(), st.sampled_from([0.01, 1000.0]))
 def test_scaling_all_money_leaves_the_score_unchanged(doc, factor):
     base = parse_scenario(doc, "base.yaml")
@@ -128,8 +151,11 @@ def test_scaling_all_money_leaves_the_score_unchanged(doc, factor):
     for arrange in (aligned, optimal):
         a, b = arrange(base), arrange(big)
         assert a.status == b.status
-        if solved(a):
-            assert b.score == pytest.approx(a.score, rel=1e-6, abs=1e-6)
+        if not solved(a):
+            skipped(f"{a.arrangement.value} infeasible")
+            continue
+        assert b.score == pytest.approx(a.score, rel=1e-6, abs=1e-6)
+        checked()
 
 
 def relabelled(doc: dict) -> dict:
@@ -169,6 +195,7 @@ def relabelled(doc: dict) -> dict:
     }
 
 
+@at_least(0.9)
 @given(scenario_documents())
 def test_relabelling_ids_changes_nothing(doc):
     a = parse_scenario(doc, "a.yaml")
@@ -176,10 +203,14 @@ def test_relabelling_ids_changes_nothing(doc):
     for arrange in (aligned, pooled, optimal, silo):
         x, y = arrange(a), arrange(b)
         assert x.status == y.status
-        if solved(x):
-            assert y.score == pytest.approx(x.score, rel=1e-6, abs=1e-6)
+        if not solved(x):
+            skipped(f"{x.arrangement.value} infeasible")
+            continue
+        assert y.score == pytest.approx(x.score, rel=1e-6, abs=1e-6)
+        checked()
 
 
+@at_least(0.9)
 @given(scenario_documents(), st.data())
 def test_more_money_never_lowers_the_score(doc, data):
     base = parse_scenario(doc, "base.yaml")
@@ -195,24 +226,32 @@ def test_more_money_never_lowers_the_score(doc, data):
     richer = parse_scenario(richer_doc, "richer.yaml")
     for arrange in (aligned, optimal):
         before, after = arrange(base), arrange(richer)
-        if solved(before):
-            assert solved(after)
-            assert after.score >= before.score - 1e-6
+        if not solved(before):
+            skipped(f"{before.arrangement.value} infeasible before the money was added")
+            continue
+        assert solved(after)
+        assert after.score >= before.score - 1e-6
+        checked()
 
 
-@given(scenario_documents(), st.data())
+@at_least(0.9)
+@given(scenario_documents(least_rules=1), st.data())
 def test_dropping_a_rule_never_lowers_the_score(doc, data):
-    assume(doc["rules"])
+    assert doc["rules"]
     base = parse_scenario(doc, "base.yaml")
     k = data.draw(st.integers(0, len(doc["rules"]) - 1))
     fewer = parse_scenario({**doc, "rules": doc["rules"][:k] + doc["rules"][k + 1 :]}, "fewer.yaml")
     for arrange in (aligned, optimal):
         before, after = arrange(base), arrange(fewer)
-        if solved(before):
-            assert solved(after)
-            assert after.score >= before.score - 1e-6
+        if not solved(before):
+            skipped(f"{before.arrangement.value} infeasible with every rule")
+            continue
+        assert solved(after)
+        assert after.score >= before.score - 1e-6
+        checked()
 
 
+@at_least(0.9)
 @settings(max_examples=10)
 @given(scenarios())
 def test_highs_and_cbc_agree(scenario):
@@ -220,5 +259,8 @@ def test_highs_and_cbc_agree(scenario):
     for arrange in (aligned, pooled, optimal):
         h, c = arrange(scenario), arrange(scenario, cbc)
         assert h.status == c.status
-        if solved(h):
-            assert c.score == pytest.approx(h.score, rel=1e-6, abs=1e-6)
+        if not solved(h):
+            skipped(f"{h.arrangement.value} infeasible")
+            continue
+        assert c.score == pytest.approx(h.score, rel=1e-6, abs=1e-6)
+        checked()

@@ -1,5 +1,5 @@
 """laa drift reports spend moves by the same rule as every output: a move under the area's solver dust
-(a millionth of its money, at least £1) is tolerance, not a change of plan."""
+(the solver's tolerance in the unit of money it plans the area in, at least £1) is not a change of plan."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ from dataclasses import dataclass
 from laa.scenarios.batch.drift import _scenario_drift
 from laa.scenarios.batch.ledger import CaseRow, Run
 
-# an area of £300m over the agreement: its dust is £300
+# an area whose curves are drawn in £1bn segments: planned in units of £1bn, its solver dust is £100
 AREA = {
+    "name": "area",
     "years": [2026, 2027, 2028],
-    "streams": [
-        {"id": "a", "amounts": 60_000_000},
-        {"id": "b", "amounts": {2026: 40e6, 2027: 40e6, 2028: 40e6}},
+    "funders": [{"id": "f"}],
+    "outcomes": [
+        {"id": o, "block": "CYP", "direction": "higher", "baseline": 0, "target": 1,
+         "response": [{"spend": 1e9, "effect": 1}]}
+        for o in ("o1", "o2")
     ],
-}
+    "streams": [
+        {"id": "a", "funder": "f", "amounts": 60_000_000, "eligible": ["CYP"]},
+        {"id": "b", "funder": "f", "amounts": {2026: 40e6, 2027: 40e6, 2028: 40e6}, "eligible": ["CYP"]},
+    ],
+}  # fmt: skip
 
 
 @dataclass
@@ -35,7 +42,7 @@ def _run(i: int) -> Run:
 
 def test_a_move_under_the_dust_is_not_drift_and_one_over_it_is():
     before = {"aligned": _case(1, {"o1": 1_000_000.0, "o2": 500_000.0})}
-    small = {"aligned": _case(2, {"o1": 1_000_003.0, "o2": 500_000.0})}  # £3: the solver's tolerance
+    small = {"aligned": _case(2, {"o1": 1_000_003.0, "o2": 500_000.0})}  # £3: within the solver's tolerance
     large = {"aligned": _case(2, {"o1": 1_000_500.0, "o2": 500_000.0})}  # £500: a change of plan
     assert _scenario_drift(Ledger(), _run(1), _run(2), "area.yaml", before, small, 1e-6, None) is None
     found = _scenario_drift(Ledger(), _run(1), _run(2), "area.yaml", before, large, 1e-6, None)

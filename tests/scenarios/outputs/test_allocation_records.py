@@ -1,6 +1,6 @@
 """The results document's allocation, assembled from the plan's spending, is the allocation table's:
-the same rows (dust left out, pennies rounded) in the same order as `real_allocation`, which the CSV
-writes, so `--format json` and `--format csv` can never disagree."""
+the same rows (every line the plan holds, pennies rounded) in the same order as `real_allocation`,
+which the CSV writes, so `--format json` and `--format csv` can never disagree."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def through_the_table(plan) -> list[dict]:
 @pytest.mark.parametrize("source", ["example", "many-pots"])
 def test_the_same_rows_in_the_same_order(source: str) -> None:
     if source == "example":
-        scenario = load_scenario(EXAMPLE)  # its silo plan leaves dust, which both leave out
+        scenario = load_scenario(EXAMPLE)
     else:
         scenario = parse_scenario(generate("S", 2, source), "generated.yaml")
     plans = plan_all(scenario)

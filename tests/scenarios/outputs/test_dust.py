@@ -1,7 +1,9 @@
-"""One rule for what is a real amount (`laa.pooling.units.dust_gbp`), and money in text always with £.
+"""Money in text: always with £, never finer than the solver can vouch for, and no line left out.
 
-The example's silo plan leaves the solver's dust (£1.24 to £8.06 on outcomes
-no funder chose, £275,004 for a statutory spend of £275,000): no output shows it.
+What is dust is decided per line where a plan is read back (`laa.pooling.plans.published`, tested in
+`tests/pooling/test_published.py`); every output shows each line the plan holds. Text rounds money to
+the solver's tolerance in the area's unit of money (`laa.pooling.units.solver_dust`): £1 for the
+example, solved in units of £10m.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 
 import pytest
 from laa.models.load import load_scenario
-from laa.pooling.units import area_money, dust_gbp, is_real, money_text, shown_unit
+from laa.pooling.units import money_text, shown_unit, solver_dust
 from laa.scenarios.analysis.arrangements import plan_all
 from laa.scenarios.outputs.csvout import allocation_csv
 from laa.scenarios.outputs.results import results_document
@@ -26,21 +28,18 @@ def example():
     return scenario, plan_all(scenario)
 
 
-def test_the_threshold_is_a_millionth_of_the_area_money_and_at_least_a_pound(example):
+def test_the_solver_dust_is_its_tolerance_in_the_area_s_unit(example):
     scenario, _ = example
-    assert area_money(scenario) == 215_600_000
-    assert dust_gbp(scenario) == pytest.approx(215.6)
-    tiny = scenario.model_copy(update={"streams": scenario.streams[:1]})
-    assert dust_gbp(tiny) >= 1.0
-    assert is_real(215.6, 215.6) and is_real(-300, 215.6) and not is_real(8.06, 215.6)
+    assert solver_dust(scenario) == pytest.approx(1e-7 * 1e7)
 
 
 @pytest.mark.parametrize(
     ("amount", "dust", "signed", "shown"),
     [
         (275_004.3, 215.6, False, "£275,000"),
+        (275_004.3, 1.0, False, "£275,004"),
         (500_000, 215.6, False, "£500,000"),
-        (8.06, 215.6, False, "£0"),
+        (8.06, 1.0, False, "£8"),
         (-1_234.4, None, False, "-£1,234"),
         (1_234.4, None, True, "+£1,234"),
         (-0.2, None, True, "£0"),
@@ -55,29 +54,22 @@ def test_shown_unit_is_the_power_of_ten_under_the_dust():
     assert shown_unit(215.6) == 100 and shown_unit(9.9) == 1 and shown_unit(None) == 1
 
 
-def test_no_allocation_row_is_dust_in_csv_or_json(example):
-    """A plan carrying solver dust (£5 of a stream on an outcome nobody chose) shows none of it."""
+def test_every_line_of_every_plan_is_in_csv_and_json(example):
     scenario, plans = example
-    dust = dust_gbp(scenario)
-    aligned = next(p for p in plans if p.arrangement.value == "aligned")
-    assert aligned.spending is not None
-    (stream, _, year), _ = next(iter(aligned.spending.stream_spend.items()))
-    other = next(o.id for o in scenario.outcomes if (stream, o.id, year) not in aligned.spending.stream_spend)
-    aligned.spending.stream_spend[(stream, other, year)] = 5.0  # the solver's dust
-    try:
-        rows = list(csv.DictReader(io.StringIO(allocation_csv(plans))))
-        assert rows and min(abs(float(r["amount"])) for r in rows) >= dust
-        assert (stream, other, str(year)) not in {(r["source"], r["outcome"], r["year"]) for r in rows}
-        assert {r["arrangement"] for r in rows} == {"silo", "aligned", "pooled", "optimal"}
-        document = results_document(scenario, plans)
-        for record in document["arrangements"]:
-            assert all(abs(a["amount"]) >= dust for a in record["allocation"])
-            assert all(o["spend"] == 0 or o["spend"] >= dust for o in record["outcomes"])
-    finally:
-        del aligned.spending.stream_spend[(stream, other, year)]
+    rows = list(csv.DictReader(io.StringIO(allocation_csv(plans))))
+    document = results_document(scenario, plans)
+    for plan, record in zip(plans, document["arrangements"], strict=True):
+        assert plan.spending is not None
+        held = {("stream", *k) for k in plan.spending.stream_spend}
+        held |= {("pot", *k) for k in plan.spending.pot_spend}
+        shown = {(a["kind"], a["source"], a["outcome"], a["year"]) for a in record["allocation"]}
+        assert shown == held
+        in_csv = {(r["kind"], r["source"], r["outcome"], int(r["year"]))
+                  for r in rows if r["arrangement"] == plan.arrangement.value}  # fmt: skip
+        assert in_csv == held
 
 
-def test_a_breach_reads_in_pounds_without_the_dust(example):
+def test_a_breach_reads_in_pounds(example):
     _, plans = example
     silo = next(p for p in plans if p.arrangement.value == "silo")
     messages = [v.message for v in silo.evaluation.violations]
@@ -87,5 +79,4 @@ def test_a_breach_reads_in_pounds_without_the_dust(example):
         assert message.startswith("statutory minimum for 'First-time entrants to the youth justice system'")
         assert re.search(r": £[\d,]+ required, £[\d,]+ spent$", message)
         assert not re.search(r"(?<!£)\b\d{1,3}(,\d{3})+\b", message)  # every sum of money with its £
-    # £275,004 before: the dust is not shown
     assert any(m.endswith(": £500,000 required, £275,000 spent") for m in messages)

@@ -8,7 +8,7 @@ import pytest
 from laa.models.load import load_scenario, parse_scenario
 from laa.models.scenario import Arrangement
 from laa.pooling.plans.plan import Plan
-from laa.pooling.units import dust_gbp
+from laa.pooling.units import solver_dust
 from laa.scenarios.analysis.arrangements import plan_arrangement
 from laa.scenarios.report.flows import FUNDER, MAX_NODES, OUTCOME, Flows, money_flows
 
@@ -49,7 +49,7 @@ def test_example_follows_every_pound(arrangement: Arrangement):
     assert plan.evaluation is not None
     assert flows.total == pytest.approx(plan.evaluation.money.available, rel=1e-9)
     assert not flows.grouped  # the example fits: every funder, stream and outcome drawn by name
-    assert_balanced(flows, dust_gbp(plan.scenario))
+    assert_balanced(flows, solver_dust(plan.scenario))
 
 
 def test_xl_is_capped_and_still_balanced(xl_plans: list[Plan]):
@@ -59,7 +59,7 @@ def test_xl_is_capped_and_still_balanced(xl_plans: list[Plan]):
         assert {n.column for n in flows.grouped} >= {FUNDER, OUTCOME}
         assert sum(n.members for n in flows.nodes if n.column == FUNDER) == len(plan.scenario.funders)
         assert flows.total == pytest.approx(plan.evaluation.money.available, rel=1e-9)  # type: ignore[union-attr]
-        assert_balanced(flows, dust_gbp(plan.scenario))
+        assert_balanced(flows, solver_dust(plan.scenario))
 
 
 def test_a_plan_without_numbers_has_no_flows():
