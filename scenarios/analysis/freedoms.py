@@ -125,11 +125,17 @@ def rank_freedoms(
             group = [ask]
             while ranked and _tied(ranked[-1], ask):
                 group.append(ranked.pop())
-            group.sort(key=lambda a: (-(a.gain if a.gain is not None else -1.0), *_ids(a)))
+            group.sort(key=lambda a: (-_gain_key(a), *_ids(a)))
             ranked += group
         else:
             ranked.append(ask)
     return ranked + asks[cut:]
+
+
+def _gain_key(a: Ask) -> float:
+    """An ask's exact gain as ranked: to 9 decimals, since gains equal but for the solver's last
+    digits (1e-14 here) must rank by ids, not by those digits; an ask whose plan failed, last."""
+    return -1.0 if a.gain is None else round(a.gain, 9)
 
 
 def _tied(a: Ask, b: Ask) -> bool:
