@@ -16,8 +16,8 @@ from laa.cli.main import COMMANDS, load_command
 from laa.models.documents import MAX_ALIAS_ITEMS, MAX_DEPTH
 from laa.models.reading import MAX_FILE_BYTES
 from laa.models.workbook.reader import MAX_MARKUP_BYTES
-from laa.pooling.robust.against_draws import TARGETS_TIME_LIMIT
 from laa.pooling.program.scale import SOLVER_TOLERANCE
+from laa.pooling.robust.against_draws import TARGETS_TIME_LIMIT
 from laa.scenarios.analysis.robust_frontier import ALPHAS
 from laa.scenarios.analysis.shapley import EXACT_UP_TO
 from laa.scenarios.batch.cases import Deadline
