@@ -215,34 +215,19 @@ def solve(program: Program, options: SolveOptions | None = None) -> Solution:
 DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy values
 PRIMAL_SIMPLEX = 4
 
-# From how many rows a linear program is solved from scratch by primal simplex, not HiGHS's default
-# dual. Measured on the seven generated shapes at L and XL (benchmarks/README.md, "Which simplex"):
-# the dual was faster on 9 of the 10 programs under it, the primal on 16 of the 18 over it (up to
-# 5.3 times: many-streams, dense-rules and most shapes at XL).
-PRIMAL_FROM_ROWS = 1_300
-
-
-def cold_simplex(num_rows: int) -> int:
-    """The simplex a linear program of `num_rows` rows is solved by when no basis is kept."""
-    return PRIMAL_SIMPLEX if num_rows >= PRIMAL_FROM_ROWS else DUAL_SIMPLEX
-
-
-# From what share of its columns fixed by their bounds a program is presolved after all: silo's
-# area program holds each funder on its optimal face that way (most spend columns fixed at 0), and
-# removing fixed columns is presolve's cheapest work (standard XL silo: 1.3 s with it, 2.1 without).
-PRESOLVE_FROM_FIXED = 0.25
-
 
 def set_lp_options(h: highspy.Highs, program: Program) -> None:
-    """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
-    no presolve unless many columns are fixed (`PRESOLVE_FROM_FIXED`). The program is built lean (a
-    row only where a bound cannot say it), so presolve found little to remove and cost more than it
-    saved: measured on the generated shapes at L and XL (benchmarks/README.md, "Which simplex"),
-    0.38-1.13 of the time with it under the same simplex, at most 1.0 on 25 of 28 programs."""
-    h.setOptionValue("simplex_strategy", cold_simplex(program.num_rows))
-    lower, upper = np.asarray(program.col_lower), np.asarray(program.col_upper)
-    if np.count_nonzero(lower == upper) < PRESOLVE_FROM_FIXED * max(program.num_cols, 1):
-        h.setOptionValue("presolve", "off")
+    """Options for a linear program solved from scratch: HiGHS's own dual simplex, without presolve.
+
+    The engine builds its programs lean (a row only where a bound cannot say it, no column for money
+    a stream-year does not have), so presolve finds little to remove (1-7% of the columns, the
+    curves' pieces of no width among them) and costs more than the simplex it saves: on the random
+    family (benchmarks.family, chosen on seed 1 and checked on seed 2, benchmarks/README.md) HiGHS
+    without presolve took a median 0.57 and 0.7 of the floor's time (HiGHS's defaults on the
+    independent formulation), with presolve 1.0. No option depends on the program's size: a rule
+    fitted to some areas (primal simplex from 1,300 rows) was up to 22 times slower on others.
+    """
+    h.setOptionValue("presolve", "off")
 
 
 def new_highs(options: SolveOptions) -> highspy.Highs:
