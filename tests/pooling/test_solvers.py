@@ -137,3 +137,33 @@ def test_lp_options_depend_on_nothing_fitted_to_some_areas():
         solvers.set_lp_options(h, program)
         chosen.add((h.getOptionValue("presolve")[1], h.getOptionValue("simplex_strategy")[1]))
     assert chosen == {("off", solvers.DUAL_SIMPLEX)}
+
+
+def test_highs_is_given_no_fixed_column_and_the_answer_read_back_is_the_whole_programs():
+    """A fixed column is a number, not a choice (a curve's piece of no width, a held face): HiGHS is
+    given the program without such columns and without the rows they leave empty, and the answer is
+    read back as the whole program's: the same score, each fixed column at its bound, every reduced
+    cost the column's cost less its coefficients priced at the rows' duals (issue 22)."""
+    import numpy as np
+    from laa.pooling.build import build
+
+    program = build(ModelSpec(load_scenario(EXAMPLE), PoolingChoice.aligned())).program
+    whole = solvers.new_highs(SolveOptions())
+    whole.passModel(solvers.highs_lp(program))
+    whole.run()
+    best = whole.getSolution().col_value
+    for c in range(0, program.num_cols, 3):  # a third held where the optimum has them, some above 0
+        program.col_lower[c] = program.col_upper[c] = best[c]
+    lower, upper, cost, _ = program.column_arrays()
+    fixed = lower == upper
+    assert np.any(lower[fixed] > 0)
+    solution = solvers.solve(program)
+    assert solution.ok and solution.highs is not None
+    assert solution.highs.getNumCol() == program.num_cols - np.count_nonzero(fixed)
+    assert solution.objective == pytest.approx(-whole.getInfo().objective_function_value, abs=1e-9)
+    assert solution.values is not None and solution.shadow is not None and solution.reduced is not None
+    assert np.array_equal(solution.values[fixed], lower[fixed])
+    starts, index, value = program.csr()
+    rows = np.repeat(np.arange(program.num_rows), np.diff(starts))
+    priced = np.bincount(index, weights=value * solution.shadow[rows], minlength=program.num_cols)
+    assert solution.reduced == pytest.approx(cost - priced, abs=1e-9)
