@@ -7,9 +7,10 @@ process, exactly as `laa run FILE -a X --format json --out OUT` does it,
 against the floor: HiGHS alone, with its default options, on the
 independent formulation of the same plan (`benchmarks.independent`). The
 two alternate, medians of --repeat, and both must reach the same score to
-1e-6 before the row counts. With --programs it also times HiGHS's default
-options on the engine's own program against the floor (is the program as
-easy as the independent one, whatever the engine's options?).
+1e-6 before the row counts. With --programs it also sets the two programs
+side by side under the same options, the engine's: the program HiGHS is
+given by the engine against the independent one, simplex iterations and
+CPU seconds (is the engine's program as easy as the independent one?).
 
 The table reports each draw, then per size class and arrangement the
 median, the 90th percentile (nearest rank) and the worst ratio. The JSON is
@@ -24,6 +25,7 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -36,11 +38,13 @@ import yaml
 from laa.cli.main import laa
 from laa.models.load import parse_scenario
 from laa.models.scenario import Arrangement
+from laa.pooling.build import build
+from laa.pooling.solvers import Handed, set_lp_options
+from laa.pooling.spec import ModelSpec, PoolingChoice
 
 from benchmarks.__main__ import file_and_floor
 from benchmarks.family import SIZE_CLASSES, Draw, area, draw
-from benchmarks.independent import independent_floor
-from benchmarks.programs import engine_run
+from benchmarks.independent import independent_program, new_highs
 
 
 def counts(text: str) -> dict[str, int]:
@@ -61,20 +65,37 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def program_row(scenario, arrangement: Arrangement, repeat: int) -> dict[str, Any]:
-    """HiGHS's default options on the engine's program against the floor's, alternating."""
-    engine, floor, iterations = [], [], None
+    """The engine's program as HiGHS is given it (`solvers.Handed`) against the floor's, both under the
+    engine's options (`solvers.set_lp_options`), alternating: simplex iterations and CPU seconds (HiGHS's
+    simplex runs on one thread, so a shared machine's waits stay out of them)."""
+    pooled = arrangement is Arrangement.POOLED
+    choice = PoolingChoice.pooled(scenario) if pooled else PoolingChoice.aligned()
+    program = build(ModelSpec(scenario, choice)).program
+    lps = {"engine": Handed.of(program).lp, "floor": independent_program(scenario, pooled)}
+    cpu: dict[str, list[float]] = {"engine": [], "floor": []}
+    iterations = {}
     for _ in range(repeat):
-        cols, rows, iterations, seconds, _ = engine_run(scenario, arrangement is Arrangement.POOLED)
-        engine.append(seconds)
-        floor.append(independent_floor(scenario, arrangement.value).seconds)
+        for name, lp in lps.items():
+            h = new_highs()
+            h.passModel(lp)
+            set_lp_options(h, program)
+            before = _cpu()
+            h.run()
+            cpu[name].append(_cpu() - before)
+            iterations[name] = h.getInfo().simplex_iteration_count
+    engine, floor = statistics.median(cpu["engine"]), statistics.median(cpu["floor"])
     return {
-        "program_defaults": statistics.median(engine),
-        "program_floor": statistics.median(floor),
-        "program_over_floor": statistics.median(engine) / statistics.median(floor),
-        "engine_columns": cols,
-        "engine_rows": rows,
-        "engine_iterations": iterations,
+        "program_cpu": engine,
+        "program_floor_cpu": floor,
+        "program_over_floor": engine / floor if floor > 0 else float("nan"),
+        "program_iterations": iterations["engine"],
+        "program_floor_iterations": iterations["floor"],
     }
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
 
 
 def bench_draw(d: Draw, arrangements: list[Arrangement], repeat: int, programs: bool) -> list[dict[str, Any]]:
@@ -103,7 +124,10 @@ def line(row: dict[str, Any]) -> str:
         f"{row['independent_floor']:.3f}s ({row['file_over_independent']:.2f}x)"
     )
     if "program_over_floor" in row:
-        text += f" | HiGHS defaults on the engine's program {row['program_over_floor']:.2f}x the floor"
+        text += (
+            f" | the programs under the engine's options: CPU {row['program_over_floor']:.2f}x the floor's, "
+            f"iterations {row['program_iterations']} / {row['program_floor_iterations']}"
+        )
     return text
 
 
@@ -114,7 +138,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         "| arrangement | status | file to document s | floor s | ratio | columns / rows (floor's) |"
     )
     if programs:
-        head += " defaults on the engine's program / floor |"
+        head += " programs, engine's options: CPU engine / floor | iterations engine / floor |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         d = r["draw"]
@@ -133,8 +157,11 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{r['file_over_independent']:.2f}",
             f"{r['independent_columns']:,} / {r['independent_rows']:,}",
         ]
-        if programs:
-            cells.append(f"{r['program_over_floor']:.2f}" if "program_over_floor" in r else "-")
+        if programs and "program_over_floor" in r:
+            cells.append(f"{r['program_over_floor']:.2f}")
+            cells.append(f"{r['program_iterations']:,} / {r['program_floor_iterations']:,}")
+        elif programs:
+            cells += ["-", "-"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -142,8 +169,8 @@ def table(rows: list[dict[str, Any]]) -> str:
 def summary(rows: list[dict[str, Any]]) -> str:
     """Per size class and arrangement: the median, 90th percentile and worst ratio to the floor."""
     lines = [
-        "| size | arrangement | draws | median | 90th percentile | worst (draw) | defaults on the engine's "
-        "program / floor: median, worst |",
+        "| size | arrangement | draws | median | 90th percentile | worst (draw) "
+        "| programs under the engine's options, CPU engine / floor: median, worst |",
         "|---|---|---|---|---|---|---|",
     ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -177,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--arrangements", default="aligned,pooled")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--programs", action="store_true", help="also HiGHS's defaults on the engine's program"
+        "--programs", action="store_true", help="also both programs under the engine's options"
     )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
