@@ -93,7 +93,7 @@ def test_the_smallest_relaxation_comes_first_and_stands_when_the_subset_is_cut_s
     assert d.subset == []
     assert [(f.kind, f.id) for f in d.relaxation] == [("statutory", "o2")]
     assert sum(f.amount for f in d.relaxation) == pytest.approx(600_000, abs=1)
-    assert set(d.seconds) == {"relaxation", "subset"}
+    assert set(d.seconds) == {"checks", "relaxation", "subset"}
 
 
 def test_the_subsets_budget_is_a_multiple_of_the_proof_within_the_time_limit():
