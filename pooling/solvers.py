@@ -391,13 +391,14 @@ class Handed:
 
 
 def set_pooling_mip_options(h: highspy.Highs) -> None:
-    """Options for the pooling MIP: a few dozen binaries over a large linear program.
+    """Options for the pooling MIP: a few dozen binaries over a large linear program, no presolve and
+    no feasibility-jump heuristic.
 
-    Measured (benchmarks/README.md): without presolve it solved in 0.64 s instead of 0.88 s at L and
-    4.8 s instead of 7.1 s at XL, its few binaries leaving presolve little to do. Every generated
-    size and the example solve at the root node, where the feasibility-jump heuristic only costs
-    time: without it L took 0.77-0.82 s instead of 0.97-1.00 s (CPU) and an example re-solve
-    16 ms instead of 22 ms.
+    The linear part is built lean, as for the plans (`set_lp_options`), and the binaries are few,
+    so presolve has little to remove; the search ends at or near the root node, where the heuristic
+    only costs time. Measured on the random family's optimal arrangement (benchmarks.mip_options,
+    chosen on seed 1 and checked on seed 2, benchmarks/README.md): a median 0.65 and 0.60 of HiGHS's
+    defaults at the engine's gap, never above 0.98.
     """
     h.setOptionValue("presolve", "off")
     h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
