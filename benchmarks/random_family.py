@@ -198,7 +198,7 @@ def write(path: Path, payload: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.random_family", description=__doc__)
-    parser.add_argument("--seed", type=int, required=True, help="the family: a new seed is a new family")
+    parser.add_argument("--seed", type=int, default=None, help="the family: a new seed is a new family")
     parser.add_argument("--draws", default="L=40,XL=10", help="draws per size class, e.g. L=40,XL=10")
     parser.add_argument("--first", type=int, default=0, help="the first draw's index (to resume a run)")
     parser.add_argument("--arrangements", default="aligned,pooled")
@@ -207,13 +207,24 @@ def main(argv: list[str] | None = None) -> None:
         "--programs", action="store_true", help="also both programs under the engine's options"
     )
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--report", type=Path, nargs="+", default=None, help="print earlier runs' tables from their JSON"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        rows = [row for path in args.report for row in json.loads(path.read_text())["rows"]]
+        print(table(rows))
+        print()
+        print(summary(rows))
+        return
     try:
         arrangements = [Arrangement(a.strip()) for a in args.arrangements.split(",") if a.strip()]
     except ValueError as exc:
         parser.error(str(exc))
     if other := [a.value for a in arrangements if a not in (Arrangement.ALIGNED, Arrangement.POOLED)]:
         parser.error(f"the floor plans aligned and pooled, not {other}")
+    if args.seed is None:
+        parser.error("--seed is required (a new seed is a new family)")
     laa.get_command(click.Context(laa), "run")  # imported before anything is timed (benchmarks.startup)
     started = time.time()
     rows: list[dict[str, Any]] = []
