@@ -155,7 +155,7 @@ def bench_case(
         for arrangement in arrangements:
             row: dict[str, Any] = {"shape": shape, "size": size, "arrangement": arrangement.value}
             row["repeat"] = repeat
-            row.update(_file_and_floor(scenario, path, Path(folder) / "out.json", arrangement, repeat))
+            row.update(file_and_floor(scenario, path, Path(folder) / "out.json", arrangement, repeat))
             if baselines:
                 name = f"{shape} {size}"
                 row.update(_baselines(scenario, doc, arrangement, repeat, pulp, row["score"], name))
@@ -164,7 +164,7 @@ def bench_case(
     return rows
 
 
-def _file_and_floor(
+def file_and_floor(
     scenario, path: Path, out: Path, arrangement: Arrangement, repeat: int
 ) -> dict[str, Any]:
     """The engine from file to document against the independent floor, alternating, after checking

@@ -6,15 +6,21 @@ Three views, cheapest first:
    all the money that may reach its outcome, a ring-fence larger than its
    streams, a rule none of whose streams may fund its outcomes, a rule that
    survives pooling into a pot whose scope holds none of its outcomes.
-2. An irreducible infeasible subset from HiGHS: rows and bounds that
+2. The smallest relaxation, the first answer: the program re-solved with
+   every rule, statutory minimum and budget allowed to give, at a cost of
+   one per GBP 1m, minimising the total; its non-zero slacks say what to
+   move and by how much. It is one linear program that is always feasible,
+   far cheaper than the proof of infeasibility itself on large areas (the
+   standard shape at XL made infeasible: 5-7 s against a 39 s proof).
+3. An irreducible infeasible subset from HiGHS: rows and bounds that
    cannot hold together, mapped back through the rows' labels. An
    eligibility limit is no row (ineligible spend simply has no column), so
    when the subset holds an outcome's minimum or a rule we also say which
-   streams may fund those outcomes and which may not.
-3. The smallest relaxation: the program re-solved with every rule,
-   statutory minimum and budget allowed to give, at a cost of one per GBP
-   1m, minimising the total; its non-zero slacks say what to move and by
-   how much.
+   streams may fund those outcomes and which may not. HiGHS narrows the
+   subset by solving it again without each member in turn, which at XL
+   takes several times the proof (168 s there) and grows faster than the
+   area; a nightly batch must know the diagnosis ends, so the subset has a
+   budget (`SUBSET_BUDGET`) and is left out, saying so, when it runs over.
 """
 
 from __future__ import annotations
@@ -50,12 +56,19 @@ from laa.pooling.solving.solvers import (
     Status,
     highs_lp,
     new_highs,
+    read_highs,
+    set_lp_options,
     solve,
 )
 from laa.pooling.units import years_text
 
 # HiGHS: build the subset from the LP, then shrink it until irreducible
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(highspy.IisStrategy.kIisStrategyIrreducible)
+# The colliding subset may take this many times what HiGHS took to prove the program infeasible (timed
+# as it proves it again, here), and never less than `SUBSET_LEAST_SECONDS`: with the first answer's
+# time and the proof, the diagnosis stays within about six proofs, whatever the area.
+SUBSET_BUDGET = 4.0
+SUBSET_LEAST_SECONDS = 1.0  # a small area's subset takes milliseconds: it is never cut short
 SLACK_NOISE = 1e-7  # solver units of money (a tenth of a pound in GBP millions)
 SPARSER_TRIES = 3  # re-solves spent making the smallest relaxation sparser
 SPARSER_SHARE = 0.05  # only a part under this share of the total is tried without
@@ -95,6 +108,8 @@ class Diagnosis:
     relaxation: list[Finding] = field(default_factory=list)
     note: str = ""
     complete: bool = True  # False: a step was cut short or failed (the note says why)
+    # what each step took ("checks", "relaxation", "subset"), for the benchmarks; not in the results document
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @staticmethod
     def failed(arrangement: Arrangement, reason: str, checks: list[Finding] | None = None) -> Diagnosis:
@@ -342,11 +357,22 @@ def _colliding_subset(b: Builder, options: SolveOptions) -> list[Finding]:
     # HiGHS finds the subset; a solver that cannot (CBC) leaves it to HiGHS, and the note says so
     h = new_highs(replace(options, solver=SolverName.HIGHS))
     h.passModel(highs_lp(b.program))
+    set_lp_options(h, b.program)
     h.setOptionValue("iis_strategy", IIS_STRATEGY)
+    started = time.perf_counter()
     h.run()
+    proof = time.perf_counter() - started
     if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
         raise Unfinished("the time limit was reached before the colliding subset was found")
+    budget = subset_budget(proof, options.remaining(started))
+    h.setOptionValue("iis_time_limit", budget)
     status, iis = h.getIis()
+    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+        raise Unfinished(
+            f"the colliding subset was not narrowed within {budget:.0f} s ({SUBSET_BUDGET:g} times the "
+            f"{proof:.0f} s HiGHS takes to prove the plan infeasible); the smallest change that makes it "
+            "feasible is given without it"
+        )
     if status == highspy.HighsStatus.kError or not iis.valid_:
         return []
     found: dict[tuple[str, str, tuple[int, ...]], Finding] = {}
@@ -359,6 +385,13 @@ def _colliding_subset(b: Builder, options: SolveOptions) -> list[Finding]:
         if finding is not None:
             found.setdefault((finding.kind, finding.id, finding.years), finding)
     return list(found.values())
+
+
+def subset_budget(proof: float, left: SolveOptions) -> float:
+    """Seconds the colliding subset may take after a proof of infeasibility that took `proof`:
+    `SUBSET_BUDGET` times it, at least `SUBSET_LEAST_SECONDS`, within the time limit `left`."""
+    budget = max(SUBSET_BUDGET * proof, SUBSET_LEAST_SECONDS)
+    return budget if left.time_limit is None else min(budget, left.time_limit)
 
 
 def _describe_row(b: Builder, label: RowLabel) -> Finding | None:
@@ -507,16 +540,16 @@ def smallest_relaxation(
     another rule must give); of those, the fewest changes read best. So the smallest change found
     is made sparser while that costs nothing: its smallest part (under a twentieth of the total)
     is ruled out and the program re-solved, kept if the total did not grow, a few times at most.
+    Each re-solve starts from the last one's basis where the solver keeps a model (`_Elastic`).
     """
     options = options or SolveOptions()
-    begun = time.perf_counter()
     b = build(replace(spec, elastic=True), streams)
     program = b.program
     slacks = [col for _, col in program.keys_of(Slack)]
-    solution = _relaxed(b, options.remaining(begun))
-    if solution is None or solution.values is None:
+    elastic = _Elastic(b, options)
+    best = elastic.solve()
+    if best is None or best.values is None:
         return []
-    best = solution
     for _ in range(SPARSER_TRIES):
         values = best.values
         assert values is not None
@@ -525,11 +558,10 @@ def smallest_relaxation(
         if len(used) < 2 or used[0][0] > SPARSER_SHARE * total:
             break
         col = used[0][1]
-        program.col_upper[col] = 0.0
-        tried = _relaxed(b, options.remaining(begun))
-        grew = tried is None or tried.values is None or _total(tried.values, slacks) > total * (1 + 1e-9)
-        if grew or tried is None:
-            program.col_upper[col] = INF
+        elastic.rule_out(col, True)
+        tried = elastic.solve()
+        if tried is None or tried.values is None or _total(tried.values, slacks) > total * (1 + 1e-9):
+            elastic.rule_out(col, False)
             break
         best = tried
     values = best.values
@@ -542,11 +574,39 @@ def smallest_relaxation(
     ]
 
 
-def _relaxed(b: Builder, options: SolveOptions) -> Solution | None:
-    solution = solve(b.program, options)
-    if solution.status is Status.TIME_LIMIT:
-        raise Unfinished("the time limit was reached before the smallest relaxation was found")
-    return solution if solution.ok else None
+class _Elastic:
+    """The elastic program, solved and re-solved with a slack ruled out or back in: in one HiGHS model
+    kept between solves (a re-solve starts from the last basis, a fraction of a solve from nothing),
+    or built afresh each time for a solver that cannot keep one (CBC). One time limit for all."""
+
+    def __init__(self, b: Builder, options: SolveOptions) -> None:
+        self.b, self.options, self.begun = b, options, time.perf_counter()
+        self.highs: highspy.Highs | None = None
+        if options.supports(Feature.RESOLVE_IN_PLACE):
+            self.highs = new_highs(options)
+            self.highs.passModel(highs_lp(b.program))
+            set_lp_options(self.highs, b.program)
+
+    def solve(self) -> Solution | None:
+        """The least total relaxation under the slacks' present bounds (None: no optimum)."""
+        options = self.options.remaining(self.begun)
+        if self.highs is None:
+            solution = solve(self.b.program, options)
+        else:
+            if options.time_limit is not None:
+                self.highs.setOptionValue("time_limit", float(options.time_limit))
+            self.highs.run()
+            solution = read_highs(self.highs, False)
+        if solution.status is Status.TIME_LIMIT:
+            raise Unfinished("the time limit was reached before the smallest relaxation was found")
+        return solution if solution.ok else None
+
+    def rule_out(self, col: int, out: bool) -> None:
+        """Slack `col` held at nothing (`out`) or free again."""
+        upper = 0.0 if out else INF
+        self.b.program.col_upper[col] = upper
+        if self.highs is not None:
+            self.highs.changeColBounds(col, 0.0, upper if out else highspy.kHighsInf)
 
 
 def _total(values: np.ndarray, slacks: list[int]) -> float:
@@ -583,28 +643,35 @@ def _relaxation(sc: Scenario, row: RowLabel, gbp: float) -> Finding:
 
 
 def diagnose(scenario: Scenario, arrangement: Arrangement, options: SolveOptions | None = None) -> Diagnosis:
-    """Why the arrangement is infeasible: checks, the colliding subset, the smallest relaxation.
+    """Why the arrangement is infeasible: checks, the smallest relaxation, the colliding subset.
 
-    Its solves use the chosen solver and share its time limit (counted from
-    here); what the solver cannot give (CBC: an infeasible subset) comes from
-    HiGHS, and the note says so. A step the time limit cuts short is left
-    out, and the note says which.
+    The smallest relaxation comes first: it is the cheap answer that names what to change, and the
+    exact subset after it may be cut short by its budget (`SUBSET_BUDGET`). Its solves use the
+    chosen solver and share its time limit (counted from here); what the solver cannot give (CBC:
+    an infeasible subset) comes from HiGHS, and the note says so. A step the time limit or the
+    budget cuts short is left out, and the note says which.
     """
     options = options or SolveOptions()
     begun = time.perf_counter()
     diagnosis = Diagnosis(arrangement.value, necessary_checks(scenario, arrangement))
+    diagnosis.seconds["checks"] = time.perf_counter() - begun
     notes: list[str] = []
     try:
         spec, streams, note = _spec_for(scenario, arrangement, options.remaining(begun))
         notes.append(note)
-        b = build(spec, streams)
+        started = time.perf_counter()
+        diagnosis.relaxation = smallest_relaxation(spec, streams, options.remaining(begun))
+        diagnosis.seconds["relaxation"] = time.perf_counter() - started
+        started = time.perf_counter()
         if not options.supports(Feature.INFEASIBLE_SUBSET):
             notes.append(
                 f"{options.solver.label} gives no infeasible subset, so HiGHS found the colliding one."
             )
-        diagnosis.subset = _colliding_subset(b, options.remaining(begun))
+        try:
+            diagnosis.subset = _colliding_subset(build(spec, streams), options.remaining(begun))
+        finally:
+            diagnosis.seconds["subset"] = time.perf_counter() - started
         diagnosis.eligibility = eligibility_notes(scenario, diagnosis.subset)
-        diagnosis.relaxation = smallest_relaxation(spec, streams, options.remaining(begun))
     except Unfinished as stopped:
         diagnosis.complete = False
         notes.append(f"The diagnosis could not be completed: {stopped}.")

@@ -53,9 +53,17 @@ def add_rule(b: Builder, rule: Rule, streams: list[str], outcomes: list[str], ye
                 spend += _pot_spend_counted(b, rule, streams, outcomes, years, p)
         _bound(b, label, spend, kind, Affine(b.money(value)))
     else:  # match: other funders' streams and every pot against the rule's streams
-        own_funders = {b.scenario.funder_of(s) for s in streams}
-        others = [s for s in b.streams if b.scenario.funder_of(s) not in own_funders]
-        matching = [(c, 1.0) for s in others for c in b.x_cols(s, outcomes, years)]
+        # gathered outcome by outcome from the streams that may fund it, not stream by stream over
+        # every stream in the area (a rule names a few outcomes; an area may hold hundreds of streams)
+        funder_of = b.scenario.funder_of
+        own_funders = {funder_of(s) for s in streams}
+        matching = [
+            (c, 1.0)
+            for o in outcomes
+            for t in years
+            for s, c in b.streams_spending_on(o, t)
+            if funder_of(s) not in own_funders
+        ]
         matching += [(c, 1.0) for p in b.pots for c in b.q_cols(p, _in_scope(b, p, outcomes), years)]
         _bound(b, label, matching + [(c, -value * v) for c, v in spend], kind, Affine())
 

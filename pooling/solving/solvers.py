@@ -230,34 +230,19 @@ def solve(program: Program, options: SolveOptions | None = None, start: np.ndarr
 DUAL_SIMPLEX = 1  # HiGHS's simplex_strategy values
 PRIMAL_SIMPLEX = 4
 
-# From how many rows a linear program is solved from scratch by primal simplex, not HiGHS's default
-# dual. Measured on the seven generated shapes at L and XL (benchmarks/README.md, "Which simplex"):
-# the dual was faster on 9 of the 10 programs under it, the primal on 16 of the 18 over it (up to
-# 5.3 times: many-streams, dense-rules and most shapes at XL).
-PRIMAL_FROM_ROWS = 1_300
-
-
-def cold_simplex(num_rows: int) -> int:
-    """The simplex a linear program of `num_rows` rows is solved by when no basis is kept."""
-    return PRIMAL_SIMPLEX if num_rows >= PRIMAL_FROM_ROWS else DUAL_SIMPLEX
-
-
-# From what share of its columns fixed by their bounds a program is presolved after all: silo's
-# area program holds each funder on its optimal face that way (most spend columns fixed at 0), and
-# removing fixed columns is presolve's cheapest work (standard XL silo: 1.3 s with it, 2.1 without).
-PRESOLVE_FROM_FIXED = 0.25
-
 
 def set_lp_options(h: highspy.Highs, program: Program) -> None:
-    """Options for a plan's linear program solved from scratch: its simplex (`cold_simplex`), and
-    no presolve unless many columns are fixed (`PRESOLVE_FROM_FIXED`). The program is built lean (a
-    row only where a bound cannot say it), so presolve found little to remove and cost more than it
-    saved: measured on the generated shapes at L and XL (benchmarks/README.md, "Which simplex"),
-    0.38-1.13 of the time with it under the same simplex, at most 1.0 on 25 of 28 programs."""
-    h.setOptionValue("simplex_strategy", cold_simplex(program.num_rows))
-    lower, upper = np.asarray(program.col_lower), np.asarray(program.col_upper)
-    if np.count_nonzero(lower == upper) < PRESOLVE_FROM_FIXED * max(program.num_cols, 1):
-        h.setOptionValue("presolve", "off")
+    """Options for a linear program solved from scratch: HiGHS's own dual simplex, without presolve.
+
+    The engine builds its programs lean (a row only where a bound cannot say it, no column for money
+    a stream-year does not have), so presolve finds little to remove (1-7% of the columns, the
+    curves' pieces of no width among them) and costs more than the simplex it saves: on the random
+    family (benchmarks.family, chosen on seed 1 and checked on seed 2, benchmarks/README.md) HiGHS
+    without presolve took a median 0.57 and 0.7 of the floor's time (HiGHS's defaults on the
+    independent formulation), with presolve 1.0. No option depends on the program's size: a rule
+    fitted to some areas (primal simplex from 1,300 rows) was up to 22 times slower on others.
+    """
+    h.setOptionValue("presolve", "off")
 
 
 def new_highs(options: SolveOptions) -> highspy.Highs:
@@ -328,7 +313,8 @@ def finite(bounds: Sequence[float] | np.ndarray) -> np.ndarray:
 
 def _solve_highs(program: Program, options: SolveOptions, start: np.ndarray | None = None) -> Solution:
     h = new_highs(options)
-    status = h.passModel(highs_lp(program))
+    handed = None if program.is_mip else Handed.of(program)
+    status = h.passModel(highs_lp(program) if handed is None else handed.lp)
     if status == highspy.HighsStatus.kError:
         return Solution(Status.ERROR, "HiGHS refused the model", highs=h)
     if start is not None and program.is_mip:
@@ -340,17 +326,103 @@ def _solve_highs(program: Program, options: SolveOptions, start: np.ndarray | No
     if options.presolve:
         h.setOptionValue("presolve", "on")
     h.run()
-    return read_highs(h, program.is_mip)
+    solution = read_highs(h, program.is_mip)
+    return solution if handed is None else handed.restore(solution)
+
+
+# a row left with no column is dropped when its bounds hold at nothing to within this (solver units)
+EMPTY_ROW_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Handed:
+    """What HiGHS is given for a linear program solved from scratch: the program less its fixed
+    columns and the rows they leave empty, and how to read HiGHS's answer back as the program's.
+
+    A fixed column is a number, not a choice: the curves' pieces of no width (kept so a change of
+    effects moves bounds, never the program's shape), a freedom being priced, silo's held faces. In
+    HiGHS's simplex they still cost time at every iteration and change its path: on the random
+    family, without them (and without the empty rows of share rules on years with no money) HiGHS
+    takes the independent formulation's very iterations, where with them it took up to 8% more
+    and 5% more per iteration (benchmarks/README.md). Removing them is what presolve's cheapest
+    step would do, without the rest of presolve's cost. A fixed column's value is its bound, its
+    reduced cost its cost less its coefficients priced at the rows' duals; a dropped row's dual is
+    nothing (no column is in it).
+    """
+
+    lp: highspy.HighsLp
+    cols: np.ndarray  # HiGHS's column k is the program's column cols[k]
+    rows: np.ndarray  # and its row k the program's row rows[k]
+    value: np.ndarray  # every column's value where it is fixed (0 elsewhere)
+    fixed: np.ndarray  # which columns are fixed (bool)
+    cost: np.ndarray  # the program's costs (score per unit)
+    constant: float  # the fixed columns' share of the score
+    matrix: tuple[np.ndarray, np.ndarray, np.ndarray]  # the fixed columns' entries: row, column, value
+    num_rows: int
+
+    @staticmethod
+    def of(program: Program) -> Handed:
+        lower, upper, cost, _ = program.column_arrays()
+        fixed = lower == upper
+        value = np.where(fixed, lower, 0.0)
+        starts, index, coef = program.csr()
+        row_of = np.repeat(np.arange(program.num_rows), np.diff(starts))
+        held = fixed[index]
+        shift = np.bincount(row_of[held], weights=coef[held] * value[index[held]], minlength=program.num_rows)
+        row_lower, row_upper = program.row_bounds()
+        row_lower, row_upper = row_lower - shift, row_upper - shift
+        left = np.bincount(row_of[~held], minlength=program.num_rows)
+        holds = (row_lower <= EMPTY_ROW_SLACK) & (row_upper >= -EMPTY_ROW_SLACK)
+        rows = np.flatnonzero((left > 0) | ~holds)  # an empty row that cannot hold stays, for HiGHS to refuse
+        cols = np.flatnonzero(~fixed)
+        new_col = np.cumsum(~fixed) - 1
+        kept_row = np.zeros(program.num_rows, dtype=bool)
+        kept_row[rows] = True
+        entry = ~held & kept_row[row_of]
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cols), len(rows)
+        lp.col_cost_ = -cost[cols]
+        lp.col_lower_ = finite(lower[cols])
+        lp.col_upper_ = finite(upper[cols])
+        lp.row_lower_ = finite(row_lower[rows])
+        lp.row_upper_ = finite(row_upper[rows])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(left[rows])]).astype(np.int32)
+        lp.a_matrix_.index_ = new_col[index[entry]].astype(np.int32)
+        lp.a_matrix_.value_ = coef[entry]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows)
+        constant = float(np.dot(cost[fixed], value[fixed]))
+        matrix = (row_of[held], index[held], coef[held])
+        return Handed(lp, cols, rows, value, fixed, cost, constant, matrix, program.num_rows)
+
+    def restore(self, solution: Solution) -> Solution:
+        """HiGHS's answer on the handed program, as the whole program's (values, duals, score)."""
+        if solution.values is None:
+            return solution
+        values = self.value.copy()
+        values[self.cols] = solution.values
+        objective = None if solution.objective is None else solution.objective + self.constant
+        shadow = reduced = None
+        if solution.shadow is not None and solution.reduced is not None:
+            shadow = np.zeros(self.num_rows)
+            shadow[self.rows] = solution.shadow
+            reduced = self.cost.copy()
+            reduced[self.cols] = solution.reduced
+            row, col, coef = self.matrix
+            priced = np.bincount(col, weights=coef * shadow[row], minlength=len(self.fixed))
+            reduced[self.fixed] -= priced[self.fixed]
+        return replace(solution, objective=objective, values=values, shadow=shadow, reduced=reduced)
 
 
 def set_pooling_mip_options(h: highspy.Highs) -> None:
-    """Options for the pooling MIP: a few dozen binaries over a large linear program.
+    """Options for the pooling MIP: a few dozen binaries over a large linear program, no presolve and
+    no feasibility-jump heuristic.
 
-    Measured (benchmarks/README.md): without presolve it solved in 0.64 s instead of 0.88 s at L and
-    4.8 s instead of 7.1 s at XL, its few binaries leaving presolve little to do. Every generated
-    size and the example solve at the root node, where the feasibility-jump heuristic only costs
-    time: without it L took 0.77-0.82 s instead of 0.97-1.00 s (CPU) and an example re-solve
-    16 ms instead of 22 ms.
+    The linear part is built lean, as for the plans (`set_lp_options`), and the binaries are few,
+    so presolve has little to remove; the search ends at or near the root node, where the heuristic
+    only costs time. Measured on the random family's optimal arrangement (benchmarks.mip_options,
+    chosen on seed 1 and checked on seed 2, benchmarks/README.md): a median 0.65 and 0.60 of HiGHS's
+    defaults at the engine's gap, never above 0.98.
     """
     h.setOptionValue("presolve", "off")
     h.setOptionValue("mip_heuristic_run_feasibility_jump", False)

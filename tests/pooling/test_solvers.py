@@ -75,15 +75,15 @@ def test_silo_model_without_resolving_in_place_plans_afresh():
     assert model.summary(scenario).score == pytest.approx(silo(scenario, CBC).score, abs=1e-9)
 
 
-@pytest.mark.parametrize("primal_from", [0, 10**9], ids=["primal", "dual"])
-def test_either_simplex_from_scratch_gives_the_checks_known_scores(monkeypatch, primal_from):
-    """Which simplex solves a program from scratch is chosen by its rows (`cold_simplex`); force
-    each on every shared check scenario and the independent implementation's scores still hold."""
+@pytest.mark.parametrize("presolve", ["off", "on"])
+def test_with_or_without_presolve_the_checks_known_scores_hold(monkeypatch, presolve):
+    """The engine solves its programs without presolve (`set_lp_options`); forced either way, every
+    shared check scenario still reaches the independent implementation's scores."""
     import json
 
     from laa.scenarios.analysis.arrangements import plan_arrangement
 
-    monkeypatch.setattr(solvers, "PRIMAL_FROM_ROWS", primal_from)
+    monkeypatch.setattr(solvers, "set_lp_options", lambda h, program: h.setOptionValue("presolve", presolve))
     expected = json.loads((CHECKS / "expected.json").read_text())
     for name, by_arrangement in sorted(expected.items()):
         scenario = load_scenario(CHECKS / name)
@@ -93,11 +93,6 @@ def test_either_simplex_from_scratch_gives_the_checks_known_scores(monkeypatch, 
             assert plan.status.value == want["status"], (name, arrangement, plan.message)
             if want.get("score") is not None:
                 assert plan.score == pytest.approx(want["score"], abs=1e-6), (name, arrangement)
-
-
-def test_large_programs_are_solved_by_primal_simplex_small_by_dual():
-    assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS - 1) == solvers.DUAL_SIMPLEX
-    assert solvers.cold_simplex(solvers.PRIMAL_FROM_ROWS) == solvers.PRIMAL_SIMPLEX
 
 
 @pytest.mark.parametrize("options", [SolveOptions(), CBC], ids=["highs", "cbc"])
@@ -121,17 +116,54 @@ def test_an_area_with_no_money_plans_nothing_and_a_minimum_above_zero_cannot_hol
     assert plan_arrangement(minimum, Arrangement.ALIGNED, options).status.value == "infeasible"
 
 
-def test_presolve_only_for_a_program_whose_columns_are_mostly_fixed():
-    """The lean plan's program has nothing for presolve; silo's area program holds funders by fixed bounds."""
+def test_lp_options_depend_on_nothing_fitted_to_some_areas():
+    """No threshold on rows or fixed columns (issue 22): a small program, a large one and one with
+    half its columns held where they are get the same options, HiGHS's dual simplex without presolve."""
+    from laa.models.load import parse_scenario
     from laa.pooling.program.build import build
 
-    scenario = load_scenario(EXAMPLE)
-    program = build(ModelSpec(scenario, PoolingChoice.aligned())).program
-    h = solvers.new_highs(SolveOptions())
-    solvers.set_lp_options(h, program)
-    assert h.getOptionValue("presolve")[1] == "off"
-    for c in range(0, program.num_cols, 2):  # half the columns held where they are, as silo's hold does
-        program.col_upper[c] = program.col_lower[c]
-    h = solvers.new_highs(SolveOptions())
-    solvers.set_lp_options(h, program)
-    assert h.getOptionValue("presolve")[1] == "choose"
+    from benchmarks.generate import generate
+
+    small = build(ModelSpec(load_scenario(EXAMPLE), PoolingChoice.aligned())).program
+    many = parse_scenario(generate("L", 0, "many-streams"))
+    large = build(ModelSpec(many, PoolingChoice.aligned())).program
+    assert large.num_rows > 20 * small.num_rows
+    held = build(ModelSpec(load_scenario(EXAMPLE), PoolingChoice.aligned())).program
+    for c in range(0, held.num_cols, 2):  # half the columns held where they are, as silo's hold does
+        held.col_upper[c] = held.col_lower[c]
+    chosen = set()
+    for program in (small, large, held):
+        h = solvers.new_highs(SolveOptions())
+        solvers.set_lp_options(h, program)
+        chosen.add((h.getOptionValue("presolve")[1], h.getOptionValue("simplex_strategy")[1]))
+    assert chosen == {("off", solvers.DUAL_SIMPLEX)}
+
+
+def test_highs_is_given_no_fixed_column_and_the_answer_read_back_is_the_whole_programs():
+    """A fixed column is a number, not a choice (a curve's piece of no width, a held face): HiGHS is
+    given the program without such columns and without the rows they leave empty, and the answer is
+    read back as the whole program's: the same score, each fixed column at its bound, every reduced
+    cost the column's cost less its coefficients priced at the rows' duals (issue 22)."""
+    import numpy as np
+    from laa.pooling.program.build import build
+
+    program = build(ModelSpec(load_scenario(EXAMPLE), PoolingChoice.aligned())).program
+    whole = solvers.new_highs(SolveOptions())
+    whole.passModel(solvers.highs_lp(program))
+    whole.run()
+    best = whole.getSolution().col_value
+    for c in range(0, program.num_cols, 3):  # a third held where the optimum has them, some above 0
+        program.col_lower[c] = program.col_upper[c] = best[c]
+    lower, upper, cost, _ = program.column_arrays()
+    fixed = lower == upper
+    assert np.any(lower[fixed] > 0)
+    solution = solvers.solve(program)
+    assert solution.ok and solution.highs is not None
+    assert solution.highs.getNumCol() == program.num_cols - np.count_nonzero(fixed)
+    assert solution.objective == pytest.approx(-whole.getInfo().objective_function_value, abs=1e-9)
+    assert solution.values is not None and solution.shadow is not None and solution.reduced is not None
+    assert np.array_equal(solution.values[fixed], lower[fixed])
+    starts, index, value = program.csr()
+    rows = np.repeat(np.arange(program.num_rows), np.diff(starts))
+    priced = np.bincount(index, weights=value * solution.shadow[rows], minlength=program.num_cols)
+    assert solution.reduced == pytest.approx(cost - priced, abs=1e-9)

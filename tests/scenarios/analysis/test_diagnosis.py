@@ -76,3 +76,30 @@ def test_diagnosis_of_a_feasible_scenario_finds_nothing_certain():
     assert necessary_checks(scenario, Arrangement.ALIGNED) == []
     d = diagnose(scenario, Arrangement.ALIGNED)
     assert d.relaxation == []
+
+
+def test_the_smallest_relaxation_comes_first_and_stands_when_the_subset_is_cut_short(monkeypatch):
+    """A large area's exact subset may run over its budget: the first answer, what to relax, is
+    found before it and kept, and the note says the subset was left out (issue 22)."""
+    from laa.pooling.plans import diagnosis
+
+    def over_budget(b, options):
+        raise diagnosis.Unfinished("the colliding subset was not narrowed within 4 s")
+
+    monkeypatch.setattr(diagnosis, "_colliding_subset", over_budget)
+    d = diagnose(short_of_money(), Arrangement.ALIGNED)
+    assert not d.complete
+    assert "the colliding subset was not narrowed" in d.note
+    assert d.subset == []
+    assert [(f.kind, f.id) for f in d.relaxation] == [("statutory", "o2")]
+    assert sum(f.amount for f in d.relaxation) == pytest.approx(600_000, abs=1)
+    assert set(d.seconds) == {"checks", "relaxation", "subset"}
+
+
+def test_the_subsets_budget_is_a_multiple_of_the_proof_within_the_time_limit():
+    from laa.pooling.plans.diagnosis import SUBSET_BUDGET, SUBSET_LEAST_SECONDS, subset_budget
+    from laa.pooling.solving.solvers import SolveOptions
+
+    assert subset_budget(30.0, SolveOptions()) == pytest.approx(SUBSET_BUDGET * 30.0)
+    assert subset_budget(0.001, SolveOptions()) == SUBSET_LEAST_SECONDS  # a small area is never cut
+    assert subset_budget(30.0, SolveOptions(time_limit=50.0)) == 50.0
