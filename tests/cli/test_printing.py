@@ -8,6 +8,7 @@ command prints goes through one function that escapes them (tests/models/test_vi
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import unicodedata
@@ -54,14 +55,16 @@ def test_names_holding_control_and_bidi_characters_are_printed_escaped(hostile_n
 
 
 def test_a_refusal_quoting_hostile_ids_prints_them_escaped(tmp_path: Path):
-    """The issue's variant ids, refused by `laa validate` (exit 2) with each id shown escaped."""
+    """The issue's variant ids, refused by `laa validate` (exit 2) with each id shown escaped. The
+    file is JSON: in YAML a raw U+2028 is refused before any id is read (a line break only YAML
+    sees), while in JSON it is data inside a string."""
     data = yaml.safe_load(EXAMPLE.read_text())
     for variant, ident in zip(data["variants"], ["a\r\nb", "\u202egnp.exe", "x\u2028y", " "], strict=False):
         variant["id"] = ident
-    path = tmp_path / "area.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    path = tmp_path / "area.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
     done = subprocess.run([LAA, "validate", str(path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert _acting(done.stderr) == []
     for shown in ("a\\r\\nb", "\\u202egnp.exe", "x\\u2028y", " "):
-        assert f"area.yaml: variants[{shown}].id: " in done.stderr
+        assert f"area.json: variants[{shown}].id: " in done.stderr

@@ -69,6 +69,7 @@ def test_out_replaces_an_earlier_result_but_keeps_a_scenario(filled, tmp_path):
     assert "give --force" in refused.stderr and filled.read_bytes() == before
     scenario = tmp_path / "area.yaml"
     shutil.copy(SMALL, scenario)
+    scenario.chmod(0o644)  # shared/ is read-only, and a read-only file is refused before anything else
     kept = laa("compare", str(SMALL), "--out", str(scenario))
     assert kept.returncode == 2 and scenario.read_bytes() == SMALL.read_bytes()
     forced = laa("compare", str(SMALL), "--out", str(scenario), "--force")
@@ -78,6 +79,7 @@ def test_out_replaces_an_earlier_result_but_keeps_a_scenario(filled, tmp_path):
 def test_out_never_writes_over_the_file_the_command_reads(tmp_path):
     scenario = tmp_path / "area.yaml"
     shutil.copy(SMALL, scenario)
+    scenario.chmod(0o644)  # shared/ is read-only, and a read-only file is refused before anything else
     for command in (["run", "-a", "aligned"], ["report", "-a", "aligned", "--freedoms", "0"]):
         refused = laa(command[0], str(scenario), *command[1:], "--out", str(scenario), "--force")
         assert refused.returncode == 2, refused.stderr

@@ -25,5 +25,5 @@ def test_grid_bombs_and_hidden_line_breaks_are_refused_where_they_are():
         elif result.outcome == "refused-located" and any(words in result.detail for words in BOUNDS):
             bombs_refused += 1
     assert breaks >= 5 and bombs_refused >= 5, summary.text()
-    assert {d.name.rsplit(".")[-1] for d in docs.values()} == {"yaml", "xlsx", "ods"}
+    assert {"yaml", "xlsx", "ods"} <= {d.name.rsplit(".")[-1] for d in docs.values()}  # requests too
     assert all(r.peak_mb > 0 and r.cpu_seconds > 0 for r in summary.results)  # each document measured
