@@ -148,14 +148,17 @@ def test_the_same_minimum_beside_1e12_is_unreliable_not_infeasible():
 @pytest.mark.parametrize(
     ("solver", "unit", "right"),
     [
-        (SolverName.CBC, 1e4, False),  # £1e11 is 1e7 units: CBC's plan of the match scores wrong
+        (SolverName.CBC, 1e4, True),  # (before the canonical plan's polish on the plan's own program: wrong)
         (SolverName.CBC, 1e5, True),
         (SolverName.CBC, 1e6, False),  # £1 is 1e-6 units: the 95p minimum is "met"
         (SolverName.HIGHS, 1e2, False),  # £1e11 is 1e9 units
-        (SolverName.HIGHS, 1e5, True),
+        (SolverName.HIGHS, 3e4, True),
+        # £1 is 1e-5 units: the least-money stage of choosing among equals (issue 20) trims the £1
+        # lines as solver noise, so the re-score misses; the window's edge (1e-4) keeps 3x, not 10x
+        (SolverName.HIGHS, 1e5, False),
         (SolverName.HIGHS, 1e6, False),
     ],
-    ids=["cbc-1e4", "cbc-1e5", "cbc-1e6", "highs-1e2", "highs-1e5", "highs-1e6"],
+    ids=["cbc-1e4", "cbc-1e5", "cbc-1e6", "highs-1e2", "highs-3e4", "highs-1e5", "highs-1e6"],
 )
 def test_the_window_rests_on_what_the_solvers_were_measured_to_see(monkeypatch, solver, unit, right):
     """The measurement `pooling.scale`'s window keeps a factor of ten inside: beside £1e11, the £1
