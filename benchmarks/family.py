@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.generate import expand, ordinal, survive_only_in_scope
+
 BLOCKS = ["CYP", "SSC", "HCOP", "EDE"]
 SIZE_CLASSES = {"L": (20_000, 60_000), "XL": (100_000, 400_000)}
 STREAMS = (10, 400)
@@ -130,7 +132,7 @@ def area(d: Draw) -> dict[str, Any]:
     pots = _pots(rng, d, streams, years)
     pooled = {m: p for p in pots for m in p["members"]}
     rules = _rules(rng, d, streams, block_of, unbounded, pooled, years)
-    _survive_only_in_scope(rules, streams, pots, block_of)
+    survive_only_in_scope(rules, streams, pots, block_of)
     limited = {o for r in rules if "min_share" not in r and "min_amount" not in r for o in r["outcomes"]}
     _statutory(rng, d, [o for o in outcomes if o["id"] not in limited], streams, block_of, unbounded, pooled)
     n_funders = max(2, d.streams // 5)
@@ -204,7 +206,7 @@ def _streams(
             named = set(rng.choice(own, size=near, replace=False).tolist()) if near else set()
             rest = [o for o in ids if o not in named]
             named |= set(rng.choice(rest, size=min(len(rest), n - len(named)), replace=False).tolist())
-            eligible = sorted(named, key=_num)
+            eligible = sorted(named, key=ordinal)
         active = years
         if rng.random() < 0.1 and len(years) > 2:  # a stream that starts late or ends early
             start = int(rng.integers(0, len(years) - 1))
@@ -247,7 +249,7 @@ def _pots(
     by_id = {s["id"]: s for s in streams}
     pots = []
     for i, group in enumerate(groups):
-        held = sorted(group.tolist(), key=_num)
+        held = sorted(group.tolist(), key=ordinal)
         first = sum(by_id[m]["amounts"][years[0]] * by_id[m]["max_pool_share"] for m in held)
         pot: dict[str, Any] = {
             "id": f"pot-{i}",
@@ -259,7 +261,7 @@ def _pots(
         }
         scoped = rng.random()
         if scoped < 0.33:
-            pot["scope"] = [BLOCKS[_num(held[0]) % 4]]
+            pot["scope"] = [BLOCKS[ordinal(held[0]) % 4]]
         elif scoped < 0.66:
             pot["scope"] = sorted(rng.choice(BLOCKS, size=2, replace=False).tolist(), key=BLOCKS.index)
         pots.append(pot)
@@ -280,7 +282,7 @@ def _rules(
     rules: list[dict[str, Any]] = []
     for stream in streams:
         sid = stream["id"]
-        reach = rng.permutation(_expand(stream["eligible"], by_block)).tolist()
+        reach = rng.permutation(expand(stream["eligible"], by_block)).tolist()
         floors_left = FLOORS_SHARE
         named_before: set[str] = set()  # a stream's rules name disjoint outcomes, so none undoes another
         for n in range(int(rng.poisson(d.rules_per_stream))):
@@ -294,7 +296,7 @@ def _rules(
                 if kind == "min_share":
                     share = round(float(rng.uniform(0.05, min(0.3, floors_left))), 2)
                     floors_left -= share
-                    rule |= {"outcomes": sorted(named, key=_num), "min_share": share}
+                    rule |= {"outcomes": sorted(named, key=ordinal), "min_share": share}
                     rule["per"] = "period" if rng.random() < 0.4 else "year"
                     rule["survives_pooling"] = bool(rng.random() < 0.3)
                 else:
@@ -305,13 +307,13 @@ def _rules(
                     if amount <= 0:
                         continue
                     floors_left -= 0.1
-                    rule |= {"outcomes": sorted(named, key=_num), "min_amount": amount, "per": "period"}
+                    rule |= {"outcomes": sorted(named, key=ordinal), "min_amount": amount, "per": "period"}
             else:
                 free = [o for o in reach if o not in named_before]
                 if not free:
                     continue
                 named = free[-int(rng.integers(1, min(6, len(free)) + 1)) :]
-                rule["outcomes"] = sorted(named, key=_num)
+                rule["outcomes"] = sorted(named, key=ordinal)
                 if kind == "max_share":
                     rule["max_share"] = float(rng.choice([0.2, 0.3, 0.5]))
                 elif kind == "max_amount":
@@ -341,7 +343,7 @@ def _statutory(
     of them together ask a stream for at most `STATUTORY_SHARE` of it, within what the curve absorbs."""
     by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
     chosen = [o for o in outcomes if rng.random() < d.statutory]
-    reach = {s["id"]: set(_expand(s["eligible"], by_block)) for s in streams}
+    reach = {s["id"]: set(expand(s["eligible"], by_block)) for s in streams}
     leanest = {}
     for s in streams:
         kept = 1.0 - (s["max_pool_share"] if s["id"] in pooled else 0.0)
@@ -357,37 +359,3 @@ def _statutory(
         minimum = float(round(most * float(rng.uniform(0.3, 1.0)), -2))
         if minimum > 0:
             outcome["min_spend"] = minimum
-
-
-def _survive_only_in_scope(
-    rules: list[dict[str, Any]],
-    streams: list[dict[str, Any]],
-    pots: list[dict[str, Any]],
-    block_of: dict[str, str],
-) -> None:
-    """A surviving share rule binds inside its streams' pot, which can honour it only on outcomes
-    in its scope: where some named outcome lies outside it, the rule does not survive."""
-    by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
-    eligible = {s["id"]: s["eligible"] for s in streams}
-    scope_of = {}
-    for pot in pots:
-        named = pot.get("scope") or [i for m in pot["members"] for i in eligible[m]]
-        scope = set(_expand(named, by_block))
-        for m in pot["members"]:
-            scope_of[m] = scope
-    for rule in rules:
-        if not rule.get("survives_pooling"):
-            continue
-        for s in rule["streams"]:
-            if s in scope_of and not set(rule["outcomes"]) <= scope_of[s]:
-                rule["survives_pooling"] = False
-
-
-def _expand(ids: list[str], by_block: dict[str, list[str]]) -> list[str]:
-    """Outcome ids named by outcome and block ids, in outcome order."""
-    wanted = {o for i in ids for o in by_block.get(i, [i])}
-    return sorted(wanted, key=_num)
-
-
-def _num(item_id: str) -> int:
-    return int(item_id[1:])

@@ -134,7 +134,7 @@ def generate(size: str | Size, seed: int = 0, shape: str = STANDARD) -> dict[str
         pots = _two_pots(rng, streams, years)
     else:
         pots = _many_pots(rng, streams, years, kind.streams_per_pot)
-    _survive_only_in_scope(rules, streams, pots, block_of)
+    survive_only_in_scope(rules, streams, pots, block_of)
     label = spec.name if shape == STANDARD else f"{shape} {spec.name}"
     return {
         "name": f"generated {label} seed {seed}",
@@ -244,8 +244,8 @@ def _rules(
             named = [o for o in stream["eligible"] if o in block_of]
             targets = named[:2] if named else by_block[stream["eligible"][0]][:2]
         else:
-            reach = _expand(stream["eligible"], by_block)
-            targets = sorted(rng.choice(reach, size=min(2, len(reach)), replace=False).tolist(), key=_num)
+            reach = expand(stream["eligible"], by_block)
+            targets = sorted(rng.choice(reach, size=min(2, len(reach)), replace=False).tolist(), key=ordinal)
         if draw < 0.25:
             rules.append(
                 {
@@ -294,14 +294,14 @@ def _dense_rules(
     by_block = {b: [o for o in block_of if block_of[o] == b] for b in BLOCKS}
     rules: list[dict[str, Any]] = []
     for k, stream in enumerate(streams):
-        reach = rng.permutation(_expand(stream["eligible"], by_block)).tolist()
+        reach = rng.permutation(expand(stream["eligible"], by_block)).tolist()
         fenced, capped, matched = reach[:2], reach[2:6], reach[6:9]
         sid = stream["id"]
         total = sum(stream["amounts"].values())
         fence: dict[str, Any] = {
             "id": f"r{k}-fence",
             "streams": [sid],
-            "outcomes": sorted(fenced, key=_num),
+            "outcomes": sorted(fenced, key=ordinal),
             "min_share": float(rng.choice([0.05, 0.1, 0.15])),
             "per": "period" if rng.random() < 0.3 else "year",
             "survives_pooling": bool(rng.random() < 0.3),
@@ -314,13 +314,14 @@ def _dense_rules(
                 cap = {"max_share": float(rng.choice([0.3, 0.5]))}
             else:
                 cap = {"max_amount": float(round(0.25 * total, -3))}
-            rules.append({"id": f"r{k}-cap", "streams": [sid], "outcomes": sorted(capped, key=_num), **cap})
+            capped_ids = sorted(capped, key=ordinal)
+            rules.append({"id": f"r{k}-cap", "streams": [sid], "outcomes": capped_ids, **cap})
         if matched:
             rules.append(
                 {
                     "id": f"r{k}-match",
                     "streams": [sid],
-                    "outcomes": sorted(matched, key=_num),
+                    "outcomes": sorted(matched, key=ordinal),
                     "match": float(rng.choice([0.1, 0.25])),
                     "per": "period" if rng.random() < 0.7 else "year",
                 }
@@ -330,7 +331,7 @@ def _dense_rules(
                 {
                     "id": f"r{k}-amount",
                     "streams": [sid],
-                    "outcomes": sorted(fenced, key=_num),
+                    "outcomes": sorted(fenced, key=ordinal),
                     "min_amount": float(round(0.05 * (1 - stream["admin_rate"]) * total, -3)),
                     "per": "period",
                 }
@@ -369,7 +370,7 @@ def _two_pots(
     rng.shuffle(members)
     third = max(1, len(members) // 6)
     by_id = {s["id"]: s for s in streams}
-    a, b = sorted(members[:third], key=_num), sorted(members[third : 2 * third], key=_num)
+    a, b = sorted(members[:third], key=ordinal), sorted(members[third : 2 * third], key=ordinal)
     return [
         {
             "id": "pot-a",
@@ -403,7 +404,7 @@ def _many_pots(
     start = 0
     while start < len(members):
         size = int(rng.integers(max(1, per_pot - 3), per_pot + 4))
-        held = sorted(members[start : start + size], key=_num)
+        held = sorted(members[start : start + size], key=ordinal)
         start += size
         pot: dict[str, Any] = {
             "id": f"pot-{len(pots)}",
@@ -415,7 +416,7 @@ def _many_pots(
         }
         scoped = rng.random()
         if scoped < 0.33:  # one block: the first member's home block
-            pot["scope"] = [BLOCKS[_num(held[0]) % 4]]
+            pot["scope"] = [BLOCKS[ordinal(held[0]) % 4]]
         elif scoped < 0.66:
             pot["scope"] = sorted(rng.choice(BLOCKS, size=2, replace=False).tolist(), key=BLOCKS.index)
         pots.append(pot)
@@ -428,7 +429,7 @@ def _setup(by_id: dict[str, dict[str, Any]], held: list[str], years: list[int], 
     return float(round(share * first, -3))
 
 
-def _survive_only_in_scope(
+def survive_only_in_scope(
     rules: list[dict[str, Any]],
     streams: list[dict[str, Any]],
     pots: list[dict[str, Any]],
@@ -441,7 +442,7 @@ def _survive_only_in_scope(
     scope_of = {}
     for pot in pots:
         named = pot.get("scope") or [i for m in pot["members"] for i in eligible[m]]
-        scope = set(_expand(named, by_block))
+        scope = set(expand(named, by_block))
         for m in pot["members"]:
             scope_of[m] = scope
     for rule in rules:
@@ -452,11 +453,11 @@ def _survive_only_in_scope(
                 rule["survives_pooling"] = False
 
 
-def _expand(ids: list[str], by_block: dict[str, list[str]]) -> list[str]:
+def expand(ids: list[str], by_block: dict[str, list[str]]) -> list[str]:
     """Outcome ids named by outcome and block ids, in outcome order."""
     wanted = {o for i in ids for o in by_block.get(i, [i])}
-    return sorted(wanted, key=_num)
+    return sorted(wanted, key=ordinal)
 
 
-def _num(item_id: str) -> int:
+def ordinal(item_id: str) -> int:
     return int(item_id[1:])
