@@ -129,7 +129,10 @@ def rank_freedoms(
             ranked += group
         else:
             ranked.append(ask)
-    return ranked + asks[cut:]
+    # past the `top`-th, an ask re-solved only to settle a tie is listed as the others are, by its
+    # marginal value alone: every command shows exact gains for exactly the first `top`
+    unsettled = [Ask(a.kind, a.stream, a.outcome, a.rule, a.per_million, None, a.ask) for a in ranked[top:]]
+    return ranked[:top] + unsettled + asks[cut:]
 
 
 def _gain_key(a: Ask) -> float:

@@ -18,6 +18,11 @@ written:
   are given, so the unit is what the solver's precision was measured in;
   every amount in the document is in pounds whatever it is. Null for a
   plan never solved (historic, or one refused before solving).
+- `choice`: how the plan was chosen among equally good ones (docs/plans.md):
+  the priorities in order, the score and reward tolerances, the reference
+  (`historic` or `none`), whether every stage finished (`complete`), and each
+  stage's priority, value, solver and whether it finished. Null for a plan
+  with nothing chosen (historic, a failed plan).
 """
 
 from __future__ import annotations

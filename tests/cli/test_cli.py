@@ -176,11 +176,7 @@ def test_freedoms_json():
     asks = json.loads(done.stdout)
     assert {"kind", "stream", "outcome", "rule", "per_million", "gain"} <= set(asks[0])
     assert all(a["gain"] is not None for a in asks[:2])
-    # past the top two, only asks tied with the second at the margin are re-solved (issue 20)
-    cut = asks[1]["per_million"]
-    for a in asks[2:]:
-        tied = abs(a["per_million"] - cut) <= 1e-9 * max(1.0, abs(cut))
-        assert (a["gain"] is not None) is tied
+    assert all(a["gain"] is None for a in asks[2:])
     assert all(a["per_million"] > 0 for a in asks)
 
 
