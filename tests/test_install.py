@@ -63,7 +63,7 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_installs_one_top_level_name(fresh_env: Path, tmp_path: Path) -> None:
     where = "import laa, os; print(os.path.dirname(laa.__path__[0]))"
     site = Path(_run([str(fresh_env), "-c", where], tmp_path).stdout.strip())
-    assert (site / "laa" / "pooling" / "optimise.py").is_file()
+    assert (site / "laa" / "pooling" / "plans" / "optimise.py").is_file()
     assert (site / "laa" / "scenarios" / "analysis" / "arrangements.py").is_file()
     assert not (site / "pooling").exists() and not (site / "scenarios").exists()
     assert (site / "models" / "__init__.py").read_text() == "WHO = \"the analyst's own models\"\n"

@@ -159,10 +159,11 @@ class AligningPlans:
         # measured on a generated 12-funder area (150 coalitions): the planner re-solves as fast by
         # primal as by dual simplex from the last basis; the area's program, whose holds and
         # coalition coefficients move, 2.5x faster by dual (3.1 s against 7.9 s; 26 s by ipm)
-        self.planner = KeptProgram(build(spec), options, simplex=PRIMAL_SIMPLEX)
-        self._spend = {f: self._spend_cols(self.planner.builder, f) for f in self.funders}
+        self._planner_builder = build(spec)
+        self.planner = KeptProgram(self._planner_builder, options, simplex=PRIMAL_SIMPLEX)
+        self._spend = {f: self._spend_cols(self._planner_builder, f) for f in self.funders}
         self._planner_rules = {
-            r: _Switches(self.planner, rows) for r, rows in _rule_rows(self.planner.builder).items()
+            r: _Switches(self.planner, rows) for r, rows in _rule_rows(self._planner_builder).items()
         }
         self._in_planner: set[str] = set(self.funders)
 
@@ -226,7 +227,7 @@ class AligningPlans:
         """Where the planner of `members` sits in both programs: a spend or carry column has one index
         in both (declared before any curve); a money or rule row is found in the area by its label
         (`_area_row`)."""
-        planner = self.planner.builder
+        planner = self._planner_builder
         cols = [c for f in sorted(members) for c in self._columns[f]]
         rows = [i for f in sorted(members) for i in self._rows[f]]
         shared = [r for r, funders in self._rule_funders.items() if len(funders) > 1 and funders <= members]
@@ -263,7 +264,7 @@ class AligningPlans:
             for f in self.funders
         }
         self._rows = by_funder
-        self._planner_rule_rows = _rule_rows(self.planner.builder)
+        self._planner_rule_rows = _rule_rows(self._planner_builder)
 
     def _hold(self, face: Face, solution: Solution) -> tuple[Indexed, Indexed]:
         base = self._base

@@ -188,7 +188,7 @@ def choose(
     reference = "historic" if b.scenario.historic else "none"
     staged = _stage(b, priorities)
     program = staged.program
-    values = np.concatenate([best.values, np.zeros(program.num_cols - len(best.values))])
+    values = np.concatenate([_values(best), np.zeros(program.num_cols - len(_values(best)))])
     if priorities[0] is Priority.SCORE:
         _keep_to_face(staged, best)
     choosing = [k for k, p in enumerate(priorities) if _chooses_among_sets(staged, p)]
@@ -213,8 +213,8 @@ def choose(
         solved = solve(sub, _stage_options(options.remaining(began), sub), start=_completed(staged, values))
         if not solved.ok:
             stages.append(Stage(priority.value, None, options.solver.value, False, solved.seconds))
-            return _finish(best, best.values, staged, priorities, reference, stages, b)
-        values = solved.values[: program.num_cols]
+            return _finish(best, _values(best), staged, priorities, reference, stages, b)
+        values = _values(solved)[: program.num_cols]
         value = _value(staged, priority, values)
         stages.append(Stage(priority.value, value, options.solver.value, True, solved.seconds))
         holds.append(_hold(staged, priority, value))
@@ -226,8 +226,8 @@ def choose(
             solved = solve(sub, _stage_options(options.remaining(began), sub))
             stages.append(Stage("pooling", None, options.solver.value, solved.ok, solved.seconds))
             if not solved.ok:
-                return _finish(best, best.values, staged, priorities, reference, stages, b)
-            values = solved.values[: program.num_cols]
+                return _finish(best, _values(best), staged, priorities, reference, stages, b)
+            values = _values(solved)[: program.num_cols]
     fixed = _fixed_choices(program, values)
     objective = _reference_objective(b, fixed)
     sub = _with(fixed, objective, holds, minimise=True)
@@ -235,13 +235,19 @@ def choose(
     stages.append(Stage("reference", None, options.solver.value, solved.ok, solved.seconds))
     # a mixed-integer stage's values keep rows only to its tolerance: without the reference's exact
     # vertex, the plan is the best-score one
-    chosen = solved.values if solved.ok else best.values
+    chosen = _values(solved) if solved.ok else _values(best)
     if solved.ok:
         # the vertex was found on the stage's program (CBC's to 8 digits), whose holds and
         # tolerances the plan's own program lacks: put it back together on the plan's program,
         # whose every row it must keep to 1e-9 of its money, pennies of a partial pooling included
         chosen = polish(b.program, chosen[: staged.original_cols])
     return _finish(best, chosen, staged, priorities, reference, stages, b)
+
+
+def _values(solution: Solution) -> np.ndarray:
+    """An optimal solution's values (a stage reads them only from a solve that finished)."""
+    assert solution.values is not None
+    return solution.values
 
 
 def _finish(

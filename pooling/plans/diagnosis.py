@@ -551,7 +551,7 @@ def smallest_relaxation(
     if best is None or best.values is None:
         return []
     for _ in range(SPARSER_TRIES):
-        values = best.values
+        values: np.ndarray | None = best.values
         assert values is not None
         used = sorted((float(values[c]), c) for c in slacks if values[c] > SLACK_NOISE)
         total = sum(v for v, _ in used)

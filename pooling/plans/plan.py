@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import pandas as pd
 from laa.models.scenario import Arrangement, Scenario
@@ -113,7 +113,7 @@ class Plan:
     # how the plan was chosen among equally good ones (pooling/canonical.py); None when nothing was chosen
     choice: Choice | None = None
 
-    def refused(self, message: str) -> Plan:
+    def refused(self, message: str) -> Self:
         """This plan made an `error` with `message`: its figures are kept for diagnosis, never read."""
         return replace(self, status=PlanStatus.ERROR, message=message)
 
