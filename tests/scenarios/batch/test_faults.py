@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from laa.pooling.solving.solvers import SolveOptions
 from laa.scenarios.batch import run as batch_module
 from laa.scenarios.batch.cases import CaseResult, Deadline, Lost, Task
