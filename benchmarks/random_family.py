@@ -186,7 +186,34 @@ def summary(rows: list[dict[str, Any]]) -> str:
             f"| {percentile(ratios, 0.9):.2f} | {worst['file_over_independent']:.2f} "
             f"({size}#{worst['draw']['index']}) | {cell} |"
         )
+    lines += [
+        "",
+        "Where the time goes (medians, seconds): the floor, and the engine's file to document in parts "
+        "(the solve; building the program; reading the plan back, re-scoring and pricing it; the rest: "
+        "loading and validating the file, the results document and its write)",
+        "",
+        "| size | arrangement | floor | file to document | solve | build | read back | the rest |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (size, arrangement), found in groups.items():
+        parts = [
+            [r["independent_floor"] for r in found],
+            [r["file_to_document"] for r in found],
+            [r["file_solve"] + r["file_resolve"] for r in found],
+            [r["file_build"] for r in found],
+            [r["file_extract"] for r in found],
+            [_rest(r) for r in found],
+        ]
+        lines.append(
+            f"| {size} | {arrangement} | " + " | ".join(f"{statistics.median(p):.3f}" for p in parts) + " |"
+        )
     return "\n".join(lines)
+
+
+def _rest(row: dict[str, Any]) -> float:
+    """File to document less the solve, the build and the read-back: loading, the document, the write."""
+    timed = row["file_solve"] + row["file_resolve"] + row["file_build"] + row["file_extract"]
+    return row["file_to_document"] - timed
 
 
 def write(path: Path, payload: dict[str, Any]) -> None:
