@@ -25,6 +25,7 @@ from laa.scenarios.batch.ledger import Ledger
 from laa.scenarios.batch.run import BatchOptions, BatchStopped, run_batch
 
 from tests.scenarios.batch.helpers import LAA, TWO_STREAMS, laa, poll, rows, write_generated
+from tests.system import required
 
 DAMAGED = "is not a usable run ledger: database disk image is malformed"
 
@@ -118,7 +119,10 @@ def _read_only(folder: Path, *args: str, cwd: Path) -> subprocess.CompletedProce
         finally:
             folder.chmod(0o755)
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"]).returncode:
-        pytest.skip("running as root without mount namespaces: no way to make a folder read-only")
+        why = "running as root without mount namespaces: no way to make a folder read-only"
+        if required():  # CI (LAA_REQUIRE_SYSTEM_TOOLS=1) never skips: a missing facility fails
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
     script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"'
     return subprocess.run(
         ["unshare", "-m", "sh", "-c", script, "sh", str(folder), *command],
